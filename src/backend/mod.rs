@@ -1,0 +1,83 @@
+//! Where objects live: the embedded engine on an astdb file, or a live Asterisk over ARI.
+//! Commands talk to this trait only, so both behave the same.
+
+pub mod embedded;
+
+use crate::error::Result;
+use crate::model::{Attr, Objectset};
+use crate::schema::TypeDef;
+
+/// What a push produced.
+#[derive(Debug)]
+pub struct Pushed {
+    /// The whole object as the target answered it.
+    pub objectset: Objectset,
+    pub created: bool,
+    pub warnings: Vec<String>,
+}
+
+/// One stored object from a listing; a row the target cannot read is reported, not skipped.
+#[derive(Debug)]
+pub struct Listed {
+    pub id: String,
+    pub object: std::result::Result<Objectset, String>,
+}
+
+/// How much of a listing a backend can prove.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Coverage {
+    Complete,
+    /// The target cannot list this type; the string says why.
+    Unavailable(String),
+}
+
+/// One change in a plan, for [`Backend::batch`].
+#[derive(Debug, Clone)]
+pub enum Op {
+    Push { ty: &'static TypeDef, id: String, fields: Vec<Attr> },
+    Delete { ty: &'static TypeDef, id: String },
+}
+
+/// Options that change what a push may store.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PushOptions {
+    /// Store even what pjsipctl refuses because Asterisk could not load it back.
+    pub force: bool,
+}
+
+pub trait Backend {
+    /// A short description of the target for messages ("astdb /path", "ARI http://...").
+    fn describe(&self) -> String;
+
+    fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset>;
+
+    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr], opts: PushOptions) -> Result<Pushed>;
+
+    fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()>;
+
+    fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)>;
+
+    /// Apply a plan. The embedded engine does it in one transaction; a remote target
+    /// goes op by op, and `progress` is called after each.
+    fn batch(&mut self, ops: &[Op], opts: PushOptions, progress: &mut dyn FnMut(usize)) -> Result<Vec<Option<Pushed>>> {
+        let mut out = Vec::with_capacity(ops.len());
+        for (i, op) in ops.iter().enumerate() {
+            out.push(match op {
+                Op::Push { ty, id, fields } => Some(self.push(ty, id, fields, opts)?),
+                Op::Delete { ty, id } => {
+                    self.delete(ty, id)?;
+                    None
+                }
+            });
+            progress(i + 1);
+        }
+        Ok(out)
+    }
+}
+
+pub mod ari;
+
+/// Open the ARI backend the global flags describe.
+pub fn open_ari(g: &crate::cli::Global, out: &crate::output::Out) -> Result<Box<dyn Backend>> {
+    ari::open(g, out)
+}

@@ -1,0 +1,30 @@
+//! `pjsipctl delete TYPE ID`: remove an object (asks first on a terminal).
+
+use clap::Args;
+
+use crate::commands::{resolve_type, Ctx};
+use crate::error::{Exit, Result};
+
+/// Delete one object
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Object type
+    pub r#type: String,
+    /// Object id
+    pub id: String,
+    /// Do not ask for confirmation (needed when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
+    let ty = resolve_type(&args.r#type)?;
+    let mut backend = ctx.backend()?;
+    if !ctx.confirm(&format!("delete {} {} from {}?", ty.name, args.id, backend.describe()), args.yes)? {
+        ctx.out.status("nothing deleted");
+        return Ok(Exit::Ok);
+    }
+    backend.delete(ty, &args.id)?;
+    ctx.out.status(&format!("deleted {} {}", ty.name, args.id));
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,112 @@
+//! `pjsipctl list [TYPE]`: every stored object of a type, as `pjsip show endpoints` lists them.
+
+use clap::Args;
+
+use crate::backend::{Coverage, Listed};
+use crate::cli::Format;
+use crate::commands::{io_err, resolve_type, Ctx};
+use crate::error::{Exit, Result};
+use crate::model::Objectset;
+use crate::output;
+use crate::schema::{TypeDef, TYPES};
+
+/// List stored objects of a type (all types when none is given)
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Object type (endpoint, endpoints, aor, auth, ...)
+    pub r#type: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
+    let types: Vec<&'static TypeDef> = match &args.r#type {
+        Some(t) => vec![resolve_type(t)?],
+        None => TYPES.iter().collect(),
+    };
+    let mut backend = ctx.backend()?;
+    let mut text = String::new();
+    let mut json = Vec::new();
+    let mut broken = 0;
+    for ty in &types {
+        let (items, coverage) = backend.list(ty)?;
+        if let Coverage::Unavailable(why) = &coverage {
+            if args.r#type.is_some() {
+                ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
+            }
+            continue;
+        }
+        if args.r#type.is_none() && items.is_empty() {
+            continue;
+        }
+        for l in &items {
+            if let Err(e) = &l.object {
+                broken += 1;
+                ctx.out.warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
+            }
+        }
+        match ctx.global.output {
+            Format::Json => json.push(output::json::listing(ty.name, &items)),
+            Format::Conf => {
+                for l in &items {
+                    if let Ok(set) = &l.object {
+                        let set = output::mask(ty, &output::changed(ty, set), ctx.global.show_secrets);
+                        text.push_str(&output::conf::section(ty, &l.id, &set));
+                        text.push('\n');
+                    }
+                }
+            }
+            Format::Table => {
+                if types.len() > 1 {
+                    text.push_str(&format!("== {} ==\n", ty.plural));
+                }
+                text.push_str(&table(ty, &items));
+                text.push('\n');
+            }
+        }
+    }
+    if ctx.global.output == Format::Json {
+        // One JSON array across types: merge the per-type arrays.
+        let mut all: Vec<serde_json::Value> = Vec::new();
+        for j in json {
+            if let Ok(serde_json::Value::Array(a)) = serde_json::from_str(&j) {
+                all.extend(a);
+            }
+        }
+        text = serde_json::to_string_pretty(&all).expect("serialisable");
+    } else if text.is_empty() {
+        text = "No objects found.\n".into();
+    }
+    ctx.out.data(text.trim_end()).map_err(io_err)?;
+    Ok(if broken > 0 { Exit::Storage } else { Exit::Ok })
+}
+
+fn v<'a>(set: &'a Objectset, name: &str) -> &'a str {
+    set.iter().find(|a| a.attribute == name).map(|a| a.value.as_str()).unwrap_or("")
+}
+
+fn table(ty: &TypeDef, items: &[Listed]) -> String {
+    let (header, cols): (Vec<&str>, Vec<&str>) = match ty.name {
+        "endpoint" => (
+            vec!["Endpoint", "CallerID", "Context", "Auth", "Aors", "Codecs", "Transport"],
+            vec!["callerid", "context", "auth", "aors", "allow", "transport"],
+        ),
+        "aor" => (vec!["Aor", "MaxContact", "Contact", "QualifyFreq"], vec!["max_contacts", "contact", "qualify_frequency"]),
+        "auth" => (vec!["Auth", "UserName", "AuthType", "Realm"], vec!["username", "auth_type", "realm"]),
+        "identify" => (vec!["Identify", "Endpoint", "Match"], vec!["endpoint", "match"]),
+        "registration" => (vec!["Registration", "ServerURI", "ClientURI", "OutboundAuth"], vec!["server_uri", "client_uri", "outbound_auth"]),
+        "contact" => (vec!["Contact", "URI", "Endpoint"], vec!["uri", "endpoint"]),
+        "domain_alias" => (vec!["DomainAlias", "Domain"], vec!["domain"]),
+        _ => (vec!["Id"], vec![]),
+    };
+    let rows = items
+        .iter()
+        .map(|l| {
+            let mut r = vec![l.id.clone()];
+            match &l.object {
+                Ok(set) => r.extend(cols.iter().map(|c| v(set, c).to_string())),
+                Err(_) => r.extend(cols.iter().enumerate().map(|(i, _)| if i == 0 { "(unreadable)".into() } else { String::new() })),
+            }
+            r
+        })
+        .collect();
+    output::table::list(&header, rows)
+}

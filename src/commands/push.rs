@@ -1,0 +1,90 @@
+//! `pjsipctl push TYPE ID attr=value...`: create an object, or merge fields into it.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::backend::PushOptions;
+use crate::cli::Format;
+use crate::commands::{io_err, resolve_type, Ctx};
+use crate::error::{Error, Exit, Result};
+use crate::model::Attr;
+use crate::output;
+
+/// Create an object or merge fields into it (fields apply in order: --from, positionals, -f)
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Object type: auth, aor, endpoint, identify, registration, ...
+    pub r#type: String,
+    /// Object id
+    pub id: String,
+    /// Fields as attr=value; the value may itself hold '=' and ','
+    #[arg(value_name = "ATTR=VALUE")]
+    pub fields: Vec<String>,
+    /// One more field (repeatable), e.g. -f 'set_var=A=1'
+    #[arg(short = 'f', long = "field", value_name = "ATTR=VALUE")]
+    pub extra: Vec<String>,
+    /// Read fields from the body of a pjsip.conf section in FILE ('-' for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Store even an object Asterisk could not load back (e.g. an endpoint without codecs)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Parse `attr=value` arguments, splitting at the first '='.
+pub fn parse_fields<'a>(args: impl IntoIterator<Item = &'a String>) -> Result<Vec<Attr>> {
+    args.into_iter()
+        .map(|a| match a.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok(Attr::new(k.trim(), v)),
+            _ => Err(Error::usage(format!("'{a}' is not attr=value")).hint("e.g. max_contacts=1 or allow=ulaw,alaw")),
+        })
+        .collect()
+}
+
+pub fn read_source(path: &PathBuf) -> Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+        Ok((s, "<stdin>".into()))
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+        let s = String::from_utf8(bytes)
+            .map_err(|e| Error::invalid(format!("{}: not UTF-8 text ({e})", path.display())))?;
+        Ok((s, path.display().to_string()))
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
+    let ty = resolve_type(&args.r#type)?;
+    let mut fields = Vec::new();
+    if let Some(p) = &args.from {
+        let (text, name) = read_source(p)?;
+        fields.extend(crate::conf::parse_body(&text, &name, ty.name)?);
+    }
+    fields.extend(parse_fields(&args.fields)?);
+    fields.extend(parse_fields(&args.extra)?);
+    let mut backend = ctx.backend()?;
+    let pushed = backend.push(ty, &args.id, &fields, PushOptions { force: args.force })?;
+    for w in &pushed.warnings {
+        ctx.out.warn(w);
+    }
+    ctx.out.status(&format!(
+        "{} {} {} ({} field{})",
+        if pushed.created { "created" } else { "updated" },
+        ty.name,
+        args.id,
+        fields.len(),
+        if fields.len() == 1 { "" } else { "s" }
+    ));
+    match ctx.global.output {
+        Format::Json => ctx.out.data(&output::json::object(&pushed.objectset)).map_err(io_err)?,
+        Format::Conf => {
+            let set = output::mask(ty, &output::changed(ty, &pushed.objectset), ctx.global.show_secrets);
+            ctx.out.data(&output::conf::section(ty, &args.id, &set)).map_err(io_err)?
+        }
+        Format::Table => {}
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,65 @@
+//! Everything printed goes through here: data to stdout, status and warnings to stderr.
+
+pub mod conf;
+pub mod json;
+pub mod table;
+
+use std::io::{self, Write};
+
+use crate::model::Objectset;
+use crate::schema::{field, TypeDef};
+
+pub const MASK: &str = "********";
+
+/// The output handle commands print through.
+pub struct Out {
+    pub quiet: bool,
+}
+
+impl Out {
+    /// Data for the user or a script: stdout. A closed pipe ends the program quietly (main).
+    pub fn data(&self, text: &str) -> io::Result<()> {
+        let mut o = io::stdout().lock();
+        o.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') && !text.is_empty() {
+            o.write_all(b"\n")?;
+        }
+        o.flush()
+    }
+
+    /// A status line on stderr.
+    pub fn status(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    pub fn warn(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("warning: {text}");
+        }
+    }
+}
+
+/// Mask secret attributes unless asked to show them.
+pub fn mask(ty: &TypeDef, set: &Objectset, show_secrets: bool) -> Objectset {
+    if show_secrets {
+        return set.clone();
+    }
+    set.iter()
+        .map(|a| {
+            let secret = ty.fields.iter().any(|f| f.name == a.attribute && f.has(field::SECRET));
+            if secret && !a.value.is_empty() {
+                crate::model::Attr::new(a.attribute.clone(), MASK)
+            } else {
+                a.clone()
+            }
+        })
+        .collect()
+}
+
+/// The attributes that differ from the type's defaults, in objectset order.
+pub fn changed(ty: &'static TypeDef, set: &Objectset) -> Objectset {
+    let defaults = crate::engine::defaults(ty).objectset();
+    set.iter().filter(|a| !defaults.contains(a)).cloned().collect()
+}

@@ -1,0 +1,128 @@
+//! The res_pjsip schema: object types, their fields, and Asterisk's attribute order.
+
+pub mod field;
+pub mod rules;
+pub mod types;
+pub mod values;
+
+use std::sync::OnceLock;
+
+pub use field::{Field, Kind};
+
+/// The ARI config class every PJSIP type lives on.
+pub const CONFIG_CLASS: &str = "res_pjsip";
+
+/// A Sorcery object type as res_pjsip registers it.
+#[derive(Debug)]
+pub struct TypeDef {
+    pub name: &'static str,
+    /// The sorcery.conf section whose lines map this type.
+    pub section: &'static str,
+    /// Wizard line of the built-in default mapping (shared/asterisk/conf/sorcery.conf);
+    /// `None` means the static pjsip.conf (read-only).
+    pub default_astdb: Option<&'static str>,
+    /// The CLI name of the list command (`pjsip show endpoints`).
+    pub plural: &'static str,
+    pub fields: &'static [Field],
+}
+
+macro_rules! ty {
+    ($name:literal, $section:literal, $prefix:expr, $plural:literal, $m:ident) => {
+        TypeDef { name: $name, section: $section, default_astdb: $prefix, plural: $plural, fields: types::$m::FIELDS }
+    };
+}
+
+/// Every type ARI push configuration reaches on `res_pjsip`, in dependency order:
+/// referenced objects (auth, aor) before the objects that name them.
+pub static TYPES: &[TypeDef] = &[
+    ty!("auth", "res_pjsip", Some("ps_auths"), "auths", auth),
+    ty!("aor", "res_pjsip", Some("ps_aors"), "aors", aor),
+    ty!("endpoint", "res_pjsip", Some("ps_endpoints"), "endpoints", endpoint),
+    ty!("domain_alias", "res_pjsip", Some("ps_domain_aliases"), "domain_aliases", domain_alias),
+    ty!("acl", "acl", Some("ps_acls"), "acls", acl),
+    ty!("contact", "res_pjsip", Some("registrar"), "contacts", contact),
+    ty!("identify", "res_pjsip_endpoint_identifier_ip", Some("ps_endpoint_id_ips"), "identifies", identify),
+    ty!("registration", "res_pjsip_outbound_registration", Some("ps_registrations"), "registrations", registration),
+    ty!("outbound-publish", "res_pjsip_outbound_publish", Some("ps_outbound_publishes"), "outbound-publishes", outbound_publish),
+    ty!("asterisk-publication", "res_pjsip_publish_asterisk", Some("ps_asterisk_publications"), "asterisk-publications", asterisk_publication),
+    ty!("resource_list", "res_pjsip_pubsub", Some("ps_resource_lists"), "resource_lists", resource_list),
+    ty!("inbound-publication", "res_pjsip_pubsub", Some("ps_inbound_publications"), "inbound-publications", inbound_publication),
+    ty!("subscription_persistence", "res_pjsip_pubsub", Some("subscription_persistence"), "subscription_persistences", subscription_persistence),
+    ty!("transport", "res_pjsip", None, "transports", transport),
+    ty!("global", "res_pjsip", None, "globals", global),
+    ty!("system", "res_pjsip", None, "systems", system),
+];
+
+/// Look a type up by its exact name, or by its plural as the CLI spells it.
+pub fn find_type(name: &str) -> Option<&'static TypeDef> {
+    TYPES.iter().find(|t| t.name == name).or_else(|| TYPES.iter().find(|t| t.plural == name))
+}
+
+pub fn type_names() -> Vec<&'static str> {
+    TYPES.iter().map(|t| t.name).collect()
+}
+
+impl TypeDef {
+    /// Field index by attribute name, case-insensitively as Asterisk's option lookup does.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Field index by exact name: res_sorcery_astdb filters row keys case-sensitively.
+    pub fn field_index_exact(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.field_index(name).map(|i| &self.fields[i])
+    }
+
+    /// Field indices in Asterisk's objectset order (see [`objectset_order`]).
+    pub fn order(&'static self) -> &'static [usize] {
+        static CACHE: OnceLock<Vec<Vec<usize>>> = OnceLock::new();
+        let all = CACHE.get_or_init(|| TYPES.iter().map(|t| objectset_order(t.fields)).collect());
+        let pos = TYPES.iter().position(|t| std::ptr::eq(t, self)).expect("registered type");
+        &all[pos]
+    }
+
+    /// Whether Asterisk keeps this type in the static pjsip.conf by default.
+    pub fn static_only(&self) -> bool {
+        self.default_astdb.is_none()
+    }
+}
+
+/// Sorcery keeps a type's fields in an ao2 hash container of 29 buckets keyed by
+/// djb2(name); objectsets walk bucket 0..28 and, within a bucket, registration order.
+/// Reproducing that here keeps every type's order right without hand-kept lists.
+pub fn objectset_order(fields: &[Field]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..fields.len()).collect();
+    idx.sort_by_key(|&i| (bucket(fields[i].name), i));
+    idx
+}
+
+fn bucket(name: &str) -> u32 {
+    let mut h: u32 = 5381;
+    for b in name.bytes() {
+        h = h.wrapping_mul(33) ^ (b as i8 as i32 as u32);
+    }
+    (h & 0x7fff_ffff) % 29
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aor_order_matches_asterisk() {
+        let t = find_type("aor").unwrap();
+        let names: Vec<&str> = t.order().iter().map(|&i| t.fields[i].name).filter(|n| *n != "type").collect();
+        assert_eq!(
+            names,
+            [
+                "minimum_expiration", "default_expiration", "qualify_timeout", "qualify_2xx_only", "mailboxes",
+                "support_path", "remove_unavailable", "voicemail_extension", "max_contacts", "authenticate_qualify",
+                "contact", "maximum_expiration", "qualify_frequency", "remove_existing", "outbound_proxy"
+            ]
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! The astdb SQLite file, laid out exactly as Asterisk's db.c keeps it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// How long a write waits for a lock another process holds (Asterisk keeps a write
+/// transaction open for up to a second between its commits).
+const BUSY_TIMEOUT: Duration = Duration::from_millis(2500);
+
+pub struct Astdb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Astdb {
+    /// Open (creating if needed, owner-only) the astdb file.
+    pub fn open(path: &Path) -> Result<Astdb> {
+        let existed = path.exists();
+        if !existed {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::storage(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            create_private(path)?;
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| storage_err(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| storage_err(path, e))?;
+        let db = Astdb { conn, path: path.to_path_buf() };
+        db.conn
+            .execute("CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))", [])
+            .map_err(|e| db.err(e))?;
+        Ok(db)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn err(&self, e: rusqlite::Error) -> Error {
+        storage_err(&self.path, e)
+    }
+
+    pub fn get(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .prepare_cached("SELECT value FROM astdb WHERE key = ?1")
+            .and_then(|mut st| st.query_row([key], |r| r.get::<_, String>(0)).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every (key, value) under `/<family>/`, in key order, through the primary-key index.
+    pub fn family(&self, family: &str) -> Result<Vec<(String, String)>> {
+        let lo = format!("/{family}/");
+        let hi = format!("/{family}0"); // '0' follows '/' in ASCII
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT key, value FROM astdb WHERE key >= ?1 AND key < ?2 ORDER BY key")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![lo, hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// Run `f` in one write transaction: all of it is stored, or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| storage_err(&path, e))?;
+        let out = f(&Writer { tx: &tx, path: &path })?;
+        tx.commit().map_err(|e| storage_err(&path, e))?;
+        Ok(out)
+    }
+}
+
+/// Writes inside one transaction.
+pub struct Writer<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    path: &'a Path,
+}
+
+impl Writer<'_> {
+    pub fn put(&self, key: &str, value: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO astdb (key, value) VALUES (?1, ?2)")
+            .and_then(|mut st| st.execute(params![key, value]))
+            .map(|_| ())
+            .map_err(|e| storage_err(self.path, e))
+    }
+
+    pub fn delete(&self, key: &str) -> Result<bool> {
+        self.tx
+            .prepare_cached("DELETE FROM astdb WHERE key = ?1")
+            .and_then(|mut st| st.execute([key]))
+            .map(|n| n > 0)
+            .map_err(|e| storage_err(self.path, e))
+    }
+
+    pub fn get(&self, key: &str) -> Result<Option<String>> {
+        self.tx
+            .prepare_cached("SELECT value FROM astdb WHERE key = ?1")
+            .and_then(|mut st| st.query_row([key], |r| r.get::<_, String>(0)).optional())
+            .map_err(|e| storage_err(self.path, e))
+    }
+}
+
+fn create_private(path: &Path) -> Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::storage(format!("cannot create {}: {e}", path.display()))),
+    }
+}
+
+fn storage_err(path: &Path, e: rusqlite::Error) -> Error {
+    let busy = matches!(
+        &e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    );
+    if busy {
+        Error::storage(format!(
+            "{} is locked by another process (a running Asterisk keeps it locked while it writes)",
+            path.display()
+        ))
+        .hint("while Asterisk runs, push through it instead: --ari http://127.0.0.1:8088/ari --user NAME")
+    } else {
+        Error::storage(format!("{}: {e}", path.display()))
+            .hint("check that the file is an astdb SQLite database and that you may write to it")
+    }
+}
