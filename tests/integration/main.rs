@@ -1,1 +1,5 @@
+//! The one integration-test binary: every test runs the real `pjsipctl` on a real
+//! temporary astdb file (and, for ARI, a real HTTP server on 127.0.0.1).
 
+mod common;
+mod core;
