@@ -9,9 +9,17 @@ use crate::schema::{rules, values, TypeDef};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refusal {
     #[error("{ty} has no attribute '{attribute}'{hint}")]
-    UnknownAttribute { ty: &'static str, attribute: String, hint: String },
+    UnknownAttribute {
+        ty: &'static str,
+        attribute: String,
+        hint: String,
+    },
     #[error("{attribute}={value}: {reason}")]
-    InvalidValue { attribute: String, value: String, reason: String },
+    InvalidValue {
+        attribute: String,
+        value: String,
+        reason: String,
+    },
     #[error("{0}")]
     Rejected(String),
     /// ast_sorcery_copy failed: Asterisk answers 500 "Allocation failed".
@@ -30,51 +38,109 @@ pub struct Built {
 }
 
 /// Apply `fields` in order onto `obj`; the first failure rejects everything.
-pub fn apply_fields(obj: &mut Object, fields: &[Attr], warnings: &mut Vec<String>) -> Result<(), Refusal> {
+pub fn apply_fields(
+    obj: &mut Object,
+    fields: &[Attr],
+    warnings: &mut Vec<String>,
+) -> Result<(), Refusal> {
     for f in fields {
-        let Some(idx) = obj.ty.field_index(&f.attribute) else {
-            return Err(Refusal::UnknownAttribute {
-                ty: obj.ty.name,
-                attribute: f.attribute.clone(),
-                hint: suggest(obj.ty, &f.attribute),
-            });
-        };
-        match values::apply(obj, idx, &f.value) {
-            Ok(Some(w)) => warnings.push(w),
-            Ok(None) => {}
-            Err(reason) => {
-                return Err(Refusal::InvalidValue {
-                    attribute: obj.ty.fields[idx].name.to_string(),
-                    value: f.value.clone(),
-                    reason,
-                })
-            }
+        if let Some(w) = apply_field(obj, f)? {
+            warnings.push(w);
         }
     }
-    let w = rules::apply_handler(obj).map_err(Refusal::Rejected)?;
-    warnings.extend(w);
+    warnings.extend(apply_handler(obj)?);
     Ok(())
+}
+
+/// Attributes whose Asterisk handler compares the name it is given case-sensitively
+/// (pjsip_configuration.c: group_handler, named_groups_handler, tos_handler,
+/// codec_prefs_handler), so `CALL_GROUP=1` is found but then refused.
+const CASE_SENSITIVE_NAMES: &[&str] = &[
+    "call_group",
+    "pickup_group",
+    "named_call_group",
+    "named_pickup_group",
+    "tos_audio",
+    "tos_video",
+    "codec_prefs_incoming_offer",
+    "codec_prefs_outgoing_offer",
+    "codec_prefs_incoming_answer",
+    "codec_prefs_outgoing_answer",
+];
+
+/// Apply one field as `aco_process_var` does: find the option (case-insensitively), run its handler.
+pub fn apply_field(obj: &mut Object, f: &Attr) -> Result<Option<String>, Refusal> {
+    let Some(mut idx) = obj.ty.field_index(&f.attribute) else {
+        return Err(Refusal::UnknownAttribute {
+            ty: obj.ty.name,
+            attribute: f.attribute.clone(),
+            hint: suggest(obj.ty, &f.attribute),
+        });
+    };
+    let name = obj.ty.fields[idx].name;
+    if name != f.attribute && obj.ty.name == "endpoint" {
+        if CASE_SENSITIVE_NAMES.contains(&name) {
+            return Err(Refusal::InvalidValue {
+                attribute: f.attribute.clone(),
+                value: f.value.clone(),
+                reason: format!(
+                    "Asterisk's handler only accepts the name in lower case: write {name}="
+                ),
+            });
+        }
+        // call_offer_pref_handler: anything but the exact outgoing name sets the incoming preference.
+        if name == "outgoing_call_offer_pref" {
+            idx = obj
+                .ty
+                .field_index_exact("incoming_call_offer_pref")
+                .unwrap_or(idx);
+        }
+    }
+    values::apply(obj, idx, &f.value).map_err(|reason| Refusal::InvalidValue {
+        attribute: obj.ty.fields[idx].name.to_string(),
+        value: f.value.clone(),
+        reason,
+    })
+}
+
+/// The type's apply handler, run once every field is set.
+pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, Refusal> {
+    rules::apply_handler(obj).map_err(Refusal::Rejected)
 }
 
 /// ARI PUT: a new object starts from defaults; an existing one is copied
 /// (objectset out, applied onto a fresh object) and the fields merged on top.
-pub fn build(ty: &'static TypeDef, id: &str, existing: Option<&Object>, fields: &[Attr]) -> Result<Built, Refusal> {
+pub fn build(
+    ty: &'static TypeDef,
+    id: &str,
+    existing: Option<&Object>,
+    fields: &[Attr],
+) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
     let mut obj = match existing {
         Some(old) => copy(old)?,
         None => Object::new(ty, id),
     };
     apply_fields(&mut obj, fields, &mut warnings)?;
+    check_storable(&obj)?;
+    Ok(Built {
+        object: obj,
+        warnings,
+    })
+}
+
+/// A type whose objectset is empty cannot be answered or read back (acl, inbound-publication).
+pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
     if obj.objectset().is_empty() {
         return Err(Refusal::EmptyObjectset(format!(
             "Asterisk prints nothing for a {} object (no field has an output form), so it answers \
              500 \"Allocation failed\" and can never read the stored row back; define it in a static \
              config file ({}) instead",
-            ty.name,
-            if ty.name == "acl" { "acl.conf or pjsip.conf" } else { "pjsip.conf" }
+            obj.ty.name,
+            if obj.ty.name == "acl" { "acl.conf or pjsip.conf" } else { "pjsip.conf" }
         )));
     }
-    Ok(Built { object: obj, warnings })
+    Ok(())
 }
 
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
@@ -99,13 +165,22 @@ pub enum RowError {
 
 /// A row as res_sorcery_astdb retrieves it: parse, drop unregistered keys
 /// (exact-case), apply on defaults. Returns the object and the keys dropped.
-pub fn from_row(ty: &'static TypeDef, id: &str, json: &str) -> Result<(Object, Vec<String>), RowError> {
-    let parsed: serde_json::Value = serde_json::from_str(json).map_err(|e| RowError::NotJson(e.to_string()))?;
-    let map = parsed.as_object().ok_or_else(|| RowError::NotJson("not an object".into()))?;
+pub fn from_row(
+    ty: &'static TypeDef,
+    id: &str,
+    json: &str,
+) -> Result<(Object, Vec<String>), RowError> {
+    let parsed: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| RowError::NotJson(e.to_string()))?;
+    let map = parsed
+        .as_object()
+        .ok_or_else(|| RowError::NotJson("not an object".into()))?;
     let mut fields = Vec::with_capacity(map.len());
     let mut dropped = Vec::new();
     for (k, v) in map {
-        let v = v.as_str().ok_or_else(|| RowError::NotJson(format!("'{k}' is not a string")))?;
+        let v = v
+            .as_str()
+            .ok_or_else(|| RowError::NotJson(format!("'{k}' is not a string")))?;
         if ty.field_index_exact(k).is_some() {
             fields.push(Attr::new(k.clone(), v));
         } else {
@@ -141,7 +216,11 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }

@@ -1,0 +1,395 @@
+//! From sections to the Sorcery objects Asterisk builds from them (res_sorcery_config.c):
+//! a non-template section is an object of type T when its first `type` variable (name
+//! case-insensitive, inherited ones first) equals T exactly; its variables are applied in
+//! order on a freshly allocated object, then the type's apply handler runs. A second
+//! section of the same type and id makes Asterisk refuse that whole type.
+//!
+//! Everything Asterisk would not turn into a pushed object is reported, never dropped:
+//! read-only types that stay in the static file, `type=wizard`, sections Asterisk ignores
+//! (no `type`, `type=Endpoint`, an unknown type) and objects it would refuse.
+
+use std::collections::HashMap;
+
+use crate::conf::reader::{Config, Diag, Level, Origin, Section};
+use crate::engine;
+use crate::model::{Attr, Object};
+use crate::schema::{TypeDef, TYPES};
+
+/// One field of an object and the line it came from.
+#[derive(Debug, Clone)]
+pub struct SrcField {
+    pub attr: Attr,
+    pub origin: Origin,
+    pub inherited: bool,
+}
+
+/// An object the file defines, built as Asterisk builds it.
+#[derive(Debug)]
+pub struct Desired {
+    pub ty: &'static TypeDef,
+    pub id: String,
+    /// The section header.
+    pub origin: Origin,
+    /// Every field in the order Asterisk applies them (inherited first), `type` included.
+    pub fields: Vec<SrcField>,
+    pub object: Object,
+}
+
+impl Desired {
+    /// The fields to push: the file's own, in order, without the `type` line.
+    pub fn push_fields(&self) -> Vec<Attr> {
+        self.fields
+            .iter()
+            .filter(|f| !f.attr.attribute.eq_ignore_ascii_case("type"))
+            .map(|f| f.attr.clone())
+            .collect()
+    }
+}
+
+/// A section that does not become a pushed object, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub origin: Origin,
+    pub name: String,
+    pub reason: String,
+}
+
+/// The result of converting one configuration.
+#[derive(Debug, Default)]
+pub struct Conversion {
+    pub objects: Vec<Desired>,
+    pub skipped: Vec<Skipped>,
+    /// The reader's remarks, then the objects' problems, in file order.
+    pub diags: Vec<Diag>,
+    pub files: Vec<String>,
+}
+
+impl Conversion {
+    pub fn errors(&self) -> impl Iterator<Item = &Diag> {
+        self.diags.iter().filter(|d| d.level == Level::Error)
+    }
+}
+
+enum Class {
+    Object(&'static TypeDef),
+    /// Reported and left alone; the level says how surprising that is.
+    Skip(Level, String),
+}
+
+/// What Asterisk does with a section whose first `type` is `value`.
+fn classify(value: Option<&str>) -> Class {
+    let Some(v) = value else {
+        return Class::Skip(
+            Level::Warning,
+            "no type= line: Asterisk ignores the section".into(),
+        );
+    };
+    if let Some(t) = TYPES.iter().find(|t| t.name == v) {
+        if t.static_only() {
+            return Class::Skip(
+                Level::Note,
+                format!("type={v} stays in the static pjsip.conf (Asterisk refuses to push {v} objects: 403)"),
+            );
+        }
+        if matches!(t.name, "contact" | "subscription_persistence") {
+            return Class::Skip(
+                Level::Warning,
+                format!("type={v}: Asterisk does not read {v} objects from pjsip.conf (they live in astdb), so it ignores the section"),
+            );
+        }
+        if Object::new(t, "x").objectset().is_empty() {
+            return Class::Skip(
+                Level::Warning,
+                format!(
+                    "type={v} cannot be pushed: Asterisk has no output form for {v} objects, so astdb cannot hold \
+                     them; keep the section in the static file"
+                ),
+            );
+        }
+        return Class::Object(t);
+    }
+    if let Some(t) = TYPES.iter().find(|t| t.name.eq_ignore_ascii_case(v)) {
+        return Class::Skip(
+            Level::Warning,
+            format!("type={v} matches no type: Asterisk compares it exactly and ignores the section (write type={})", t.name),
+        );
+    }
+    match v {
+        "wizard" => Class::Skip(
+            Level::Warning,
+            "type=wizard is not converted: res_pjsip_config_wizard expands it (from pjsip_wizard.conf) into objects \
+             held in memory; write those objects (endpoint, aor, auth, identify, registration) as sections instead"
+                .into(),
+        ),
+        "phoneprov" => Class::Skip(
+            Level::Warning,
+            "type=phoneprov is not converted: pjsipctl does not push phoneprov objects; it stays in the static file".into(),
+        ),
+        _ => Class::Skip(Level::Warning, format!("type={v} is no PJSIP object type: Asterisk ignores the section")),
+    }
+}
+
+/// Turn a configuration into objects, problems and skipped sections.
+pub fn convert(cfg: Config) -> Conversion {
+    let mut out = Conversion {
+        files: cfg.files,
+        diags: cfg.diags,
+        ..Default::default()
+    };
+    let mut seen: HashMap<(&'static str, String), Origin> = HashMap::new();
+    for sec in &cfg.sections {
+        if sec.template {
+            continue;
+        }
+        let ty_value = sec
+            .vars
+            .iter()
+            .find(|v| v.name.eq_ignore_ascii_case("type"))
+            .map(|v| v.value.as_str());
+        let ty = match classify(ty_value) {
+            Class::Object(t) => t,
+            Class::Skip(level, reason) => {
+                out.diags.push(Diag {
+                    level,
+                    origin: Some(sec.origin.clone()),
+                    message: format!("[{}] {reason}", sec.name),
+                });
+                out.skipped.push(Skipped {
+                    origin: sec.origin.clone(),
+                    name: sec.name.clone(),
+                    reason,
+                });
+                continue;
+            }
+        };
+        let what = format!("{} {}", ty.name, sec.name);
+        if sec.name.is_empty() || sec.name.chars().any(char::is_control) {
+            out.diags.push(Diag {
+                level: Level::Error,
+                origin: Some(sec.origin.clone()),
+                message: format!("{what}: the section name is not a usable object id"),
+            });
+            continue;
+        }
+        if let Some(first) = seen.get(&(ty.name, sec.name.clone())) {
+            out.diags.push(Diag {
+                level: Level::Error,
+                origin: Some(sec.origin.clone()),
+                message: format!(
+                    "{what}: duplicate object (also defined at {first}): Asterisk refuses every {} in the file \
+                     (\"configuration contains a duplicate object\"); merge them, or use [{}](+) to add to the first",
+                    ty.name, sec.name
+                ),
+            });
+            continue;
+        }
+        seen.insert((ty.name, sec.name.clone()), sec.origin.clone());
+        if let Some(d) = build(ty, sec, &mut out.diags) {
+            out.objects.push(d);
+        }
+    }
+    out
+}
+
+/// Apply the section's fields one by one, reporting every refused field (Asterisk stops
+/// at the first), then the apply handler. The object equals `engine::build(ty, id, None, fields)`.
+fn build(ty: &'static TypeDef, sec: &Section, diags: &mut Vec<Diag>) -> Option<Desired> {
+    let fields: Vec<SrcField> = sec
+        .vars
+        .iter()
+        .map(|v| SrcField {
+            attr: Attr::new(v.name.clone(), v.value.clone()),
+            origin: v.origin.clone(),
+            inherited: v.inherited,
+        })
+        .collect();
+    let what = format!("{} {}", ty.name, sec.name);
+    let mut obj = Object::new(ty, &sec.name);
+    let mut failed = false;
+    for f in &fields {
+        let from = if f.inherited { " (inherited)" } else { "" };
+        match engine::apply_field(&mut obj, &f.attr) {
+            Ok(None) => {}
+            Ok(Some(w)) => diags.push(Diag {
+                level: Level::Warning,
+                origin: Some(f.origin.clone()),
+                message: format!("{what}{from}: {w}"),
+            }),
+            Err(r) => {
+                failed = true;
+                diags.push(Diag {
+                    level: Level::Error,
+                    origin: Some(f.origin.clone()),
+                    message: format!(
+                        "{what}{from}: {r} — Asterisk would not load this {}",
+                        ty.name
+                    ),
+                });
+            }
+        }
+    }
+    if failed {
+        return None;
+    }
+    let done =
+        engine::apply_handler(&mut obj).and_then(|w| engine::check_storable(&obj).map(|_| w));
+    match done {
+        Ok(ws) => {
+            for w in ws {
+                diags.push(Diag {
+                    level: Level::Warning,
+                    origin: Some(sec.origin.clone()),
+                    message: format!("{what}: {w}"),
+                });
+            }
+            Some(Desired {
+                ty,
+                id: sec.name.clone(),
+                origin: sec.origin.clone(),
+                fields,
+                object: obj,
+            })
+        }
+        Err(r) => {
+            diags.push(Diag {
+                level: Level::Error,
+                origin: Some(sec.origin.clone()),
+                message: format!("{what}: {r} — Asterisk would not load this {}", ty.name),
+            });
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conf::reader::{read_str, Options};
+
+    fn conv(text: &str) -> Conversion {
+        convert(read_str(
+            text,
+            "t.conf",
+            &Options {
+                confdir: ".".into(),
+                allow_exec: false,
+            },
+        ))
+    }
+
+    fn msgs(c: &Conversion, level: Level) -> Vec<String> {
+        c.diags
+            .iter()
+            .filter(|d| d.level == level)
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn same_name_holds_several_types() {
+        let c = conv("[6001]\ntype=auth\nusername=6001\npassword=x\n[6001]\ntype=aor\nmax_contacts=1\n[6001]\ntype=endpoint\nallow=ulaw\nauth=6001\naors=6001\n");
+        let got: Vec<(&str, &str)> = c
+            .objects
+            .iter()
+            .map(|d| (d.ty.name, d.id.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("auth", "6001"), ("aor", "6001"), ("endpoint", "6001")]
+        );
+        assert!(c.diags.is_empty(), "{:?}", c.diags);
+    }
+
+    #[test]
+    fn first_type_wins_and_is_compared_exactly() {
+        let c = conv("[t](!)\ntype=endpoint\n[x](t)\ntype=aor\nallow=ulaw\n[y]\nTYPE=aor\n[z]\ntype=Endpoint\n[w]\nfoo=1\n");
+        let got: Vec<(&str, &str)> = c
+            .objects
+            .iter()
+            .map(|d| (d.ty.name, d.id.as_str()))
+            .collect();
+        assert_eq!(got, [("endpoint", "x"), ("aor", "y")]);
+        let w = msgs(&c, Level::Warning);
+        assert!(
+            w[0].starts_with("t.conf:8: [z] type=Endpoint matches no type"),
+            "{w:?}"
+        );
+        assert!(w[1].starts_with("t.conf:10: [w] no type= line"), "{w:?}");
+        assert_eq!(c.skipped.len(), 2);
+    }
+
+    #[test]
+    fn read_only_and_wizard_sections_are_reported() {
+        let c = conv("[transport-udp]\ntype=transport\nprotocol=udp\n[global]\ntype=global\n[my-trunk]\ntype=wizard\nsends_auth=yes\n");
+        assert!(c.objects.is_empty());
+        let names: Vec<&str> = c.skipped.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["transport-udp", "global", "my-trunk"]);
+        assert!(c.skipped[0]
+            .reason
+            .contains("stays in the static pjsip.conf"));
+        assert!(c.skipped[2].reason.contains("type=wizard is not converted"));
+        assert_eq!(msgs(&c, Level::Error).len(), 0);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_with_its_line() {
+        let c = conv(
+            "[t](!)\ntype=endpoint\ndtmf_mode=rfc2833\n[e](t)\nallow=ulaw\nbogus=1\nCALL_GROUP=1\n",
+        );
+        let e = msgs(&c, Level::Error);
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(
+            e[0].starts_with("t.conf:3: endpoint e (inherited): dtmf_mode=rfc2833"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("t.conf:6: endpoint e: endpoint has no attribute 'bogus'"),
+            "{e:?}"
+        );
+        assert!(
+            e[2].starts_with("t.conf:7: endpoint e: CALL_GROUP=1"),
+            "{e:?}"
+        );
+        assert!(c.objects.is_empty());
+    }
+
+    #[test]
+    fn apply_handler_failures_point_at_the_section() {
+        let c = conv("\n[a]\ntype=auth\nusername=a\n[r]\ntype=registration\nserver_uri=sip:x\n");
+        let e = msgs(&c, Level::Error);
+        assert!(
+            e[0].starts_with("t.conf:2: auth a: an auth needs password"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("t.conf:5: registration r: a registration needs client_uri"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn duplicates_are_refused() {
+        let c = conv("[a]\ntype=aor\n[a]\ntype=aor\nmax_contacts=2\n[A]\ntype=aor\n");
+        let e = msgs(&c, Level::Error);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].contains("duplicate object (also defined at t.conf:1)"),
+            "{e:?}"
+        );
+        // Ids are case-sensitive for Sorcery.
+        assert_eq!(c.objects.len(), 2);
+    }
+
+    #[test]
+    fn objects_equal_the_engine_build() {
+        let c = conv("[p](!)\ntype=endpoint\ndisallow=all\nallow=g722,ulaw\n[x](p)\nallow=alaw\ncallerid=Bob <1>\nset_var=A=1\n");
+        let d = &c.objects[0];
+        let built = engine::build(d.ty, &d.id, None, &d.push_fields()).unwrap();
+        assert_eq!(built.object.objectset(), d.object.objectset());
+        assert!(built
+            .object
+            .objectset()
+            .iter()
+            .any(|a| a.attribute == "allow" && a.value == "(g722|ulaw|alaw)"));
+    }
+}
