@@ -12,6 +12,7 @@ mod policy;
 mod schema;
 mod sorcery_conf;
 mod store;
+mod sync;
 
 use std::process::ExitCode;
 

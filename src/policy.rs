@@ -45,7 +45,13 @@ pub fn check(obj: &Object) -> Vec<Finding> {
                     fix: "set the variables in the dialplan (Set() in the endpoint's context) instead".into(),
                 });
             }
-            if obj.str("acl") == "deny/permit" || obj.str("contact_acl") == "deny/permit" {
+            // acl and contact_acl hold lists; inline deny/permit rules print as "deny/permit".
+            let acl = |name: &str| {
+                obj.get(name)
+                    .map(|v| crate::schema::values::acl_display(v.list()))
+                    .unwrap_or("")
+            };
+            if acl("acl") == "deny/permit" || acl("contact_acl") == "deny/permit" {
                 out.push(Finding {
                     severity: Severity::Loss,
                     message: format!(
@@ -82,4 +88,32 @@ pub fn check(obj: &Object) -> Vec<Finding> {
         _ => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Attr;
+
+    #[test]
+    fn inline_deny_permit_is_found() {
+        let ty = crate::schema::find_type("endpoint").unwrap();
+        for f in ["deny", "contact_permit"] {
+            let fields = [Attr::new("allow", "ulaw"), Attr::new(f, "10.0.0.0/8")];
+            let obj = crate::engine::build(ty, "e", None, &fields).unwrap().object;
+            let found = check(&obj);
+            assert!(
+                found.iter().any(|x| x.message.contains("deny/permit")),
+                "{f}: {found:?}"
+            );
+        }
+        let named = crate::engine::build(
+            ty,
+            "e",
+            None,
+            &[Attr::new("allow", "ulaw"), Attr::new("acl", "office")],
+        )
+        .unwrap();
+        assert!(check(&named.object).is_empty());
+    }
 }

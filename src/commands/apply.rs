@@ -1,19 +1,328 @@
 //! `pjsipctl apply FILE`: make the target hold what a pjsip.conf says (issue 5).
+//!
+//! The file is read as Asterisk reads it and every object is built offline first; all
+//! problems are reported at once and nothing is written while any remains. Then the plan
+//! pushes only what differs, in the order PJSIP needs, in one transaction on the embedded
+//! engine (over ARI: object by object, stopping at the first failure unless --keep-going).
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::commands::Ctx;
+use crate::backend::PushOptions;
+use crate::cli::Format;
+use crate::commands::{io_err, Ctx};
+use crate::conf::convert::{self, Conversion};
+use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
+use crate::policy::{self, Severity};
+use crate::sync::{self, Action, Execution, Plan, Render, Status};
+
+/// Where the configuration comes from and how its references resolve.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// pjsip.conf to read ('-' for stdin)
+    pub file: PathBuf,
+    /// Asterisk's config directory, where relative #include names resolve [default: the file's folder]
+    #[arg(long, value_name = "DIR")]
+    pub confdir: Option<PathBuf>,
+    /// Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)
+    #[arg(long)]
+    pub allow_exec: bool,
+}
 
 /// Push every object of a pjsip.conf, changing only what differs
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// pjsip.conf to apply ('-' for stdin)
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Print the plan (+ create, ~ update, - delete) and change nothing
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+    /// Also delete stored objects of the file's types that the file does not define (asks first)
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask before deleting (needed for --prune without a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Push objects whose data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)
+    #[arg(long)]
+    pub accept_loss: bool,
+    /// Push objects Asterisk could not load back (an endpoint without codecs)
+    #[arg(long)]
+    pub force: bool,
+    /// Over ARI: go on after an object fails instead of stopping there
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
-pub fn run(_ctx: &Ctx, _args: &ApplyArgs) -> Result<Exit> {
-    Err(Error::usage("apply is not available in this build yet"))
+/// Read and convert the file, printing the reader's notes and warnings. Errors are left
+/// in the conversion for the caller to report together with its own.
+pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
+    let stdin = src.file.as_os_str() == "-";
+    let confdir = match &src.confdir {
+        Some(d) => d.clone(),
+        None if stdin => PathBuf::new(),
+        None => src.file.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    let opts = Options {
+        confdir,
+        allow_exec: src.allow_exec,
+    };
+    let cfg = if stdin {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+        reader::read_bytes(&bytes, "<stdin>", &opts)
+    } else {
+        reader::read_file(&src.file, &opts)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", src.file.display())))?
+    };
+    let conv = convert::convert(cfg);
+    if conv.files.len() > 1 {
+        ctx.out.status(&format!(
+            "read {} files: {}",
+            conv.files.len(),
+            conv.files.join(", ")
+        ));
+    }
+    for d in &conv.diags {
+        match d.level {
+            Level::Error => {}
+            Level::Warning => ctx.out.warn(&d.to_string()),
+            Level::Note => ctx.out.status(&format!("note: {d}")),
+        }
+    }
+    Ok(conv)
+}
+
+/// The astdb traps (policy::check) as problems: refused unless --accept-loss (loss) or
+/// --force (Asterisk could not load it). Returns the messages that block the apply.
+pub fn traps(
+    ctx: &Ctx,
+    conv: &Conversion,
+    accept_loss: bool,
+    force: bool,
+    report_only: bool,
+) -> Vec<String> {
+    let mut blocking = Vec::new();
+    for d in &conv.objects {
+        let mut findings = policy::check(&d.object);
+        if ctx.uses_ari() && d.ty.name == "endpoint" && d.object.str("callerid") == "<unknown>" {
+            findings.push(policy::Finding {
+                severity: Severity::Loss,
+                message: format!(
+                    "endpoint {} has no callerid: over ARI Asterisk stores '<unknown>' and reads it back as the \
+                     number 'unknown'",
+                    d.id
+                ),
+                fix: "set callerid=\"Name\" <number>".into(),
+            });
+        }
+        for f in findings {
+            let (allowed, flag) = match f.severity {
+                Severity::Loss => (accept_loss, "--accept-loss"),
+                Severity::Broken => (force, "--force"),
+            };
+            let msg = format!("{}: {} — {}", d.origin, f.message, f.fix);
+            if allowed || report_only {
+                ctx.out.warn(&msg);
+            } else {
+                blocking.push(format!("{msg} (or {flag} to push it anyway)"));
+            }
+        }
+    }
+    blocking
+}
+
+/// Print every problem and fail with exit 4 when there is any.
+pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
+    let mut n = 0;
+    for d in conv.errors() {
+        eprintln!("error: {d}");
+        n += 1;
+    }
+    for m in &more {
+        eprintln!("error: {m}");
+        n += 1;
+    }
+    if n == 0 {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{n} problem{} in {}: nothing was written",
+        if n == 1 { "" } else { "s" },
+        file.display()
+    ))
+    .hint("fix them and run it again; `pjsipctl diff` shows what would change"))
+}
+
+fn summary(plan: &Plan, skipped: usize, verb_prefix: &str) -> String {
+    let recreated = plan.count(Action::Recreate);
+    format!(
+        "{verb_prefix}{} created, {} updated{}, {} unchanged, {} deleted, {} skipped",
+        plan.count(Action::Create),
+        plan.count(Action::Update) + recreated,
+        if recreated > 0 {
+            format!(" ({recreated} by delete and create)")
+        } else {
+            String::new()
+        },
+        plan.unchanged,
+        plan.count(Action::Delete),
+        skipped
+    )
+}
+
+fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
+    for (ty, why) in &plan.unlisted {
+        if prune {
+            ctx.out.warn(&format!(
+                "cannot list {} on this target ({why}): none of them is pruned, since pjsipctl cannot prove which \
+                 are not in the file",
+                ty.plural
+            ));
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
+    let conv = load(ctx, &args.source)?;
+    let blocking = traps(ctx, &conv, args.accept_loss, args.force, false);
+    refuse_if_invalid(&args.source.file, &conv, blocking)?;
+    let skipped = conv.skipped.len();
+    let mut backend = ctx.backend()?;
+    let plan = sync::plan(backend.as_mut(), &conv.objects, args.prune, ctx.uses_ari())?;
+    note_unlisted(ctx, &plan, args.prune);
+    let render = Render {
+        show_secrets: ctx.global.show_secrets,
+    };
+    if args.dry_run {
+        let text = match ctx.global.output {
+            Format::Json => render.json(&plan, None, &conv.skipped),
+            _ => render.text(&plan),
+        };
+        if !text.is_empty() {
+            ctx.out.data(&text).map_err(io_err)?;
+        }
+        ctx.out.status(&summary(
+            &plan,
+            skipped,
+            "dry run, nothing written: would be ",
+        ));
+        return Ok(Exit::Ok);
+    }
+    if plan.is_empty() {
+        ctx.out.status(&format!(
+            "{} is up to date: {}",
+            backend.describe(),
+            summary(&plan, skipped, "")
+        ));
+        return Ok(Exit::Ok);
+    }
+    let deletes = plan.count(Action::Delete);
+    if deletes > 0
+        && !ctx.confirm(
+            &format!(
+                "delete {deletes} object{} from {} that {} does not define?",
+                if deletes == 1 { "" } else { "s" },
+                backend.describe(),
+                args.source.file.display()
+            ),
+            args.yes,
+        )?
+    {
+        ctx.out.status("nothing written");
+        return Ok(Exit::Ok);
+    }
+    let transactional = !ctx.uses_ari();
+    if transactional && args.keep_going {
+        ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
+    }
+    let total_ops: usize = plan.changes.iter().map(|c| Plan::ops_of(c).len()).sum();
+    let bar = if total_ops > 50 && !ctx.global.quiet && std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new(total_ops as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
+            pb.set_style(style);
+        }
+        pb.set_message(format!("applying to {}", backend.describe()));
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut tick = |n: usize| bar.set_position(n as u64);
+    let (status, warnings, errors) = sync::execute(
+        backend.as_mut(),
+        &plan,
+        Execution {
+            opts: PushOptions { force: args.force },
+            transactional,
+            keep_going: args.keep_going,
+            progress: &mut tick,
+        },
+    );
+    bar.finish_and_clear();
+    if !transactional {
+        for w in &warnings {
+            ctx.out.warn(w);
+        }
+    }
+    // What was applied, one line per object.
+    let mut report = String::new();
+    match ctx.global.output {
+        Format::Json => report = render.json(&plan, Some(&status), &conv.skipped),
+        _ => {
+            for (c, st) in plan.changes.iter().zip(&status) {
+                let verb = match (st, c.action) {
+                    (Status::Applied, Action::Create) => "created",
+                    (Status::Applied, Action::Update) => "updated",
+                    (Status::Applied, Action::Recreate) => "re-created",
+                    (Status::Applied, Action::Delete) => "deleted",
+                    (Status::Failed, _) => "FAILED",
+                    (Status::NotRun, _) => continue,
+                };
+                report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));
+            }
+        }
+    }
+    if !report.is_empty() {
+        ctx.out.data(&report).map_err(io_err)?;
+    }
+    if errors.is_empty() {
+        ctx.out.status(&summary(&plan, skipped, ""));
+        return Ok(Exit::Ok);
+    }
+    let applied = status.iter().filter(|s| **s == Status::Applied).count();
+    let (first_idx, first) = &errors[0];
+    let mut msg = if transactional {
+        format!(
+            "{}; nothing was written (the apply is one transaction)",
+            first.message
+        )
+    } else {
+        let c = &plan.changes[*first_idx];
+        format!(
+            "{} {}: {}; {applied} of {} changes were applied{}",
+            c.ty.name,
+            c.id,
+            first.message,
+            plan.changes.len(),
+            if errors.len() > 1 {
+                format!(", {} failed", errors.len())
+            } else {
+                String::new()
+            }
+        )
+    };
+    for (i, e) in errors.iter().skip(1) {
+        let c = &plan.changes[*i];
+        eprintln!("error: {} {}: {}", c.ty.name, c.id, e.message);
+    }
+    if !transactional {
+        msg.push_str(" (run apply again to finish: it only pushes what still differs)");
+    }
+    let mut err = Error::new(first.exit, msg);
+    err.hint = first.hint.clone();
+    Err(err)
 }

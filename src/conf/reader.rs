@@ -116,12 +116,6 @@ pub struct Config {
     pub diags: Vec<Diag>,
 }
 
-impl Config {
-    pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(|d| d.level == Level::Error)
-    }
-}
-
 /// Read a file (the main pjsip.conf). Only a failure to read the main file itself is an `Err`.
 pub fn read_file(path: &Path, opts: &Options) -> std::io::Result<Config> {
     let bytes = std::fs::read(path)?;
@@ -132,16 +126,17 @@ pub fn read_file(path: &Path, opts: &Options) -> std::io::Result<Config> {
     Ok(r.finish())
 }
 
-/// Read text as the main file (stdin, tests); `name` is shown in origins.
-pub fn read_str(text: &str, name: &str, opts: &Options) -> Config {
+/// Read bytes as the main file (stdin); `name` is shown in origins.
+pub fn read_bytes(data: &[u8], name: &str, opts: &Options) -> Config {
     let mut r = Reader::new(opts);
-    r.load_file(
-        text.as_bytes(),
-        Rc::from(name),
-        &mut LoadState::new(None),
-        1,
-    );
+    r.load_file(data, Rc::from(name), &mut LoadState::new(None), 1);
     r.finish()
+}
+
+/// Read text as the main file (tests).
+#[cfg(test)]
+pub fn read_str(text: &str, name: &str, opts: &Options) -> Config {
+    read_bytes(text.as_bytes(), name, opts)
 }
 
 /// What one config_text_file_load call carries across the files its glob expands to:

@@ -33,3 +33,152 @@ pub fn section(ty: &TypeDef, id: &str, set: &Objectset) -> String {
 pub fn escape(v: &str) -> String {
     v.replace(';', "\\;")
 }
+
+/// How `export` writes a section.
+pub struct ExportOptions {
+    /// Write secrets; otherwise they are written commented out.
+    pub show_secrets: bool,
+    /// Every attribute, not only those that differ from the type's defaults.
+    pub all: bool,
+}
+
+/// What one exported section says beyond its text.
+#[derive(Debug, Default)]
+pub struct Exported {
+    pub text: String,
+    /// Things pjsip.conf cannot say exactly (the text notes them too).
+    pub warnings: Vec<String>,
+    /// A secret was commented out.
+    pub withheld: bool,
+}
+
+/// A stored object as a pjsip.conf section that `apply` turns back into the same object:
+/// codecs as `disallow=all` + `allow=`, set_var entries as `set_var=NAME=value`, `;` escaped,
+/// secrets commented out unless asked for. With `all`, defaults that Asterisk would not
+/// read back as the same value (`callerid=<unknown>`) stay commented out.
+pub fn export_section(
+    ty: &'static TypeDef,
+    id: &str,
+    set: &Objectset,
+    opts: &ExportOptions,
+) -> Exported {
+    use crate::schema::field;
+    let mut out = Exported::default();
+    if id.contains(']') || id.chars().any(char::is_control) {
+        out.warnings.push(format!(
+            "{} {id:?}: the id cannot be written as a pjsip.conf section name",
+            ty.name
+        ));
+        out.text = format!(
+            "; {} {id:?} is not exported: its id cannot be a section name\n",
+            ty.name
+        );
+        return out;
+    }
+    let defaults = crate::engine::defaults(ty).objectset();
+    let is_default: std::collections::HashSet<(&str, &str)> = defaults
+        .iter()
+        .map(|a| (a.attribute.as_str(), a.value.as_str()))
+        .collect();
+    let mut s = format!("[{}]\ntype={}\n", escape(id), ty.name);
+    // By name, for people; a stable sort keeps the entries of one attribute in order,
+    // and no field's meaning depends on another's position (the apply handler runs last).
+    let mut sorted: Objectset = set.clone();
+    sorted.sort_by(|a, b| a.attribute.cmp(&b.attribute));
+    let set = &sorted;
+    let mut i = 0;
+    while i < set.len() {
+        let a = &set[i];
+        i += 1;
+        let at_default = is_default.contains(&(a.attribute.as_str(), a.value.as_str()));
+        if at_default && !opts.all {
+            continue;
+        }
+        let Some(f) = ty.fields.iter().find(|f| f.name == a.attribute) else {
+            // An entry named after a set_var variable.
+            s.push_str(&format!(
+                "set_var={}={}\n",
+                a.attribute,
+                value(&a.value, &mut out, ty, id)
+            ));
+            continue;
+        };
+        if at_default && !reapplies(ty, &a.attribute, &a.value) {
+            s.push_str(&format!(
+                ";{}={}  ; the default: not written, Asterisk would read it back differently\n",
+                a.attribute,
+                escape(&a.value)
+            ));
+            continue;
+        }
+        match f.kind {
+            Kind::Codec { .. } => {
+                let inner = a.value.trim_start_matches('(').trim_end_matches(')');
+                s.push_str("disallow=all\n");
+                if inner == "nothing" {
+                    s.push_str(
+                        "; no codec: Asterisk cannot load this endpoint back (add allow=...)\n",
+                    );
+                } else {
+                    s.push_str(&format!("allow={}\n", inner.replace('|', ",")));
+                }
+            }
+            Kind::SetVar => {}
+            _ if f.has(field::SECRET) && !a.value.is_empty() && !opts.show_secrets => {
+                s.push_str(&format!(
+                    ";{}=  ; secret withheld: export with --show-secrets to include it\n",
+                    a.attribute
+                ));
+                out.withheld = true;
+            }
+            Kind::IdList if f.has(field::MULTI) => {
+                // One entry per id in the objectset; the field takes them as one list.
+                let mut ids = vec![a.value.as_str()];
+                while i < set.len() && set[i].attribute == a.attribute {
+                    ids.push(&set[i].value);
+                    i += 1;
+                }
+                let joined = ids.join(",");
+                s.push_str(&format!(
+                    "{}={}\n",
+                    a.attribute,
+                    value(&joined, &mut out, ty, id)
+                ));
+            }
+            _ => s.push_str(&format!(
+                "{}={}\n",
+                a.attribute,
+                value(&a.value, &mut out, ty, id)
+            )),
+        }
+    }
+    out.text = s;
+    out
+}
+
+/// Whether `attr=value` applied to a fresh object leaves it unchanged (and quiet).
+fn reapplies(ty: &'static TypeDef, attr: &str, value: &str) -> bool {
+    let mut obj = crate::model::Object::new(ty, "x");
+    let before = obj.objectset();
+    matches!(
+        crate::engine::apply_field(&mut obj, &crate::model::Attr::new(attr, value)),
+        Ok(None)
+    ) && obj.objectset() == before
+}
+
+/// A value as written after `name=`: `;` escaped, a leading `>` kept apart from the `=`
+/// (`=>` is read as `=`). Surrounding blanks cannot be written: Asterisk strips them.
+fn value(v: &str, out: &mut Exported, ty: &TypeDef, id: &str) -> String {
+    if v.chars().any(|c| c == '\n' || c == '\r') || v.trim_matches(|c: char| (c as u32) < 33) != v {
+        out.warnings.push(format!(
+            "{} {id}: the value {v:?} has blanks or line breaks at its ends, which pjsip.conf cannot hold",
+            ty.name
+        ));
+    }
+    let e = escape(v);
+    if e.starts_with('>') {
+        format!(" {e}")
+    } else {
+        e
+    }
+}

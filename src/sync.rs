@@ -1,0 +1,573 @@
+//! Make a target hold what a converted pjsip.conf says: compare what is stored with what
+//! the file defines (both in the form the target reads back), plan the pushes and deletes
+//! in the order PJSIP needs, render the plan, and carry it out.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::json;
+
+use crate::backend::{Backend, Coverage, Op, PushOptions, Pushed};
+use crate::conf::convert::{Desired, Skipped};
+use crate::conf::reader::Origin;
+use crate::engine;
+use crate::error::{Error, Exit, Result};
+use crate::model::{Attr, Object, Objectset};
+use crate::output::MASK;
+use crate::schema::{field, Kind, TypeDef, TYPES};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    /// An update cannot reach the file's object (it would only add to what is stored, or
+    /// the stored row is unreadable): delete it and create it again.
+    Recreate,
+    Delete,
+}
+
+/// One object the plan changes.
+#[derive(Debug)]
+pub struct Change {
+    pub action: Action,
+    pub ty: &'static TypeDef,
+    pub id: String,
+    pub origin: Option<Origin>,
+    /// What the target holds now (None: absent or unreadable).
+    pub before: Option<Objectset>,
+    /// What it will hold (None for a delete).
+    pub after: Option<Objectset>,
+    /// The fields pushed, in order.
+    pub fields: Vec<Attr>,
+    pub note: Option<String>,
+}
+
+/// Everything `apply` would do.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub unchanged: usize,
+    /// Types of the file the target cannot list, with its reason: nothing of them is pruned.
+    pub unlisted: Vec<(&'static TypeDef, String)>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn count(&self, a: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == a).count()
+    }
+
+    /// The backend operations of one change.
+    pub fn ops_of(c: &Change) -> Vec<Op> {
+        let push = || Op::Push {
+            ty: c.ty,
+            id: c.id.clone(),
+            fields: c.fields.clone(),
+        };
+        match c.action {
+            Action::Create | Action::Update => vec![push()],
+            Action::Recreate => vec![
+                Op::Delete {
+                    ty: c.ty,
+                    id: c.id.clone(),
+                },
+                push(),
+            ],
+            Action::Delete => vec![Op::Delete {
+                ty: c.ty,
+                id: c.id.clone(),
+            }],
+        }
+    }
+}
+
+/// What a target reads back after storing `obj`: the row pjsipctl writes (over ARI,
+/// Asterisk's own row, which keeps an unset callerid as `<unknown>`), read as
+/// res_sorcery_astdb reads it.
+pub fn stored_form(obj: &Object, over_ari: bool) -> std::result::Result<Objectset, String> {
+    let mut row = obj.row_json();
+    if over_ari && obj.ty.name == "endpoint" && obj.str("callerid") == "<unknown>" {
+        row = if row == "{}" {
+            r#"{"callerid":"<unknown>"}"#.to_string()
+        } else {
+            format!(r#"{{"callerid":"<unknown>",{}"#, &row[1..])
+        };
+    }
+    engine::from_row(obj.ty, &obj.id, &row)
+        .map(|(o, _)| o.objectset())
+        .map_err(|e| e.to_string())
+}
+
+/// A stored objectset as an object, the way the target rebuilds it before an update.
+fn object_from_set(
+    ty: &'static TypeDef,
+    id: &str,
+    set: &Objectset,
+) -> std::result::Result<Object, String> {
+    let fields: Vec<Attr> = set
+        .iter()
+        .filter(|a| ty.field_index_exact(&a.attribute).is_some())
+        .cloned()
+        .collect();
+    let mut obj = Object::new(ty, id);
+    engine::apply_fields(&mut obj, &fields, &mut Vec::new()).map_err(|e| e.to_string())?;
+    Ok(obj)
+}
+
+/// An objectset grouped by attribute, in order of first appearance (multi-valued
+/// attributes such as aor `contact` appear once with every value).
+pub fn groups(set: &Objectset) -> Vec<(&str, Vec<&str>)> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::with_capacity(set.len());
+    let mut at: HashMap<&str, usize> = HashMap::with_capacity(set.len());
+    for a in set {
+        match at.get(a.attribute.as_str()) {
+            Some(&i) => out[i].1.push(&a.value),
+            None => {
+                at.insert(&a.attribute, out.len());
+                out.push((&a.attribute, vec![&a.value]));
+            }
+        }
+    }
+    out
+}
+
+/// The fields that turn `cur` into `want` by merge, in input form.
+fn update_fields(ty: &'static TypeDef, cur: &Objectset, want: &Objectset) -> Vec<Attr> {
+    let cg = groups(cur);
+    let wg = groups(want);
+    let cmap: HashMap<&str, &Vec<&str>> = cg.iter().map(|(k, v)| (*k, v)).collect();
+    let wset: HashSet<&str> = wg.iter().map(|(k, _)| *k).collect();
+    let mut out = Vec::new();
+    for (attr, vals) in &wg {
+        if cmap.get(attr) == Some(&vals) {
+            continue;
+        }
+        let Some(f) = ty.fields.iter().find(|f| f.name == *attr) else {
+            // An entry named after a set_var variable.
+            out.extend(
+                vals.iter()
+                    .map(|v| Attr::new("set_var", format!("{attr}={v}"))),
+            );
+            continue;
+        };
+        match f.kind {
+            Kind::Codec { .. } => {
+                out.push(Attr::new("disallow", "all"));
+                let inner = vals[0].trim_start_matches('(').trim_end_matches(')');
+                if inner != "nothing" {
+                    out.push(Attr::new("allow", inner.replace('|', ",")));
+                }
+            }
+            _ if f.has(field::MULTI) => out.push(Attr::new(*attr, vals.join(","))),
+            _ => out.push(Attr::new(*attr, vals[0])),
+        }
+    }
+    for (attr, _) in &cg {
+        if !wset.contains(attr) && ty.fields.iter().any(|f| f.name == *attr) {
+            out.push(Attr::new(*attr, ""));
+        }
+    }
+    out
+}
+
+/// The attributes whose values differ between two objectsets.
+fn differing(a: &Objectset, b: &Objectset) -> Vec<String> {
+    let ga: HashMap<&str, Vec<&str>> = groups(a).into_iter().collect();
+    let gb = groups(b);
+    let mut out: Vec<String> = gb
+        .iter()
+        .filter(|(k, v)| ga.get(k) != Some(v))
+        .map(|(k, _)| k.to_string())
+        .collect();
+    let kb: HashSet<&str> = gb.iter().map(|(k, _)| *k).collect();
+    out.extend(
+        ga.keys()
+            .filter(|k| !kb.contains(*k))
+            .map(|k| k.to_string()),
+    );
+    out
+}
+
+/// Compare the file's objects with the target and plan the changes: pushes in type order
+/// (auth and aor before endpoint, identify and registration after), then with `prune` the
+/// deletes of stored objects of the file's types that the file lacks, in reverse order.
+pub fn plan(
+    backend: &mut dyn Backend,
+    desired: &[Desired],
+    prune: bool,
+    over_ari: bool,
+) -> Result<Plan> {
+    let rank = |ty: &TypeDef| {
+        TYPES
+            .iter()
+            .position(|t| std::ptr::eq(t, ty))
+            .unwrap_or(usize::MAX)
+    };
+    let mut order: Vec<usize> = (0..desired.len()).collect();
+    order.sort_by_key(|&i| rank(desired[i].ty));
+    let mut plan = Plan::default();
+    // One listing per type where the target can list; else one GET per object.
+    let mut listed: HashMap<
+        &str,
+        (
+            Vec<String>,
+            HashMap<String, std::result::Result<Objectset, String>>,
+        ),
+    > = HashMap::new();
+    for &i in &order {
+        let ty = desired[i].ty;
+        if listed.contains_key(ty.name) || plan.unlisted.iter().any(|(t, _)| t.name == ty.name) {
+            continue;
+        }
+        let (items, coverage) = backend.list(ty)?;
+        match coverage {
+            Coverage::Complete => {
+                let ids = items.iter().map(|l| l.id.clone()).collect();
+                let map = items.into_iter().map(|l| (l.id, l.object)).collect();
+                listed.insert(ty.name, (ids, map));
+            }
+            Coverage::Unavailable(why) => plan.unlisted.push((ty, why)),
+        }
+    }
+    for &i in &order {
+        let d = &desired[i];
+        let current: Option<std::result::Result<Objectset, String>> = match listed.get(d.ty.name) {
+            Some((_, map)) => map.get(&d.id).cloned(),
+            None => match backend.get(d.ty, &d.id) {
+                Ok(set) => Some(Ok(set)),
+                Err(e) if e.exit == Exit::NotFound => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let want = stored_form(&d.object, over_ari);
+        let mut change = Change {
+            action: Action::Create,
+            ty: d.ty,
+            id: d.id.clone(),
+            origin: Some(d.origin.clone()),
+            before: None,
+            after: Some(want.clone().unwrap_or_else(|_| d.object.objectset())),
+            fields: d.push_fields(),
+            note: None,
+        };
+        match (current, want) {
+            (None, _) => {}
+            (Some(Err(e)), _) => {
+                change.action = Action::Recreate;
+                change.note = Some(format!("the stored row is unreadable ({e})"));
+            }
+            (Some(Ok(cur)), Ok(want)) if cur == want => {
+                plan.unchanged += 1;
+                continue;
+            }
+            (Some(Ok(cur)), want) => {
+                change.action = Action::Recreate;
+                if let Ok(want) = &want {
+                    match object_from_set(d.ty, &d.id, &cur) {
+                        Ok(existing) => {
+                            let fields = update_fields(d.ty, &cur, want);
+                            let reached = engine::build(d.ty, &d.id, Some(&existing), &fields)
+                                .ok()
+                                .and_then(|b| stored_form(&b.object, over_ari).ok());
+                            match reached {
+                                Some(r) if r == *want => {
+                                    change.action = Action::Update;
+                                    change.fields = fields;
+                                }
+                                Some(r) => {
+                                    change.note = Some(format!(
+                                        "an update only adds to what is stored ({})",
+                                        differing(&r, want).join(", ")
+                                    ))
+                                }
+                                None => {
+                                    change.note =
+                                        Some("the stored object cannot be updated in place".into())
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            change.note = Some(format!(
+                                "the stored object cannot be copied for an update ({e})"
+                            ))
+                        }
+                    }
+                }
+                change.before = Some(cur);
+            }
+        }
+        plan.changes.push(change);
+    }
+    if prune {
+        let wanted: HashSet<(&str, &str)> =
+            desired.iter().map(|d| (d.ty.name, d.id.as_str())).collect();
+        for ty in TYPES.iter().rev() {
+            let Some((ids, map)) = listed.get(ty.name) else {
+                continue;
+            };
+            for id in ids {
+                if !wanted.contains(&(ty.name, id.as_str())) {
+                    plan.changes.push(Change {
+                        action: Action::Delete,
+                        ty,
+                        id: id.clone(),
+                        origin: None,
+                        before: map.get(id).and_then(|r| r.as_ref().ok().cloned()),
+                        after: None,
+                        fields: Vec::new(),
+                        note: None,
+                    });
+                }
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// How the plan's values are shown.
+pub struct Render {
+    pub show_secrets: bool,
+}
+
+impl Render {
+    fn value(&self, ty: &TypeDef, attr: &str, v: &str) -> String {
+        let secret = ty
+            .fields
+            .iter()
+            .any(|f| f.name == attr && f.has(field::SECRET));
+        if secret && !v.is_empty() && !self.show_secrets {
+            MASK.to_string()
+        } else if v.is_empty() || v != v.trim() {
+            format!("{v:?}")
+        } else {
+            v.to_string()
+        }
+    }
+
+    fn values(&self, ty: &TypeDef, attr: &str, vals: Option<&Vec<&str>>) -> String {
+        match vals {
+            None => "(unset)".into(),
+            Some(v) => v
+                .iter()
+                .map(|x| self.value(ty, attr, x))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// Attribute-level changes: (attribute, old, new) on the normalized values.
+    pub fn attribute_changes(
+        &self,
+        c: &Change,
+        defaults: &Objectset,
+    ) -> Vec<(String, Option<String>, Option<String>)> {
+        let before = c.before.as_ref().unwrap_or(defaults);
+        let empty = Objectset::new();
+        let after = c.after.as_ref().unwrap_or(&empty);
+        if c.action == Action::Delete {
+            return Vec::new();
+        }
+        let gb: HashMap<&str, Vec<&str>> = groups(before).into_iter().collect();
+        let ga = groups(after);
+        let mut out = Vec::new();
+        for (attr, vals) in &ga {
+            let old = gb.get(attr);
+            if old == Some(vals) {
+                continue;
+            }
+            let old = if c.before.is_some() {
+                Some(self.values(c.ty, attr, old))
+            } else {
+                None
+            };
+            out.push((
+                attr.to_string(),
+                old,
+                Some(self.values(c.ty, attr, Some(vals))),
+            ));
+        }
+        if c.before.is_some() {
+            let ka: HashSet<&str> = ga.iter().map(|(k, _)| *k).collect();
+            for (attr, vals) in groups(before) {
+                if !ka.contains(attr) {
+                    out.push((
+                        attr.to_string(),
+                        Some(self.values(c.ty, attr, Some(&vals))),
+                        None,
+                    ));
+                }
+            }
+        }
+        // By name, as the Asterisk CLI lists parameters.
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// `+ type id`, `~ type id`, `- type id` with the attribute changes below each.
+    pub fn text(&self, plan: &Plan) -> String {
+        let mut s = String::new();
+        let mut defaults: HashMap<&str, Objectset> = HashMap::new();
+        for c in &plan.changes {
+            let d = defaults
+                .entry(c.ty.name)
+                .or_insert_with(|| engine::defaults(c.ty).objectset());
+            let sym = match c.action {
+                Action::Create => '+',
+                Action::Update | Action::Recreate => '~',
+                Action::Delete => '-',
+            };
+            s.push_str(&format!("{sym} {} {}", c.ty.name, c.id));
+            if let Some(o) = &c.origin {
+                s.push_str(&format!("  ({o})"));
+            }
+            if c.action == Action::Recreate {
+                s.push_str("  [delete and create again");
+                if let Some(n) = &c.note {
+                    s.push_str(&format!(": {n}"));
+                }
+                s.push(']');
+            }
+            s.push('\n');
+            for (attr, old, new) in self.attribute_changes(c, d) {
+                match (old, new) {
+                    (None, Some(new)) => s.push_str(&format!("    {attr} = {new}\n")),
+                    (Some(old), Some(new)) => s.push_str(&format!("    {attr}: {old} -> {new}\n")),
+                    (Some(old), None) => s.push_str(&format!("    {attr}: {old} -> (unset)\n")),
+                    (None, None) => {}
+                }
+            }
+        }
+        s
+    }
+
+    pub fn json(&self, plan: &Plan, status: Option<&[Status]>, skipped: &[Skipped]) -> String {
+        let mut defaults: HashMap<&str, Objectset> = HashMap::new();
+        let changes: Vec<serde_json::Value> = plan
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let d = defaults
+                    .entry(c.ty.name)
+                    .or_insert_with(|| engine::defaults(c.ty).objectset());
+                let attrs: Vec<serde_json::Value> = self
+                    .attribute_changes(c, d)
+                    .into_iter()
+                    .map(|(a, o, n)| json!({"attribute": a, "old": o, "new": n}))
+                    .collect();
+                let mut v = json!({
+                    "action": match c.action {
+                        Action::Create => "create",
+                        Action::Update => "update",
+                        Action::Recreate => "recreate",
+                        Action::Delete => "delete",
+                    },
+                    "type": c.ty.name,
+                    "id": c.id,
+                    "origin": c.origin.as_ref().map(|o| o.to_string()),
+                    "note": c.note,
+                    "attributes": attrs,
+                });
+                if let Some(st) = status {
+                    v["status"] = json!(match st[i] {
+                        Status::Applied => "applied",
+                        Status::Failed => "failed",
+                        Status::NotRun => "not run",
+                    });
+                }
+                v
+            })
+            .collect();
+        serde_json::to_string_pretty(&json!({
+            "changes": changes,
+            "summary": {
+                "create": plan.count(Action::Create),
+                "update": plan.count(Action::Update) + plan.count(Action::Recreate),
+                "delete": plan.count(Action::Delete),
+                "unchanged": plan.unchanged,
+                "skipped": skipped.len(),
+            },
+            "skipped": skipped
+                .iter()
+                .map(|k| json!({"section": k.name, "origin": k.origin.to_string(), "reason": k.reason}))
+                .collect::<Vec<_>>(),
+        }))
+        .expect("serialisable")
+    }
+}
+
+/// What became of each change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Applied,
+    Failed,
+    NotRun,
+}
+
+/// How the plan is carried out.
+pub struct Execution<'a> {
+    pub opts: PushOptions,
+    /// One transaction for everything (the embedded engine); else change by change.
+    pub transactional: bool,
+    pub keep_going: bool,
+    pub progress: &'a mut dyn FnMut(usize),
+}
+
+/// Carry out the plan. Returns each change's status, the warnings the target gave and
+/// the first error. In a transaction an error means nothing was applied.
+pub fn execute(
+    backend: &mut dyn Backend,
+    plan: &Plan,
+    ex: Execution<'_>,
+) -> (Vec<Status>, Vec<String>, Vec<(usize, Error)>) {
+    let n = plan.changes.len();
+    let mut warnings = Vec::new();
+    if ex.transactional {
+        let ops: Vec<Op> = plan.changes.iter().flat_map(Plan::ops_of).collect();
+        return match backend.batch(&ops, ex.opts, ex.progress) {
+            Ok(results) => {
+                warnings.extend(
+                    results
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|p: Pushed| p.warnings),
+                );
+                (vec![Status::Applied; n], warnings, Vec::new())
+            }
+            Err(e) => (vec![Status::NotRun; n], warnings, vec![(0, e)]),
+        };
+    }
+    let mut status = vec![Status::NotRun; n];
+    let mut errors = Vec::new();
+    let mut done_ops = 0;
+    for (i, c) in plan.changes.iter().enumerate() {
+        let mut failed = None;
+        for op in Plan::ops_of(c) {
+            let r = match op {
+                Op::Push { ty, id, fields } => backend
+                    .push(ty, &id, &fields, ex.opts)
+                    .map(|p| warnings.extend(p.warnings)),
+                Op::Delete { ty, id } => backend.delete(ty, &id),
+            };
+            done_ops += 1;
+            (ex.progress)(done_ops);
+            if let Err(e) = r {
+                failed = Some(e);
+                break;
+            }
+        }
+        match failed {
+            None => status[i] = Status::Applied,
+            Some(e) => {
+                status[i] = Status::Failed;
+                errors.push((i, e));
+                if !ex.keep_going {
+                    break;
+                }
+            }
+        }
+    }
+    (status, warnings, errors)
+}
