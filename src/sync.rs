@@ -11,7 +11,7 @@ use crate::conf::convert::{Desired, Skipped};
 use crate::conf::reader::Origin;
 use crate::engine;
 use crate::error::{Error, Exit, Result};
-use crate::model::{Attr, Object, Objectset};
+use crate::model::{holds_list, Attr, Object, Objectset};
 use crate::output::MASK;
 use crate::schema::{field, Kind, TypeDef, TYPES};
 
@@ -133,7 +133,32 @@ pub fn groups(set: &Objectset) -> Vec<(&str, Vec<&str>)> {
     out
 }
 
-/// The fields that turn `cur` into `want` by merge, in input form.
+/// One attribute's values in input form: codecs as `disallow=all` + `allow=`, set_var
+/// entries as `set_var=NAME=value`, multi-valued attributes as one comma list.
+fn input_fields(ty: &'static TypeDef, attr: &str, vals: &[&str]) -> Vec<Attr> {
+    let Some(f) = ty.fields.iter().find(|f| f.name == attr) else {
+        // An entry named after a set_var variable.
+        return vals
+            .iter()
+            .map(|v| Attr::new("set_var", format!("{attr}={v}")))
+            .collect();
+    };
+    match f.kind {
+        Kind::Codec { .. } => {
+            let mut out = vec![Attr::new("disallow", "all")];
+            let inner = vals[0].trim_start_matches('(').trim_end_matches(')');
+            if inner != "nothing" {
+                out.push(Attr::new("allow", inner.replace('|', ",")));
+            }
+            out
+        }
+        _ if f.has(field::MULTI) => vec![Attr::new(attr, vals.join(","))],
+        _ => vec![Attr::new(attr, vals[0])],
+    }
+}
+
+/// The fields that turn `cur` into `want` by merge: every attribute whose value differs,
+/// and an empty value for one the file does not have at all.
 fn update_fields(ty: &'static TypeDef, cur: &Objectset, want: &Objectset) -> Vec<Attr> {
     let cg = groups(cur);
     let wg = groups(want);
@@ -141,27 +166,8 @@ fn update_fields(ty: &'static TypeDef, cur: &Objectset, want: &Objectset) -> Vec
     let wset: HashSet<&str> = wg.iter().map(|(k, _)| *k).collect();
     let mut out = Vec::new();
     for (attr, vals) in &wg {
-        if cmap.get(attr) == Some(&vals) {
-            continue;
-        }
-        let Some(f) = ty.fields.iter().find(|f| f.name == *attr) else {
-            // An entry named after a set_var variable.
-            out.extend(
-                vals.iter()
-                    .map(|v| Attr::new("set_var", format!("{attr}={v}"))),
-            );
-            continue;
-        };
-        match f.kind {
-            Kind::Codec { .. } => {
-                out.push(Attr::new("disallow", "all"));
-                let inner = vals[0].trim_start_matches('(').trim_end_matches(')');
-                if inner != "nothing" {
-                    out.push(Attr::new("allow", inner.replace('|', ",")));
-                }
-            }
-            _ if f.has(field::MULTI) => out.push(Attr::new(*attr, vals.join(","))),
-            _ => out.push(Attr::new(*attr, vals[0])),
+        if cmap.get(attr) != Some(&vals) {
+            out.extend(input_fields(ty, attr, vals));
         }
     }
     for (attr, _) in &cg {
@@ -170,6 +176,52 @@ fn update_fields(ty: &'static TypeDef, cur: &Objectset, want: &Objectset) -> Vec
         }
     }
     out
+}
+
+/// Find fields that a merge push onto `existing` turns into `want`, checking each guess
+/// with the engine. Sorcery copies the stored object first, and the copy itself can change
+/// a value (an unset callerid `<unknown>` re-reads as the number `unknown`), so the values
+/// that still differ are sent again, then as empty values (which reset most fields).
+/// `Err` names what no merge can reach.
+fn merge_fields(
+    d: &Desired,
+    existing: &Object,
+    cur: &Objectset,
+    want: &Objectset,
+    over_ari: bool,
+) -> std::result::Result<Vec<Attr>, String> {
+    let mut fields = update_fields(d.ty, cur, want);
+    let mut left = Vec::new();
+    for round in 0..3 {
+        let reached = engine::build(d.ty, &d.id, Some(existing), &fields)
+            .ok()
+            .and_then(|b| stored_form(&b.object, over_ari).ok())
+            .ok_or_else(|| "the stored object cannot be updated in place".to_string())?;
+        if reached == *want {
+            return Ok(fields);
+        }
+        left = differing(&reached, want);
+        let wg: HashMap<&str, Vec<&str>> = groups(want).into_iter().collect();
+        for attr in &left {
+            match (round, wg.get(attr.as_str())) {
+                (0, Some(vals)) => fields.extend(input_fields(d.ty, attr, vals)),
+                (1, Some(_))
+                    if d.ty.fields.iter().any(|f| {
+                        f.name == attr && !matches!(f.kind, Kind::SetVar) && !holds_list(&f.kind)
+                    }) =>
+                {
+                    // A scalar: the last value wins, so the reset replaces the earlier guesses.
+                    fields.retain(|f| f.attribute != *attr);
+                    fields.push(Attr::new(attr.clone(), ""));
+                }
+                _ => {}
+            }
+        }
+    }
+    Err(format!(
+        "an update only adds to what is stored ({})",
+        left.join(", ")
+    ))
 }
 
 /// The attributes whose values differ between two objectsets.
@@ -266,28 +318,13 @@ pub fn plan(
                 change.action = Action::Recreate;
                 if let Ok(want) = &want {
                     match object_from_set(d.ty, &d.id, &cur) {
-                        Ok(existing) => {
-                            let fields = update_fields(d.ty, &cur, want);
-                            let reached = engine::build(d.ty, &d.id, Some(&existing), &fields)
-                                .ok()
-                                .and_then(|b| stored_form(&b.object, over_ari).ok());
-                            match reached {
-                                Some(r) if r == *want => {
-                                    change.action = Action::Update;
-                                    change.fields = fields;
-                                }
-                                Some(r) => {
-                                    change.note = Some(format!(
-                                        "an update only adds to what is stored ({})",
-                                        differing(&r, want).join(", ")
-                                    ))
-                                }
-                                None => {
-                                    change.note =
-                                        Some("the stored object cannot be updated in place".into())
-                                }
+                        Ok(existing) => match merge_fields(d, &existing, &cur, want, over_ari) {
+                            Ok(fields) => {
+                                change.action = Action::Update;
+                                change.fields = fields;
                             }
-                        }
+                            Err(why) => change.note = Some(why),
+                        },
                         Err(e) => {
                             change.note = Some(format!(
                                 "the stored object cannot be copied for an update ({e})"
@@ -544,7 +581,7 @@ pub fn execute(
     let mut done_ops = 0;
     for (i, c) in plan.changes.iter().enumerate() {
         let mut failed = None;
-        for op in Plan::ops_of(c) {
+        for (k, op) in Plan::ops_of(c).into_iter().enumerate() {
             let r = match op {
                 Op::Push { ty, id, fields } => backend
                     .push(ty, &id, &fields, ex.opts)
@@ -553,7 +590,13 @@ pub fn execute(
             };
             done_ops += 1;
             (ex.progress)(done_ops);
-            if let Err(e) = r {
+            if let Err(mut e) = r {
+                if k > 0 {
+                    e.message = format!(
+                        "{} (it was deleted, but creating it again failed)",
+                        e.message
+                    );
+                }
                 failed = Some(e);
                 break;
             }
@@ -570,4 +613,192 @@ pub fn execute(
         }
     }
     (status, warnings, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Listed;
+    use crate::schema::find_type;
+
+    /// A target that answers pushes from the engine, lists nothing, and fails on one id.
+    struct Fake {
+        log: Vec<String>,
+        fail_on: &'static str,
+    }
+
+    impl Backend for Fake {
+        fn describe(&self) -> String {
+            "fake".into()
+        }
+        fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
+            Err(Error::not_found(format!("{} {id}", ty.name)))
+        }
+        fn push(
+            &mut self,
+            ty: &'static TypeDef,
+            id: &str,
+            fields: &[Attr],
+            _: PushOptions,
+        ) -> Result<Pushed> {
+            if id == self.fail_on {
+                return Err(Error::refused(format!("{} {id}: refused", ty.name)));
+            }
+            self.log.push(format!("push {} {id}", ty.name));
+            let b =
+                engine::build(ty, id, None, fields).map_err(|e| Error::invalid(e.to_string()))?;
+            Ok(Pushed {
+                objectset: b.object.objectset(),
+                created: true,
+                warnings: Vec::new(),
+            })
+        }
+        fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
+            self.log.push(format!("delete {} {id}", ty.name));
+            Ok(())
+        }
+        fn list(&mut self, _: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
+            Ok((Vec::new(), Coverage::Unavailable("cannot list".into())))
+        }
+    }
+
+    fn change(action: Action, id: &str) -> Change {
+        Change {
+            action,
+            ty: find_type("aor").unwrap(),
+            id: id.into(),
+            origin: None,
+            before: None,
+            after: None,
+            fields: vec![Attr::new("max_contacts", "1")],
+            note: None,
+        }
+    }
+
+    fn run(keep_going: bool, recreate_b: bool) -> (Vec<Status>, Vec<String>, Vec<(usize, Error)>) {
+        let plan = Plan {
+            changes: vec![
+                change(Action::Create, "a"),
+                change(
+                    if recreate_b {
+                        Action::Recreate
+                    } else {
+                        Action::Update
+                    },
+                    "b",
+                ),
+                change(Action::Create, "c"),
+            ],
+            ..Plan::default()
+        };
+        let mut fake = Fake {
+            log: Vec::new(),
+            fail_on: "b",
+        };
+        let mut ticks = 0;
+        let mut tick = |n: usize| ticks = n;
+        let ex = Execution {
+            opts: PushOptions::default(),
+            transactional: false,
+            keep_going,
+            progress: &mut tick,
+        };
+        let (st, _, errs) = execute(&mut fake, &plan, ex);
+        (st, fake.log, errs)
+    }
+
+    #[test]
+    fn generic_path_stops_at_the_first_failure() {
+        let (st, log, errs) = run(false, false);
+        assert_eq!(st, [Status::Applied, Status::Failed, Status::NotRun]);
+        assert_eq!(log, ["push aor a"]);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].0, 1);
+    }
+
+    #[test]
+    fn keep_going_runs_the_rest() {
+        let (st, log, errs) = run(true, false);
+        assert_eq!(st, [Status::Applied, Status::Failed, Status::Applied]);
+        assert_eq!(log, ["push aor a", "push aor c"]);
+        assert_eq!(errs.len(), 1);
+    }
+
+    #[test]
+    fn a_half_done_recreate_says_so() {
+        let (st, log, errs) = run(false, true);
+        assert_eq!(st[1], Status::Failed);
+        assert_eq!(log, ["push aor a", "delete aor b"]);
+        assert!(errs[0]
+            .1
+            .message
+            .contains("it was deleted, but creating it again failed"));
+    }
+
+    #[test]
+    fn plan_gets_objects_one_by_one_when_the_target_cannot_list() {
+        let conv = crate::conf::convert::convert(crate::conf::reader::read_str(
+            "[a]\ntype=aor\n[e]\ntype=endpoint\nallow=ulaw\n",
+            "t.conf",
+            &crate::conf::reader::Options {
+                confdir: ".".into(),
+                allow_exec: false,
+            },
+        ));
+        let mut fake = Fake {
+            log: Vec::new(),
+            fail_on: "",
+        };
+        let plan = plan(&mut fake, &conv.objects, true, true).unwrap();
+        assert_eq!(plan.count(Action::Create), 2);
+        // Nothing is pruned where nothing could be listed.
+        assert_eq!(plan.count(Action::Delete), 0);
+        assert_eq!(plan.unlisted.len(), 2);
+    }
+
+    #[test]
+    fn over_ari_an_unset_callerid_is_expected_back_as_unknown() {
+        let ty = find_type("endpoint").unwrap();
+        let obj = engine::build(ty, "e", None, &[Attr::new("allow", "ulaw")])
+            .unwrap()
+            .object;
+        let cid = |set: Objectset| {
+            set.into_iter()
+                .find(|a| a.attribute == "callerid")
+                .unwrap()
+                .value
+        };
+        assert_eq!(cid(stored_form(&obj, false).unwrap()), "<unknown>");
+        assert_eq!(cid(stored_form(&obj, true).unwrap()), "unknown");
+    }
+
+    #[test]
+    fn an_endpoint_without_callerid_is_updated_with_a_reset() {
+        // Sorcery's copy reads "<unknown>" back as the number "unknown"; `callerid=` undoes it.
+        let ty = find_type("endpoint").unwrap();
+        let conv = crate::conf::convert::convert(crate::conf::reader::read_str(
+            "[e]\ntype=endpoint\nallow=ulaw\ncontext=new\n",
+            "t.conf",
+            &crate::conf::reader::Options {
+                confdir: ".".into(),
+                allow_exec: false,
+            },
+        ));
+        let d = &conv.objects[0];
+        let stored = engine::build(
+            ty,
+            "e",
+            None,
+            &[Attr::new("allow", "ulaw"), Attr::new("context", "old")],
+        )
+        .unwrap()
+        .object;
+        let cur = stored_form(&stored, false).unwrap();
+        let want = stored_form(&d.object, false).unwrap();
+        let fields = merge_fields(d, &stored, &cur, &want, false).unwrap();
+        assert_eq!(
+            fields,
+            [Attr::new("context", "new"), Attr::new("callerid", "")]
+        );
+    }
 }

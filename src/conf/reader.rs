@@ -899,11 +899,16 @@ impl<'o> Reader<'o> {
                 )
             }
             None => {
-                self.diag(
-                    Level::Warning,
-                    Some(origin.clone()),
-                    format!("No '=' (equal sign) in '{text}': Asterisk ignores the line"),
-                );
+                let msg = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => format!(
+                        "a UTF-8 byte order mark Asterisk does not drop here (only on line 1 of the first file an \
+                         #include reads; its line counter runs on across globbed files), so it reads '{rest}' as a \
+                         setting without '=' and ignores the line{}",
+                        if rest.starts_with('[') { ": this section header is lost and the lines below join the section before it" } else { "" }
+                    ),
+                    None => format!("No '=' (equal sign) in '{text}': Asterisk ignores the line"),
+                };
+                self.diag(Level::Warning, Some(origin.clone()), msg);
                 return Ok(());
             }
         };
@@ -1248,6 +1253,27 @@ mod tests {
             errors(&c)[0].contains("Maximum Include level (10) exceeded"),
             "{:?}",
             errors(&c)
+        );
+    }
+
+    #[test]
+    fn bom_of_a_second_globbed_file_is_kept() {
+        let d = tempfile::tempdir().unwrap();
+        let o = Options {
+            confdir: d.path().to_path_buf(),
+            allow_exec: false,
+        };
+        std::fs::create_dir(d.path().join("u")).unwrap();
+        std::fs::write(d.path().join("u/a.conf"), "\u{feff}[a]\nx=1\n").unwrap();
+        std::fs::write(d.path().join("u/b.conf"), "\u{feff}[b]\ny=2\n").unwrap();
+        std::fs::write(d.path().join("main.conf"), "#include u/*.conf\n").unwrap();
+        let c = read_file(&d.path().join("main.conf"), &o).unwrap();
+        assert_eq!(c.sections.len(), 1);
+        assert_eq!(vars(&c, 0), pairs(&[("x", "1"), ("y", "2")]));
+        assert!(
+            c.diags[0].message.contains("this section header is lost"),
+            "{:?}",
+            c.diags
         );
     }
 
