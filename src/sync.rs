@@ -242,6 +242,12 @@ fn differing(a: &Objectset, b: &Objectset) -> Vec<String> {
     out
 }
 
+/// One type's stored objects: ids in the target's order, and each object or why it is unreadable.
+type Listing = (
+    Vec<String>,
+    HashMap<String, std::result::Result<Objectset, String>>,
+);
+
 /// Compare the file's objects with the target and plan the changes: pushes in type order
 /// (auth and aor before endpoint, identify and registration after), then with `prune` the
 /// deletes of stored objects of the file's types that the file lacks, in reverse order.
@@ -261,13 +267,7 @@ pub fn plan(
     order.sort_by_key(|&i| rank(desired[i].ty));
     let mut plan = Plan::default();
     // One listing per type where the target can list; else one GET per object.
-    let mut listed: HashMap<
-        &str,
-        (
-            Vec<String>,
-            HashMap<String, std::result::Result<Objectset, String>>,
-        ),
-    > = HashMap::new();
+    let mut listed: HashMap<&str, Listing> = HashMap::new();
     for &i in &order {
         let ty = desired[i].ty;
         if listed.contains_key(ty.name) || plan.unlisted.iter().any(|(t, _)| t.name == ty.name) {

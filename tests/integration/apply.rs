@@ -1000,6 +1000,13 @@ fn export_withholds_secrets_unless_asked() {
     assert!(out.contains("[a1]\ntype=auth\n;password=  ; secret withheld: export with --show-secrets to include it\nusername=a1\n"), "{out}");
     assert!(out.contains("; Secrets are withheld"), "{out}");
     assert!(!out.contains("s3cret"));
+    // Such a file cannot recreate the auth: apply refuses it rather than clearing the password.
+    let partial = write(&env, "partial.conf", &out);
+    let before = env.snapshot();
+    let (code, _, err) = env.run(&["apply", &partial]);
+    assert_eq!(code, 4);
+    assert!(err.contains("auth a1: an auth needs password"), "{err}");
+    assert_eq!(env.snapshot(), before);
     let out = env.ok(&["--show-secrets", "export"]);
     assert!(out.contains("password=s3cret\n"), "{out}");
     assert!(out.contains("[a1]\ntype=endpoint\ndisallow=all\nallow=ulaw\naors=a1\nauth=a1\ncallerid=\"Ann\" <100>\n"), "{out}");
