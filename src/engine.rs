@@ -9,9 +9,17 @@ use crate::schema::{rules, values, TypeDef};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refusal {
     #[error("{ty} has no attribute '{attribute}'{hint}")]
-    UnknownAttribute { ty: &'static str, attribute: String, hint: String },
+    UnknownAttribute {
+        ty: &'static str,
+        attribute: String,
+        hint: String,
+    },
     #[error("{attribute}={value}: {reason}")]
-    InvalidValue { attribute: String, value: String, reason: String },
+    InvalidValue {
+        attribute: String,
+        value: String,
+        reason: String,
+    },
     #[error("{0}")]
     Rejected(String),
     /// ast_sorcery_copy failed: Asterisk answers 500 "Allocation failed".
@@ -30,7 +38,11 @@ pub struct Built {
 }
 
 /// Apply `fields` in order onto `obj`; the first failure rejects everything.
-pub fn apply_fields(obj: &mut Object, fields: &[Attr], warnings: &mut Vec<String>) -> Result<(), Refusal> {
+pub fn apply_fields(
+    obj: &mut Object,
+    fields: &[Attr],
+    warnings: &mut Vec<String>,
+) -> Result<(), Refusal> {
     for f in fields {
         let Some(idx) = obj.ty.field_index(&f.attribute) else {
             return Err(Refusal::UnknownAttribute {
@@ -58,7 +70,12 @@ pub fn apply_fields(obj: &mut Object, fields: &[Attr], warnings: &mut Vec<String
 
 /// ARI PUT: a new object starts from defaults; an existing one is copied
 /// (objectset out, applied onto a fresh object) and the fields merged on top.
-pub fn build(ty: &'static TypeDef, id: &str, existing: Option<&Object>, fields: &[Attr]) -> Result<Built, Refusal> {
+pub fn build(
+    ty: &'static TypeDef,
+    id: &str,
+    existing: Option<&Object>,
+    fields: &[Attr],
+) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
     let mut obj = match existing {
         Some(old) => copy(old)?,
@@ -74,7 +91,10 @@ pub fn build(ty: &'static TypeDef, id: &str, existing: Option<&Object>, fields: 
             if ty.name == "acl" { "acl.conf or pjsip.conf" } else { "pjsip.conf" }
         )));
     }
-    Ok(Built { object: obj, warnings })
+    Ok(Built {
+        object: obj,
+        warnings,
+    })
 }
 
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
@@ -99,13 +119,22 @@ pub enum RowError {
 
 /// A row as res_sorcery_astdb retrieves it: parse, drop unregistered keys
 /// (exact-case), apply on defaults. Returns the object and the keys dropped.
-pub fn from_row(ty: &'static TypeDef, id: &str, json: &str) -> Result<(Object, Vec<String>), RowError> {
-    let parsed: serde_json::Value = serde_json::from_str(json).map_err(|e| RowError::NotJson(e.to_string()))?;
-    let map = parsed.as_object().ok_or_else(|| RowError::NotJson("not an object".into()))?;
+pub fn from_row(
+    ty: &'static TypeDef,
+    id: &str,
+    json: &str,
+) -> Result<(Object, Vec<String>), RowError> {
+    let parsed: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| RowError::NotJson(e.to_string()))?;
+    let map = parsed
+        .as_object()
+        .ok_or_else(|| RowError::NotJson("not an object".into()))?;
     let mut fields = Vec::with_capacity(map.len());
     let mut dropped = Vec::new();
     for (k, v) in map {
-        let v = v.as_str().ok_or_else(|| RowError::NotJson(format!("'{k}' is not a string")))?;
+        let v = v
+            .as_str()
+            .ok_or_else(|| RowError::NotJson(format!("'{k}' is not a string")))?;
         if ty.field_index_exact(k).is_some() {
             fields.push(Attr::new(k.clone(), v));
         } else {
@@ -141,7 +170,11 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }

@@ -16,7 +16,10 @@ pub struct Attr {
 
 impl Attr {
     pub fn new(attribute: impl Into<String>, value: impl Into<String>) -> Self {
-        Attr { attribute: attribute.into(), value: value.into() }
+        Attr {
+            attribute: attribute.into(),
+            value: value.into(),
+        }
     }
 }
 
@@ -90,7 +93,11 @@ impl Object {
                 _ => Val::S(Cow::Borrowed(f.init)),
             })
             .collect();
-        Object { ty, id: id.to_string(), vals }
+        Object {
+            ty,
+            id: id.to_string(),
+            vals,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Val> {

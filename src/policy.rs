@@ -65,12 +65,18 @@ pub fn check(obj: &Object) -> Vec<Finding> {
         }
         "aor" if obj.get("contact").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
             severity: Severity::Loss,
-            message: format!("aor {id}: only the last of its {} contacts survives astdb", obj.get("contact").unwrap().list().len()),
+            message: format!(
+                "aor {id}: only the last of its {} contacts survives astdb",
+                obj.get("contact").unwrap().list().len()
+            ),
             fix: "use one aor per static contact and list them all in the endpoint's aors".into(),
         }),
         "identify" if obj.get("match").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
             severity: Severity::Loss,
-            message: format!("identify {id}: only the last of its {} match entries survives astdb", obj.get("match").unwrap().list().len()),
+            message: format!(
+                "identify {id}: only the last of its {} match entries survives astdb",
+                obj.get("match").unwrap().list().len()
+            ),
             fix: "use one identify object per match, all naming the same endpoint".into(),
         }),
         _ => {}

@@ -34,8 +34,15 @@ pub enum Coverage {
 /// One change in a plan, for [`Backend::batch`].
 #[derive(Debug, Clone)]
 pub enum Op {
-    Push { ty: &'static TypeDef, id: String, fields: Vec<Attr> },
-    Delete { ty: &'static TypeDef, id: String },
+    Push {
+        ty: &'static TypeDef,
+        id: String,
+        fields: Vec<Attr>,
+    },
+    Delete {
+        ty: &'static TypeDef,
+        id: String,
+    },
 }
 
 /// Options that change what a push may store.
@@ -51,7 +58,13 @@ pub trait Backend {
 
     fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset>;
 
-    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr], opts: PushOptions) -> Result<Pushed>;
+    fn push(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        opts: PushOptions,
+    ) -> Result<Pushed>;
 
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()>;
 
@@ -59,7 +72,12 @@ pub trait Backend {
 
     /// Apply a plan. The embedded engine does it in one transaction; a remote target
     /// goes op by op, and `progress` is called after each.
-    fn batch(&mut self, ops: &[Op], opts: PushOptions, progress: &mut dyn FnMut(usize)) -> Result<Vec<Option<Pushed>>> {
+    fn batch(
+        &mut self,
+        ops: &[Op],
+        opts: PushOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Option<Pushed>>> {
         let mut out = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             out.push(match op {

@@ -20,7 +20,15 @@ pub struct DeleteArgs {
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     let mut backend = ctx.backend()?;
-    if !ctx.confirm(&format!("delete {} {} from {}?", ty.name, args.id, backend.describe()), args.yes)? {
+    if !ctx.confirm(
+        &format!(
+            "delete {} {} from {}?",
+            ty.name,
+            args.id,
+            backend.describe()
+        ),
+        args.yes,
+    )? {
         ctx.out.status("nothing deleted");
         return Ok(Exit::Ok);
     }
