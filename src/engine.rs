@@ -55,11 +55,18 @@ pub fn apply_fields(
             Ok(Some(w)) => warnings.push(w),
             Ok(None) => {}
             Err(reason) => {
+                let fd = &obj.ty.fields[idx];
+                // A refused secret is still a secret: never echo it in an error.
+                let value = if fd.has(crate::schema::field::SECRET) {
+                    crate::output::MASK.to_string()
+                } else {
+                    f.value.clone()
+                };
                 return Err(Refusal::InvalidValue {
-                    attribute: obj.ty.fields[idx].name.to_string(),
-                    value: f.value.clone(),
+                    attribute: fd.name.to_string(),
+                    value,
                     reason,
-                })
+                });
             }
         }
     }
