@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_pjsipctl");
 
 fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// N users as an operator would write them: three templates, one trio of sections per user.
@@ -49,7 +52,11 @@ struct Run {
 
 fn pjsipctl(args: &[&str], db: &Path, extra_env: &[(&str, &str)]) -> Run {
     let mut c = Command::new(BIN);
-    c.args(args).env("PJSIPCTL_DB", db).env("PJSIPCTL_REPORT_PEAK_RSS", "1").stdin(Stdio::null()).stdout(Stdio::null());
+    c.args(args)
+        .env("PJSIPCTL_DB", db)
+        .env("PJSIPCTL_REPORT_PEAK_RSS", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
     for (k, v) in extra_env {
         c.env(k, v);
     }
@@ -62,7 +69,11 @@ fn pjsipctl(args: &[&str], db: &Path, extra_env: &[(&str, &str)]) -> Run {
 }
 
 fn peak_kb(r: &Run) -> u64 {
-    r.stderr.lines().find_map(|l| l.strip_prefix("peak_rss_kb: ")).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+    r.stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_kb: "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -79,10 +90,16 @@ fn floor(rows: &[(String, String)], dir: &Path, run: usize) -> Duration {
     let path = dir.join(format!("floor-{run}.sqlite3"));
     let t = Instant::now();
     let mut c = rusqlite::Connection::open(&path).unwrap();
-    c.execute("CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))", []).unwrap();
+    c.execute(
+        "CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))",
+        [],
+    )
+    .unwrap();
     let tx = c.transaction().unwrap();
     {
-        let mut st = tx.prepare("INSERT INTO astdb (key, value) VALUES (?1, ?2)").unwrap();
+        let mut st = tx
+            .prepare("INSERT INTO astdb (key, value) VALUES (?1, ?2)")
+            .unwrap();
         for (k, v) in rows {
             st.execute([k, v]).unwrap();
         }
@@ -93,12 +110,21 @@ fn floor(rows: &[(String, String)], dir: &Path, run: usize) -> Duration {
 
 fn rows(db: &Path) -> Vec<(String, String)> {
     let c = rusqlite::Connection::open(db).unwrap();
-    let mut st = c.prepare("SELECT key, value FROM astdb ORDER BY key").unwrap();
-    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+    let mut st = c
+        .prepare("SELECT key, value FROM astdb ORDER BY key")
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn main() {
@@ -111,7 +137,9 @@ fn main() {
     let conf = dir.path().join("users.conf");
     std::fs::write(&conf, users_conf(n)).unwrap();
     let conf_s = conf.to_str().unwrap();
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     println!("machine: {} CPUs, {}", cpus, std::env::consts::ARCH);
     println!("users: {n} ({} objects), runs: {runs} (medians)", n * 3);
 
@@ -127,16 +155,30 @@ fn main() {
         let before = std::fs::read(&db).unwrap();
         let again = pjsipctl(&["apply", conf_s], &db, &[]);
         reapply.push(again.wall);
-        assert!(std::fs::read(&db).unwrap() == before, "the unchanged re-apply wrote to the database");
+        assert!(
+            std::fs::read(&db).unwrap() == before,
+            "the unchanged re-apply wrote to the database"
+        );
         let stored = rows(&db);
         assert_eq!(stored.len(), n * 3);
         floors.push(floor(&stored, dir.path(), r));
         last_db = db;
     }
     let (a, f, re) = (median(apply), median(floors), median(reapply));
-    println!("1. apply {} objects into a fresh astdb: {:.1} ms", n * 3, ms(a));
-    println!("2. floor (same rows, one transaction, minimal program): {:.1} ms; apply/floor = {:.2}x", ms(f), a.as_secs_f64() / f.as_secs_f64());
-    println!("3. unchanged re-apply: {:.1} ms, 0 writes (database file byte-identical)", ms(re));
+    println!(
+        "1. apply {} objects into a fresh astdb: {:.1} ms",
+        n * 3,
+        ms(a)
+    );
+    println!(
+        "2. floor (same rows, one transaction, minimal program): {:.1} ms; apply/floor = {:.2}x",
+        ms(f),
+        a.as_secs_f64() / f.as_secs_f64()
+    );
+    println!(
+        "3. unchanged re-apply: {:.1} ms, 0 writes (database file byte-identical)",
+        ms(re)
+    );
 
     // 4: over ARI to `pjsipctl serve` on loopback.
     let ari_users = n.min(1000);
@@ -145,7 +187,13 @@ fn main() {
     let port = free_port();
     let serve_db = dir.path().join("serve.sqlite3");
     let mut server = Command::new(BIN)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--user", "bench"])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--user",
+            "bench",
+        ])
         .env("PJSIPCTL_DB", &serve_db)
         .env("PJSIPCTL_PASSWORD", "bench-secret")
         .stdout(Stdio::null())
@@ -161,7 +209,16 @@ fn main() {
     let jobs_s = jobs.to_string();
     let ari_env = [("PJSIPCTL_PASSWORD", "bench-secret")];
     let run = pjsipctl(
-        &["--ari", &url, "--user", "bench", "apply", small.to_str().unwrap(), "--jobs", &jobs_s],
+        &[
+            "--ari",
+            &url,
+            "--user",
+            "bench",
+            "apply",
+            small.to_str().unwrap(),
+            "--jobs",
+            &jobs_s,
+        ],
         &dir.path().join("unused.sqlite3"),
         &ari_env,
     );
@@ -181,15 +238,33 @@ fn main() {
         push.push(pjsipctl(&["push", "aor", &id, "max_contacts=2"], &last_db, &[]).wall);
         show.push(pjsipctl(&["show", "endpoint", &id, "-o", "json"], &last_db, &[]).wall);
     }
-    println!("5. on {} objects: push {:.1} ms, show {:.1} ms (wall, whole process)", n * 3, ms(median(push)), ms(median(show)));
+    println!(
+        "5. on {} objects: push {:.1} ms, show {:.1} ms (wall, whole process)",
+        n * 3,
+        ms(median(push)),
+        ms(median(show))
+    );
 
     // 6: peak memory.
-    print!("6. peak RSS: apply of {} objects {:.1} MB", n * 3, rss1 as f64 / 1024.0);
+    print!(
+        "6. peak RSS: apply of {} objects {:.1} MB",
+        n * 3,
+        rss1 as f64 / 1024.0
+    );
     if big > 0 {
         let bconf = dir.path().join("big.conf");
         std::fs::write(&bconf, users_conf(big)).unwrap();
-        let run = pjsipctl(&["apply", bconf.to_str().unwrap()], &dir.path().join("big.sqlite3"), &[]);
-        print!("; apply of {} objects {:.1} MB ({:.1} ms)", big * 3, peak_kb(&run) as f64 / 1024.0, ms(run.wall));
+        let run = pjsipctl(
+            &["apply", bconf.to_str().unwrap()],
+            &dir.path().join("big.sqlite3"),
+            &[],
+        );
+        print!(
+            "; apply of {} objects {:.1} MB ({:.1} ms)",
+            big * 3,
+            peak_kb(&run) as f64 / 1024.0,
+            ms(run.wall)
+        );
     }
     println!();
 }

@@ -24,7 +24,12 @@ fn main() -> ExitCode {
     if std::env::var_os("PJSIPCTL_REPORT_PEAK_RSS").is_some() {
         if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
             if let Some(l) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-                eprintln!("peak_rss_kb: {}", l.trim_start_matches("VmHWM:").trim().trim_end_matches(" kB"));
+                eprintln!(
+                    "peak_rss_kb: {}",
+                    l.trim_start_matches("VmHWM:")
+                        .trim()
+                        .trim_end_matches(" kB")
+                );
             }
         }
     }

@@ -5,6 +5,7 @@ pub mod rules;
 pub mod types;
 pub mod values;
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use field::{Field, Kind};
@@ -133,18 +134,51 @@ pub fn type_names() -> Vec<&'static str> {
 
 impl TypeDef {
     /// Field index by attribute name, case-insensitively as Asterisk's option lookup does.
-    pub fn field_index(&self, name: &str) -> Option<usize> {
-        self.fields
-            .iter()
-            .position(|f| f.name.eq_ignore_ascii_case(name))
+    pub fn field_index(&'static self, name: &str) -> Option<usize> {
+        let idx = self.index();
+        match idx.get(name) {
+            Some(&i) => Some(i),
+            None if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                idx.get(name.to_ascii_lowercase().as_str()).copied()
+            }
+            None => None,
+        }
     }
 
     /// Field index by exact name: res_sorcery_astdb filters row keys case-sensitively.
-    pub fn field_index_exact(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|f| f.name == name)
+    pub fn field_index_exact(&'static self, name: &str) -> Option<usize> {
+        self.index()
+            .get(name)
+            .copied()
+            .filter(|&i| self.fields[i].name == name)
     }
 
-    pub fn field(&self, name: &str) -> Option<&'static Field> {
+    /// Name → index, built once per type (field names are all lower case).
+    fn index(&'static self) -> &'static HashMap<&'static str, usize> {
+        static CACHE: OnceLock<Vec<HashMap<&'static str, usize>>> = OnceLock::new();
+        let all = CACHE.get_or_init(|| {
+            TYPES
+                .iter()
+                .map(|t| {
+                    t.fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| (f.name, i))
+                        .collect()
+                })
+                .collect()
+        });
+        &all[self.position()]
+    }
+
+    fn position(&'static self) -> usize {
+        TYPES
+            .iter()
+            .position(|t| std::ptr::eq(t, self))
+            .expect("registered type")
+    }
+
+    pub fn field(&'static self, name: &str) -> Option<&'static Field> {
         self.field_index(name).map(|i| &self.fields[i])
     }
 
