@@ -9,6 +9,8 @@ mod error;
 mod model;
 mod output;
 mod policy;
+#[cfg(test)]
+mod proptests;
 mod schema;
 mod sorcery_conf;
 mod store;
