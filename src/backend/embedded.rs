@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::backend::{Backend, Coverage, Listed, Op, PushOptions, Pushed};
+use crate::backend::{check_id, Backend, Coverage, Listed, Op, PushOptions, Pushed};
 use crate::engine::{self, Refusal};
 use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Object, Objectset};
@@ -88,18 +88,6 @@ impl Embedded {
 /// (Asterisk's `<unknown>` would read back as the number "unknown"; CONVERSION.md item 4).
 pub fn row_of(obj: &Object) -> String {
     obj.row_json()
-}
-
-pub fn check_id(id: &str) -> Result<()> {
-    if id.is_empty() {
-        return Err(Error::usage("the object id is empty"));
-    }
-    if let Some(c) = id.chars().find(|c| c.is_control()) {
-        return Err(Error::usage(format!(
-            "the object id {id:?} contains the control character {c:?}"
-        )));
-    }
-    Ok(())
 }
 
 pub fn read_only(ty: &TypeDef, verb: &str, mapping: &Mapping) -> Error {

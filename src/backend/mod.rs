@@ -3,7 +3,7 @@
 
 pub mod embedded;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Attr, Objectset};
 use crate::schema::TypeDef;
 
@@ -98,4 +98,17 @@ pub mod ari;
 /// Open the ARI backend the global flags describe.
 pub fn open_ari(g: &crate::cli::Global, out: &crate::output::Out) -> Result<Box<dyn Backend>> {
     ari::open(g, out)
+}
+
+/// An id Asterisk can address: not empty, no control characters.
+pub fn check_id(id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::usage("the object id is empty"));
+    }
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(Error::usage(format!(
+            "the object id {id:?} contains the control character {c:?}"
+        )));
+    }
+    Ok(())
 }

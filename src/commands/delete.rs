@@ -19,6 +19,7 @@ pub struct DeleteArgs {
 
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
+    crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend()?;
     if !ctx.confirm(
         &format!(

@@ -24,6 +24,7 @@ pub struct ShowArgs {
 
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
+    crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend()?;
     let full = backend.get(ty, &args.id)?;
     let set = if args.changed {

@@ -135,3 +135,27 @@ fn secrets_never_appear_in_errors() {
     assert!(!err.contains("hunter2"), "{err}");
     assert!(err.contains("md5_cred"), "{err}");
 }
+
+#[test]
+fn an_existing_files_permissions_are_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.ok(&["push", "aor", "p", "max_contacts=1"]);
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o640)).unwrap();
+    env.ok(&["push", "aor", "q", "max_contacts=1"]);
+    assert_eq!(
+        std::fs::metadata(env.db()).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}
+
+#[test]
+fn bad_ids_are_refused_before_touching_storage() {
+    let env = Env::new();
+    for id in ["", "a\u{1}b", "line\nbreak"] {
+        let (code, _, err) = env.run(&["push", "aor", id, "max_contacts=1"]);
+        assert_eq!(code, 2, "{id:?}: {err}");
+        assert!(err.contains("id"), "{err}");
+    }
+    assert!(!env.db().exists(), "nothing may be created for a bad id");
+}
