@@ -8,7 +8,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Administer Asterisk PJSIP push configuration (auth, aor, endpoint, ...) on an
 /// astdb file (the embedded engine, default) or a live Asterisk over ARI.
 #[derive(Debug, Parser)]
-#[command(name = "pjsipctl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "pjsipctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

@@ -96,10 +96,19 @@ pub fn apply_field(obj: &mut Object, f: &Attr) -> Result<Option<String>, Refusal
                 .unwrap_or(idx);
         }
     }
-    values::apply(obj, idx, &f.value).map_err(|reason| Refusal::InvalidValue {
-        attribute: obj.ty.fields[idx].name.to_string(),
-        value: f.value.clone(),
-        reason,
+    values::apply(obj, idx, &f.value).map_err(|reason| {
+        let fd = &obj.ty.fields[idx];
+        // A refused secret is still a secret: never echo it in an error.
+        let value = if fd.has(crate::schema::field::SECRET) {
+            crate::output::MASK.to_string()
+        } else {
+            f.value.clone()
+        };
+        Refusal::InvalidValue {
+            attribute: fd.name.to_string(),
+            value,
+            reason,
+        }
     })
 }
 

@@ -16,7 +16,10 @@ pub struct Attr {
 
 impl Attr {
     pub fn new(attribute: impl Into<String>, value: impl Into<String>) -> Self {
-        Attr { attribute: attribute.into(), value: value.into() }
+        Attr {
+            attribute: attribute.into(),
+            value: value.into(),
+        }
     }
 }
 
@@ -90,7 +93,11 @@ impl Object {
                 _ => Val::S(Cow::Borrowed(f.init)),
             })
             .collect();
-        Object { ty, id: id.to_string(), vals }
+        Object {
+            ty,
+            id: id.to_string(),
+            vals,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Val> {
@@ -135,40 +142,18 @@ impl Object {
                         }
                     }
                 }
-                Val::L(items) => match fd.kind {
-                    Kind::Codec { .. } => {
-                        if items.is_empty() {
-                            f(fd.name, "(nothing)");
-                        } else {
-                            f(fd.name, &format!("({})", items.join("|")));
+                Val::L(items) if fd.has(field::MULTI) => {
+                    if items.is_empty() {
+                        if !row {
+                            f(fd.name, "");
+                        }
+                    } else {
+                        for it in items {
+                            f(fd.name, it);
                         }
                     }
-                    _ if fd.has(field::MULTI) => {
-                        if items.is_empty() {
-                            if !row {
-                                f(fd.name, "");
-                            }
-                        } else {
-                            for it in items {
-                                f(fd.name, it);
-                            }
-                        }
-                    }
-                    Kind::NamedAcl => f(fd.name, crate::schema::values::acl_display(items)),
-                    Kind::IdList => {
-                        let mut s = items.join(",");
-                        // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
-                        if s.len() > 127 {
-                            let mut cut = 127;
-                            while !s.is_char_boundary(cut) {
-                                cut -= 1;
-                            }
-                            s.truncate(cut);
-                        }
-                        f(fd.name, &s)
-                    }
-                    _ => f(fd.name, &items.join(",")),
-                },
+                }
+                Val::L(_) => self.entry_value(i, |x| f(fd.name, x)),
             }
         }
     }
@@ -180,34 +165,70 @@ impl Object {
         out
     }
 
-    /// The astdb row value: compact JSON, keys in objectset order, a repeated key
-    /// keeping its first position and its last value (jansson's json_object_set).
+    /// The astdb row value: compact JSON, keys in objectset order. A repeated key keeps its
+    /// first position and its last value (jansson's json_object_set), so a multi-valued
+    /// field stores only its last item.
     pub fn row_json(&self) -> String {
-        let mut pairs: Vec<(String, String)> = Vec::with_capacity(self.vals.len());
-        self.for_each_entry(true, |k, v| {
-            // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
-            // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
-            if k == "callerid" && v == "<unknown>" {
-                return;
-            }
-            if let Some(p) = pairs.iter_mut().find(|(pk, _)| pk == k) {
-                p.1 = v.to_string();
-            } else {
-                pairs.push((k.to_string(), v.to_string()));
-            }
-        });
-        let mut s = String::with_capacity(pairs.len() * 32);
+        let mut s = String::with_capacity(64 + self.vals.len() * 28);
         s.push('{');
-        for (i, (k, v)) in pairs.iter().enumerate() {
-            if i > 0 {
+        let mut put = |k: &str, v: &str| {
+            if s.len() > 1 {
                 s.push(',');
             }
             write_json_str(&mut s, k);
             s.push(':');
             write_json_str(&mut s, v);
+        };
+        for &i in self.ty.order() {
+            let fd = &self.ty.fields[i];
+            let v = &self.vals[i];
+            if fd.has(field::HIDDEN)
+                || (v.is_empty() && fd.has(field::SKIP_UNSET | field::NULL_EMPTY))
+            {
+                continue;
+            }
+            match v {
+                // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
+                // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
+                Val::S(x) if fd.name == "callerid" && x == "<unknown>" => {}
+                Val::S(x) => put(fd.name, x),
+                // set_var: each variable under its own name (a name colliding with a field is not handled).
+                Val::V(vars) => vars.iter().for_each(|(k, x)| put(k, x)),
+                Val::L(items) if fd.has(field::MULTI) => {
+                    if let Some(last) = items.last() {
+                        put(fd.name, last);
+                    }
+                }
+                Val::L(_) => self.entry_value(i, |x| put(fd.name, x)),
+            }
         }
+        drop(put);
         s.push('}');
         s
+    }
+
+    /// The single objectset value of a list-held field that is not MULTI.
+    fn entry_value(&self, i: usize, f: impl FnOnce(&str)) {
+        let fd = &self.ty.fields[i];
+        let items = self.vals[i].list();
+        match fd.kind {
+            Kind::Codec { .. } if items.is_empty() => f("(nothing)"),
+            Kind::Codec { .. } => f(&format!("({})", items.join("|"))),
+            Kind::NamedAcl => f(crate::schema::values::acl_display(items)),
+            Kind::IdList => {
+                let mut s = items.join(",");
+                // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
+                if s.len() > 127 {
+                    let mut cut = 127;
+                    while !s.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    s.truncate(cut);
+                }
+                f(&s)
+            }
+            _ => f(&items.join(",")),
+        }
     }
 }
 

@@ -6,5 +6,7 @@ use crate::error::{Error, Result};
 use crate::output::Out;
 
 pub fn open(_g: &Global, _out: &Out) -> Result<Box<dyn Backend>> {
-    Err(Error::usage("the ARI backend is not available in this build yet"))
+    Err(Error::usage(
+        "the ARI backend is not available in this build yet",
+    ))
 }

@@ -69,7 +69,10 @@ impl Ctx {
             return Ok(true);
         }
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-            return Err(Error::usage(format!("{question} — refusing without a terminal to ask on")).hint("pass --yes to confirm"));
+            return Err(Error::usage(format!(
+                "{question} — refusing without a terminal to ask on"
+            ))
+            .hint("pass --yes to confirm"));
         }
         dialoguer::Confirm::new()
             .with_prompt(question)
@@ -88,9 +91,15 @@ pub fn resolve_type(name: &str) -> Result<&'static TypeDef> {
 }
 
 pub fn run(cli: Cli) -> Result<Exit> {
-    let ctx = Ctx { out: Out { quiet: cli.global.quiet }, global: cli.global };
+    let ctx = Ctx {
+        out: Out {
+            quiet: cli.global.quiet,
+        },
+        global: cli.global,
+    };
     if ctx.global.insecure {
-        ctx.out.warn("--insecure: the server's TLS certificate is not verified");
+        ctx.out
+            .warn("--insecure: the server's TLS certificate is not verified");
     }
     match &cli.command {
         Command::Push(a) => push::run(&ctx, a),

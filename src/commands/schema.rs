@@ -18,7 +18,15 @@ pub fn run(ctx: &Ctx, args: &SchemaArgs) -> Result<Exit> {
     let Some(name) = &args.r#type else {
         let mut s = String::new();
         for t in TYPES {
-            s.push_str(&format!("{:<26} {}\n", t.name, if t.static_only() { "read-only (static pjsip.conf)" } else { "pushable" }));
+            s.push_str(&format!(
+                "{:<26} {}\n",
+                t.name,
+                if t.static_only() {
+                    "read-only (static pjsip.conf)"
+                } else {
+                    "pushable"
+                }
+            ));
         }
         ctx.out.data(&s).map_err(io_err)?;
         return Ok(Exit::Ok);
@@ -32,9 +40,19 @@ pub fn run(ctx: &Ctx, args: &SchemaArgs) -> Result<Exit> {
         if f.name == "type" {
             continue;
         }
-        let default = defaults.iter().find(|a| a.attribute == f.name).map(|a| a.value.clone()).unwrap_or_default();
+        let default = defaults
+            .iter()
+            .find(|a| a.attribute == f.name)
+            .map(|a| a.value.clone())
+            .unwrap_or_default();
         let accepts = describe(&f.kind);
-        let note = if f.has(field::HIDDEN) { "input only" } else if f.has(field::MULTI) { "one entry per value" } else { "" };
+        let note = if f.has(field::HIDDEN) {
+            "input only"
+        } else if f.has(field::MULTI) {
+            "one entry per value"
+        } else {
+            ""
+        };
         json.push(serde_json::json!({"attribute": f.name, "default": default, "accepts": accepts, "note": note}));
         rows.push(vec![f.name.to_string(), default, accepts, note.to_string()]);
     }
@@ -51,7 +69,9 @@ pub fn describe(k: &Kind) -> String {
     match k {
         Kind::Noop => "ignored".into(),
         Kind::Bool | Kind::YesNo | Kind::CapitalYesNo => "yes/no".into(),
-        Kind::UInt { min, max } if *max == u32::MAX as u64 && *min == 0 => "unsigned integer".into(),
+        Kind::UInt { min, max } if *max == u32::MAX as u64 && *min == 0 => {
+            "unsigned integer".into()
+        }
         Kind::UInt { min, max } => format!("integer {min}-{max}"),
         Kind::Int => "integer".into(),
         Kind::Double => "number".into(),

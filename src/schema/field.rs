@@ -38,19 +38,31 @@ pub enum Kind {
     YesNo,
     /// ast_true; prints Yes/No (dtls and TLS flags).
     CapitalYesNo,
-    UInt { min: u64, max: u64 },
+    UInt {
+        min: u64,
+        max: u64,
+    },
     Int,
     Double,
     Str,
     NonEmptyStr,
     /// allow (appends) or disallow (removes).
-    Codec { allow: bool },
+    Codec {
+        allow: bool,
+    },
     /// Fixed spellings (input, output); anything else is an error.
-    Enum { values: &'static [(&'static str, &'static str)], case_sensitive: bool },
+    Enum {
+        values: &'static [(&'static str, &'static str)],
+        case_sensitive: bool,
+    },
     /// Like Enum, but Asterisk silently ignores an unknown spelling.
     LenientEnum(&'static [(&'static str, &'static str)]),
     /// Any ast_true / ast_false spelling, plus extra words (100rel, timers).
-    AstBoolEnum { yes: &'static str, no: &'static str, others: &'static [(&'static str, &'static str)] },
+    AstBoolEnum {
+        yes: &'static str,
+        no: &'static str,
+        others: &'static [(&'static str, &'static str)],
+    },
     /// Comma list of object ids, replacing the previous list (auth, outbound_auth).
     IdList,
     IdentifyBy,
@@ -64,9 +76,13 @@ pub enum Kind {
     FromUser,
     SetVar,
     /// deny/permit lines appended to the ACL shown by `target`.
-    AclRule { target: &'static str },
+    AclRule {
+        target: &'static str,
+    },
     NamedAcl,
-    CodecPrefs { allow_union: bool },
+    CodecPrefs {
+        allow_union: bool,
+    },
     StirShaken,
     SecurityMechanisms,
     Md5Cred,

@@ -11,9 +11,17 @@ pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
         "auth" => auth(obj)?,
         "endpoint" => endpoint(obj, &mut warnings)?,
         "contact" => require(obj, "uri", "a contact needs uri (sip:user@host)")?,
-        "domain_alias" => require(obj, "domain", "a domain_alias needs domain (the domain it stands for)")?,
+        "domain_alias" => require(
+            obj,
+            "domain",
+            "a domain_alias needs domain (the domain it stands for)",
+        )?,
         "identify" => {
-            require(obj, "endpoint", "an identify needs endpoint (the endpoint it identifies)")?;
+            require(
+                obj,
+                "endpoint",
+                "an identify needs endpoint (the endpoint it identifies)",
+            )?;
             if obj.get("match").is_some_and(Val::is_empty)
                 && obj.str("match_header").is_empty()
                 && obj.str("match_request_uri").is_empty()
@@ -22,15 +30,31 @@ pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
             }
         }
         "registration" => {
-            sip_uri(obj, "server_uri", "a registration needs server_uri (sip:registrar[:port])")?;
-            sip_uri(obj, "client_uri", "a registration needs client_uri (sip:user@domain)")?;
+            sip_uri(
+                obj,
+                "server_uri",
+                "a registration needs server_uri (sip:registrar[:port])",
+            )?;
+            sip_uri(
+                obj,
+                "client_uri",
+                "a registration needs client_uri (sip:user@domain)",
+            )?;
         }
         "outbound-publish" => {
             sip_uri(obj, "server_uri", "an outbound-publish needs server_uri")?;
-            require(obj, "event", "an outbound-publish needs event (e.g. presence)")?;
+            require(
+                obj,
+                "event",
+                "an outbound-publish needs event (e.g. presence)",
+            )?;
         }
         "resource_list" => {
-            require(obj, "event", "a resource_list needs event (presence or message-summary)")?;
+            require(
+                obj,
+                "event",
+                "a resource_list needs event (presence or message-summary)",
+            )?;
             if obj.get("list_item").is_some_and(Val::is_empty) {
                 return Err("a resource_list needs at least one list_item".into());
             }
@@ -52,7 +76,10 @@ fn sip_uri(obj: &Object, name: &str, why: &str) -> Result<(), String> {
     require(obj, name, why)?;
     let v = obj.str(name).to_ascii_lowercase();
     if !(v.starts_with("sip:") || v.starts_with("sips:")) {
-        return Err(format!("{name}={}: not a SIP URI (expected sip:... or sips:...)", obj.str(name)));
+        return Err(format!(
+            "{name}={}: not a SIP URI (expected sip:... or sips:...)",
+            obj.str(name)
+        ));
     }
     Ok(())
 }
@@ -90,7 +117,9 @@ fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
     }
     let sess = num(obj, "timers_sess_expires");
     if sess < min_se {
-        return Err(format!("timers_sess_expires={sess}: must not be below timers_min_se ({min_se})"));
+        return Err(format!(
+            "timers_sess_expires={sess}: must not be below timers_min_se ({min_se})"
+        ));
     }
     if obj.str("dtls_auto_generate_cert") == "Yes" && !obj.str("dtls_cert_file").is_empty() {
         return Err("dtls_auto_generate_cert=yes cannot be combined with dtls_cert_file".into());
@@ -104,15 +133,25 @@ fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
             return Err("rtp_port_start and rtp_port_end must be 1024 or above".into());
         }
         if end <= start {
-            return Err(format!("rtp_port_end={end} must be above rtp_port_start={start}"));
+            return Err(format!(
+                "rtp_port_end={end} must be above rtp_port_start={start}"
+            ));
         }
     }
     if obj.str("preferred_codec_only") == "true" && obj.str("incoming_call_offer_pref") != "local" {
-        return Err("preferred_codec_only=yes only works with incoming_call_offer_pref=local".into());
+        return Err(
+            "preferred_codec_only=yes only works with incoming_call_offer_pref=local".into(),
+        );
     }
-    for p in ["geoloc_incoming_call_profile", "geoloc_outgoing_call_profile"] {
+    for p in [
+        "geoloc_incoming_call_profile",
+        "geoloc_outgoing_call_profile",
+    ] {
         if !obj.str(p).is_empty() {
-            warnings.push(format!("{p}={}: Asterisk refuses the endpoint if res_geolocation lacks this profile", obj.str(p)));
+            warnings.push(format!(
+                "{p}={}: Asterisk refuses the endpoint if res_geolocation lacks this profile",
+                obj.str(p)
+            ));
         }
     }
     let owner = obj.str("sdp_owner");

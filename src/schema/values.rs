@@ -24,11 +24,11 @@ pub fn ast_false(s: &str) -> bool {
 
 /// Codecs Asterisk 23.4.1 registers by default (codec_builtin.c), in registration order.
 pub const CODECS: &[&str] = &[
-    "codec2", "g723", "ulaw", "alaw", "gsm", "g726", "g726aal2", "adpcm", "slin", "slin12", "slin16",
-    "slin24", "slin32", "slin44", "slin48", "slin96", "slin192", "lpc10", "g729", "speex", "speex16",
-    "speex32", "ilbc", "g722", "siren7", "siren14", "testlaw", "g719", "opus", "jpeg", "png", "h261",
-    "h263", "h263p", "h264", "h265", "mpeg4", "vp8", "vp9", "red", "t140", "t38", "silk8", "silk12",
-    "silk16", "silk24", "none",
+    "codec2", "g723", "ulaw", "alaw", "gsm", "g726", "g726aal2", "adpcm", "slin", "slin12",
+    "slin16", "slin24", "slin32", "slin44", "slin48", "slin96", "slin192", "lpc10", "g729",
+    "speex", "speex16", "speex32", "ilbc", "g722", "siren7", "siren14", "testlaw", "g719", "opus",
+    "jpeg", "png", "h261", "h263", "h263p", "h264", "h265", "mpeg4", "vp8", "vp9", "red", "t140",
+    "t38", "silk8", "silk12", "silk16", "silk24", "none",
 ];
 
 fn s(v: impl Into<Cow<'static, str>>) -> Val {
@@ -436,7 +436,9 @@ fn parse_c_int(input: &str) -> Option<i64> {
     };
     let n = parse_radix(body)? as i64;
     let n = if neg { -n } else { n };
-    (i32::MIN as i64..=i32::MAX as i64).contains(&n).then_some(n)
+    (i32::MIN as i64..=i32::MAX as i64)
+        .contains(&n)
+        .then_some(n)
 }
 
 fn parse_radix(t: &str) -> Option<u64> {
@@ -486,7 +488,9 @@ fn codecs(obj: &mut Object, idx: usize, input: &str, allow: bool) -> Applied {
         };
         if let Some(f) = framing {
             if f.parse::<u32>().is_err() {
-                errors.push(format!("'{tok}' has a bad framing (expected name:milliseconds)"));
+                errors.push(format!(
+                    "'{tok}' has a bad framing (expected name:milliseconds)"
+                ));
                 continue;
             }
         }
@@ -522,7 +526,10 @@ fn codecs(obj: &mut Object, idx: usize, input: &str, allow: bool) -> Applied {
     if errors.is_empty() {
         Ok(None)
     } else {
-        Err(format!("{}; known codecs include ulaw, alaw, g722, g729, gsm, opus, h264, vp8", errors.join(", ")))
+        Err(format!(
+            "{}; known codecs include ulaw, alaw, g722, g729, gsm, opus, h264, vp8",
+            errors.join(", ")
+        ))
     }
 }
 
@@ -548,7 +555,11 @@ fn split_callerid(input: &str) -> (String, String) {
     }
     let trimmed = t.trim();
     let shrunk = shrink_number(trimmed);
-    if !shrunk.is_empty() && shrunk.chars().all(|c| c.is_ascii_digit() || "+*#".contains(c)) {
+    if !shrunk.is_empty()
+        && shrunk
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+*#".contains(c))
+    {
         (String::new(), shrunk)
     } else {
         (unquote(trimmed), String::new())
@@ -566,7 +577,9 @@ fn unquote(s: &str) -> String {
 
 /// ast_shrink_phone_number: drop the separators people type in numbers.
 fn shrink_number(n: &str) -> String {
-    n.chars().filter(|c| !matches!(c, '(' | ')' | ' ' | '-' | '.')).collect()
+    n.chars()
+        .filter(|c| !matches!(c, '(' | ')' | ' ' | '-' | '.'))
+        .collect()
 }
 
 /// ast_get_group: `1,3-5` → members 0..63; bad pieces are skipped.
@@ -595,7 +608,9 @@ fn tos(input: &str) -> Option<u32> {
     let up = t.to_ascii_uppercase();
     let dscp = match up.as_str() {
         "EF" => 46,
-        _ if up.len() == 3 && up.starts_with("CS") => up[2..].parse::<u32>().ok().filter(|&n| n <= 7)? * 8,
+        _ if up.len() == 3 && up.starts_with("CS") => {
+            up[2..].parse::<u32>().ok().filter(|&n| n <= 7)? * 8
+        }
         _ if up.len() == 4 && up.starts_with("AF") => {
             let c: u32 = up[2..3].parse().ok().filter(|&n| (1..=4).contains(&n))?;
             let d: u32 = up[3..4].parse().ok().filter(|&n| (1..=3).contains(&n))?;
@@ -616,11 +631,18 @@ fn codec_prefs(input: &str, current: &str, allow_union: bool) -> Result<String, 
             .to_string()
     };
     let default_op = get("operation");
-    let (mut prefer, mut op, mut keep, mut transcode) =
-        ("pending".to_string(), default_op, "all".to_string(), "allow".to_string());
+    let (mut prefer, mut op, mut keep, mut transcode) = (
+        "pending".to_string(),
+        default_op,
+        "all".to_string(),
+        "allow".to_string(),
+    );
     let has_transcode = current.contains("transcode:");
     for part in split_list(input) {
-        let mut it = part.split([':', ' ']).map(str::trim).filter(|x| !x.is_empty());
+        let mut it = part
+            .split([':', ' '])
+            .map(str::trim)
+            .filter(|x| !x.is_empty());
         let (k, v) = match (it.next(), it.next()) {
             (Some(k), Some(v)) => (k, v),
             _ => return Err(format!("'{part}' is not 'name: value'")),
@@ -644,7 +666,11 @@ fn codec_prefs(input: &str, current: &str, allow_union: bool) -> Result<String, 
             }
             "keep" => keep = ok(&["all", "first"])?,
             "transcode" => transcode = ok(&["allow", "prevent"])?,
-            _ => return Err(format!("unknown parameter '{k}': expected prefer, operation, keep, transcode")),
+            _ => {
+                return Err(format!(
+                    "unknown parameter '{k}': expected prefer, operation, keep, transcode"
+                ))
+            }
         }
     }
     let mut out = format!("prefer:{prefer}, operation:{op}, keep:{keep}");
@@ -706,9 +732,17 @@ pub fn parse_network(tok: &str) -> Option<String> {
                 }
                 Some(m) => m.parse::<u32>().ok().filter(|&b| b <= 32)?,
             };
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             let net = Ipv4Addr::from(u32::from(a) & mask);
-            let base = if port.is_some() { base } else { net.to_string() };
+            let base = if port.is_some() {
+                base
+            } else {
+                net.to_string()
+            };
             Some(format!("{base}/{}", Ipv4Addr::from(mask)))
         }
         IpAddr::V6(a) => {
@@ -716,9 +750,17 @@ pub fn parse_network(tok: &str) -> Option<String> {
                 None => 128,
                 Some(m) => m.parse::<u32>().ok().filter(|&b| b <= 128)?,
             };
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             let net = Ipv6Addr::from(u128::from(a) & mask);
-            let base = if port.is_some() { base } else { net.to_string() };
+            let base = if port.is_some() {
+                base
+            } else {
+                net.to_string()
+            };
             Some(format!("{base}/{}", Ipv6Addr::from(mask)))
         }
     }
@@ -727,7 +769,9 @@ pub fn parse_network(tok: &str) -> Option<String> {
 fn is_hostname(t: &str) -> bool {
     let host = t.split(':').next().unwrap_or("");
     !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
         && host.chars().any(|c| c.is_ascii_alphabetic())
 }
 
@@ -759,9 +803,18 @@ mod tests {
 
     #[test]
     fn networks_print_as_ast_ha() {
-        assert_eq!(parse_network("198.51.100.16/28").unwrap(), "198.51.100.16/255.255.255.240");
-        assert_eq!(parse_network("127.0.0.2").unwrap(), "127.0.0.2/255.255.255.255");
-        assert_eq!(parse_network("10.0.0.0/255.0.0.0").unwrap(), "10.0.0.0/255.0.0.0");
+        assert_eq!(
+            parse_network("198.51.100.16/28").unwrap(),
+            "198.51.100.16/255.255.255.240"
+        );
+        assert_eq!(
+            parse_network("127.0.0.2").unwrap(),
+            "127.0.0.2/255.255.255.255"
+        );
+        assert_eq!(
+            parse_network("10.0.0.0/255.0.0.0").unwrap(),
+            "10.0.0.0/255.0.0.0"
+        );
         assert!(parse_network("nonsense").is_none());
     }
 

@@ -4,3 +4,5 @@
 mod apply;
 mod common;
 mod core;
+mod generated;
+mod hardening;

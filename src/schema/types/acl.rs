@@ -4,11 +4,46 @@
 use crate::schema::field::{Field, Kind, *};
 
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "permit", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "deny", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "acl", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "contact_permit", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "contact_deny", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "contact_acl", kind: Kind::Str, init: "", flags: HIDDEN },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "permit",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "deny",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "acl",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "contact_permit",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "contact_deny",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "contact_acl",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
 ];

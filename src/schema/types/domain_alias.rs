@@ -4,6 +4,16 @@
 use crate::schema::field::{Field, Kind, *};
 
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "domain", kind: Kind::Str, init: "", flags: 0 },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "domain",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
 ];
