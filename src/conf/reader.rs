@@ -272,11 +272,16 @@ impl<'o> Reader<'o> {
                 continue;
             }
             if self.process_line(&text, &origin, st, depth).is_err() {
-                self.diag(
-                    Level::Note,
-                    Some(origin),
-                    format!("Asterisk stops reading {name} at this line"),
-                );
+                // The error just reported ends this file for Asterisk.
+                if let Some(d) = self
+                    .diags
+                    .iter_mut()
+                    .rev()
+                    .find(|d| d.level == Level::Error)
+                {
+                    d.message
+                        .push_str(&format!("; Asterisk stops reading {name} here"));
+                }
                 return;
             }
         }
