@@ -61,6 +61,15 @@ pub fn apply_fields(obj: &mut Object, fields: &[Attr], warnings: &mut Vec<String
 pub fn build(ty: &'static TypeDef, id: &str, existing: Option<&Object>, fields: &[Attr]) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
     let mut obj = match existing {
+        // A transport's state is built when it loads; an update through push configuration
+        // cannot rebuild it, and Asterisk answers 400 ("failed to allocate memory" in its log).
+        Some(_) if ty.name == "transport" => {
+            return Err(Refusal::Rejected(
+                "Asterisk cannot update a loaded transport through push configuration (it answers 400); \
+                 change it in pjsip.conf and reload"
+                    .into(),
+            ))
+        }
         Some(old) => copy(old)?,
         None => Object::new(ty, id),
     };
@@ -79,7 +88,12 @@ pub fn build(ty: &'static TypeDef, id: &str, existing: Option<&Object>, fields: 
 
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
 pub fn copy(old: &Object) -> Result<Object, Refusal> {
-    let set = old.objectset();
+    let mut set = old.objectset();
+    // pjsipctl's deliberate difference: an unset callerid stays unset (Asterisk's copy reads its
+    // own "<unknown>" back as the number "unknown").
+    if old.ty.name == "endpoint" {
+        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
+    }
     let mut obj = Object::new(old.ty, &old.id);
     let mut ignored = Vec::new();
     apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;

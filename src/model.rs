@@ -32,6 +32,8 @@ pub enum Val {
     L(Vec<String>),
     /// set_var: (name, value) pairs.
     V(Vec<(String, String)>),
+    /// Never assigned: to_str gives NULL (fields flagged NULL_EMPTY start here).
+    Null,
 }
 
 impl Val {
@@ -52,6 +54,7 @@ impl Val {
             Val::S(s) => s.is_empty(),
             Val::L(l) => l.is_empty(),
             Val::V(v) => v.is_empty(),
+            Val::Null => true,
         }
     }
 }
@@ -75,6 +78,9 @@ pub fn holds_list(kind: &Kind) -> bool {
             | Kind::ListItem
             | Kind::Algorithms
             | Kind::NamedAcl
+            | Kind::NamedGroup
+            | Kind::SecurityMechanisms
+            | Kind::PasswordDigest
     )
 }
 
@@ -86,7 +92,9 @@ impl Object {
             .iter()
             .map(|f| match f.kind {
                 Kind::SetVar => Val::V(Vec::new()),
+                Kind::Md5Cred { .. } => Val::Null,
                 ref k if holds_list(k) => Val::L(Vec::new()),
+                _ if f.has(field::NULL_EMPTY) && f.init.is_empty() => Val::Null,
                 _ => Val::S(Cow::Borrowed(f.init)),
             })
             .collect();
@@ -116,13 +124,37 @@ impl Object {
                 continue;
             }
             let v = &self.vals[i];
-            if fd.has(field::SKIP_UNSET) && v.is_empty() {
+            let unset = v.is_empty() && !matches!(v, Val::S(_));
+            if fd.has(field::SKIP_UNSET) && unset {
                 continue;
             }
-            if row && fd.has(field::NULL_EMPTY) && v.is_empty() {
+            if row && fd.has(field::NULL_EMPTY) && unset {
                 continue;
+            }
+            match &fd.kind {
+                // Quirk: direct_media_method's to_str prints connected_line_method's value.
+                Kind::EnumShownAs { shows, .. } => {
+                    f(fd.name, self.str(shows));
+                    continue;
+                }
+                // md5_cred prints the MD5 digest of the shared digest store, NULL without one.
+                Kind::Md5Cred { store } => {
+                    let md5 = self.get(store).and_then(|l| l.list().iter().find_map(|d| d.strip_prefix("MD5:")));
+                    match md5 {
+                        Some(d) => f(fd.name, d),
+                        None if !row => f(fd.name, ""),
+                        None => {}
+                    }
+                    continue;
+                }
+                _ => {}
             }
             match v {
+                Val::Null => {
+                    if !row {
+                        f(fd.name, "");
+                    }
+                }
                 Val::S(s) => f(fd.name, s),
                 Val::V(vars) => {
                     if vars.is_empty() {
@@ -154,7 +186,17 @@ impl Object {
                             }
                         }
                     }
-                    Kind::NamedAcl => f(fd.name, crate::schema::values::acl_display(items)),
+                    Kind::NamedAcl => {
+                        if items.is_empty() {
+                            if !row {
+                                f(fd.name, "");
+                            }
+                        } else {
+                            f(fd.name, crate::schema::values::acl_display(items))
+                        }
+                    }
+                    Kind::NamedGroup => f(fd.name, &crate::schema::values::named_groups_display(items)),
+                    Kind::SecurityMechanisms => f(fd.name, &items.join(", ")),
                     Kind::IdList => {
                         let mut s = items.join(",");
                         // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.

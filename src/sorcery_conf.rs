@@ -1,6 +1,6 @@
 //! sorcery.conf: which wizard stores each type. Only the astdb mapping is writable here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::schema::{TypeDef, TYPES};
@@ -18,6 +18,16 @@ pub struct Wizard {
 pub struct Mapping {
     entries: Vec<(String, Vec<Wizard>)>,
     pub source: String,
+    /// Asterisk's config directory: where `config` wizard files are read.
+    pub confdir: PathBuf,
+}
+
+/// The default `config` wizard data a type registers (apply_default in its module).
+pub fn default_config_data(ty: &TypeDef) -> String {
+    match ty.name {
+        "global" | "system" => format!("pjsip.conf,criteria=type={0},single_object=yes,explicit_name={0}", ty.name),
+        _ => format!("pjsip.conf,criteria=type={}", ty.name),
+    }
 }
 
 impl Mapping {
@@ -29,12 +39,18 @@ impl Mapping {
             .map(|t| {
                 let w = match t.default_astdb {
                     Some(p) => Wizard { name: "astdb".into(), data: p.into(), cache: false },
-                    None => Wizard { name: "config".into(), data: format!("pjsip.conf,criteria=type={}", t.name), cache: false },
+                    None => Wizard { name: "config".into(), data: default_config_data(t), cache: false },
                 };
                 (t.name.to_string(), vec![w])
             })
             .collect();
-        Mapping { entries, source: "built-in default".into() }
+        Mapping { entries, source: "built-in default".into(), confdir: PathBuf::from("/etc/asterisk") }
+    }
+
+    /// Read `config` wizard files relative to `dir`.
+    pub fn with_confdir(mut self, dir: &Path) -> Mapping {
+        self.confdir = dir.to_path_buf();
+        self
     }
 
     pub fn load(path: &Path) -> Result<Mapping> {
@@ -82,11 +98,11 @@ impl Mapping {
             } else if !entries.iter().any(|(n, _)| n == t.name) {
                 entries.push((
                     t.name.to_string(),
-                    vec![Wizard { name: "config".into(), data: format!("pjsip.conf,criteria=type={}", t.name), cache: false }],
+                    vec![Wizard { name: "config".into(), data: default_config_data(t), cache: false }],
                 ));
             }
         }
-        Ok(Mapping { entries, source: source.to_string() })
+        Ok(Mapping { entries, source: source.to_string(), confdir: PathBuf::from("/etc/asterisk") })
     }
 
     pub fn wizards(&self, ty: &TypeDef) -> &[Wizard] {

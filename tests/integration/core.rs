@@ -56,15 +56,26 @@ fn astdb_rows_have_asterisks_format() {
     assert_eq!(rows[2].1, theirs);
 }
 
+/// A recorded endpoint answer with Asterisk's corrupted "unknown" callerid put back to the
+/// unset "<unknown>" pjsipctl keeps (the one deliberate difference).
+fn unset_callerid(mut v: Value) -> Value {
+    for a in v.as_array_mut().unwrap() {
+        if a["attribute"] == "callerid" && a["value"] == "unknown" {
+            a["value"] = "<unknown>".into();
+        }
+    }
+    v
+}
+
 #[test]
 fn update_merges_and_allow_accumulates() {
     let env = Env::new();
     env.ok(&["push", "endpoint", "list-test", "allow=ulaw", "aors=a1,a2"]);
     assert_eq!(show_json(&env, "endpoint", "list-test"), golden("38_list_put_create")["response_body"]);
     env.ok(&["push", "endpoint", "list-test", "allow=alaw"]);
-    assert_eq!(show_json(&env, "endpoint", "list-test"), golden("38_list_put_update_allow")["response_body"]);
+    assert_eq!(show_json(&env, "endpoint", "list-test"), unset_callerid(golden("38_list_put_update_allow")["response_body"].clone()));
     env.ok(&["push", "endpoint", "list-test", "disallow=all", "allow=g722"]);
-    assert_eq!(show_json(&env, "endpoint", "list-test"), golden("38_list_put_update_disallow_allow")["response_body"]);
+    assert_eq!(show_json(&env, "endpoint", "list-test"), unset_callerid(golden("38_list_put_update_disallow_allow")["response_body"].clone()));
 }
 
 #[test]
@@ -87,7 +98,7 @@ fn invalid_value_names_attribute_and_stores_nothing() {
     let before = env.rows();
     let (code, _, err) = env.run(&["push", "aor", "keep", "qualify_frequency=60", "max_contacts=abc"]);
     assert_eq!(code, 4);
-    assert!(err.contains("max_contacts=abc: expected an unsigned integer"), "{err}");
+    assert!(err.contains("max_contacts=abc: not an unsigned integer; accepted: an unsigned integer"), "{err}");
     assert_eq!(env.rows(), before);
     let (code, _, err) = env.run(&["push", "aor", "new", "bogus=1"]);
     assert_eq!(code, 4);
@@ -128,7 +139,7 @@ fn attribute_names_are_case_insensitive_and_type_is_ignored() {
 #[test]
 fn read_only_type_prints_the_sorcery_line() {
     let env = Env::new();
-    let (code, _, err) = env.run(&["push", "transport", "t", "protocol=udp"]);
+    let (code, _, err) = env.run(&["push", "transport", "t", "protocol=udp", "bind=0.0.0.0"]);
     assert_eq!(code, 6);
     assert!(err.contains("transport=astdb,"), "{err}");
 }

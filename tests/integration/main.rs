@@ -2,4 +2,5 @@
 //! temporary astdb file (and, for ARI, a real HTTP server on 127.0.0.1).
 
 mod common;
+mod conformance;
 mod core;

@@ -3,6 +3,7 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
     Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
     Field { name: "minimum_expiration", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "60", flags: 0 },
