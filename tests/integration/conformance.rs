@@ -90,7 +90,10 @@ const CASES: &[&str] = &[
     "34_put_max_contacts_negative",
     "34_put_timers_bogus",
     // 35 is a summary; replayed below, one push per spelling.
-    // 36, 37: the body forms a command line can express (no fields; fields []).
+    // 36, 37: the body forms a command line can express (no fields; fields []). Asterisk ignored
+    // the JSON bodies sent without application/json, so those two are pushes without fields too.
+    "36_put_json_no_content_type",
+    "36_put_json_text_plain",
     "36_put_no_body_new",
     "37_put_empty_fields_existing",
     "37_put_empty_object_new",
@@ -506,6 +509,78 @@ fn diff(want: &Value, got: &Value) -> String {
     s
 }
 
+/// Rows Asterisk wrote that pjsipctl deliberately does not: objects it refuses (no codec, an
+/// empty objectset) and Asterisk's own key.
+const ROWS_NOT_WRITTEN: &[(&str, &str)] = &[
+    ("/pbx/UUID", "Asterisk's own key"),
+    (
+        "/ps_endpoints/endpoint/defaults-endpoint",
+        "refused: an endpoint without codecs (20_put_empty_endpoint)",
+    ),
+    (
+        "/ps_acls/acl/defaults-acl",
+        "refused: acl has an empty objectset",
+    ),
+    (
+        "/ps_acls/acl/min-acl",
+        "refused: acl has an empty objectset",
+    ),
+    (
+        "/ps_inbound_publications/inbound-publication/defaults-inbound-publication",
+        "refused: empty objectset",
+    ),
+    (
+        "/ps_inbound_publications/inbound-publication/min-inbound-publication",
+        "refused: empty objectset",
+    ),
+];
+
+/// golden 50: every astdb row Asterisk held after the cases above, compared with pjsipctl's row
+/// for the same key, byte for byte, keys in order (the unset-callerid difference aside).
+fn astdb_rows(run: &mut Run) {
+    let dump = std::fs::read_to_string(fixtures().join("golden/50_astdb_dump_live.sql")).unwrap();
+    let ours = run.env.rows();
+    for line in dump.lines() {
+        let Some(rest) = line.strip_prefix("INSERT INTO astdb VALUES('") else {
+            continue;
+        };
+        let rest = rest.strip_suffix("');").expect("INSERT line");
+        let (key, value) = rest.split_once("','").expect("key','value");
+        let (key, value) = (key.replace("''", "'"), value.replace("''", "'"));
+        if ROWS_NOT_WRITTEN.iter().any(|(k, _)| *k == key) {
+            continue;
+        }
+        let name = format!("50_astdb_dump_live[{key}]");
+        let result = match ours.iter().find(|(k, _)| *k == key) {
+            None => Err("no such row in pjsipctl's astdb".to_string()),
+            Some((_, mine)) => {
+                let parse = |v: &str| -> Vec<(String, Value)> {
+                    let m: serde_json::Map<String, Value> = serde_json::from_str(v).unwrap();
+                    m.into_iter().collect()
+                };
+                let (mut theirs, mine) = (parse(&value), parse(mine));
+                // Asterisk stores an unset callerid as "<unknown>" (and, once copied, "unknown");
+                // pjsipctl leaves the key out.
+                if !mine.iter().any(|(k, _)| k == "callerid") {
+                    theirs.retain(|(k, v)| {
+                        !(k == "callerid" && (v == "<unknown>" || v == "unknown"))
+                    });
+                }
+                if theirs == mine {
+                    Ok(())
+                } else {
+                    let w: Vec<String> = theirs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    let g: Vec<String> = mine.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    let first = w.iter().zip(&g).position(|(a, b)| a != b);
+                    Err(format!("rows differ ({} vs {} keys), first difference at {first:?}: recorded {:?}, ours {:?}",
+                        w.len(), g.len(), first.and_then(|i| w.get(i)), first.and_then(|i| g.get(i))))
+                }
+            }
+        };
+        run.check(&name, result);
+    }
+}
+
 /// 35: each spelling on an OPT_BOOL_T (force_rport), an OPT_YESNO_T (send_connected_line) and
 /// webrtc; all are accepted (200), and an unknown word reads as false.
 fn bool_spellings(run: &mut Run) {
@@ -661,6 +736,7 @@ fn golden_cases_replay_on_the_embedded_engine() {
             bool_spellings(&mut run);
         }
     }
+    astdb_rows(&mut run);
     let checked_70 = malformed_fields(&mut run);
 
     // Every recorded case in range is either replayed or listed as not applicable.
@@ -686,6 +762,9 @@ fn golden_cases_replay_on_the_embedded_engine() {
         unaccounted.is_empty(),
         "recorded cases neither replayed nor listed: {unaccounted:?}"
     );
+    for (key, why) in ROWS_NOT_WRITTEN {
+        eprintln!("conformance: row not written on purpose: {key}: {why}");
+    }
     for (name, why) in NOT_APPLICABLE {
         let extra = if checked_70.iter().any(|c| c == name) {
             " [checked]"
