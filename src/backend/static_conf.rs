@@ -231,6 +231,26 @@ pub fn load(ty: &'static TypeDef, confdir: &Path, w: &ConfigWizard) -> Loaded {
         out.unavailable = Some(format!("{why}: Asterisk cannot parse the file"));
         return out;
     }
+    // Sections this reader cannot expand are reported when they could be of this type (their
+    // own lines do not contradict the criteria; an inherited `type` is invisible here).
+    for sec in file
+        .sections
+        .iter()
+        .filter(|s| !s.template && s.unsupported.is_some())
+    {
+        let possible = w.criteria.iter().all(|(k, v)| {
+            sec.vars
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                .is_none_or(|(_, val)| val == v)
+        });
+        if possible && !configuration_met(ty, sec, w) {
+            out.refused.push((
+                sec.name.clone(),
+                sec.unsupported.clone().unwrap_or_default(),
+            ));
+        }
+    }
     let matched: Vec<&Section> = file
         .sections
         .iter()
