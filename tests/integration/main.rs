@@ -5,3 +5,4 @@ mod common;
 mod conformance;
 mod conversions;
 mod core;
+mod fidelity;
