@@ -45,7 +45,10 @@ pub fn check(obj: &Object) -> Vec<Finding> {
                     fix: "set the variables in the dialplan (Set() in the endpoint's context) instead".into(),
                 });
             }
-            if obj.str("acl") == "deny/permit" || obj.str("contact_acl") == "deny/permit" {
+            let shown = |name: &str| {
+                obj.get(name).map(|v| crate::schema::values::acl_display(v.list()).to_string()).unwrap_or_default()
+            };
+            if shown("acl") == "deny/permit" || shown("contact_acl") == "deny/permit" {
                 out.push(Finding {
                     severity: Severity::Loss,
                     message: format!(

@@ -142,3 +142,12 @@ fn schema_lists_accepted_values() {
     // contact_user and security_mechanisms, shown once set) and 5 input-only ones.
     assert_eq!(v.as_array().unwrap().len(), 145);
 }
+
+#[test]
+fn deny_permit_rules_are_warned_about() {
+    let env = Env::new();
+    let (code, out, err) = env.run(&["push", "endpoint", "e", "allow=ulaw", "permit=10.0.0.0/8", "-o", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(value(&out, "acl").as_deref(), Some("deny/permit"));
+    assert!(err.contains("reference to an ACL named 'deny/permit'"), "{err}");
+}
