@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -61,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read fields from the body of a pjsip.conf section in FILE (''-'' for stdin)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -84,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;show' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -108,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;list' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -130,6 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;delete' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -154,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;apply' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -176,6 +182,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;diff' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -198,6 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;export' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -220,6 +228,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;schema' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -243,6 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -265,6 +275,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;ping' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -287,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;reload' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -311,6 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--man', '--man', [CompletionResultType]::ParameterName, 'Directory for man pages')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')

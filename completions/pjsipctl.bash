@@ -101,7 +101,7 @@ _pjsipctl() {
 
     case "${cmd}" in
         pjsipctl)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version push show list delete apply diff export schema serve ping reload generate help"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version push show list delete apply diff export schema serve ping reload generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,6 +112,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -155,7 +159,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__apply)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -166,6 +170,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -209,7 +217,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__delete)
-            opts="-y -o -q -h -V --yes --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-y -o -q -h -V --yes --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -220,6 +228,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -263,7 +275,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__diff)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,6 +286,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -317,7 +333,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__export)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +344,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -371,7 +391,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__generate)
-            opts="-o -q -h -V --completions --man --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --completions --man --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +410,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -629,7 +653,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__list)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,6 +664,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -683,7 +711,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__ping)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,6 +722,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -737,7 +769,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__push)
-            opts="-f -o -q -h -V --field --from --force --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-f -o -q -h -V --field --from --force --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -760,6 +792,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -803,7 +839,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__reload)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,6 +850,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -857,7 +897,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__schema)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,6 +908,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -911,7 +955,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__serve)
-            opts="-o -q -h -V --listen --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --listen --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +970,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -969,7 +1017,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__show)
-            opts="-o -q -h -V --non-default --changed --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --non-default --changed --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -980,6 +1028,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -20,6 +20,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -57,6 +58,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --from 'Read fields from the body of a pjsip.conf section in FILE (''-'' for stdin)'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -79,6 +81,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;show'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -102,6 +105,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;list'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -123,6 +127,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;delete'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -146,6 +151,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;apply'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -167,6 +173,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;diff'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -188,6 +195,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;export'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -209,6 +217,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;schema'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -231,6 +240,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --listen 'Address to listen on'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -252,6 +262,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;ping'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -273,6 +284,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;reload'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -296,6 +308,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --man 'Directory for man pages'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'

@@ -57,10 +57,16 @@ pub fn apply_fields(
             Err(reason) => {
                 let fd = &obj.ty.fields[idx];
                 // A refused secret is still a secret: never echo it in an error.
-                let value = if fd.has(crate::schema::field::SECRET) {
+                let secret = fd.has(crate::schema::field::SECRET);
+                let value = if secret {
                     crate::output::MASK.to_string()
                 } else {
                     f.value.clone()
+                };
+                let reason = if secret && !f.value.is_empty() {
+                    reason.replace(f.value.as_str(), crate::output::MASK)
+                } else {
+                    reason
                 };
                 return Err(Refusal::InvalidValue {
                     attribute: fd.name.to_string(),
@@ -85,6 +91,15 @@ pub fn build(
 ) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
     let mut obj = match existing {
+        // A transport's state is built when it loads; an update through push configuration
+        // cannot rebuild it, and Asterisk answers 400 ("failed to allocate memory" in its log).
+        Some(_) if ty.name == "transport" => {
+            return Err(Refusal::Rejected(
+                "Asterisk cannot update a loaded transport through push configuration (it answers 400); \
+                 change it in pjsip.conf and reload"
+                    .into(),
+            ))
+        }
         Some(old) => copy(old)?,
         None => Object::new(ty, id),
     };
@@ -106,7 +121,12 @@ pub fn build(
 
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
 pub fn copy(old: &Object) -> Result<Object, Refusal> {
-    let set = old.objectset();
+    let mut set = old.objectset();
+    // pjsipctl's deliberate difference: an unset callerid stays unset (Asterisk's copy reads its
+    // own "<unknown>" back as the number "unknown").
+    if old.ty.name == "endpoint" {
+        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
+    }
     let mut obj = Object::new(old.ty, &old.id);
     let mut ignored = Vec::new();
     apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;

@@ -2,6 +2,9 @@
 //! temporary astdb file (and, for ARI, a real HTTP server on 127.0.0.1).
 
 mod common;
+mod conformance;
+mod conversions;
 mod core;
+mod fidelity;
 mod generated;
 mod hardening;
