@@ -781,7 +781,8 @@ fn golden_cases_replay_on_the_embedded_engine() {
         run.passed,
         run.failed.len()
     );
-    println!("{line}");
-    eprintln!("{line}");
+    // Written to the real stderr, past the test harness's capture, so every run shows it.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
     assert!(run.failed.is_empty(), "{line}");
 }
