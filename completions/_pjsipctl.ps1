@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -61,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read fields from the body of a pjsip.conf section in FILE (''-'' for stdin)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -84,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;show' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -108,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;list' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -130,6 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;delete' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -152,9 +157,9 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;apply' {
-            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where relative #include names resolve [default: the file''s folder]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -184,9 +189,9 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;diff' {
-            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where relative #include names resolve [default: the file''s folder]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -211,6 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;export' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -234,6 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;schema' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -257,6 +264,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -279,6 +287,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;ping' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -301,6 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;reload' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
@@ -325,6 +335,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--man', '--man', [CompletionResultType]::ParameterName, 'Directory for man pages')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')

@@ -101,7 +101,7 @@ _pjsipctl() {
 
     case "${cmd}" in
         pjsipctl)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version push show list delete apply diff export schema serve ping reload generate help"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version push show list delete apply diff export schema serve ping reload generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,6 +112,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -155,21 +159,21 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__apply)
-            opts="-n -y -o -q -h -V --confdir --allow-exec --dry-run --prune --yes --accept-loss --force --keep-going --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-n -y -o -q -h -V --allow-exec --dry-run --prune --yes --accept-loss --force --keep-going --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --confdir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -213,7 +217,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__delete)
-            opts="-y -o -q -h -V --yes --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-y -o -q -h -V --yes --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -224,6 +228,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -267,21 +275,21 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__diff)
-            opts="-o -q -h -V --confdir --allow-exec --prune --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --allow-exec --prune --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --confdir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -325,7 +333,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__export)
-            opts="-o -q -h -V --all --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --all --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +344,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -379,7 +391,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__generate)
-            opts="-o -q -h -V --completions --man --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --completions --man --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,6 +410,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -637,7 +653,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__list)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,6 +664,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -691,7 +711,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__ping)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -702,6 +722,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -745,7 +769,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__push)
-            opts="-f -o -q -h -V --field --from --force --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-f -o -q -h -V --field --from --force --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -768,6 +792,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -811,7 +839,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__reload)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -822,6 +850,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -865,7 +897,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__schema)
-            opts="-o -q -h -V --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,6 +908,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -919,7 +955,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__serve)
-            opts="-o -q -h -V --listen --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --listen --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,6 +970,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -977,7 +1017,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__show)
-            opts="-o -q -h -V --non-default --changed --db --sorcery --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-o -q -h -V --non-default --changed --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -988,6 +1028,10 @@ _pjsipctl() {
                     return 0
                     ;;
                 --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -20,6 +20,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -57,6 +58,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --from 'Read fields from the body of a pjsip.conf section in FILE (''-'' for stdin)'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -79,6 +81,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;show'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -102,6 +105,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;list'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -123,6 +127,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;delete'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -144,9 +149,9 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;apply'= {
-            cand --confdir 'Asterisk''s config directory, where relative #include names resolve [default: the file''s folder]'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -175,9 +180,9 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;diff'= {
-            cand --confdir 'Asterisk''s config directory, where relative #include names resolve [default: the file''s folder]'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -201,6 +206,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;export'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -223,6 +229,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;schema'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -245,6 +252,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --listen 'Address to listen on'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -266,6 +274,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;ping'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -287,6 +296,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;reload'= {
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
@@ -310,6 +320,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --man 'Directory for man pages'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
             cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
             cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pjsipctl_global_optspecs
-    string join \n db= sorcery= ari= target= user= password-file= api-key cacert= insecure timeout= o/output= show-secrets q/quiet h/help V/version
+    string join \n db= sorcery= confdir= ari= target= user= password-file= api-key cacert= insecure timeout= o/output= show-secrets q/quiet h/help V/version
 end
 
 function __fish_pjsipctl_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -58,6 +59,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s f -l field -d
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l from -d 'Read fields from the body of a pjsip.conf section in FILE (\'-\' for stdin)' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -76,6 +78,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s h -l help -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -94,6 +97,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s h -l help -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -111,6 +115,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s h -l help -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -127,9 +132,9 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l show-secret
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l confdir -d 'Asterisk\'s config directory, where relative #include names resolve [default: the file\'s folder]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -152,9 +157,9 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l show-secrets
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l confdir -d 'Asterisk\'s config directory, where relative #include names resolve [default: the file\'s folder]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -174,6 +179,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s h -l help -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -192,6 +198,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s h -l help -
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -210,6 +217,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s V -l versio
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l listen -d 'Address to listen on' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -227,6 +235,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s h -l help -d
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -244,6 +253,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s h -l help -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
@@ -263,6 +273,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l completio
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l man -d 'Directory for man pages' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r

@@ -99,10 +99,16 @@ pub fn apply_field(obj: &mut Object, f: &Attr) -> Result<Option<String>, Refusal
     values::apply(obj, idx, &f.value).map_err(|reason| {
         let fd = &obj.ty.fields[idx];
         // A refused secret is still a secret: never echo it in an error.
-        let value = if fd.has(crate::schema::field::SECRET) {
+        let secret = fd.has(crate::schema::field::SECRET);
+        let value = if secret {
             crate::output::MASK.to_string()
         } else {
             f.value.clone()
+        };
+        let reason = if secret && !f.value.is_empty() {
+            reason.replace(f.value.as_str(), crate::output::MASK)
+        } else {
+            reason
         };
         Refusal::InvalidValue {
             attribute: fd.name.to_string(),
@@ -127,6 +133,15 @@ pub fn build(
 ) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
     let mut obj = match existing {
+        // A transport's state is built when it loads; an update through push configuration
+        // cannot rebuild it, and Asterisk answers 400 ("failed to allocate memory" in its log).
+        Some(_) if ty.name == "transport" => {
+            return Err(Refusal::Rejected(
+                "Asterisk cannot update a loaded transport through push configuration (it answers 400); \
+                 change it in pjsip.conf and reload"
+                    .into(),
+            ))
+        }
         Some(old) => copy(old)?,
         None => Object::new(ty, id),
     };
@@ -154,7 +169,12 @@ pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
 
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
 pub fn copy(old: &Object) -> Result<Object, Refusal> {
-    let set = old.objectset();
+    let mut set = old.objectset();
+    // pjsipctl's deliberate difference: an unset callerid stays unset (Asterisk's copy reads its
+    // own "<unknown>" back as the number "unknown").
+    if old.ty.name == "endpoint" {
+        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
+    }
     let mut obj = Object::new(old.ty, &old.id);
     let mut ignored = Vec::new();
     apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;
@@ -240,6 +260,34 @@ fn distance(a: &str, b: &str) -> usize {
 /// fix-ups (auth algorithms read MD5), whether or not the handler would accept it.
 pub fn defaults(ty: &'static TypeDef) -> Object {
     let mut obj = Object::new(ty, "");
-    let _ = rules::apply_handler(&mut obj);
+    if ty.name == "auth" {
+        // The auth handler refuses a missing username before it fills the algorithm lists;
+        // a placeholder lets its fix-ups run, then the username is unset again.
+        obj.set("username", "-");
+        let _ = rules::apply_handler(&mut obj);
+        obj.set("username", "");
+    } else {
+        let _ = rules::apply_handler(&mut obj);
+    }
     obj
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_defaults_show_md5_as_asterisk_does() {
+        // golden 20: a fresh auth answers supported_algorithms_uac/uas = MD5.
+        let set = defaults(crate::schema::find_type("auth").unwrap()).objectset();
+        for f in ["supported_algorithms_uac", "supported_algorithms_uas"] {
+            assert!(
+                set.iter().any(|a| a.attribute == f && a.value == "MD5"),
+                "{f}: {set:?}"
+            );
+        }
+        assert!(set
+            .iter()
+            .any(|a| a.attribute == "username" && a.value.is_empty()));
+    }
 }

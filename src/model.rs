@@ -35,6 +35,8 @@ pub enum Val {
     L(Vec<String>),
     /// set_var: (name, value) pairs.
     V(Vec<(String, String)>),
+    /// Never assigned: to_str gives NULL (fields flagged NULL_EMPTY start here).
+    Null,
 }
 
 impl Val {
@@ -55,6 +57,7 @@ impl Val {
             Val::S(s) => s.is_empty(),
             Val::L(l) => l.is_empty(),
             Val::V(v) => v.is_empty(),
+            Val::Null => true,
         }
     }
 }
@@ -78,6 +81,9 @@ pub fn holds_list(kind: &Kind) -> bool {
             | Kind::ListItem
             | Kind::Algorithms
             | Kind::NamedAcl
+            | Kind::NamedGroup
+            | Kind::SecurityMechanisms
+            | Kind::PasswordDigest
     )
 }
 
@@ -89,7 +95,9 @@ impl Object {
             .iter()
             .map(|f| match f.kind {
                 Kind::SetVar => Val::V(Vec::new()),
+                Kind::Md5Cred { .. } => Val::Null,
                 ref k if holds_list(k) => Val::L(Vec::new()),
+                _ if f.has(field::NULL_EMPTY) && f.init.is_empty() => Val::Null,
                 _ => Val::S(Cow::Borrowed(f.init)),
             })
             .collect();
@@ -123,13 +131,39 @@ impl Object {
                 continue;
             }
             let v = &self.vals[i];
-            if fd.has(field::SKIP_UNSET) && v.is_empty() {
+            let unset = v.is_empty() && !matches!(v, Val::S(_));
+            if fd.has(field::SKIP_UNSET) && unset {
                 continue;
             }
-            if row && fd.has(field::NULL_EMPTY) && v.is_empty() {
+            if row && fd.has(field::NULL_EMPTY) && unset {
                 continue;
+            }
+            match &fd.kind {
+                // Quirk: direct_media_method's to_str prints connected_line_method's value.
+                Kind::EnumShownAs { shows, .. } => {
+                    f(fd.name, self.str(shows));
+                    continue;
+                }
+                // md5_cred prints the MD5 digest of the shared digest store, NULL without one.
+                Kind::Md5Cred { store } => {
+                    let md5 = self
+                        .get(store)
+                        .and_then(|l| l.list().iter().find_map(|d| d.strip_prefix("MD5:")));
+                    match md5 {
+                        Some(d) => f(fd.name, d),
+                        None if !row => f(fd.name, ""),
+                        None => {}
+                    }
+                    continue;
+                }
+                _ => {}
             }
             match v {
+                Val::Null => {
+                    if !row {
+                        f(fd.name, "");
+                    }
+                }
                 Val::S(s) => f(fd.name, s),
                 Val::V(vars) => {
                     if vars.is_empty() {
@@ -142,18 +176,52 @@ impl Object {
                         }
                     }
                 }
-                Val::L(items) if fd.has(field::MULTI) => {
-                    if items.is_empty() {
-                        if !row {
-                            f(fd.name, "");
-                        }
-                    } else {
-                        for it in items {
-                            f(fd.name, it);
+                Val::L(items) => match fd.kind {
+                    Kind::Codec { .. } => {
+                        if items.is_empty() {
+                            f(fd.name, "(nothing)");
+                        } else {
+                            f(fd.name, &format!("({})", items.join("|")));
                         }
                     }
-                }
-                Val::L(_) => self.entry_value(i, |x| f(fd.name, x)),
+                    _ if fd.has(field::MULTI) => {
+                        if items.is_empty() {
+                            if !row {
+                                f(fd.name, "");
+                            }
+                        } else {
+                            for it in items {
+                                f(fd.name, it);
+                            }
+                        }
+                    }
+                    Kind::NamedAcl => {
+                        if items.is_empty() {
+                            if !row {
+                                f(fd.name, "");
+                            }
+                        } else {
+                            f(fd.name, crate::schema::values::acl_display(items))
+                        }
+                    }
+                    Kind::NamedGroup => {
+                        f(fd.name, &crate::schema::values::named_groups_display(items))
+                    }
+                    Kind::SecurityMechanisms => f(fd.name, &items.join(", ")),
+                    Kind::IdList => {
+                        let mut s = items.join(",");
+                        // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
+                        if s.len() > 127 {
+                            let mut cut = 127;
+                            while !s.is_char_boundary(cut) {
+                                cut -= 1;
+                            }
+                            s.truncate(cut);
+                        }
+                        f(fd.name, &s)
+                    }
+                    _ => f(fd.name, &items.join(",")),
+                },
             }
         }
     }
@@ -166,69 +234,35 @@ impl Object {
     }
 
     /// The astdb row value: compact JSON, keys in objectset order. A repeated key keeps its
-    /// first position and its last value (jansson's json_object_set), so a multi-valued
-    /// field stores only its last item.
+    /// first position and its last value (jansson's json_object_set); repeats only come from
+    /// one multi-valued field, so they are consecutive.
     pub fn row_json(&self) -> String {
         let mut s = String::with_capacity(64 + self.vals.len() * 28);
         s.push('{');
-        let mut put = |k: &str, v: &str| {
-            if s.len() > 1 {
-                s.push(',');
+        let mut prev_key = String::new();
+        let mut prev_start = 0;
+        self.for_each_entry(true, |k, v| {
+            // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
+            // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
+            if k == "callerid" && v == "<unknown>" {
+                return;
             }
-            write_json_str(&mut s, k);
-            s.push(':');
-            write_json_str(&mut s, v);
-        };
-        for &i in self.ty.order() {
-            let fd = &self.ty.fields[i];
-            let v = &self.vals[i];
-            if fd.has(field::HIDDEN)
-                || (v.is_empty() && fd.has(field::SKIP_UNSET | field::NULL_EMPTY))
-            {
-                continue;
-            }
-            match v {
-                // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
-                // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
-                Val::S(x) if fd.name == "callerid" && x == "<unknown>" => {}
-                Val::S(x) => put(fd.name, x),
-                // set_var: each variable under its own name (a name colliding with a field is not handled).
-                Val::V(vars) => vars.iter().for_each(|(k, x)| put(k, x)),
-                Val::L(items) if fd.has(field::MULTI) => {
-                    if let Some(last) = items.last() {
-                        put(fd.name, last);
-                    }
+            if k == prev_key {
+                s.truncate(prev_start);
+            } else {
+                if s.len() > 1 {
+                    s.push(',');
                 }
-                Val::L(_) => self.entry_value(i, |x| put(fd.name, x)),
+                prev_key.clear();
+                prev_key.push_str(k);
+                write_json_str(&mut s, k);
+                s.push(':');
+                prev_start = s.len();
             }
-        }
-        drop(put);
+            write_json_str(&mut s, v);
+        });
         s.push('}');
         s
-    }
-
-    /// The single objectset value of a list-held field that is not MULTI.
-    fn entry_value(&self, i: usize, f: impl FnOnce(&str)) {
-        let fd = &self.ty.fields[i];
-        let items = self.vals[i].list();
-        match fd.kind {
-            Kind::Codec { .. } if items.is_empty() => f("(nothing)"),
-            Kind::Codec { .. } => f(&format!("({})", items.join("|"))),
-            Kind::NamedAcl => f(crate::schema::values::acl_display(items)),
-            Kind::IdList => {
-                let mut s = items.join(",");
-                // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
-                if s.len() > 127 {
-                    let mut cut = 127;
-                    while !s.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    s.truncate(cut);
-                }
-                f(&s)
-            }
-            _ => f(&items.join(",")),
-        }
     }
 }
 

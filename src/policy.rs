@@ -45,13 +45,12 @@ pub fn check(obj: &Object) -> Vec<Finding> {
                     fix: "set the variables in the dialplan (Set() in the endpoint's context) instead".into(),
                 });
             }
-            // acl and contact_acl hold lists; inline deny/permit rules print as "deny/permit".
-            let acl = |name: &str| {
+            let shown = |name: &str| {
                 obj.get(name)
-                    .map(|v| crate::schema::values::acl_display(v.list()))
-                    .unwrap_or("")
+                    .map(|v| crate::schema::values::acl_display(v.list()).to_string())
+                    .unwrap_or_default()
             };
-            if acl("acl") == "deny/permit" || acl("contact_acl") == "deny/permit" {
+            if shown("acl") == "deny/permit" || shown("contact_acl") == "deny/permit" {
                 out.push(Finding {
                     severity: Severity::Loss,
                     message: format!(
@@ -87,7 +86,76 @@ pub fn check(obj: &Object) -> Vec<Finding> {
         }),
         _ => {}
     }
+    round_trip(obj, &mut out);
     out
+}
+
+/// Attributes the specific findings above already explain.
+const EXPLAINED: &[&str] = &[
+    "set_var",
+    "contact",
+    "match",
+    "acl",
+    "contact_acl",
+    "callerid",
+];
+
+/// Whatever else astdb would not give back: store the row Asterisk would store, read it the
+/// way res_sorcery_astdb reads it, and compare.
+fn round_trip(obj: &Object, out: &mut Vec<Finding>) {
+    let id = &obj.id;
+    let what = format!("{} {id}", obj.ty.name);
+    match crate::engine::from_row(obj.ty, id, &obj.row_json()) {
+        Err(e) => {
+            if !out.iter().any(|f| f.severity == Severity::Broken) {
+                out.push(Finding {
+                    severity: Severity::Broken,
+                    message: format!("{what}: Asterisk could not read the stored row back ({e}); GET would answer 404"),
+                    fix: "change the attribute named above so that the object survives a reload".into(),
+                });
+            }
+        }
+        Ok((back, _)) => {
+            let (pushed, read) = (obj.objectset(), back.objectset());
+            let mut lost = Vec::new();
+            for a in &pushed {
+                if EXPLAINED.contains(&a.attribute.as_str())
+                    || obj.ty.field_index_exact(&a.attribute).is_none()
+                {
+                    continue;
+                }
+                let pushed_vals: Vec<&str> = pushed
+                    .iter()
+                    .filter(|x| x.attribute == a.attribute)
+                    .map(|x| x.value.as_str())
+                    .collect();
+                let read_vals: Vec<&str> = read
+                    .iter()
+                    .filter(|x| x.attribute == a.attribute)
+                    .map(|x| x.value.as_str())
+                    .collect();
+                if pushed_vals != read_vals
+                    && !lost
+                        .iter()
+                        .any(|l: &String| l.starts_with(&format!("{}:", a.attribute)))
+                {
+                    lost.push(format!(
+                        "{}: pushed {:?}, read back {:?}",
+                        a.attribute,
+                        pushed_vals.join(","),
+                        read_vals.join(",")
+                    ));
+                }
+            }
+            if !lost.is_empty() {
+                out.push(Finding {
+                    severity: Severity::Loss,
+                    message: format!("{what}: astdb does not give back what was pushed: {}", lost.join("; ")),
+                    fix: "see the attribute's description in `pjsipctl schema`; define the object in pjsip.conf to keep it exactly".into(),
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -107,13 +175,8 @@ mod tests {
                 "{f}: {found:?}"
             );
         }
-        let named = crate::engine::build(
-            ty,
-            "e",
-            None,
-            &[Attr::new("allow", "ulaw"), Attr::new("acl", "office")],
-        )
-        .unwrap();
+        let fields = [Attr::new("allow", "ulaw"), Attr::new("acl", "office")];
+        let named = crate::engine::build(ty, "e", None, &fields).unwrap();
         assert!(check(&named.object).is_empty());
     }
 }

@@ -21,7 +21,7 @@ fn value_for(kind: &'static Kind) -> BoxedStrategy<String> {
                 .prop_map(String::from)
                 .boxed()
         }
-        Kind::UInt { .. } | Kind::Int => prop_oneof![
+        Kind::UInt { .. } | Kind::Int { .. } => prop_oneof![
             (0u64..100_000).prop_map(|n| n.to_string()),
             Just("0x1f".into()),
             Just("-3".into())
@@ -68,7 +68,7 @@ fn value_for(kind: &'static Kind) -> BoxedStrategy<String> {
             Just("2".to_string())
         ]
         .boxed(),
-        Kind::Tos => prop::sample::select(vec!["ef", "af41", "cs3", "0x10", "184"])
+        Kind::Tos { .. } => prop::sample::select(vec!["ef", "af41", "cs3", "0x10", "184"])
             .prop_map(String::from)
             .boxed(),
         Kind::IdList | Kind::NamedGroup | Kind::ListItem => {
@@ -119,7 +119,7 @@ proptest! {
                     Val::L(l) if f.has(field::MULTI) => l.last().cloned().unwrap_or_default(),
                     Val::L(l) => l.join("|"),
                     Val::S(s) => s.to_string(),
-                    Val::V(_) => continue,
+                    Val::V(_) | Val::Null => continue,
                 };
                 v.push((f.name.to_string(), val));
             }

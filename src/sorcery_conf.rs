@@ -1,6 +1,6 @@
 //! sorcery.conf: which wizard stores each type. Only the astdb mapping is writable here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::schema::{TypeDef, TYPES};
@@ -18,6 +18,19 @@ pub struct Wizard {
 pub struct Mapping {
     entries: Vec<(String, Vec<Wizard>)>,
     pub source: String,
+    /// Asterisk's config directory: where `config` wizard files are read.
+    pub confdir: PathBuf,
+}
+
+/// The default `config` wizard data a type registers (apply_default in its module).
+pub fn default_config_data(ty: &TypeDef) -> String {
+    match ty.name {
+        "global" | "system" => format!(
+            "pjsip.conf,criteria=type={0},single_object=yes,explicit_name={0}",
+            ty.name
+        ),
+        _ => format!("pjsip.conf,criteria=type={}", ty.name),
+    }
 }
 
 impl Mapping {
@@ -35,7 +48,7 @@ impl Mapping {
                     },
                     None => Wizard {
                         name: "config".into(),
-                        data: format!("pjsip.conf,criteria=type={}", t.name),
+                        data: default_config_data(t),
                         cache: false,
                     },
                 };
@@ -45,7 +58,14 @@ impl Mapping {
         Mapping {
             entries,
             source: "built-in default".into(),
+            confdir: PathBuf::from("/etc/asterisk"),
         }
+    }
+
+    /// Read `config` wizard files relative to `dir`.
+    pub fn with_confdir(mut self, dir: &Path) -> Mapping {
+        self.confdir = dir.to_path_buf();
+        self
     }
 
     pub fn load(path: &Path) -> Result<Mapping> {
@@ -107,7 +127,7 @@ impl Mapping {
                     t.name.to_string(),
                     vec![Wizard {
                         name: "config".into(),
-                        data: format!("pjsip.conf,criteria=type={}", t.name),
+                        data: default_config_data(t),
                         cache: false,
                     }],
                 ));
@@ -116,6 +136,7 @@ impl Mapping {
         Ok(Mapping {
             entries,
             source: source.to_string(),
+            confdir: PathBuf::from("/etc/asterisk"),
         })
     }
 

@@ -22,11 +22,9 @@ use crate::sync::{self, Action, Execution, Plan, Render, Status};
 /// Where the configuration comes from and how its references resolve.
 #[derive(Debug, Args)]
 pub struct SourceArgs {
-    /// pjsip.conf to read ('-' for stdin)
+    /// pjsip.conf to read ('-' for stdin); relative #include names resolve in the file's folder
+    /// unless --confdir is given
     pub file: PathBuf,
-    /// Asterisk's config directory, where relative #include names resolve [default: the file's folder]
-    #[arg(long, value_name = "DIR")]
-    pub confdir: Option<PathBuf>,
     /// Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)
     #[arg(long)]
     pub allow_exec: bool,
@@ -61,10 +59,12 @@ pub struct ApplyArgs {
 /// in the conversion for the caller to report together with its own.
 pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
     let stdin = src.file.as_os_str() == "-";
-    let confdir = match &src.confdir {
-        Some(d) => d.clone(),
-        None if stdin => PathBuf::new(),
-        None => src.file.parent().map(Path::to_path_buf).unwrap_or_default(),
+    // Relative #include names resolve in Asterisk's config directory: --confdir when given,
+    // else the folder of the file being converted (from stdin: the --confdir default).
+    let confdir = if confdir_given() || stdin {
+        ctx.global.confdir.clone()
+    } else {
+        src.file.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     let opts = Options {
         confdir,
@@ -95,6 +95,13 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
         }
     }
     Ok(conv)
+}
+
+/// Whether the global --confdir was set (flag or PJSIPCTL_CONFDIR) rather than defaulted.
+fn confdir_given() -> bool {
+    std::env::var_os("PJSIPCTL_CONFDIR").is_some_and(|v| !v.is_empty())
+        || std::env::args_os()
+            .any(|a| a == "--confdir" || a.to_string_lossy().starts_with("--confdir="))
 }
 
 /// The astdb traps (policy::check) as problems: refused unless --accept-loss (loss) or

@@ -45,10 +45,11 @@ impl Ctx {
     }
 
     pub fn mapping(&self) -> Result<Mapping> {
-        match &self.global.sorcery {
-            Some(p) => Mapping::load(p),
-            None => Ok(Mapping::builtin()),
-        }
+        let m = match &self.global.sorcery {
+            Some(p) => Mapping::load(p)?,
+            None => Mapping::builtin(),
+        };
+        Ok(m.with_confdir(&self.global.confdir))
     }
 
     pub fn uses_ari(&self) -> bool {

@@ -357,12 +357,13 @@ mod tests {
     fn apply_handler_failures_point_at_the_section() {
         let c = conv("\n[a]\ntype=auth\nusername=a\n[r]\ntype=registration\nserver_uri=sip:x\n");
         let e = msgs(&c, Level::Error);
+        assert_eq!(e.len(), 2, "{e:?}");
         assert!(
-            e[0].starts_with("t.conf:2: auth a: an auth needs password"),
+            e[0].starts_with("t.conf:2: auth a: ") && e[0].contains("password"),
             "{e:?}"
         );
         assert!(
-            e[1].starts_with("t.conf:5: registration r: a registration needs client_uri"),
+            e[1].starts_with("t.conf:5: registration r: ") && e[1].contains("client_uri"),
             "{e:?}"
         );
     }

@@ -1,5 +1,6 @@
 //! The res_pjsip schema: object types, their fields, and Asterisk's attribute order.
 
+pub mod clib;
 pub mod field;
 pub mod rules;
 pub mod types;
@@ -209,11 +210,7 @@ pub fn objectset_order(fields: &[Field]) -> Vec<usize> {
 }
 
 fn bucket(name: &str) -> u32 {
-    let mut h: u32 = 5381;
-    for b in name.bytes() {
-        h = h.wrapping_mul(33) ^ (b as i8 as i32 as u32);
-    }
-    (h & 0x7fff_ffff) % 29
+    clib::str_hash(name) % 29
 }
 
 #[cfg(test)]

@@ -109,6 +109,17 @@ fn astdb_rows_have_asterisks_format() {
     assert_eq!(rows[2].1, theirs);
 }
 
+/// A recorded endpoint answer with Asterisk's corrupted "unknown" callerid put back to the
+/// unset "<unknown>" pjsipctl keeps (the one deliberate difference).
+fn unset_callerid(mut v: Value) -> Value {
+    for a in v.as_array_mut().unwrap() {
+        if a["attribute"] == "callerid" && a["value"] == "unknown" {
+            a["value"] = "<unknown>".into();
+        }
+    }
+    v
+}
+
 #[test]
 fn update_merges_and_allow_accumulates() {
     let env = Env::new();
@@ -120,7 +131,7 @@ fn update_merges_and_allow_accumulates() {
     env.ok(&["push", "endpoint", "list-test", "allow=alaw"]);
     assert_eq!(
         show_json(&env, "endpoint", "list-test"),
-        golden("38_list_put_update_allow")["response_body"]
+        unset_callerid(golden("38_list_put_update_allow")["response_body"].clone())
     );
     env.ok(&[
         "push",
@@ -131,7 +142,7 @@ fn update_merges_and_allow_accumulates() {
     ]);
     assert_eq!(
         show_json(&env, "endpoint", "list-test"),
-        golden("38_list_put_update_disallow_allow")["response_body"]
+        unset_callerid(golden("38_list_put_update_disallow_allow")["response_body"].clone())
     );
 }
 
@@ -170,7 +181,7 @@ fn invalid_value_names_attribute_and_stores_nothing() {
     ]);
     assert_eq!(code, 4);
     assert!(
-        err.contains("max_contacts=abc: expected an unsigned integer"),
+        err.contains("max_contacts=abc: not an unsigned integer; accepted: an unsigned integer"),
         "{err}"
     );
     assert_eq!(env.rows(), before);
@@ -220,7 +231,7 @@ fn attribute_names_are_case_insensitive_and_type_is_ignored() {
 #[test]
 fn read_only_type_prints_the_sorcery_line() {
     let env = Env::new();
-    let (code, _, err) = env.run(&["push", "transport", "t", "protocol=udp"]);
+    let (code, _, err) = env.run(&["push", "transport", "t", "protocol=udp", "bind=0.0.0.0"]);
     assert_eq!(code, 6);
     assert!(err.contains("transport=astdb,"), "{err}");
 }

@@ -3,6 +3,9 @@
 
 mod apply;
 mod common;
+mod conformance;
+mod conversions;
 mod core;
+mod fidelity;
 mod generated;
 mod hardening;
