@@ -156,22 +156,21 @@ impl Embedded {
         fields: &[Attr],
         opts: PushOptions,
     ) -> Result<Pushed> {
-        let existing = match w.get(key)? {
-            None => None,
-            Some(row) => match engine::from_row(ty, id, &row) {
-                Ok((o, _)) => Some(o),
-                Err(e) => {
-                    return Err(Error::storage(format!(
+        let existing =
+            match w.get(key)? {
+                None => None,
+                Some(row) => match engine::from_row(ty, id, &row) {
+                    Ok((o, _)) => Some(o),
+                    Err(e) => return Err(Error::storage(format!(
                         "the stored {} {id} is unreadable: {e}",
                         ty.name
                     ))
                     .hint(format!(
                         "inspect it with `pjsipctl show {} {id}`, then delete it and push it again",
                         ty.name
-                    )))
-                }
-            },
-        };
+                    ))),
+                },
+            };
         let created = existing.is_none();
         let built = engine::build(ty, id, existing.as_ref(), fields)
             .map_err(|r| refusal_error(ty, id, created, r))?;
