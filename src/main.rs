@@ -10,6 +10,7 @@ mod model;
 mod output;
 mod policy;
 mod schema;
+mod server;
 mod sorcery_conf;
 mod store;
 

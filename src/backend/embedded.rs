@@ -22,8 +22,21 @@ impl Embedded {
         Ok(Embedded { db: Astdb::open(path)?, mapping })
     }
 
-    fn key(&self, ty: &TypeDef, id: &str) -> Option<String> {
+    /// The astdb key of an object, or `None` when sorcery does not map its type to astdb.
+    pub fn key(&self, ty: &TypeDef, id: &str) -> Option<String> {
         self.mapping.astdb_prefix(ty).map(|p| format!("/{p}/{}/{id}", ty.name))
+    }
+
+    /// The astdb file itself, for `serve`, which answers as Asterisk does.
+    pub fn astdb(&mut self) -> &mut Astdb {
+        &mut self.db
+    }
+
+    /// What res_sorcery_astdb retrieves: the object, or `None` when the row is missing
+    /// or Asterisk could not load it.
+    pub fn retrieve(&self, ty: &'static TypeDef, id: &str) -> Result<Option<Object>> {
+        let Some(key) = self.key(ty, id) else { return Ok(None) };
+        Ok(self.db.get(&key)?.and_then(|row| engine::from_row(ty, id, &row).ok().map(|(o, _)| o)))
     }
 
     fn writable_key(&self, ty: &TypeDef, id: &str, verb: &str) -> Result<String> {
