@@ -1,5 +1,6 @@
 //! The one integration-test binary: every test runs the real `pjsipctl` on a real
 //! temporary astdb file (and, for ARI, a real HTTP server on 127.0.0.1).
 
+mod ari;
 mod common;
 mod core;

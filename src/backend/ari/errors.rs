@@ -258,7 +258,10 @@ mod tests {
             let e = status_error(*status, &golden_body(*status, msg), &call(ty, "x", "push"));
             assert_eq!(e.exit, *exit, "{status} {msg}: {}", e.message);
             assert!(e.message.contains(text), "{status} {msg}: {}", e.message);
-            assert!(e.message.contains(msg), "Asterisk's text is quoted: {}", e.message);
+            if !msg.starts_with("Object with id") {
+                // Asterisk's own words are quoted (a missing object reads as on the embedded engine).
+                assert!(e.message.contains(msg), "Asterisk's text is quoted: {}", e.message);
+            }
             assert!(e.hint.as_deref().unwrap_or("").contains(hint), "{status} {msg}: {:?}", e.hint);
         }
     }
@@ -290,7 +293,7 @@ mod tests {
     fn message_reads_ari_bodies() {
         assert_eq!(message(br#"{"message":"Invalid method"}"#), "Invalid method");
         assert_eq!(message(br#"{"error":"Allocation failed"}"#), "Allocation failed");
-        assert_eq!(message(b"<html>\n<title>404</title>"), "<html>  <title>404</title>");
+        assert_eq!(message(b"<html>\n<title>404</title>"), "<html> <title>404</title>");
         assert_eq!(message(b""), "(empty body)");
     }
 }
