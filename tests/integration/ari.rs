@@ -585,15 +585,31 @@ fn connection_refused_is_one_clear_line() {
         "{err}"
     );
     assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    // With --api-key the password is in the URL: it must not reach the message.
+    let (code, _, err, _) = stub_cmd(&env, &format!("http://127.0.0.1:{port}/ari"), &["--api-key", "show", "aor", "x"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(!err.contains(PASSWORD), "{err}");
+}
+
+#[test]
+fn cacert_must_be_a_pem_certificate() {
+    let env = Env::new();
+    let bad = env.dir.path().join("ca.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+    let (code, _, err, _) =
+        stub_cmd(&env, "https://127.0.0.1:1/ari", &["--cacert", bad.to_str().unwrap(), "show", "aor", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no PEM certificate"), "{err}");
 }
 
 #[test]
 fn server_closing_mid_response_is_retried_once_then_reported() {
     let stub = Stub::start(|_| Act::CloseMidResponse);
     let env = Env::new();
-    let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["show", "aor", "x"]);
+    let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["--api-key", "show", "aor", "x"]);
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("closed the connection before answering GET aor x (tried twice)"), "{err}");
+    assert!(!err.contains(PASSWORD), "{err}");
     assert_eq!(stub.requests().len(), 2);
 }
 
@@ -678,6 +694,7 @@ fn lost_answers_are_retried_only_where_safe() {
     let methods: Vec<&str> = reqs.iter().map(|r| r.method.as_str()).collect();
     assert_eq!(methods, ["GET", "PUT", "PUT"]);
     assert_eq!(reqs[1].body, reqs[2].body);
+    assert_eq!((reqs[0].conn, reqs[1].conn), (0, 0), "the GET's connection is kept alive for the PUT");
 
     // A DELETE whose answer is lost: the retry's 404 means the first one worked.
     let deletes = AtomicUsize::new(0);

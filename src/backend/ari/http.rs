@@ -151,9 +151,10 @@ impl Http {
             // Asterisk ignores a body that is not labelled application/json.
             rb = rb.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.to_vec());
         }
-        let resp = rb.send().map_err(|e| classify(&e, self.https))?;
+        // without_url: the URL may carry the api_key password, and messages name the request anyway.
+        let resp = rb.send().map_err(|e| classify(&e.without_url(), self.https))?;
         let status = resp.status().as_u16();
-        let body = resp.bytes().map_err(|e| match classify(&e, self.https) {
+        let body = resp.bytes().map_err(|e| match classify(&e.without_url(), self.https) {
             Failure::Timeout => Failure::Timeout,
             f => Failure::Lost(detail(&f)),
         })?;
@@ -183,8 +184,18 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// The innermost cause: the part of a failure a user can act on.
+fn innermost(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(s) = cur.source() {
+        cur = s;
+    }
+    cur.to_string()
+}
+
 fn classify(e: &reqwest::Error, https: bool) -> Failure {
-    let text = chain(e);
+    let all = chain(e);
+    let text = innermost(e);
     if e.is_timeout() {
         return Failure::Timeout;
     }
@@ -203,7 +214,7 @@ fn classify(e: &reqwest::Error, https: bool) -> Failure {
         }
         cur = c.source();
     }
-    let lower = text.to_ascii_lowercase();
+    let lower = all.to_ascii_lowercase();
     if e.is_connect() {
         let tls_words = ["certificate", "tls", "handshake", "corrupt", "peer", "alert", "unknownissuer", "invalid"];
         if https && tls_words.iter().any(|w| lower.contains(w)) {
@@ -220,7 +231,7 @@ fn classify(e: &reqwest::Error, https: bool) -> Failure {
     {
         return Failure::Lost(text);
     }
-    Failure::Other(text)
+    Failure::Other(all)
 }
 
 #[cfg(test)]

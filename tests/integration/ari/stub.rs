@@ -16,6 +16,8 @@ pub struct Req {
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Which connection it came on (0, 1, ... in accept order).
+    pub conn: usize,
 }
 
 impl Req {
@@ -70,10 +72,10 @@ impl Stub {
         let handler: Arc<Handler> = Arc::new(handler);
         let log = Arc::clone(&requests);
         thread::spawn(move || {
-            for conn in listener.incoming() {
+            for (n, conn) in listener.incoming().enumerate() {
                 let Ok(conn) = conn else { continue };
                 let (h, log) = (Arc::clone(&handler), Arc::clone(&log));
-                thread::spawn(move || serve_conn(conn, &*h, &log));
+                thread::spawn(move || serve_conn(conn, n, &*h, &log));
             }
         });
         Stub { port, requests }
@@ -88,10 +90,11 @@ impl Stub {
     }
 }
 
-fn serve_conn(conn: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
+fn serve_conn(conn: TcpStream, n: usize, handler: &Handler, log: &Mutex<Vec<Req>>) {
     let mut reader = BufReader::new(conn.try_clone().unwrap());
     let mut conn = conn;
-    while let Some(req) = read_request(&mut reader) {
+    while let Some(mut req) = read_request(&mut reader) {
+        req.conn = n;
         log.lock().unwrap().push(req.clone());
         let mut act = handler(&req);
         loop {
@@ -157,7 +160,7 @@ fn read_request(r: &mut impl BufRead) -> Option<Req> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     r.read_exact(&mut body).ok()?;
-    Some(Req { method, target, headers, body })
+    Some(Req { method, target, headers, body, conn: 0 })
 }
 
 fn reason(status: u16) -> &'static str {
