@@ -25,8 +25,8 @@ pub fn run(ctx: &Ctx, args: &ReloadArgs) -> Result<Exit> {
     let a = ari::connect(&ctx.global, &ctx.out)?;
     let what = format!("PUT asterisk/modules/{m}");
     let c = a.call(&what, "reload", None, None);
-    // A reload is safe to repeat, so a lost answer is retried.
-    let (r, _) = a.exchange(Method::Put, &format!("/asterisk/modules/{}", segment(m)), None, Retry::Idempotent, &c)?;
+    // Not retried: a second reload can collide with the first (409) and hide that it worked.
+    let (r, _) = a.exchange(Method::Put, &format!("/asterisk/modules/{}", segment(m)), None, Retry::Never, &c)?;
     match r.status {
         200 | 204 => ctx.out.status(&format!("reloaded {m}")),
         202 => ctx.out.status(&format!("reload of {m} queued: Asterisk runs it once it has finished starting")),

@@ -47,8 +47,10 @@ fn what(m: Method, ty: &TypeDef, id: &str) -> String {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Retry {
     /// GET, a PUT of the same fields (merging them twice gives the same object),
-    /// a DELETE (a 404 on the retry means the first one did it), a reload.
+    /// a DELETE (a 404 on the retry means the first one did it).
     Idempotent,
+    /// Not sent twice: a second module reload could meet the first one still running (409).
+    Never,
 }
 
 impl Ari {
