@@ -1094,3 +1094,24 @@ fn serve_answers_every_recorded_request_like_asterisk() {
     assert!(!log.contains("api_key"), "{log}");
     assert!(!log.contains(PASSWORD), "{log}");
 }
+
+#[test]
+fn reload_answers_are_explained() {
+    let stub = Stub::start(|r| match r.path() {
+        "/ari/asterisk/modules/res_pjsip" => Act::json(409, r#"{"message":"Another reload is currently in progress"}"#),
+        "/ari/asterisk/modules/res_pjsip_pubsub" => Act::Reply { status: 202, headers: vec![], body: vec![] },
+        _ => Act::Close,
+    });
+    let env = Env::new();
+    let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["reload", "res_pjsip"]);
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("cannot reload res_pjsip now (409 Another reload is currently in progress)"), "{err}");
+    let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["reload", "res_pjsip_pubsub"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("reload of res_pjsip_pubsub queued"), "{err}");
+    // A reload whose answer is lost is not sent again.
+    let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["reload", "res_pjsip_acl"]);
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(stub.requests().iter().filter(|r| r.path().ends_with("res_pjsip_acl")).count(), 1);
+    assert!(stub.requests().iter().all(|r| r.method == "PUT" && r.body.is_empty()));
+}
