@@ -669,11 +669,19 @@ fn server_errors_are_explained() {
 
 #[test]
 fn tls_failure_is_one_clear_line() {
-    let stub = Stub::start(|_| Act::json(404, NOT_FOUND));
+    // A plain-HTTP server that answers at once, whatever arrives (here a TLS ClientHello).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut c in listener.incoming().flatten() {
+            let _ = std::io::Write::write_all(&mut c, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
     let env = Env::new();
-    let (code, _, err, _) = stub_cmd(&env, &format!("https://127.0.0.1:{}/ari", stub.port), &["show", "aor", "x"]);
+    let (code, _, err, _) = stub_cmd(&env, &format!("https://127.0.0.1:{port}/ari"), &["show", "aor", "x"]);
     assert_eq!(code, 5, "{err}");
-    assert!(err.contains(&format!("TLS with https://127.0.0.1:{}/ari failed (GET aor x)", stub.port)), "{err}");
+    assert!(err.contains(&format!("TLS with https://127.0.0.1:{port}/ari failed (GET aor x)")), "{err}");
+    assert!(err.contains("--cacert"), "{err}");
 }
 
 #[test]
