@@ -210,7 +210,20 @@ async fn blocking(app: &Arc<App>, f: impl FnOnce(&mut Embedded) -> Result<Answer
 pub type Fields = Option<std::result::Result<Vec<Attr>, usize>>;
 
 async fn read_fields(headers: &HeaderMap, body: Body) -> std::result::Result<Fields, Answer> {
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| Answer::error(413, "Request body too large"))?;
+    let too_large = || Answer::error(413, "Request body too large");
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
+        // Over the limit (a chunked body), or the client went away mid-body.
+        let chain = format!("{e} {}", std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default());
+        if chain.contains("length limit") {
+            too_large()
+        } else {
+            Answer::error(400, "Error parsing request body")
+        }
+    })?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -1090,6 +1090,13 @@ fn serve_answers_every_recorded_request_like_asterisk() {
     let r = raw(serve.port, "PUT", "/ari/asterisk/config/dynamic/res_pjsip/aor/big", &headers, Some(big.as_bytes()))
         .unwrap();
     assert_eq!((r.status, r.json()), (413, serde_json::json!({"message": "Request body too large"})));
+    // The same without a Content-Length (chunked).
+    let mut chunked = headers.clone();
+    chunked.push(("Transfer-Encoding", "chunked".into()));
+    let body = format!("{:x}\r\n{big}\r\n0\r\n\r\n", big.len());
+    let r = raw(serve.port, "PUT", "/ari/asterisk/config/dynamic/res_pjsip/aor/big", &chunked, Some(body.as_bytes()))
+        .unwrap();
+    assert_eq!((r.status, r.json()), (413, serde_json::json!({"message": "Request body too large"})));
     // The other resources a config tool needs.
     let r = raw(serve.port, "GET", "/ari/endpoints/PJSIP", &auth, None).unwrap();
     assert_eq!(r.status, 200);

@@ -206,7 +206,8 @@ pub fn raw(port: u16, method: &str, target: &str, headers: &[(&str, String)], bo
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
-    if let Some(b) = body {
+    let chunked = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"));
+    if let Some(b) = body.filter(|_| !chunked) {
         req.push_str(&format!("Content-Length: {}\r\n", b.len()));
     }
     req.push_str("\r\n");
