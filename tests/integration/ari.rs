@@ -1136,3 +1136,16 @@ fn reload_answers_are_explained() {
     assert_eq!(stub.requests().iter().filter(|r| r.path().ends_with("res_pjsip_acl")).count(), 1);
     assert!(stub.requests().iter().all(|r| r.method == "PUT" && r.body.is_empty()));
 }
+
+#[test]
+fn a_different_answer_is_reported_briefly() {
+    // An "Asterisk" that answers an aor push with an endpoint: every attribute differs.
+    let answer = serde_json::to_string(&golden("03_put_endpoint_alice")["response_body"]).unwrap();
+    let stub =
+        Stub::start(move |r| if r.method == "GET" { Act::json(404, NOT_FOUND) } else { Act::json(200, &answer) });
+    let env = Env::new();
+    let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["push", "aor", "x", "max_contacts=1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("warning: Asterisk answered").count(), 5, "{err}");
+    assert!(err.contains("more attributes differ from pjsipctl's prediction"), "{err}");
+}

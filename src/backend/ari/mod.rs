@@ -266,7 +266,15 @@ impl Backend for Ari {
         match r.status {
             200 => {
                 let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
-                warnings.extend(differences(&built.object.objectset(), &answered));
+                let mut diff = differences(&built.object.objectset(), &answered);
+                if diff.len() > 6 {
+                    let more = diff.len() - 5;
+                    diff.truncate(5);
+                    diff.push(format!(
+                        "… and {more} more attributes differ from pjsipctl's prediction (Asterisk 23.4.1 rules): is the server another version?"
+                    ));
+                }
+                warnings.extend(diff);
                 Ok(Pushed { objectset: answered, created, warnings })
             }
             400 => Err(self.explain_400(ty, id, fields, &r, &warnings)),
