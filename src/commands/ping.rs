@@ -16,7 +16,8 @@ pub struct PingArgs {}
 
 pub fn run(ctx: &Ctx, _args: &PingArgs) -> Result<Exit> {
     if !ctx.uses_ari() {
-        return Err(Error::usage("ping needs an ARI target").hint("pass --ari URL (or --target NAME) and --user NAME"));
+        return Err(Error::usage("ping needs an ARI target")
+            .hint("pass --ari URL (or --target NAME) and --user NAME"));
     }
     let a = ari::connect(&ctx.global, &ctx.out)?;
     let base = a.http.base.clone();
@@ -25,14 +26,24 @@ pub fn run(ctx: &Ctx, _args: &PingArgs) -> Result<Exit> {
     let c = a.call("GET asterisk/info", "ping", None, None);
     let (r, _) = a.exchange(Method::Get, "/asterisk/info", None, Retry::Idempotent, &c)?;
     if r.status == 401 {
-        ctx.out.status(&format!("{base} is reachable, but it refuses the credentials"));
+        ctx.out.status(&format!(
+            "{base} is reachable, but it refuses the credentials"
+        ));
     }
     if r.status != 200 {
         return Err(a.status_error(&r, &c));
     }
     let info: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
-    let version = info.pointer("/system/version").and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let entity = info.pointer("/system/entity_id").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let version = info
+        .pointer("/system/version")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    let entity = info
+        .pointer("/system/entity_id")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
     if version.is_empty() {
         return Err(Error::storage(format!(
             "{base} answered /asterisk/info without system.version: is it Asterisk's ARI?"
@@ -47,9 +58,16 @@ pub fn run(ctx: &Ctx, _args: &PingArgs) -> Result<Exit> {
         return Err(a.status_error(&r, &c));
     }
     let pong: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
-    let pong = pong.get("ping").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let pong = pong
+        .get("ping")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
 
-    if !(version.starts_with("23.") || version.starts_with("22.") || version.starts_with("pjsipctl")) {
+    if !(version.starts_with("23.")
+        || version.starts_with("22.")
+        || version.starts_with("pjsipctl"))
+    {
         ctx.out.warn(&format!(
             "pjsipctl checks values with Asterisk 23.4.1's rules (22.x registers the same fields); {version} may accept or refuse some values differently"
         ));

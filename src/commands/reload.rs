@@ -15,8 +15,10 @@ pub struct ReloadArgs {
 
 pub fn run(ctx: &Ctx, args: &ReloadArgs) -> Result<Exit> {
     if !ctx.uses_ari() {
-        return Err(Error::usage("reload needs an ARI target: the embedded engine has nothing to reload")
-            .hint("pass --ari URL (or --target NAME) and --user NAME"));
+        return Err(Error::usage(
+            "reload needs an ARI target: the embedded engine has nothing to reload",
+        )
+        .hint("pass --ari URL (or --target NAME) and --user NAME"));
     }
     let m = args.module.trim();
     if m.is_empty() {
@@ -26,7 +28,13 @@ pub fn run(ctx: &Ctx, args: &ReloadArgs) -> Result<Exit> {
     let what = format!("PUT asterisk/modules/{m}");
     let c = a.call(&what, "reload", None, None);
     // Not retried: a second reload can collide with the first (409) and hide that it worked.
-    let (r, _) = a.exchange(Method::Put, &format!("/asterisk/modules/{}", segment(m)), None, Retry::Never, &c)?;
+    let (r, _) = a.exchange(
+        Method::Put,
+        &format!("/asterisk/modules/{}", segment(m)),
+        None,
+        Retry::Never,
+        &c,
+    )?;
     match r.status {
         200 | 204 => ctx.out.status(&format!("reloaded {m}")),
         202 => ctx.out.status(&format!("reload of {m} queued: Asterisk runs it once it has finished starting")),

@@ -24,13 +24,20 @@ pub struct ServeArgs {
 
 pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
     if ctx.uses_ari() {
-        return Err(Error::usage("serve answers from the embedded engine (--db); drop --ari/--target"));
+        return Err(Error::usage(
+            "serve answers from the embedded engine (--db); drop --ari/--target",
+        ));
     }
     let need = || {
         Error::usage("serve refuses to start without a credential for its clients")
             .hint("pass --user NAME and the password in PJSIPCTL_PASSWORD or --password-file FILE")
     };
-    let user = ctx.global.user.clone().filter(|u| !u.is_empty()).ok_or_else(need)?;
+    let user = ctx
+        .global
+        .user
+        .clone()
+        .filter(|u| !u.is_empty())
+        .ok_or_else(need)?;
     let password = match &ctx.global.password_file {
         Some(f) => read_password_file(f, &ctx.out)?,
         None => env_password().ok_or_else(need)?,
@@ -43,19 +50,32 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
     }
     let engine = Embedded::open(&ctx.db_path(), ctx.mapping()?)?;
     let db = ctx.db_path();
-    server::run(listen, Credential { user, password }, engine, ctx.global.quiet, |addr| {
-        // Always printed, even with --quiet: scripts and tests read the port from it.
-        eprintln!("pjsipctl serve: listening on http://{addr}/ari (astdb {})", db.display());
-    })?;
+    server::run(
+        listen,
+        Credential { user, password },
+        engine,
+        ctx.global.quiet,
+        |addr| {
+            // Always printed, even with --quiet: scripts and tests read the port from it.
+            eprintln!(
+                "pjsipctl serve: listening on http://{addr}/ari (astdb {})",
+                db.display()
+            );
+        },
+    )?;
     Ok(Exit::Ok)
 }
 
 fn parse_listen(s: &str) -> Result<SocketAddr> {
-    let bad =
-        |why: String| Error::usage(format!("--listen {s}: {why}")).hint("expected ADDRESS:PORT, e.g. 127.0.0.1:8088");
+    let bad = |why: String| {
+        Error::usage(format!("--listen {s}: {why}"))
+            .hint("expected ADDRESS:PORT, e.g. 127.0.0.1:8088")
+    };
     if let Ok(a) = s.parse::<SocketAddr>() {
         return Ok(a);
     }
     let mut addrs = s.to_socket_addrs().map_err(|e| bad(e.to_string()))?;
-    addrs.next().ok_or_else(|| bad("the name resolves to no address".into()))
+    addrs
+        .next()
+        .ok_or_else(|| bad("the name resolves to no address".into()))
 }

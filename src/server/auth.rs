@@ -16,7 +16,11 @@ pub struct Credential {
 
 impl std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Credential {{ user: {:?}, password: <hidden> }}", self.user)
+        write!(
+            f,
+            "Credential {{ user: {:?}, password: <hidden> }}",
+            self.user
+        )
     }
 }
 
@@ -48,7 +52,9 @@ fn basic(headers: &HeaderMap) -> Option<(String, String)> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let raw = base64::engine::general_purpose::STANDARD.decode(rest.trim()).ok()?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(rest.trim())
+        .ok()?;
     let s = String::from_utf8(raw).ok()?;
     let (u, p) = s.split_once(':')?;
     Some((u.to_string(), p.to_string()))
@@ -76,7 +82,10 @@ mod tests {
     use super::*;
 
     fn cred() -> Credential {
-        Credential { user: "asterisk".into(), password: "se:cr+et".into() }
+        Credential {
+            user: "asterisk".into(),
+            password: "se:cr+et".into(),
+        }
     }
 
     #[test]
@@ -93,16 +102,33 @@ mod tests {
         let mut h = HeaderMap::new();
         assert!(!authorized(&h, None, &cred()));
         assert!(authorized(&h, Some("api_key=asterisk:se:cr%2Bet"), &cred()));
-        assert!(authorized(&h, Some("x=1&API_KEY=asterisk%3Ase%3Acr%2Bet"), &cred()));
-        assert!(!authorized(&h, Some("api_key=asterisk:se:cr+et"), &cred()), "+ decodes to a space");
+        assert!(authorized(
+            &h,
+            Some("x=1&API_KEY=asterisk%3Ase%3Acr%2Bet"),
+            &cred()
+        ));
+        assert!(
+            !authorized(&h, Some("api_key=asterisk:se:cr+et"), &cred()),
+            "+ decodes to a space"
+        );
         assert!(!authorized(&h, Some("api_key=asterisk"), &cred()));
         let good = base64::engine::general_purpose::STANDARD.encode("asterisk:se:cr+et");
-        h.insert(header::AUTHORIZATION, format!("Basic {good}").parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Basic {good}").parse().unwrap(),
+        );
         assert!(authorized(&h, None, &cred()));
         // A Basic header that fails is final, as in res_ari.c.
         let bad = base64::engine::general_purpose::STANDARD.encode("asterisk:wrong");
-        h.insert(header::AUTHORIZATION, format!("Basic {bad}").parse().unwrap());
-        assert!(!authorized(&h, Some("api_key=asterisk:se:cr%2Bet"), &cred()));
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Basic {bad}").parse().unwrap(),
+        );
+        assert!(!authorized(
+            &h,
+            Some("api_key=asterisk:se:cr%2Bet"),
+            &cred()
+        ));
     }
 
     #[test]

@@ -31,7 +31,11 @@ pub const MAX_BODY: usize = 40960;
 /// ari.conf's default auth_realm.
 pub const REALM: &str = "Asterisk REST Interface";
 /// What /asterisk/info reports as the system version.
-pub const VERSION: &str = concat!("pjsipctl-", env!("CARGO_PKG_VERSION"), " (Asterisk 23.4.1 rules)");
+pub const VERSION: &str = concat!(
+    "pjsipctl-",
+    env!("CARGO_PKG_VERSION"),
+    " (Asterisk 23.4.1 rules)"
+);
 const ENTITY_ID: &str = "00:00:00:00:00:00";
 
 struct App {
@@ -59,11 +63,20 @@ pub fn run(
             Error::storage(format!("cannot listen on {listen}: {e}"))
                 .hint("another server may use that port; choose one with --listen 127.0.0.1:PORT")
         })?;
-        let local = listener.local_addr().map_err(|e| Error::storage(format!("cannot listen on {listen}: {e}")))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Error::storage(format!("cannot listen on {listen}: {e}")))?;
         ready(local);
-        let app = Arc::new(App { engine: Mutex::new(engine), credential, quiet, started: SystemTime::now() });
+        let app = Arc::new(App {
+            engine: Mutex::new(engine),
+            credential,
+            quiet,
+            started: SystemTime::now(),
+        });
         let router = axum::Router::new().fallback(handle).with_state(app);
-        axum::serve(listener, router).await.map_err(|e| Error::storage(format!("the server stopped: {e}")))
+        axum::serve(listener, router)
+            .await
+            .map_err(|e| Error::storage(format!("the server stopped: {e}")))
     })
 }
 
@@ -77,7 +90,11 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(status: u16, v: &Value) -> Answer {
-        Answer { status, body: Some(serde_json::to_vec(v).expect("JSON values serialise")), challenge: false }
+        Answer {
+            status,
+            body: Some(serde_json::to_vec(v).expect("JSON values serialise")),
+            challenge: false,
+        }
     }
     /// ast_ari_response_error: `{"message":"..."}`.
     pub fn error(status: u16, message: impl Into<String>) -> Answer {
@@ -88,16 +105,22 @@ impl Answer {
         Answer::json(500, &json!({ "error": "Allocation failed" }))
     }
     pub fn no_content() -> Answer {
-        Answer { status: 204, body: None, challenge: false }
+        Answer {
+            status: 204,
+            body: None,
+            challenge: false,
+        }
     }
     fn into_response(self) -> Response {
-        let mut b =
-            Response::builder().status(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        let mut b = Response::builder()
+            .status(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
         if self.challenge {
             b = b.header(header::WWW_AUTHENTICATE, format!("Basic realm=\"{REALM}\""));
         }
         match self.body {
-            Some(body) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(body)),
+            Some(body) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body)),
             None => b.body(Body::empty()),
         }
         .expect("valid response")
@@ -123,10 +146,16 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
     };
     // res_ari.c: authentication first, then the trailing slash, then routing.
     if !auth::authorized(&parts.headers, parts.uri.query(), &app.credential) {
-        return Answer { challenge: true, ..Answer::error(401, "Authentication required") };
+        return Answer {
+            challenge: true,
+            ..Answer::error(401, "Authentication required")
+        };
     }
     if let Some(slashless) = uri.strip_suffix('/') {
-        return Answer::error(404, format!("ARI URLs do not end with a slash. Try /ari/{slashless}"));
+        return Answer::error(
+            404,
+            format!("ARI URLs do not end with a slash. Try /ari/{slashless}"),
+        );
     }
     let route = route::route(uri);
     let m = &parts.method;
@@ -138,9 +167,10 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
             200,
             &json!({"asterisk_id": ENTITY_ID, "ping": "pong", "timestamp": timestamp(SystemTime::now())}),
         ),
-        Route::Modules if m == Method::GET => {
-            Answer::json(200, &Value::Array(route::MODULES.iter().map(|n| module_json(n)).collect()))
-        }
+        Route::Modules if m == Method::GET => Answer::json(
+            200,
+            &Value::Array(route::MODULES.iter().map(|n| module_json(n)).collect()),
+        ),
         Route::Module(name) if m == Method::GET || m == Method::PUT => match route::module(&name) {
             None => Answer::error(404, "Module not found in running modules"),
             Some(n) if m == Method::GET => Answer::json(200, &module_json(n)),
@@ -152,10 +182,24 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
         }
         Route::Endpoints(tech) if m == Method::GET => {
             if tech.as_deref().is_some_and(|t| t != "PJSIP") {
-                return Answer::error(404, format!("No Endpoints found - invalid tech {}", tech.unwrap_or_default()));
+                return Answer::error(
+                    404,
+                    format!(
+                        "No Endpoints found - invalid tech {}",
+                        tech.unwrap_or_default()
+                    ),
+                );
             }
             blocking(app, |e| {
-                Ok(Answer::json(200, &Value::Array(endpoint_ids(e)?.iter().map(|id| endpoint_json(id)).collect())))
+                Ok(Answer::json(
+                    200,
+                    &Value::Array(
+                        endpoint_ids(e)?
+                            .iter()
+                            .map(|id| endpoint_json(id))
+                            .collect(),
+                    ),
+                ))
             })
             .await
         }
@@ -175,7 +219,11 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
         Route::Config { class, ty, id } if m == Method::GET || m == Method::DELETE => {
             let delete = m == Method::DELETE;
             blocking(app, move |e| {
-                Ok(if delete { delete_object(e, &class, &ty, &id)? } else { get_object(e, &class, &ty, &id)? })
+                Ok(if delete {
+                    delete_object(e, &class, &ty, &id)?
+                } else {
+                    get_object(e, &class, &ty, &id)?
+                })
             })
             .await
         }
@@ -191,7 +239,10 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
 }
 
 /// Run an engine call off the async threads, one at a time.
-async fn blocking(app: &Arc<App>, f: impl FnOnce(&mut Embedded) -> Result<Answer> + Send + 'static) -> Answer {
+async fn blocking(
+    app: &Arc<App>,
+    f: impl FnOnce(&mut Embedded) -> Result<Answer> + Send + 'static,
+) -> Answer {
     let app = Arc::clone(app);
     let res = tokio::task::spawn_blocking(move || {
         let mut e = app.engine.lock().unwrap_or_else(|p| p.into_inner());
@@ -211,13 +262,20 @@ pub type Fields = Option<std::result::Result<Vec<Attr>, usize>>;
 
 async fn read_fields(headers: &HeaderMap, body: Body) -> std::result::Result<Fields, Answer> {
     let too_large = || Answer::error(413, "Request body too large");
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
         // Over the limit (a chunked body), or the client went away mid-body.
-        let chain = format!("{e} {}", std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default());
+        let chain = format!(
+            "{e} {}",
+            std::error::Error::source(&e)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        );
         if chain.contains("length limit") {
             too_large()
         } else {
@@ -237,7 +295,8 @@ pub fn parse_fields(is_json: bool, bytes: &[u8]) -> std::result::Result<Fields, 
     if !is_json || bytes.is_empty() {
         return Ok(None);
     }
-    let v: Value = serde_json::from_slice(bytes).map_err(|_| Answer::error(400, "Error parsing request body"))?;
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|_| Answer::error(400, "Error parsing request body"))?;
     if !v.is_object() && !v.is_array() {
         return Err(Answer::error(400, "Error parsing request body"));
     }
@@ -248,7 +307,10 @@ pub fn parse_fields(is_json: bool, bytes: &[u8]) -> std::result::Result<Fields, 
                 .iter()
                 .enumerate()
                 .map(|(i, it)| {
-                    match (it.get("attribute").and_then(Value::as_str), it.get("value").and_then(Value::as_str)) {
+                    match (
+                        it.get("attribute").and_then(Value::as_str),
+                        it.get("value").and_then(Value::as_str),
+                    ) {
                         (Some(a), Some(v)) => Ok(Attr::new(a, v)),
                         _ => Err(i),
                     }
@@ -262,9 +324,15 @@ pub fn parse_fields(is_json: bool, bytes: &[u8]) -> std::result::Result<Fields, 
 
 fn lookup(class: &str, ty: &str) -> std::result::Result<&'static TypeDef, Answer> {
     if class != CONFIG_CLASS {
-        return Err(Answer::error(404, format!("configClass '{class}' not found")));
+        return Err(Answer::error(
+            404,
+            format!("configClass '{class}' not found"),
+        ));
     }
-    TYPES.iter().find(|t| t.name == ty).ok_or_else(|| Answer::error(404, format!("objectType '{ty}' not found")))
+    TYPES
+        .iter()
+        .find(|t| t.name == ty)
+        .ok_or_else(|| Answer::error(404, format!("objectType '{ty}' not found")))
 }
 
 fn not_found(id: &str) -> Answer {
@@ -276,7 +344,10 @@ fn objectset_answer(obj: &Object) -> Answer {
     if set.is_empty() {
         return Answer::alloc_failed();
     }
-    Answer::json(200, &serde_json::to_value(set).expect("attributes serialise"))
+    Answer::json(
+        200,
+        &serde_json::to_value(set).expect("attributes serialise"),
+    )
 }
 
 pub fn get_object(e: &mut Embedded, class: &str, ty: &str, id: &str) -> Result<Answer> {
@@ -301,7 +372,9 @@ pub fn delete_object(e: &mut Embedded, class: &str, ty: &str, id: &str) -> Resul
     };
     e.astdb().write(|w| {
         // Asterisk retrieves first: a row it cannot load is not there for it.
-        let loadable = w.get(&key)?.is_some_and(|row| engine::from_row(ty, id, &row).is_ok());
+        let loadable = w
+            .get(&key)?
+            .is_some_and(|row| engine::from_row(ty, id, &row).is_ok());
         if !loadable {
             return Ok(not_found(id));
         }
@@ -310,7 +383,13 @@ pub fn delete_object(e: &mut Embedded, class: &str, ty: &str, id: &str) -> Resul
     })
 }
 
-pub fn put_object(e: &mut Embedded, class: &str, ty: &str, id: &str, fields: Fields) -> Result<Answer> {
+pub fn put_object(
+    e: &mut Embedded,
+    class: &str,
+    ty: &str,
+    id: &str,
+    fields: Fields,
+) -> Result<Answer> {
     let ty = match lookup(class, ty) {
         Ok(t) => t,
         Err(a) => return Ok(a),
@@ -319,7 +398,9 @@ pub fn put_object(e: &mut Embedded, class: &str, ty: &str, id: &str, fields: Fie
         return Ok(put_on(ty, id, None, fields, false).0);
     };
     e.astdb().write(|w| {
-        let existing = w.get(&key)?.and_then(|row| engine::from_row(ty, id, &row).ok().map(|(o, _)| o));
+        let existing = w
+            .get(&key)?
+            .and_then(|row| engine::from_row(ty, id, &row).ok().map(|(o, _)| o));
         let (answer, store) = put_on(ty, id, existing, fields, true);
         if let Some(obj) = store {
             w.put(&key, &row_of(&obj))?;
@@ -346,29 +427,48 @@ fn put_on(
     };
     let fields = match fields {
         None if !created => {
-            return (Answer::error(400, format!("Fields must be provided to update object '{id}'")), None)
-        }
-        None => Vec::new(),
-        // Asterisk dereferences the missing string and crashes (golden 70).
-        Some(Err(i)) => {
             return (
                 Answer::error(
                     400,
-                    format!("Field {} of object '{id}' is not {{\"attribute\": string, \"value\": string}}", i + 1),
+                    format!("Fields must be provided to update object '{id}'"),
                 ),
                 None,
             )
         }
+        None => Vec::new(),
+        // Asterisk dereferences the missing string and crashes (golden 70).
+        Some(Err(i)) => return (
+            Answer::error(
+                400,
+                format!(
+                    "Field {} of object '{id}' is not {{\"attribute\": string, \"value\": string}}",
+                    i + 1
+                ),
+            ),
+            None,
+        ),
         Some(Ok(f)) => f,
     };
     let mut warnings = Vec::new();
     if engine::apply_fields(&mut obj, &fields, &mut warnings).is_err() {
         let what = if created { "Creation" } else { "Update" };
-        return (Answer::error(400, format!("{what} of object '{id}' failed field value validation")), None);
+        return (
+            Answer::error(
+                400,
+                format!("{what} of object '{id}' failed field value validation"),
+            ),
+            None,
+        );
     }
     if !writable {
         let verb = if created { "create" } else { "update" };
-        return (Answer::error(403, format!("Cannot {verb} sorcery objects of type '{}'", ty.name)), None);
+        return (
+            Answer::error(
+                403,
+                format!("Cannot {verb} sorcery objects of type '{}'", ty.name),
+            ),
+            None,
+        );
     }
     // Asterisk stores an empty row here and then fails to print it; pjsipctl stores nothing.
     if obj.objectset().is_empty() {
@@ -380,7 +480,11 @@ fn put_on(
 fn endpoint_ids(e: &mut Embedded) -> Result<Vec<String>> {
     let ty = find_type("endpoint").expect("endpoint is a type");
     let (items, _) = e.list(ty)?;
-    Ok(items.into_iter().filter(|l| l.object.is_ok()).map(|l| l.id).collect())
+    Ok(items
+        .into_iter()
+        .filter(|l| l.object.is_ok())
+        .map(|l| l.id)
+        .collect())
 }
 
 fn endpoint_json(id: &str) -> Value {
@@ -436,18 +540,33 @@ mod tests {
     #[test]
     fn timestamps_look_like_asterisks() {
         assert_eq!(timestamp(UNIX_EPOCH), "1970-01-01T00:00:00.000+0000");
-        assert_eq!(timestamp(UNIX_EPOCH + Duration::from_millis(1_709_210_096_789)), "2024-02-29T12:34:56.789+0000");
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_millis(1_709_210_096_789)),
+            "2024-02-29T12:34:56.789+0000"
+        );
     }
 
     #[test]
     fn fields_are_read_as_asterisk_reads_them() {
         let ok = |b: &str| parse_fields(true, b.as_bytes()).unwrap();
-        assert_eq!(ok(r#"{"fields":[{"attribute":"a","value":"b"}]}"#), Some(Ok(vec![Attr::new("a", "b")])));
+        assert_eq!(
+            ok(r#"{"fields":[{"attribute":"a","value":"b"}]}"#),
+            Some(Ok(vec![Attr::new("a", "b")]))
+        );
         assert_eq!(ok("{}"), None);
         assert_eq!(ok(r#"[{"attribute":"a","value":"b"}]"#), None);
-        assert_eq!(ok(r#"{"fields":{"attribute":"a","value":"b"}}"#), Some(Ok(vec![])));
-        assert_eq!(ok(r#"{"fields":[{"attribute":"a","value":true}]}"#), Some(Err(0)));
-        assert_eq!(ok(r#"{"fields":[{"attribute":"a","value":"b"},"x"]}"#), Some(Err(1)));
+        assert_eq!(
+            ok(r#"{"fields":{"attribute":"a","value":"b"}}"#),
+            Some(Ok(vec![]))
+        );
+        assert_eq!(
+            ok(r#"{"fields":[{"attribute":"a","value":true}]}"#),
+            Some(Err(0))
+        );
+        assert_eq!(
+            ok(r#"{"fields":[{"attribute":"a","value":"b"},"x"]}"#),
+            Some(Err(1))
+        );
         assert_eq!(parse_fields(false, br#"{"fields":[]}"#).unwrap(), None);
         assert_eq!(parse_fields(true, b"").unwrap(), None);
         for bad in ["this is not json", "{fields: [", "\"str\"", "5"] {

@@ -52,12 +52,18 @@ fn hex(c: u8) -> Option<u8> {
 
 /// The ARI path below `/ari/` (raw, without a trailing slash).
 pub fn route(uri: &str) -> Route {
-    let segs: Vec<String> = uri.split('/').take_while(|s| !s.is_empty()).map(decode).collect();
+    let segs: Vec<String> = uri
+        .split('/')
+        .take_while(|s| !s.is_empty())
+        .map(decode)
+        .collect();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     match s.as_slice() {
-        ["asterisk", "config", "dynamic", class, ty, id] => {
-            Route::Config { class: class.to_string(), ty: ty.to_string(), id: id.to_string() }
-        }
+        ["asterisk", "config", "dynamic", class, ty, id] => Route::Config {
+            class: class.to_string(),
+            ty: ty.to_string(),
+            id: id.to_string(),
+        },
         ["asterisk"]
         | ["asterisk", "config"]
         | ["asterisk", "config", "dynamic"]
@@ -88,8 +94,13 @@ pub static MODULES: &[&str] = &[
 
 /// A module name as ARI accepts it (with or without `.so`, any case).
 pub fn module(name: &str) -> Option<&'static str> {
-    let n = name.strip_suffix(".so").or_else(|| name.strip_suffix(".SO")).unwrap_or(name);
-    debug_assert!(TYPES.iter().all(|t| t.section == "acl" || MODULES.contains(&t.section)));
+    let n = name
+        .strip_suffix(".so")
+        .or_else(|| name.strip_suffix(".SO"))
+        .unwrap_or(name);
+    debug_assert!(TYPES
+        .iter()
+        .all(|t| t.section == "acl" || MODULES.contains(&t.section)));
     MODULES.iter().copied().find(|m| m.eq_ignore_ascii_case(n))
 }
 
@@ -113,15 +124,29 @@ mod tests {
     fn routes_the_config_tree() {
         assert_eq!(
             route("asterisk/config/dynamic/res_pjsip/aor/a%2Fb"),
-            Route::Config { class: "res_pjsip".into(), ty: "aor".into(), id: "a/b".into() }
+            Route::Config {
+                class: "res_pjsip".into(),
+                ty: "aor".into(),
+                id: "a/b".into()
+            }
         );
         assert_eq!(route("asterisk/config/dynamic/res_pjsip/aor"), Route::Node);
-        assert_eq!(route("asterisk/config/dynamic/res_pjsip/aor/a/b"), Route::NotFound);
+        assert_eq!(
+            route("asterisk/config/dynamic/res_pjsip/aor/a/b"),
+            Route::NotFound
+        );
         assert_eq!(
             route("asterisk/config/dynamic/res_pjsip/aor/.."),
-            Route::Config { class: "res_pjsip".into(), ty: "aor".into(), id: "..".into() }
+            Route::Config {
+                class: "res_pjsip".into(),
+                ty: "aor".into(),
+                id: "..".into()
+            }
         );
-        assert_eq!(route("endpoints/PJSIP"), Route::Endpoints(Some("PJSIP".into())));
+        assert_eq!(
+            route("endpoints/PJSIP"),
+            Route::Endpoints(Some("PJSIP".into()))
+        );
         assert_eq!(route("channels"), Route::NotFound);
         assert_eq!(module("RES_PJSIP.so"), Some("res_pjsip"));
         assert_eq!(module("chan_sip"), None);

@@ -41,23 +41,34 @@ struct Run {
 
 impl Mode {
     fn new(name: &'static str, target: Target) -> Mode {
-        Mode { name, env: Env::new(), target }
+        Mode {
+            name,
+            env: Env::new(),
+            target,
+        }
     }
 
     fn run(&self, args: &[&str]) -> Run {
         let mut c = self.env.cmd();
         if let Target::Ari(url) = &self.target {
-            c.env("PJSIPCTL_PASSWORD", PASSWORD).args(["--ari", url, "--user", USER]);
+            c.env("PJSIPCTL_PASSWORD", PASSWORD)
+                .args(["--ari", url, "--user", USER]);
         }
         let out = c.args(args).output().unwrap();
         let norm = |b: &[u8]| self.normalize(&String::from_utf8_lossy(b));
-        Run { code: out.status.code().unwrap_or(-1), stdout: norm(&out.stdout), stderr: norm(&out.stderr) }
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: norm(&out.stdout),
+            stderr: norm(&out.stderr),
+        }
     }
 
     /// The target's description becomes `<target>`, so messages compare across modes.
     fn normalize(&self, s: &str) -> String {
         match &self.target {
-            Target::Embedded => s.replace(&format!("astdb {}", self.env.db().display()), "<target>"),
+            Target::Embedded => {
+                s.replace(&format!("astdb {}", self.env.db().display()), "<target>")
+            }
             Target::Ari(url) => s.replace(&format!("ARI {url}"), "<target>"),
         }
     }
@@ -65,7 +76,8 @@ impl Mode {
 
 fn ari_cmd(env: &Env, url: &str) -> assert_cmd::Command {
     let mut c = env.cmd();
-    c.env("PJSIPCTL_PASSWORD", PASSWORD).args(["--ari", url, "--user", USER]);
+    c.env("PJSIPCTL_PASSWORD", PASSWORD)
+        .args(["--ari", url, "--user", USER]);
     c
 }
 
@@ -103,7 +115,12 @@ impl Serve {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let mut s = Serve { child, port: 0, env, log };
+        let mut s = Serve {
+            child,
+            port: 0,
+            env,
+            log,
+        };
         let t0 = Instant::now();
         while s.port == 0 {
             let text = std::fs::read_to_string(&s.log).unwrap_or_default();
@@ -189,7 +206,10 @@ fn step(args: &[&str], exit: i32) -> Step {
 fn push(ty: &str, id: &str, case: &str, exit: i32) -> Step {
     let mut args = vec!["push".to_string(), ty.to_string(), id.to_string()];
     args.extend(golden_fields(&golden(case)));
-    Step { args, ..step(&[], exit) }
+    Step {
+        args,
+        ..step(&[], exit)
+    }
 }
 
 impl Step {
@@ -242,18 +262,32 @@ fn scenario() -> Vec<Step> {
         // Merge semantics (golden 38_merge_*).
         push("aor", "merge-test", "38_merge_put_create", 0),
         step(&["show", "aor", "merge-test", "-o", "json"], 0).golden("38_merge_get_before"),
-        push("aor", "merge-test", "38_merge_put_partial", 0).arg("-o").arg("json"),
+        push("aor", "merge-test", "38_merge_put_partial", 0)
+            .arg("-o")
+            .arg("json"),
         step(&["show", "aor", "merge-test", "-o", "json"], 0).golden("38_merge_get_after"),
         push("aor", "merge-test", "38_merge_put_empty_value", 0),
-        push("aor", "merge-test", "38_merge_put_clear_maxcontacts_empty", 4),
+        push(
+            "aor",
+            "merge-test",
+            "38_merge_put_clear_maxcontacts_empty",
+            4,
+        ),
         step(&["show", "aor", "merge-test", "-o", "json"], 0).golden("38_merge_get_final"),
         // Cumulative attributes (golden 38_list_*).
         push("endpoint", "list-test", "38_list_put_create", 0),
         push("endpoint", "list-test", "38_list_put_update_allow", 0),
-        push("endpoint", "list-test", "38_list_put_update_disallow_allow", 0),
+        push(
+            "endpoint",
+            "list-test",
+            "38_list_put_update_disallow_allow",
+            0,
+        ),
         push("endpoint", "list-test", "38_list_put_update_aors", 0),
         push("endpoint", "list-test", "38_list_put_dup_attr", 0),
-        push("endpoint", "list-test", "38_list_put_set_var", 0).arg("-o").arg("json"),
+        push("endpoint", "list-test", "38_list_put_set_var", 0)
+            .arg("-o")
+            .arg("json"),
         push("endpoint", "list-test", "38_list_put_set_var_again", 0),
         step(&["show", "endpoint", "list-test", "-o", "json"], 0).golden("38_list_get_final"),
         // Idempotent PUT, the type attribute, values (golden 34, 38_idem, 39, 43).
@@ -262,10 +296,13 @@ fn scenario() -> Vec<Step> {
         push("endpoint", "type-test", "39_put_type_endpoint", 0),
         push("endpoint", "type-test2", "39_put_type_wrong", 0),
         push("endpoint", "bad-allow", "34_put_allow_bang_all", 0),
-        push("endpoint", "bad-bool", "34_put_force_rport_maybe", 0).stderr(&["force_rport=maybe", "false"]),
+        push("endpoint", "bad-bool", "34_put_force_rport_maybe", 0)
+            .stderr(&["force_rport=maybe", "false"]),
         push("endpoint", "empty-bool", "34_put_ice_support_empty", 0),
         push("endpoint", "dangling-aor", "34_put_aors_nonexistent", 0),
-        push("endpoint", "unicode-val", "43_put_unicode_value", 0).arg("-o").arg("json"),
+        push("endpoint", "unicode-val", "43_put_unicode_value", 0)
+            .arg("-o")
+            .arg("json"),
         // Refused before anything is sent: invalid values, unknown attributes, required fields.
         push("aor", "bad-maxc", "34_put_max_contacts_abc", 4),
         push("aor", "neg-maxc", "34_put_max_contacts_negative", 4),
@@ -281,8 +318,15 @@ fn scenario() -> Vec<Step> {
         push("aor", "upd-target", "37_put_attribute_case", 0),
         push("auth", "min-auth-nopw", "21_put_auth_username_only", 4),
         // Each type's defaults and minimum (golden 20, 21).
-        push("aor", "defaults-aor", "20_put_empty_aor", 0).arg("-o").arg("json"),
-        push("asterisk-publication", "defaults-asterisk-publication", "20_put_empty_asterisk-publication", 0),
+        push("aor", "defaults-aor", "20_put_empty_aor", 0)
+            .arg("-o")
+            .arg("json"),
+        push(
+            "asterisk-publication",
+            "defaults-asterisk-publication",
+            "20_put_empty_asterisk-publication",
+            0,
+        ),
         push(
             "subscription_persistence",
             "defaults-subscription_persistence",
@@ -291,29 +335,89 @@ fn scenario() -> Vec<Step> {
         ),
         push("auth", "defaults-auth", "20_put_empty_auth", 4),
         push("contact", "defaults-contact", "20_put_empty_contact", 4),
-        push("domain_alias", "defaults-domain_alias", "20_put_empty_domain_alias", 4),
+        push(
+            "domain_alias",
+            "defaults-domain_alias",
+            "20_put_empty_domain_alias",
+            4,
+        ),
         push("identify", "defaults-identify", "20_put_empty_identify", 4),
-        push("registration", "defaults-registration", "20_put_empty_registration", 4),
-        push("outbound-publish", "defaults-outbound-publish", "20_put_empty_outbound-publish", 4),
-        push("resource_list", "defaults-resource_list", "20_put_empty_resource_list", 4),
+        push(
+            "registration",
+            "defaults-registration",
+            "20_put_empty_registration",
+            4,
+        ),
+        push(
+            "outbound-publish",
+            "defaults-outbound-publish",
+            "20_put_empty_outbound-publish",
+            4,
+        ),
+        push(
+            "resource_list",
+            "defaults-resource_list",
+            "20_put_empty_resource_list",
+            4,
+        ),
         push("endpoint", "defaults-endpoint", "20_put_empty_endpoint", 4),
         push("acl", "defaults-acl", "20_put_empty_acl", 6),
-        push("inbound-publication", "defaults-inbound-publication", "20_put_empty_inbound-publication", 6),
+        push(
+            "inbound-publication",
+            "defaults-inbound-publication",
+            "20_put_empty_inbound-publication",
+            6,
+        ),
         push("acl", "min-acl", "21_put_acl_with_permit", 6),
         push("auth", "min-auth", "21_put_minimum_auth", 0),
         push("contact", "min-contact", "21_put_minimum_contact", 0),
-        push("domain_alias", "min-domain_alias", "21_put_minimum_domain_alias", 0),
-        push("endpoint", "min-endpoint", "21_put_minimum_endpoint_with_allow", 0),
+        push(
+            "domain_alias",
+            "min-domain_alias",
+            "21_put_minimum_domain_alias",
+            0,
+        ),
+        push(
+            "endpoint",
+            "min-endpoint",
+            "21_put_minimum_endpoint_with_allow",
+            0,
+        ),
         push("identify", "min-identify", "21_put_minimum_identify", 0),
-        push("outbound-publish", "min-outbound-publish", "21_put_minimum_outbound-publish", 0),
-        push("registration", "min-registration", "21_put_minimum_registration", 0),
-        push("resource_list", "min-resource_list", "21_put_minimum_resource_list", 0),
-        step(&["show", "registration", "min-registration", "-o", "json"], 0),
+        push(
+            "outbound-publish",
+            "min-outbound-publish",
+            "21_put_minimum_outbound-publish",
+            0,
+        ),
+        push(
+            "registration",
+            "min-registration",
+            "21_put_minimum_registration",
+            0,
+        ),
+        push(
+            "resource_list",
+            "min-resource_list",
+            "21_put_minimum_resource_list",
+            0,
+        ),
+        step(
+            &["show", "registration", "min-registration", "-o", "json"],
+            0,
+        ),
         // Read-only types: refused with the sorcery.conf line to add (golden 20, 25).
         push("global", "defaults-global", "20_put_empty_global", 6)
             .stderr(&["global", "[res_pjsip]\n  hint: global=astdb,ps_globals"]),
-        push("system", "defaults-system", "20_put_empty_system", 6).stderr(&["system=astdb,ps_systems"]),
-        push("transport", "new-transport", "25_put_create_transport_new", 6).stderr(&["transport=astdb,ps_transports"]),
+        push("system", "defaults-system", "20_put_empty_system", 6)
+            .stderr(&["system=astdb,ps_systems"]),
+        push(
+            "transport",
+            "new-transport",
+            "25_put_create_transport_new",
+            6,
+        )
+        .stderr(&["transport=astdb,ps_transports"]),
         // Unknown types never leave pjsipctl.
         step(&["show", "bogus_type", "x"], 2),
         // Missing objects.
@@ -340,7 +444,11 @@ fn scenario() -> Vec<Step> {
     }
     // '.' and '..' are fine in astdb but no HTTP client can address them.
     for id in [".", ".."] {
-        s.push(step(&["push", "aor", id, "max_contacts=1"], 0).ari_exit(2).stderr(&[]));
+        s.push(
+            step(&["push", "aor", id, "max_contacts=1"], 0)
+                .ari_exit(2)
+                .stderr(&[]),
+        );
     }
     s.push(step(&["list", "endpoints"], 0).callerid());
     s
@@ -368,24 +476,40 @@ fn three_way_scenario_gives_identical_results() {
     let steps = scenario();
     for st in &steps {
         let args: Vec<&str> = st.args.iter().map(String::as_str).collect();
-        let shown = format!("pjsipctl {}", args.join(" ").chars().take(100).collect::<String>());
+        let shown = format!(
+            "pjsipctl {}",
+            args.join(" ").chars().take(100).collect::<String>()
+        );
         let runs: Vec<Run> = modes.iter().map(|m| m.run(&args)).collect();
         for (m, r) in modes.iter().zip(&runs) {
-            let want = if matches!(m.target, Target::Ari(_)) { st.ari_exit.unwrap_or(st.exit) } else { st.exit };
+            let want = if matches!(m.target, Target::Ari(_)) {
+                st.ari_exit.unwrap_or(st.exit)
+            } else {
+                st.exit
+            };
             if r.code != want {
-                problems.push(format!("{shown} [{}]: exit {} (expected {want}): {}", m.name, r.code, r.stderr));
+                problems.push(format!(
+                    "{shown} [{}]: exit {} (expected {want}): {}",
+                    m.name, r.code, r.stderr
+                ));
             }
             if let Stderr::Contains(has) = &st.stderr {
                 for h in has {
                     if !r.stderr.contains(h) {
-                        problems.push(format!("{shown} [{}]: stderr lacks {h:?}: {}", m.name, r.stderr));
+                        problems.push(format!(
+                            "{shown} [{}]: stderr lacks {h:?}: {}",
+                            m.name, r.stderr
+                        ));
                     }
                 }
             }
             if let Some(case) = st.golden {
                 let got: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
                 if got != golden(case)["response_body"] {
-                    problems.push(format!("{shown} [{}]: stdout differs from golden {case}:\n{}", m.name, r.stdout));
+                    problems.push(format!(
+                        "{shown} [{}]: stdout differs from golden {case}:\n{}",
+                        m.name, r.stdout
+                    ));
                 }
             }
         }
@@ -414,13 +538,25 @@ fn three_way_scenario_gives_identical_results() {
         }
     }
     // serve stored exactly the rows the embedded engine stored (less the ids HTTP cannot carry).
-    let embedded_rows: Vec<(String, String)> =
-        modes[0].env.rows().into_iter().filter(|(k, _)| !k.ends_with("/.") && !k.ends_with("/..")).collect();
+    let embedded_rows: Vec<(String, String)> = modes[0]
+        .env
+        .rows()
+        .into_iter()
+        .filter(|(k, _)| !k.ends_with("/.") && !k.ends_with("/.."))
+        .collect();
     if embedded_rows != serve.env.rows() {
-        problems.push(format!("astdb rows differ, embedded vs serve:\n{embedded_rows:?}\n---\n{:?}", serve.env.rows()));
+        problems.push(format!(
+            "astdb rows differ, embedded vs serve:\n{embedded_rows:?}\n---\n{:?}",
+            serve.env.rows()
+        ));
     }
     // The replay proves what reached "Asterisk": only recorded requests, encoded as it decodes them.
-    problems.extend(replay.violations().into_iter().map(|v| format!("replay: {v}")));
+    problems.extend(
+        replay
+            .violations()
+            .into_iter()
+            .map(|v| format!("replay: {v}")),
+    );
     let replayed = replay.replayed();
     for case in [
         "01_put_auth_alice",
@@ -430,7 +566,9 @@ fn three_way_scenario_gives_identical_results() {
         "25_put_create_transport_new",
     ] {
         if !replayed.iter().any(|c| c == case) {
-            problems.push(format!("replay: recorded exchange {case} was never replayed"));
+            problems.push(format!(
+                "replay: recorded exchange {case} was never replayed"
+            ));
         }
     }
     assert!(
@@ -455,9 +593,19 @@ fn replay_round_trip_matches_recorded_gets() {
         ("38_list_put_set_var_again", "38_list_get_final"),
         ("38_merge_put_empty_value", "38_merge_get_final"),
     ] {
-        let ty = golden(put)["path"].as_str().unwrap().split('/').nth(6).unwrap().to_string();
+        let ty = golden(put)["path"]
+            .as_str()
+            .unwrap()
+            .split('/')
+            .nth(6)
+            .unwrap()
+            .to_string();
         let body = golden(put)["response_body"].as_array().unwrap().clone();
-        assert_eq!(Value::Array(replay::round_trip(&ty, &body)), golden(get)["response_body"], "{put} -> {get}");
+        assert_eq!(
+            Value::Array(replay::round_trip(&ty, &body)),
+            golden(get)["response_body"],
+            "{put} -> {get}"
+        );
     }
     assert!(
         replay::canonical_segment("a%2Fb%20c")
@@ -474,25 +622,53 @@ fn replay_round_trip_matches_recorded_gets() {
 fn replay_shows_what_asterisk_answered() {
     let replay = Replay::start();
     let env = Env::new();
-    for (ty, case) in
-        [("auth", "01_put_auth_alice"), ("aor", "02_put_aor_alice"), ("endpoint", "03_put_endpoint_alice")]
-    {
+    for (ty, case) in [
+        ("auth", "01_put_auth_alice"),
+        ("aor", "02_put_aor_alice"),
+        ("endpoint", "03_put_endpoint_alice"),
+    ] {
         let mut args = vec!["push".to_string(), ty.into(), "alice".into()];
         args.extend(golden_fields(&golden(case)));
-        let (code, _, err) =
-            run_cmd(ari_cmd(&env, &replay.url()), &args.iter().map(String::as_str).collect::<Vec<_>>());
+        let (code, _, err) = run_cmd(
+            ari_cmd(&env, &replay.url()),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         assert_eq!(code, 0, "{err}");
-        assert!(!err.contains("Asterisk answered"), "the prediction matches Asterisk's answer: {err}");
+        assert!(
+            !err.contains("Asterisk answered"),
+            "the prediction matches Asterisk's answer: {err}"
+        );
     }
     // Asterisk's GET reads the unset callerid back as "unknown" (golden 06), and pjsipctl shows it as is.
-    let (code, out, err) = run_cmd(ari_cmd(&env, &replay.url()), &["show", "endpoint", "alice", "-o", "json"]);
+    let (code, out, err) = run_cmd(
+        ari_cmd(&env, &replay.url()),
+        &["show", "endpoint", "alice", "-o", "json"],
+    );
     assert_eq!(code, 0, "{err}");
-    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), golden("06_get_endpoint_alice")["response_body"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        golden("06_get_endpoint_alice")["response_body"]
+    );
     // ?api_key= instead of Basic auth (golden 41_api_key_query).
-    let (code, _, err) = run_cmd(ari_cmd(&env, &replay.url()), &["--api-key", "show", "aor", "alice"]);
+    let (code, _, err) = run_cmd(
+        ari_cmd(&env, &replay.url()),
+        &["--api-key", "show", "aor", "alice"],
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(replay.stub.requests().last().unwrap().target.ends_with("?api_key=asterisk:secret"));
-    assert!(replay.stub.requests().last().unwrap().header("authorization").is_none());
+    assert!(replay
+        .stub
+        .requests()
+        .last()
+        .unwrap()
+        .target
+        .ends_with("?api_key=asterisk:secret"));
+    assert!(replay
+        .stub
+        .requests()
+        .last()
+        .unwrap()
+        .header("authorization")
+        .is_none());
     assert_eq!(replay.violations(), Vec::<String>::new());
 }
 
@@ -501,37 +677,53 @@ fn replay_static_objects_and_credentials() {
     let replay = Replay::start();
     let env = Env::new();
     // A static transport cannot be deleted (golden 25_delete_static_transport: 403).
-    let (code, _, err) = run_cmd(ari_cmd(&env, &replay.url()), &["delete", "transport", "transport-udp", "--yes"]);
+    let (code, _, err) = run_cmd(
+        ari_cmd(&env, &replay.url()),
+        &["delete", "transport", "transport-udp", "--yes"],
+    );
     assert_eq!(code, 6, "{err}");
     assert!(
-        err.contains("Could not delete object with id 'transport-udp'") && err.contains("transport=astdb,"),
+        err.contains("Could not delete object with id 'transport-udp'")
+            && err.contains("transport=astdb,"),
         "{err}"
     );
     // Updating the static global is refused (golden 25_put_update_static_global: 403 Cannot update).
-    let (code, _, err) = run_cmd(ari_cmd(&env, &replay.url()), &["push", "global", "global", "user_agent=x"]);
+    let (code, _, err) = run_cmd(
+        ari_cmd(&env, &replay.url()),
+        &["push", "global", "global", "user_agent=x"],
+    );
     assert_eq!(code, 6, "{err}");
     assert!(
-        err.contains("Cannot update sorcery objects of type 'global'") && err.contains("global=astdb,ps_globals"),
+        err.contains("Cannot update sorcery objects of type 'global'")
+            && err.contains("global=astdb,ps_globals"),
         "{err}"
     );
     // A 400 although pjsipctl's validator accepts the update (golden 25_put_update_static_transport).
-    let (code, _, err) = run_cmd(ari_cmd(&env, &replay.url()), &["push", "transport", "transport-udp", "tos=0"]);
+    let (code, _, err) = run_cmd(
+        ari_cmd(&env, &replay.url()),
+        &["push", "transport", "transport-udp", "tos=0"],
+    );
     assert_eq!(code, 4, "{err}");
     assert!(
-        err.contains("Update of object 'transport-udp' failed field value validation") && err.contains("tos"),
+        err.contains("Update of object 'transport-udp' failed field value validation")
+            && err.contains("tos"),
         "{err}"
     );
     // Wrong password and no user (golden 41).
     let (code, _, err) = run_cmd(
         {
             let mut c = env.cmd();
-            c.env("PJSIPCTL_PASSWORD", "wrong").args(["--ari", &replay.url(), "--user", USER]);
+            c.env("PJSIPCTL_PASSWORD", "wrong")
+                .args(["--ari", &replay.url(), "--user", USER]);
             c
         },
         &["show", "aor", "alice"],
     );
     assert_eq!(code, 6, "{err}");
-    assert!(err.contains("refused the credentials of user 'asterisk' (401 Authentication required)"), "{err}");
+    assert!(
+        err.contains("refused the credentials of user 'asterisk' (401 Authentication required)"),
+        "{err}"
+    );
     let (code, _, err) = run_cmd(
         {
             let mut c = env.cmd();
@@ -552,19 +744,27 @@ fn ping_reports_version_and_credentials() {
     let (code, out, err) = run_cmd(ari_cmd(&env, &replay.url()), &["ping"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("asterisk:    23.4.1 (entity 02:42:ac:11:00:02)") && out.contains("ping:        pong in"),
+        out.contains("asterisk:    23.4.1 (entity 02:42:ac:11:00:02)")
+            && out.contains("ping:        pong in"),
         "{out}"
     );
-    assert!(out.contains("credentials: accepted (user asterisk)"), "{out}");
+    assert!(
+        out.contains("credentials: accepted (user asterisk)"),
+        "{out}"
+    );
     let (code, out, _) = run_cmd(ari_cmd(&env, &replay.url()), &["ping", "-o", "json"]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["version"], "23.4.1");
     let mut c = env.cmd();
-    c.env("PJSIPCTL_PASSWORD", "wrong").args(["--ari", &replay.url(), "--user", USER]);
+    c.env("PJSIPCTL_PASSWORD", "wrong")
+        .args(["--ari", &replay.url(), "--user", USER]);
     let (code, _, err) = run_cmd(c, &["ping"]);
     assert_eq!(code, 6, "{err}");
-    assert!(err.contains("reachable, but it refuses the credentials"), "{err}");
+    assert!(
+        err.contains("reachable, but it refuses the credentials"),
+        "{err}"
+    );
     let (code, _, err) = env.run(&["ping"]);
     assert_eq!(code, 2, "{err}");
 }
@@ -582,17 +782,35 @@ const NOT_FOUND: &str = r#"{"message":"Object with id 'x' not found"}"#;
 
 #[test]
 fn connection_refused_is_one_clear_line() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let env = Env::new();
-    let (code, _, err, _) = stub_cmd(&env, &format!("http://127.0.0.1:{port}/ari"), &["show", "aor", "x"]);
+    let (code, _, err, _) = stub_cmd(
+        &env,
+        &format!("http://127.0.0.1:{port}/ari"),
+        &["show", "aor", "x"],
+    );
     assert_eq!(code, 5, "{err}");
     assert!(
-        err.contains(&format!("cannot reach ARI http://127.0.0.1:{port}/ari (GET aor x): connection refused")),
+        err.contains(&format!(
+            "cannot reach ARI http://127.0.0.1:{port}/ari (GET aor x): connection refused"
+        )),
         "{err}"
     );
-    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
     // With --api-key the password is in the URL: it must not reach the message.
-    let (code, _, err, _) = stub_cmd(&env, &format!("http://127.0.0.1:{port}/ari"), &["--api-key", "show", "aor", "x"]);
+    let (code, _, err, _) = stub_cmd(
+        &env,
+        &format!("http://127.0.0.1:{port}/ari"),
+        &["--api-key", "show", "aor", "x"],
+    );
     assert_eq!(code, 5, "{err}");
     assert!(!err.contains(PASSWORD), "{err}");
 }
@@ -602,8 +820,11 @@ fn cacert_must_be_a_pem_certificate() {
     let env = Env::new();
     let bad = env.dir.path().join("ca.pem");
     std::fs::write(&bad, "not a certificate").unwrap();
-    let (code, _, err, _) =
-        stub_cmd(&env, "https://127.0.0.1:1/ari", &["--cacert", bad.to_str().unwrap(), "show", "aor", "x"]);
+    let (code, _, err, _) = stub_cmd(
+        &env,
+        "https://127.0.0.1:1/ari",
+        &["--cacert", bad.to_str().unwrap(), "show", "aor", "x"],
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no PEM certificate"), "{err}");
 }
@@ -614,14 +835,18 @@ fn server_closing_mid_response_is_retried_once_then_reported() {
     let env = Env::new();
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["--api-key", "show", "aor", "x"]);
     assert_eq!(code, 5, "{err}");
-    assert!(err.contains("closed the connection before answering GET aor x (tried twice)"), "{err}");
+    assert!(
+        err.contains("closed the connection before answering GET aor x (tried twice)"),
+        "{err}"
+    );
     assert!(!err.contains(PASSWORD), "{err}");
     assert_eq!(stub.requests().len(), 2);
 }
 
 #[test]
 fn slow_server_times_out() {
-    let stub = Stub::start(|_| Act::Sleep(Duration::from_secs(4), Box::new(Act::json(404, NOT_FOUND))));
+    let stub =
+        Stub::start(|_| Act::Sleep(Duration::from_secs(4), Box::new(Act::json(404, NOT_FOUND))));
     let env = Env::new();
     let (code, _, err, took) = stub_cmd(&env, &stub.url(), &["--timeout", "1", "show", "aor", "x"]);
     assert_eq!(code, 5, "{err}");
@@ -633,44 +858,79 @@ fn slow_server_times_out() {
 fn server_errors_are_explained() {
     // 500 Allocation failed on an endpoint update (golden 20_put_empty_acl's body).
     let alloc = serde_json::to_string(&golden("20_put_empty_acl")["response_body"]).unwrap();
-    let stub = Stub::start(move |r| if r.method == "GET" { Act::json(404, NOT_FOUND) } else { Act::json(500, &alloc) });
+    let stub = Stub::start(move |r| {
+        if r.method == "GET" {
+            Act::json(404, NOT_FOUND)
+        } else {
+            Act::json(500, &alloc)
+        }
+    });
     let env = Env::new();
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["push", "endpoint", "x", "allow=ulaw"]);
     assert_eq!(code, 5, "{err}");
-    assert!(err.contains("500 Allocation failed") && err.contains("no codec"), "{err}");
+    assert!(
+        err.contains("500 Allocation failed") && err.contains("no codec"),
+        "{err}"
+    );
 
     // Any other 500.
     let stub = Stub::start(|_| Act::json(500, r#"{"message":"Internal Server Error"}"#));
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["show", "aor", "x"]);
     assert_eq!(code, 5, "{err}");
-    assert!(err.contains("answered GET aor x with 500 Internal Server Error"), "{err}");
+    assert!(
+        err.contains("answered GET aor x with 500 Internal Server Error"),
+        "{err}"
+    );
 
     // A 200 that is not Asterisk's JSON.
-    let stub = Stub::start(|_| Act::Reply { status: 200, headers: vec![], body: b"<html>it works</html>".to_vec() });
+    let stub = Stub::start(|_| Act::Reply {
+        status: 200,
+        headers: vec![],
+        body: b"<html>it works</html>".to_vec(),
+    });
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["show", "aor", "x"]);
     assert_eq!(code, 5, "{err}");
-    assert!(err.contains("answered GET aor x with 200 but not with Asterisk's attribute/value list"), "{err}");
+    assert!(
+        err.contains("answered GET aor x with 200 but not with Asterisk's attribute/value list"),
+        "{err}"
+    );
     assert!(err.contains("<html>it works</html>"), "{err}");
 
     // The type's module is not loaded (golden 31's answer).
-    let body = serde_json::to_string(&serde_json::json!({"message": "objectType 'registration' not found"})).unwrap();
+    let body = serde_json::to_string(
+        &serde_json::json!({"message": "objectType 'registration' not found"}),
+    )
+    .unwrap();
     let stub = Stub::start(move |_| Act::json(404, &body));
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["show", "registration", "r"]);
     assert_eq!(code, 5, "{err}");
-    assert!(err.contains("module load res_pjsip_outbound_registration"), "{err}");
+    assert!(
+        err.contains("module load res_pjsip_outbound_registration"),
+        "{err}"
+    );
 
     // A 400 pjsipctl did not predict: named, with what to check.
     let stub = Stub::start(|r| {
         if r.method == "GET" {
             Act::json(404, NOT_FOUND)
         } else {
-            Act::json(400, r#"{"message":"Creation of object 'x' failed field value validation"}"#)
+            Act::json(
+                400,
+                r#"{"message":"Creation of object 'x' failed field value validation"}"#,
+            )
         }
     });
-    let (code, _, err, _) =
-        stub_cmd(&env, &stub.url(), &["push", "aor", "x", "max_contacts=1", "qualify_frequency=30"]);
+    let (code, _, err, _) = stub_cmd(
+        &env,
+        &stub.url(),
+        &["push", "aor", "x", "max_contacts=1", "qualify_frequency=30"],
+    );
     assert_eq!(code, 4, "{err}");
-    assert!(err.contains("although pjsipctl's validator") && err.contains("max_contacts, qualify_frequency"), "{err}");
+    assert!(
+        err.contains("although pjsipctl's validator")
+            && err.contains("max_contacts, qualify_frequency"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -680,13 +940,25 @@ fn tls_failure_is_one_clear_line() {
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for mut c in listener.incoming().flatten() {
-            let _ = std::io::Write::write_all(&mut c, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            let _ = std::io::Write::write_all(
+                &mut c,
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
+            );
         }
     });
     let env = Env::new();
-    let (code, _, err, _) = stub_cmd(&env, &format!("https://127.0.0.1:{port}/ari"), &["show", "aor", "x"]);
+    let (code, _, err, _) = stub_cmd(
+        &env,
+        &format!("https://127.0.0.1:{port}/ari"),
+        &["show", "aor", "x"],
+    );
     assert_eq!(code, 5, "{err}");
-    assert!(err.contains(&format!("TLS with https://127.0.0.1:{port}/ari failed (GET aor x)")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "TLS with https://127.0.0.1:{port}/ari failed (GET aor x)"
+        )),
+        "{err}"
+    );
     assert!(err.contains("--cacert"), "{err}");
 }
 
@@ -702,13 +974,21 @@ fn lost_answers_are_retried_only_where_safe() {
         _ => Act::json(200, &answer),
     });
     let env = Env::new();
-    let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["push", "aor", "alice", "max_contacts=1"]);
+    let (code, _, err, _) = stub_cmd(
+        &env,
+        &stub.url(),
+        &["push", "aor", "alice", "max_contacts=1"],
+    );
     assert_eq!(code, 0, "{err}");
     let reqs = stub.requests();
     let methods: Vec<&str> = reqs.iter().map(|r| r.method.as_str()).collect();
     assert_eq!(methods, ["GET", "PUT", "PUT"]);
     assert_eq!(reqs[1].body, reqs[2].body);
-    assert_eq!((reqs[0].conn, reqs[1].conn), (0, 0), "the GET's connection is kept alive for the PUT");
+    assert_eq!(
+        (reqs[0].conn, reqs[1].conn),
+        (0, 0),
+        "the GET's connection is kept alive for the PUT"
+    );
 
     // A DELETE whose answer is lost: the retry's 404 means the first one worked.
     let deletes = AtomicUsize::new(0);
@@ -731,21 +1011,42 @@ fn requests_are_what_asterisk_needs() {
         if r.method == "GET" {
             Act::json(404, NOT_FOUND)
         } else {
-            Act::json(200, &serde_json::to_string(&golden("40_special_id_unicode_put")["response_body"]).unwrap())
+            Act::json(
+                200,
+                &serde_json::to_string(&golden("40_special_id_unicode_put")["response_body"])
+                    .unwrap(),
+            )
         }
     });
     let env = Env::new();
     let (code, _, err, _) = stub_cmd(
         &env,
         &stub.url(),
-        &["push", "aor", "Ålice-测试-☎", "max_contacts=1", "mailboxes=1@x,2@y", "-f", "contact=sip:a@b;x=1"],
+        &[
+            "push",
+            "aor",
+            "Ålice-测试-☎",
+            "max_contacts=1",
+            "mailboxes=1@x,2@y",
+            "-f",
+            "contact=sip:a@b;x=1",
+        ],
     );
     assert_eq!(code, 0, "{err}");
-    let put = stub.requests().into_iter().find(|r| r.method == "PUT").unwrap();
+    let put = stub
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
     assert_eq!(put.target, golden("40_special_id_unicode_put")["path"]);
     assert_eq!(put.header("content-type"), Some("application/json"));
-    let auth =
-        format!("Basic {}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "asterisk:secret"));
+    let auth = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            "asterisk:secret"
+        )
+    );
     assert_eq!(put.header("authorization"), Some(auth.as_str()));
     let body: Value = serde_json::from_slice(&put.body).unwrap();
     assert_eq!(
@@ -757,7 +1058,10 @@ fn requests_are_what_asterisk_needs() {
         ]})
     );
     // The answer differs from the prediction (the recorded object has no contact): said plainly.
-    assert!(err.contains("Asterisk answered contact= where pjsipctl expected sip:a@b;x=1"), "{err}");
+    assert!(
+        err.contains("Asterisk answered contact= where pjsipctl expected sip:a@b;x=1"),
+        "{err}"
+    );
     // An over-long request is refused before it is sent (Asterisk reads 40960 bytes at most).
     let before = stub.requests().len();
     let big = format!("mailboxes={}", "m".repeat(41_000));
@@ -803,7 +1107,10 @@ fn named_targets_and_precedence() {
     assert_eq!(code, 6, "{err}");
     let (code, _, err) = env.run(&["--target", "nope", "show", "aor", "t1"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("no target 'nope'") && err.contains("lab, wrong"), "{err}");
+    assert!(
+        err.contains("no target 'nope'") && err.contains("lab, wrong"),
+        "{err}"
+    );
     // A user without any password source is a usage error, not a silent 401.
     let (code, _, err) = env.run(&["--ari", &serve.url(), "--user", USER, "show", "aor", "t1"]);
     assert_eq!(code, 2, "{err}");
@@ -819,7 +1126,10 @@ fn serve_needs_credentials() {
     let env = Env::new();
     let (code, _, err) = env.run(&["serve", "--listen", "127.0.0.1:0"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("refuses to start without a credential"), "{err}");
+    assert!(
+        err.contains("refuses to start without a credential"),
+        "{err}"
+    );
     let (code, _, err) = env.run(&["--user", "a", "serve", "--listen", "127.0.0.1:0"]);
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = env.run(&["--ari", "http://127.0.0.1:1/ari", "serve"]);
@@ -832,11 +1142,20 @@ fn serve_reload_and_ping() {
     let env = Env::new();
     let (code, out, err) = run_cmd(ari_cmd(&env, &serve.url()), &["ping"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("(Asterisk 23.4.1 rules)") && out.contains("pong"), "{out}");
+    assert!(
+        out.contains("(Asterisk 23.4.1 rules)") && out.contains("pong"),
+        "{out}"
+    );
     assert!(!err.contains("warning"), "{err}");
-    let (code, _, err) = run_cmd(ari_cmd(&env, &serve.url()), &["reload", "res_pjsip_outbound_registration"]);
+    let (code, _, err) = run_cmd(
+        ari_cmd(&env, &serve.url()),
+        &["reload", "res_pjsip_outbound_registration"],
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("reloaded res_pjsip_outbound_registration"), "{err}");
+    assert!(
+        err.contains("reloaded res_pjsip_outbound_registration"),
+        "{err}"
+    );
     let (code, _, err) = run_cmd(ari_cmd(&env, &serve.url()), &["reload", "chan_bogus"]);
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("Module not found in running modules"), "{err}");
@@ -848,8 +1167,13 @@ fn serve_reload_and_ping() {
 fn recorded_auth(g: &Value) -> Vec<(&'static str, String)> {
     let b64 = |s: &str| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s);
     match (g["case"].as_str().unwrap(), g["auth_user"].as_str()) {
-        ("41_wrong_password", _) => vec![("Authorization", format!("Basic {}", b64("asterisk:wrong")))],
-        (_, Some(u)) => vec![("Authorization", format!("Basic {}", b64(&format!("{u}:{PASSWORD}"))))],
+        ("41_wrong_password", _) => {
+            vec![("Authorization", format!("Basic {}", b64("asterisk:wrong")))]
+        }
+        (_, Some(u)) => vec![(
+            "Authorization",
+            format!("Basic {}", b64(&format!("{u}:{PASSWORD}"))),
+        )],
         (_, None) => vec![],
     }
 }
@@ -865,7 +1189,13 @@ fn send_recorded(port: u16, g: &Value) -> Option<stub::Raw> {
         (Value::Null, None) => None,
         (b, None) => Some(serde_json::to_vec(b).unwrap()),
     };
-    raw(port, g["method"].as_str().unwrap(), g["path"].as_str().unwrap(), &headers, body.as_deref())
+    raw(
+        port,
+        g["method"].as_str().unwrap(),
+        g["path"].as_str().unwrap(),
+        &headers,
+        body.as_deref(),
+    )
 }
 
 /// Recorded exchanges in recording order (state-dependent ones after what they depend on).
@@ -1015,7 +1345,9 @@ fn without_unset_callerid(v: &Value) -> Value {
     let mut v = v.clone();
     if let Some(a) = v.as_array_mut() {
         for x in a {
-            if x["attribute"] == "callerid" && (x["value"] == "unknown" || x["value"] == "<unknown>") {
+            if x["attribute"] == "callerid"
+                && (x["value"] == "unknown" || x["value"] == "<unknown>")
+            {
                 x["value"] = "(unset)".into();
             }
         }
@@ -1045,24 +1377,44 @@ fn serve_answers_every_recorded_request_like_asterisk() {
         };
         let want_status = g["status"].as_u64().unwrap() as u16;
         let want = g["response_body"].clone();
-        let got = if r.body.is_empty() { Value::Null } else { r.json() };
+        let got = if r.body.is_empty() {
+            Value::Null
+        } else {
+            r.json()
+        };
         let same_body = if g["method"] == "GET" {
             without_unset_callerid(&got) == without_unset_callerid(&want)
         } else {
             got == want
         };
         if r.status != want_status || !same_body {
-            problems.push(format!("{case}: {} {got} (Asterisk: {want_status} {want})", r.status));
+            problems.push(format!(
+                "{case}: {} {got} (Asterisk: {want_status} {want})",
+                r.status
+            ));
         }
         let want_ct = g["response_headers"]["Content-type"].as_str();
         if r.header("content-type") != want_ct {
-            problems.push(format!("{case}: content-type {:?} (Asterisk: {want_ct:?})", r.header("content-type")));
+            problems.push(format!(
+                "{case}: content-type {:?} (Asterisk: {want_ct:?})",
+                r.header("content-type")
+            ));
         }
-        if want_status == 401 && r.header("www-authenticate") != g["response_headers"]["WWW-Authenticate"].as_str() {
-            problems.push(format!("{case}: WWW-Authenticate {:?}", r.header("www-authenticate")));
+        if want_status == 401
+            && r.header("www-authenticate") != g["response_headers"]["WWW-Authenticate"].as_str()
+        {
+            problems.push(format!(
+                "{case}: WWW-Authenticate {:?}",
+                r.header("www-authenticate")
+            ));
         }
     }
-    assert!(problems.is_empty(), "{} difference(s) from Asterisk:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} difference(s) from Asterisk:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 
     // Where Asterisk crashes (golden 70), serve answers 400 and keeps running.
     for case in [
@@ -1077,7 +1429,10 @@ fn serve_answers_every_recorded_request_like_asterisk() {
         let r = send_recorded(serve.port, &g).unwrap_or_else(|| panic!("{case}: no answer"));
         assert_eq!(r.status, 400, "{case}");
         assert!(
-            r.json()["message"].as_str().unwrap().contains("is not {\"attribute\": string, \"value\": string}"),
+            r.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("is not {\"attribute\": string, \"value\": string}"),
             "{case}"
         );
         assert!(serve.alive(), "{case}");
@@ -1086,32 +1441,76 @@ fn serve_answers_every_recorded_request_like_asterisk() {
     let auth = recorded_auth(&golden("01_put_auth_alice"));
     let mut headers = auth.clone();
     headers.push(("Content-Type", "application/json".into()));
-    let big = format!("{{\"fields\":[{{\"attribute\":\"mailboxes\",\"value\":\"{}\"}}]}}", "m".repeat(41_000));
-    let r = raw(serve.port, "PUT", "/ari/asterisk/config/dynamic/res_pjsip/aor/big", &headers, Some(big.as_bytes()))
-        .unwrap();
-    assert_eq!((r.status, r.json()), (413, serde_json::json!({"message": "Request body too large"})));
+    let big = format!(
+        "{{\"fields\":[{{\"attribute\":\"mailboxes\",\"value\":\"{}\"}}]}}",
+        "m".repeat(41_000)
+    );
+    let r = raw(
+        serve.port,
+        "PUT",
+        "/ari/asterisk/config/dynamic/res_pjsip/aor/big",
+        &headers,
+        Some(big.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            413,
+            serde_json::json!({"message": "Request body too large"})
+        )
+    );
     // The same without a Content-Length (chunked).
     let mut chunked = headers.clone();
     chunked.push(("Transfer-Encoding", "chunked".into()));
     let body = format!("{:x}\r\n{big}\r\n0\r\n\r\n", big.len());
-    let r = raw(serve.port, "PUT", "/ari/asterisk/config/dynamic/res_pjsip/aor/big", &chunked, Some(body.as_bytes()))
-        .unwrap();
-    assert_eq!((r.status, r.json()), (413, serde_json::json!({"message": "Request body too large"})));
+    let r = raw(
+        serve.port,
+        "PUT",
+        "/ari/asterisk/config/dynamic/res_pjsip/aor/big",
+        &chunked,
+        Some(body.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            413,
+            serde_json::json!({"message": "Request body too large"})
+        )
+    );
     // The other resources a config tool needs.
     let r = raw(serve.port, "GET", "/ari/endpoints/PJSIP", &auth, None).unwrap();
     assert_eq!(r.status, 200);
-    let ids: Vec<String> =
-        r.json().as_array().unwrap().iter().map(|e| e["resource"].as_str().unwrap().to_string()).collect();
-    assert!(ids.contains(&"list-test".to_string()) && !ids.contains(&"defaults-endpoint".to_string()), "{ids:?}");
+    let ids: Vec<String> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        ids.contains(&"list-test".to_string()) && !ids.contains(&"defaults-endpoint".to_string()),
+        "{ids:?}"
+    );
     let r = raw(serve.port, "GET", "/ari/asterisk/ping", &auth, None).unwrap();
     assert_eq!(r.json()["ping"], "pong");
     let r = raw(serve.port, "GET", "/ari/asterisk/info", &auth, None).unwrap();
-    assert!(r.json()["system"]["version"].as_str().unwrap().contains("23.4.1"));
+    assert!(r.json()["system"]["version"]
+        .as_str()
+        .unwrap()
+        .contains("23.4.1"));
     let r = raw(serve.port, "GET", "/ari/channels", &auth, None).unwrap();
-    assert_eq!((r.status, r.json()), (404, serde_json::json!({"message": "Resource not found"})));
+    assert_eq!(
+        (r.status, r.json()),
+        (404, serde_json::json!({"message": "Resource not found"}))
+    );
     // The log names requests, never the query (it may hold an api_key).
     let log = std::fs::read_to_string(&serve.log).unwrap();
-    assert!(log.contains("GET /ari/asterisk/config/dynamic/res_pjsip/aor/merge-test -> 200"), "{log}");
+    assert!(
+        log.contains("GET /ari/asterisk/config/dynamic/res_pjsip/aor/merge-test -> 200"),
+        "{log}"
+    );
     assert!(!log.contains("api_key"), "{log}");
     assert!(!log.contains(PASSWORD), "{log}");
 }
@@ -1119,33 +1518,64 @@ fn serve_answers_every_recorded_request_like_asterisk() {
 #[test]
 fn reload_answers_are_explained() {
     let stub = Stub::start(|r| match r.path() {
-        "/ari/asterisk/modules/res_pjsip" => Act::json(409, r#"{"message":"Another reload is currently in progress"}"#),
-        "/ari/asterisk/modules/res_pjsip_pubsub" => Act::Reply { status: 202, headers: vec![], body: vec![] },
+        "/ari/asterisk/modules/res_pjsip" => Act::json(
+            409,
+            r#"{"message":"Another reload is currently in progress"}"#,
+        ),
+        "/ari/asterisk/modules/res_pjsip_pubsub" => Act::Reply {
+            status: 202,
+            headers: vec![],
+            body: vec![],
+        },
         _ => Act::Close,
     });
     let env = Env::new();
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["reload", "res_pjsip"]);
     assert_eq!(code, 6, "{err}");
-    assert!(err.contains("cannot reload res_pjsip now (409 Another reload is currently in progress)"), "{err}");
+    assert!(
+        err.contains("cannot reload res_pjsip now (409 Another reload is currently in progress)"),
+        "{err}"
+    );
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["reload", "res_pjsip_pubsub"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("reload of res_pjsip_pubsub queued"), "{err}");
     // A reload whose answer is lost is not sent again.
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["reload", "res_pjsip_acl"]);
     assert_eq!(code, 5, "{err}");
-    assert_eq!(stub.requests().iter().filter(|r| r.path().ends_with("res_pjsip_acl")).count(), 1);
-    assert!(stub.requests().iter().all(|r| r.method == "PUT" && r.body.is_empty()));
+    assert_eq!(
+        stub.requests()
+            .iter()
+            .filter(|r| r.path().ends_with("res_pjsip_acl"))
+            .count(),
+        1
+    );
+    assert!(stub
+        .requests()
+        .iter()
+        .all(|r| r.method == "PUT" && r.body.is_empty()));
 }
 
 #[test]
 fn a_different_answer_is_reported_briefly() {
     // An "Asterisk" that answers an aor push with an endpoint: every attribute differs.
     let answer = serde_json::to_string(&golden("03_put_endpoint_alice")["response_body"]).unwrap();
-    let stub =
-        Stub::start(move |r| if r.method == "GET" { Act::json(404, NOT_FOUND) } else { Act::json(200, &answer) });
+    let stub = Stub::start(move |r| {
+        if r.method == "GET" {
+            Act::json(404, NOT_FOUND)
+        } else {
+            Act::json(200, &answer)
+        }
+    });
     let env = Env::new();
     let (code, _, err, _) = stub_cmd(&env, &stub.url(), &["push", "aor", "x", "max_contacts=1"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(err.matches("warning: Asterisk answered").count(), 5, "{err}");
-    assert!(err.contains("more attributes differ from pjsipctl's prediction"), "{err}");
+    assert_eq!(
+        err.matches("warning: Asterisk answered").count(),
+        5,
+        "{err}"
+    );
+    assert!(
+        err.contains("more attributes differ from pjsipctl's prediction"),
+        "{err}"
+    );
 }

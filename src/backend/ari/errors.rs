@@ -45,7 +45,10 @@ pub fn message(body: &[u8]) -> String {
 /// At most 120 characters of a body, on one line.
 pub fn snippet(body: &[u8]) -> String {
     let s = String::from_utf8_lossy(body);
-    let s: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let s = s.trim();
     if s.is_empty() {
         return "(empty body)".into();
@@ -192,7 +195,14 @@ mod tests {
     use crate::schema::find_type;
 
     fn call(ty: &str, id: &'static str, verb: &'static str) -> Call<'static> {
-        Call { base: "http://h/ari", user: Some("asterisk"), what: "PUT x", verb, ty: find_type(ty), id: Some(id) }
+        Call {
+            base: "http://h/ari",
+            user: Some("asterisk"),
+            what: "PUT x",
+            verb,
+            ty: find_type(ty),
+            id: Some(id),
+        }
     }
 
     fn golden_body(status: u16, msg: &str) -> Vec<u8> {
@@ -227,8 +237,22 @@ mod tests {
                 "read-only wizard",
                 "[res_pjsip]\nglobal=astdb,ps_globals",
             ),
-            (403, "Write access denied", "aor", Exit::Refused, "may only read", "read_only = no"),
-            (404, "Object with id 'x' not found", "aor", Exit::NotFound, "aor x not found in ARI http://h/ari", ""),
+            (
+                403,
+                "Write access denied",
+                "aor",
+                Exit::Refused,
+                "may only read",
+                "read_only = no",
+            ),
+            (
+                404,
+                "Object with id 'x' not found",
+                "aor",
+                Exit::NotFound,
+                "aor x not found in ARI http://h/ari",
+                "",
+            ),
             (
                 404,
                 "objectType 'registration' not found",
@@ -245,14 +269,70 @@ mod tests {
                 "no res_pjsip configuration",
                 "module load res_pjsip",
             ),
-            (404, "Resource not found", "aor", Exit::Storage, "does not answer", "/ari"),
-            (405, "Invalid method", "aor", Exit::Storage, "does not answer", "/ari"),
-            (413, "Request body too large", "aor", Exit::Invalid, "too large", ""),
-            (500, "Allocation failed", "acl", Exit::Refused, "prints no attributes", "acl.conf"),
-            (500, "Allocation failed", "endpoint", Exit::Storage, "no codec", "allow=ulaw,alaw"),
-            (500, "Allocation failed", "aor", Exit::Storage, "could not copy", ""),
-            (503, "Asterisk not booted", "aor", Exit::Storage, "not fully booted", "again"),
-            (502, "Bad Gateway", "aor", Exit::Storage, "answered PUT x with 502 Bad Gateway", ""),
+            (
+                404,
+                "Resource not found",
+                "aor",
+                Exit::Storage,
+                "does not answer",
+                "/ari",
+            ),
+            (
+                405,
+                "Invalid method",
+                "aor",
+                Exit::Storage,
+                "does not answer",
+                "/ari",
+            ),
+            (
+                413,
+                "Request body too large",
+                "aor",
+                Exit::Invalid,
+                "too large",
+                "",
+            ),
+            (
+                500,
+                "Allocation failed",
+                "acl",
+                Exit::Refused,
+                "prints no attributes",
+                "acl.conf",
+            ),
+            (
+                500,
+                "Allocation failed",
+                "endpoint",
+                Exit::Storage,
+                "no codec",
+                "allow=ulaw,alaw",
+            ),
+            (
+                500,
+                "Allocation failed",
+                "aor",
+                Exit::Storage,
+                "could not copy",
+                "",
+            ),
+            (
+                503,
+                "Asterisk not booted",
+                "aor",
+                Exit::Storage,
+                "not fully booted",
+                "again",
+            ),
+            (
+                502,
+                "Bad Gateway",
+                "aor",
+                Exit::Storage,
+                "answered PUT x with 502 Bad Gateway",
+                "",
+            ),
         ];
         for (status, msg, ty, exit, text, hint) in cases {
             let e = status_error(*status, &golden_body(*status, msg), &call(ty, "x", "push"));
@@ -260,9 +340,17 @@ mod tests {
             assert!(e.message.contains(text), "{status} {msg}: {}", e.message);
             if !msg.starts_with("Object with id") {
                 // Asterisk's own words are quoted (a missing object reads as on the embedded engine).
-                assert!(e.message.contains(msg), "Asterisk's text is quoted: {}", e.message);
+                assert!(
+                    e.message.contains(msg),
+                    "Asterisk's text is quoted: {}",
+                    e.message
+                );
             }
-            assert!(e.hint.as_deref().unwrap_or("").contains(hint), "{status} {msg}: {:?}", e.hint);
+            assert!(
+                e.hint.as_deref().unwrap_or("").contains(hint),
+                "{status} {msg}: {:?}",
+                e.hint
+            );
         }
     }
 
@@ -280,8 +368,14 @@ mod tests {
         for (f, text) in [
             (Failure::Refused("x".into()), "connection refused"),
             (Failure::Timeout, "did not answer PUT x within 1.5 s"),
-            (Failure::Tls("bad cert".into()), "TLS with http://h/ari failed"),
-            (Failure::Lost("eof".into()), "closed the connection before answering PUT x (tried twice)"),
+            (
+                Failure::Tls("bad cert".into()),
+                "TLS with http://h/ari failed",
+            ),
+            (
+                Failure::Lost("eof".into()),
+                "closed the connection before answering PUT x (tried twice)",
+            ),
         ] {
             let e = failure_error(&f, &c, 1.5, true);
             assert_eq!(e.exit, Exit::Storage);
@@ -291,9 +385,18 @@ mod tests {
 
     #[test]
     fn message_reads_ari_bodies() {
-        assert_eq!(message(br#"{"message":"Invalid method"}"#), "Invalid method");
-        assert_eq!(message(br#"{"error":"Allocation failed"}"#), "Allocation failed");
-        assert_eq!(message(b"<html>\n<title>404</title>"), "<html> <title>404</title>");
+        assert_eq!(
+            message(br#"{"message":"Invalid method"}"#),
+            "Invalid method"
+        );
+        assert_eq!(
+            message(br#"{"error":"Allocation failed"}"#),
+            "Allocation failed"
+        );
+        assert_eq!(
+            message(b"<html>\n<title>404</title>"),
+            "<html> <title>404</title>"
+        );
         assert_eq!(message(b""), "(empty body)");
     }
 }

@@ -12,7 +12,11 @@ use crate::error::{Error, Result};
 /// Everything but RFC 3986 unreserved characters is percent-encoded in a path
 /// segment: Asterisk decodes `+` to a space (golden 40_special_id_plus_literal_get),
 /// and `/`, `?`, `#`, `%` would change the request.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The api_key query value keeps its `:` (Asterisk splits user and password there).
 const QUERY: &AsciiSet = &SEGMENT.remove(b':');
@@ -24,7 +28,12 @@ pub fn segment(s: &str) -> String {
 
 /// Path of one configuration object below the ARI base URL.
 pub fn object_path(config_class: &str, ty: &str, id: &str) -> String {
-    format!("/asterisk/config/dynamic/{}/{}/{}", segment(config_class), segment(ty), segment(id))
+    format!(
+        "/asterisk/config/dynamic/{}/{}/{}",
+        segment(config_class),
+        segment(ty),
+        segment(id)
+    )
 }
 
 /// Ids an HTTP client cannot address: URL parsers resolve `.` and `..` segments
@@ -101,18 +110,25 @@ impl Http {
             .pool_max_idle_per_host(1)
             .user_agent(concat!("pjsipctl/", env!("CARGO_PKG_VERSION")));
         if let Some(ca) = &t.cacert {
-            let pem =
-                std::fs::read(ca).map_err(|e| Error::usage(format!("cannot read --cacert {}: {e}", ca.display())))?;
+            let pem = std::fs::read(ca)
+                .map_err(|e| Error::usage(format!("cannot read --cacert {}: {e}", ca.display())))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .ok()
                 .filter(|c| !c.is_empty())
-                .ok_or_else(|| Error::usage(format!("--cacert {}: no PEM certificate in it", ca.display())))?;
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "--cacert {}: no PEM certificate in it",
+                        ca.display()
+                    ))
+                })?;
             b = b.tls_certs_only(certs);
         }
         if t.insecure {
             b = b.danger_accept_invalid_certs(true);
         }
-        let client = b.build().map_err(|e| Error::storage(format!("cannot set up the HTTP client: {}", chain(&e))))?;
+        let client = b
+            .build()
+            .map_err(|e| Error::storage(format!("cannot set up the HTTP client: {}", chain(&e))))?;
         let auth = match (&t.user, &t.password) {
             (Some(u), Some(p)) if t.api_key => {
                 Auth::ApiKey(utf8_percent_encode(&format!("{u}:{p}"), QUERY).to_string())
@@ -131,7 +147,12 @@ impl Http {
     }
 
     /// One request; `path` is already encoded and starts with '/'. A body is always JSON.
-    pub fn send(&self, method: Method, path: &str, body: Option<&[u8]>) -> std::result::Result<Reply, Failure> {
+    pub fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> std::result::Result<Reply, Failure> {
         let mut url = format!("{}{}", self.base, path);
         if let Auth::ApiKey(k) = &self.auth {
             url.push(if path.contains('?') { '&' } else { '?' });
@@ -143,28 +164,44 @@ impl Http {
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut rb = self.client.request(m, &url).header(reqwest::header::ACCEPT, "application/json");
+        let mut rb = self
+            .client
+            .request(m, &url)
+            .header(reqwest::header::ACCEPT, "application/json");
         if let Auth::Basic(u, p) = &self.auth {
             rb = rb.basic_auth(u, Some(p));
         }
         if let Some(b) = body {
             // Asterisk ignores a body that is not labelled application/json.
-            rb = rb.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.to_vec());
+            rb = rb
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(b.to_vec());
         }
         // without_url: the URL may carry the api_key password, and messages name the request anyway.
-        let resp = rb.send().map_err(|e| classify(&e.without_url(), self.https))?;
+        let resp = rb
+            .send()
+            .map_err(|e| classify(&e.without_url(), self.https))?;
         let status = resp.status().as_u16();
-        let body = resp.bytes().map_err(|e| match classify(&e.without_url(), self.https) {
-            Failure::Timeout => Failure::Timeout,
-            f => Failure::Lost(detail(&f)),
-        })?;
-        Ok(Reply { status, body: body.to_vec() })
+        let body = resp
+            .bytes()
+            .map_err(|e| match classify(&e.without_url(), self.https) {
+                Failure::Timeout => Failure::Timeout,
+                f => Failure::Lost(detail(&f)),
+            })?;
+        Ok(Reply {
+            status,
+            body: body.to_vec(),
+        })
     }
 }
 
 fn detail(f: &Failure) -> String {
     match f {
-        Failure::Refused(d) | Failure::Tls(d) | Failure::Lost(d) | Failure::Connect(d) | Failure::Other(d) => d.clone(),
+        Failure::Refused(d)
+        | Failure::Tls(d)
+        | Failure::Lost(d)
+        | Failure::Connect(d)
+        | Failure::Other(d) => d.clone(),
         Failure::Timeout => "timed out".into(),
     }
 }
@@ -206,7 +243,9 @@ fn classify(e: &reqwest::Error, https: bool) -> Failure {
             match io.kind() {
                 ConnectionRefused => return Failure::Refused(text),
                 TimedOut => return Failure::Timeout,
-                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof if !e.is_connect() || !https => {
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+                    if !e.is_connect() || !https =>
+                {
                     return Failure::Lost(text)
                 }
                 _ => {}
@@ -216,7 +255,16 @@ fn classify(e: &reqwest::Error, https: bool) -> Failure {
     }
     let lower = all.to_ascii_lowercase();
     if e.is_connect() {
-        let tls_words = ["certificate", "tls", "handshake", "corrupt", "peer", "alert", "unknownissuer", "invalid"];
+        let tls_words = [
+            "certificate",
+            "tls",
+            "handshake",
+            "corrupt",
+            "peer",
+            "alert",
+            "unknownissuer",
+            "invalid",
+        ];
         if https && tls_words.iter().any(|w| lower.contains(w)) {
             return Failure::Tls(text);
         }
@@ -227,7 +275,9 @@ fn classify(e: &reqwest::Error, https: bool) -> Failure {
     }
     if e.is_body()
         || e.is_decode()
-        || ["closed", "reset", "incomplete", "eof", "broken pipe"].iter().any(|w| lower.contains(w))
+        || ["closed", "reset", "incomplete", "eof", "broken pipe"]
+            .iter()
+            .any(|w| lower.contains(w))
     {
         return Failure::Lost(text);
     }
@@ -269,7 +319,16 @@ mod tests {
     #[test]
     fn encoded_paths_survive_url_parsing() {
         // reqwest parses the URL again; what we encode must reach the wire unchanged.
-        for id in ["alice bob", "a/b", "a+b", "100%", "q?x#y", "aor1;@x", "Ålice", "..."] {
+        for id in [
+            "alice bob",
+            "a/b",
+            "a+b",
+            "100%",
+            "q?x#y",
+            "aor1;@x",
+            "Ålice",
+            "...",
+        ] {
             let url = format!("http://h/ari{}", object_path("res_pjsip", "aor", id));
             let parsed = reqwest::Url::parse(&url).unwrap();
             assert_eq!(parsed.as_str(), url, "{id}");
@@ -278,6 +337,9 @@ mod tests {
 
     #[test]
     fn api_key_keeps_the_colon() {
-        assert_eq!(utf8_percent_encode("asterisk:se:c+r t", QUERY).to_string(), "asterisk:se:c%2Br%20t");
+        assert_eq!(
+            utf8_percent_encode("asterisk:se:c+r t", QUERY).to_string(),
+            "asterisk:se:c%2Br%20t"
+        );
     }
 }

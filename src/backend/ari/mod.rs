@@ -36,7 +36,9 @@ pub fn open(g: &Global, out: &Out) -> Result<Box<dyn Backend>> {
 /// Resolve the target and set up the client (nothing is sent yet).
 pub fn connect(g: &Global, out: &Out) -> Result<Ari> {
     let t = target::resolve(g, out)?;
-    Ok(Ari { http: Http::new(&t)? })
+    Ok(Ari {
+        http: Http::new(&t)?,
+    })
 }
 
 fn what(m: Method, ty: &TypeDef, id: &str) -> String {
@@ -61,7 +63,14 @@ impl Ari {
         ty: Option<&'static TypeDef>,
         id: Option<&'a str>,
     ) -> Call<'a> {
-        Call { base: &self.http.base, user: self.http.user.as_deref(), what, verb, ty, id }
+        Call {
+            base: &self.http.base,
+            user: self.http.user.as_deref(),
+            what,
+            verb,
+            ty,
+            id,
+        }
     }
 
     /// One exchange, retried once when the connection is lost before the answer and
@@ -76,10 +85,12 @@ impl Ari {
     ) -> Result<(Reply, bool)> {
         match self.http.send(m, path, body) {
             Ok(r) => Ok((r, false)),
-            Err(Failure::Lost(_)) if retry == Retry::Idempotent => match self.http.send(m, path, body) {
-                Ok(r) => Ok((r, true)),
-                Err(f) => Err(errors::failure_error(&f, c, self.http.timeout, true)),
-            },
+            Err(Failure::Lost(_)) if retry == Retry::Idempotent => {
+                match self.http.send(m, path, body) {
+                    Ok(r) => Ok((r, true)),
+                    Err(f) => Err(errors::failure_error(&f, c, self.http.timeout, true)),
+                }
+            }
             Err(f) => Err(errors::failure_error(&f, c, self.http.timeout, false)),
         }
     }
@@ -93,10 +104,17 @@ impl Ari {
         ari_id(id)?;
         let w = what(Method::Get, ty, id);
         let c = self.call(&w, verb, Some(ty), Some(id));
-        let (r, _) =
-            self.exchange(Method::Get, &http::object_path(CONFIG_CLASS, ty.name, id), None, Retry::Idempotent, &c)?;
+        let (r, _) = self.exchange(
+            Method::Get,
+            &http::object_path(CONFIG_CLASS, ty.name, id),
+            None,
+            Retry::Idempotent,
+            &c,
+        )?;
         match r.status {
-            200 => parse_objectset(&r.body).map(Some).map_err(|e| self.not_ari(&r, &c, &e)),
+            200 => parse_objectset(&r.body)
+                .map(Some)
+                .map_err(|e| self.not_ari(&r, &c, &e)),
             404 if message(&r.body).starts_with("Object with id") => Ok(None),
             _ => Err(self.status_error(&r, &c)),
         }
@@ -141,7 +159,10 @@ impl Ari {
             };
             if let Some(refusal) = outcome {
                 let e = refusal_error(ty, id, current.is_none(), refusal);
-                return Error { message: format!("Asterisk refused it (400 {msg}): {}", e.message), ..e };
+                return Error {
+                    message: format!("Asterisk refused it (400 {msg}): {}", e.message),
+                    ..e
+                };
             }
         }
         let mut suspects: Vec<&str> = fields
@@ -177,22 +198,33 @@ fn ari_id(id: &str) -> Result<()> {
 
 /// An ARI objectset body: a JSON list of {"attribute": string, "value": string}.
 pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
-    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
     let arr = v.as_array().ok_or("not a JSON list")?;
     arr.iter()
-        .map(|a| match (a.get("attribute").and_then(|x| x.as_str()), a.get("value").and_then(|x| x.as_str())) {
-            (Some(k), Some(v)) => Ok(Attr::new(k, v)),
-            _ => Err("an entry is not {\"attribute\": string, \"value\": string}".to_string()),
+        .map(|a| {
+            match (
+                a.get("attribute").and_then(|x| x.as_str()),
+                a.get("value").and_then(|x| x.as_str()),
+            ) {
+                (Some(k), Some(v)) => Ok(Attr::new(k, v)),
+                _ => Err("an entry is not {\"attribute\": string, \"value\": string}".to_string()),
+            }
         })
         .collect()
 }
 
 /// The stored object as Asterisk holds it, rebuilt from its GET objectset the way
 /// ast_sorcery_copy rebuilds it: a failure is Asterisk's 500 "Allocation failed".
-pub fn rebuild(ty: &'static TypeDef, id: &str, set: &Objectset) -> std::result::Result<Object, Refusal> {
+pub fn rebuild(
+    ty: &'static TypeDef,
+    id: &str,
+    set: &Objectset,
+) -> std::result::Result<Object, Refusal> {
     let mut obj = Object::new(ty, id);
     let mut ignored = Vec::new();
-    engine::apply_fields(&mut obj, set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;
+    engine::apply_fields(&mut obj, set, &mut ignored)
+        .map_err(|e| Refusal::CopyFailed(e.to_string()))?;
     Ok(obj)
 }
 
@@ -201,7 +233,9 @@ pub fn differences(predicted: &Objectset, answered: &Objectset) -> Vec<String> {
     fn group(set: &Objectset) -> BTreeMap<&str, Vec<&str>> {
         let mut m: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for a in set {
-            m.entry(a.attribute.as_str()).or_default().push(a.value.as_str());
+            m.entry(a.attribute.as_str())
+                .or_default()
+                .push(a.value.as_str());
         }
         m
     }
@@ -210,8 +244,14 @@ pub fn differences(predicted: &Objectset, answered: &Objectset) -> Vec<String> {
     for k in p.keys().chain(a.keys().filter(|k| !p.contains_key(*k))) {
         let (pv, av) = (p.get(k), a.get(k));
         if pv != av {
-            let show = |v: Option<&Vec<&str>>| v.map(|v| v.join(", ")).unwrap_or_else(|| "(absent)".into());
-            out.push(format!("Asterisk answered {k}={} where pjsipctl expected {}", show(av), show(pv)));
+            let show = |v: Option<&Vec<&str>>| {
+                v.map(|v| v.join(", ")).unwrap_or_else(|| "(absent)".into())
+            };
+            out.push(format!(
+                "Asterisk answered {k}={} where pjsipctl expected {}",
+                show(av),
+                show(pv)
+            ));
         }
     }
     out
@@ -223,11 +263,18 @@ impl Backend for Ari {
     }
 
     fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
-        self.fetch(ty, id, "show")?
-            .ok_or_else(|| Error::not_found(format!("{} {id} not found in {}", ty.name, self.describe())))
+        self.fetch(ty, id, "show")?.ok_or_else(|| {
+            Error::not_found(format!("{} {id} not found in {}", ty.name, self.describe()))
+        })
     }
 
-    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr], opts: PushOptions) -> Result<Pushed> {
+    fn push(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        opts: PushOptions,
+    ) -> Result<Pushed> {
         // The offline validator: what is there now, and what Asterisk will make of the fields.
         let current = self.fetch(ty, id, "push")?;
         let created = current.is_none();
@@ -235,17 +282,20 @@ impl Backend for Ari {
             Some(set) => Some(rebuild(ty, id, set).map_err(|r| refusal_error(ty, id, false, r))?),
             None => None,
         };
-        let built = engine::build(ty, id, existing.as_ref(), fields).map_err(|r| refusal_error(ty, id, created, r))?;
+        let built = engine::build(ty, id, existing.as_ref(), fields)
+            .map_err(|r| refusal_error(ty, id, created, r))?;
         let mut warnings = built.warnings;
         for f in policy::check(&built.object) {
             match f.severity {
                 Severity::Broken if !opts.force => {
-                    return Err(Error::invalid(f.message).hint(format!("{} (or --force to store it anyway)", f.fix)))
+                    return Err(Error::invalid(f.message)
+                        .hint(format!("{} (or --force to store it anyway)", f.fix)))
                 }
                 _ => warnings.push(format!("{} — {}", f.message, f.fix)),
             }
         }
-        let body = serde_json::to_vec(&serde_json::json!({ "fields": fields })).expect("strings serialise");
+        let body = serde_json::to_vec(&serde_json::json!({ "fields": fields }))
+            .expect("strings serialise");
         if body.len() > MAX_BODY {
             return Err(Error::invalid(format!(
                 "{} {id}: the request is {} bytes; Asterisk reads at most {MAX_BODY} bytes of a request body",
@@ -275,7 +325,11 @@ impl Backend for Ari {
                     ));
                 }
                 warnings.extend(diff);
-                Ok(Pushed { objectset: answered, created, warnings })
+                Ok(Pushed {
+                    objectset: answered,
+                    created,
+                    warnings,
+                })
             }
             400 => Err(self.explain_400(ty, id, fields, &r, &warnings)),
             _ => Err(self.status_error(&r, &c)),
@@ -286,15 +340,20 @@ impl Backend for Ari {
         ari_id(id)?;
         let w = what(Method::Delete, ty, id);
         let c = self.call(&w, "delete", Some(ty), Some(id));
-        let (r, retried) =
-            self.exchange(Method::Delete, &http::object_path(CONFIG_CLASS, ty.name, id), None, Retry::Idempotent, &c)?;
+        let (r, retried) = self.exchange(
+            Method::Delete,
+            &http::object_path(CONFIG_CLASS, ty.name, id),
+            None,
+            Retry::Idempotent,
+            &c,
+        )?;
         match r.status {
             200 | 204 => Ok(()),
             // The first DELETE's answer was lost: a 404 now means it did its work.
             404 if retried && message(&r.body).starts_with("Object with id") => Ok(()),
-            404 if message(&r.body).starts_with("Object with id") => {
-                Err(Error::not_found(format!("{} {id} not found in {}", ty.name, self.describe())))
-            }
+            404 if message(&r.body).starts_with("Object with id") => Err(Error::not_found(
+                format!("{} {id} not found in {}", ty.name, self.describe()),
+            )),
             _ => Err(self.status_error(&r, &c)),
         }
     }
@@ -314,10 +373,15 @@ impl Backend for Ari {
         if r.status != 200 {
             return Err(self.status_error(&r, &c));
         }
-        let v: serde_json::Value =
-            serde_json::from_slice(&r.body).map_err(|e| self.not_ari(&r, &c, &format!("not JSON: {e}")))?;
-        let arr = v.as_array().ok_or_else(|| self.not_ari(&r, &c, "not a JSON list"))?;
-        let mut ids: Vec<String> = arr.iter().filter_map(|e| e.get("resource")?.as_str().map(str::to_string)).collect();
+        let v: serde_json::Value = serde_json::from_slice(&r.body)
+            .map_err(|e| self.not_ari(&r, &c, &format!("not JSON: {e}")))?;
+        let arr = v
+            .as_array()
+            .ok_or_else(|| self.not_ari(&r, &c, "not a JSON list"))?;
+        let mut ids: Vec<String> = arr
+            .iter()
+            .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
+            .collect();
         ids.sort();
         ids.dedup();
         let mut out = Vec::with_capacity(ids.len());
@@ -341,8 +405,16 @@ mod tests {
 
     #[test]
     fn differences_name_each_changed_attribute() {
-        let p = vec![Attr::new("a", "1"), Attr::new("contact", "x"), Attr::new("contact", "y")];
-        let a = vec![Attr::new("a", "2"), Attr::new("contact", "x"), Attr::new("b", "")];
+        let p = vec![
+            Attr::new("a", "1"),
+            Attr::new("contact", "x"),
+            Attr::new("contact", "y"),
+        ];
+        let a = vec![
+            Attr::new("a", "2"),
+            Attr::new("contact", "x"),
+            Attr::new("b", ""),
+        ];
         let d = differences(&p, &a);
         assert_eq!(
             d,
@@ -357,7 +429,10 @@ mod tests {
 
     #[test]
     fn objectsets_must_be_string_pairs() {
-        assert_eq!(parse_objectset(br#"[{"attribute":"a","value":"b"}]"#).unwrap(), vec![Attr::new("a", "b")]);
+        assert_eq!(
+            parse_objectset(br#"[{"attribute":"a","value":"b"}]"#).unwrap(),
+            vec![Attr::new("a", "b")]
+        );
         assert!(parse_objectset(br#"[{"attribute":"a","value":1}]"#).is_err());
         assert!(parse_objectset(br#"{"message":"x"}"#).is_err());
         assert!(parse_objectset(b"<html>").is_err());
@@ -367,7 +442,10 @@ mod tests {
     fn rebuild_fails_like_asterisks_copy() {
         let ep = find_type("endpoint").unwrap();
         let set = vec![Attr::new("allow", "(nothing)")];
-        assert!(matches!(rebuild(ep, "x", &set), Err(Refusal::CopyFailed(_))));
+        assert!(matches!(
+            rebuild(ep, "x", &set),
+            Err(Refusal::CopyFailed(_))
+        ));
         let ok = rebuild(ep, "x", &vec![Attr::new("allow", "(ulaw)")]).unwrap();
         assert_eq!(ok.get("allow").unwrap().list(), ["ulaw"]);
     }

@@ -43,7 +43,11 @@ pub fn config_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config")))?;
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".config"))
+        })?;
     Some(base.join("pjsipctl").join("config.toml"))
 }
 
@@ -54,20 +58,33 @@ pub fn resolve(g: &Global, out: &Out) -> Result<Target> {
         None => FileTarget::default(),
     };
     let url = g.ari.clone().or(file.url.clone()).ok_or_else(|| {
-        Error::usage(format!("target '{}' has no url", g.target.as_deref().unwrap_or("")))
-            .hint("add url = \"http://HOST:8088/ari\" to its [targets.NAME] table, or pass --ari URL")
+        Error::usage(format!(
+            "target '{}' has no url",
+            g.target.as_deref().unwrap_or("")
+        ))
+        .hint("add url = \"http://HOST:8088/ari\" to its [targets.NAME] table, or pass --ari URL")
     })?;
     let url = normalize_url(&url)?;
-    let user = g.user.clone().filter(|u| !u.is_empty()).or(file.user.clone());
+    let user = g
+        .user
+        .clone()
+        .filter(|u| !u.is_empty())
+        .or(file.user.clone());
     let api_key = g.api_key || file.api_key.unwrap_or(false);
     let cacert = g.cacert.clone().or(file.cacert.clone());
     let insecure = g.insecure || file.insecure.unwrap_or(false);
     if insecure && !g.insecure {
         out.warn("insecure = true in the target: the server's TLS certificate is not verified");
     }
-    let timeout = if g.timeout != DEFAULT_TIMEOUT { g.timeout } else { file.timeout.unwrap_or(g.timeout) };
+    let timeout = if g.timeout != DEFAULT_TIMEOUT {
+        g.timeout
+    } else {
+        file.timeout.unwrap_or(g.timeout)
+    };
     if !(timeout.is_finite() && timeout > 0.0) {
-        return Err(Error::usage(format!("--timeout {timeout}: expected a positive number of seconds")));
+        return Err(Error::usage(format!(
+            "--timeout {timeout}: expected a positive number of seconds"
+        )));
     }
     let password = if let Some(f) = &g.password_file {
         Some(read_password_file(f, out)?)
@@ -85,37 +102,64 @@ pub fn resolve(g: &Global, out: &Out) -> Result<Target> {
             return Err(Error::usage("an ARI password is set but no user")
                 .hint("add --user NAME (or PJSIPCTL_USER, or user = in the target)"))
         }
-        (Some(u), None) => {
-            return Err(Error::usage(format!("no password for ARI user '{u}'"))
-                .hint("set PJSIPCTL_PASSWORD, pass --password-file FILE, or run on a terminal to be asked"))
-        }
+        (Some(u), None) => return Err(Error::usage(format!("no password for ARI user '{u}'"))
+            .hint(
+            "set PJSIPCTL_PASSWORD, pass --password-file FILE, or run on a terminal to be asked",
+        )),
         _ => {}
     }
     if api_key && user.is_none() {
-        return Err(Error::usage("--api-key needs credentials").hint("add --user NAME and a password"));
+        return Err(
+            Error::usage("--api-key needs credentials").hint("add --user NAME and a password")
+        );
     }
-    Ok(Target { url, user, password, api_key, cacert, insecure, timeout })
+    Ok(Target {
+        url,
+        user,
+        password,
+        api_key,
+        cacert,
+        insecure,
+        timeout,
+    })
 }
 
 /// PJSIPCTL_PASSWORD, when set and not empty.
 pub fn env_password() -> Option<String> {
-    std::env::var("PJSIPCTL_PASSWORD").ok().filter(|p| !p.is_empty())
+    std::env::var("PJSIPCTL_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
 }
 
 /// The first line of a password file; warns when others may read it.
 pub fn read_password_file(path: &Path, out: &Out) -> Result<String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::usage(format!("cannot read the password file {}: {e}", path.display())))?;
-    let line = text.lines().next().unwrap_or("").trim_end_matches('\r').to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the password file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let line = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
     if line.is_empty() {
-        return Err(Error::usage(format!("the password file {} is empty", path.display())));
+        return Err(Error::usage(format!(
+            "the password file {} is empty",
+            path.display()
+        )));
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(m) = std::fs::metadata(path) {
             if m.permissions().mode() & 0o077 != 0 {
-                out.warn(&format!("{} can be read by other users (chmod 600 it)", path.display()));
+                out.warn(&format!(
+                    "{} can be read by other users (chmod 600 it)",
+                    path.display()
+                ));
             }
         }
     }
@@ -168,7 +212,8 @@ fn redact(u: &reqwest::Url) -> String {
 }
 
 fn load_target(name: &str) -> Result<FileTarget> {
-    let path = config_path().ok_or_else(|| Error::usage("--target: neither XDG_CONFIG_HOME nor HOME is set"))?;
+    let path = config_path()
+        .ok_or_else(|| Error::usage("--target: neither XDG_CONFIG_HOME nor HOME is set"))?;
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -182,8 +227,13 @@ fn load_target(name: &str) -> Result<FileTarget> {
     let mut targets = parse_config(&text, &path.display().to_string(), dir)?;
     let names: Vec<String> = targets.keys().cloned().collect();
     targets.remove(name).ok_or_else(|| {
-        let list = if names.is_empty() { "none".to_string() } else { names.join(", ") };
-        Error::usage(format!("no target '{name}' in {}", path.display())).hint(format!("targets defined there: {list}"))
+        let list = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        };
+        Error::usage(format!("no target '{name}' in {}", path.display()))
+            .hint(format!("targets defined there: {list}"))
     })
 }
 
@@ -199,7 +249,10 @@ pub fn parse_config(text: &str, source: &str, dir: &Path) -> Result<BTreeMap<Str
             continue;
         }
         if let Some(h) = line.strip_prefix('[') {
-            let h = h.strip_suffix(']').ok_or_else(|| at("a table header must end with ']'".into()))?.trim();
+            let h = h
+                .strip_suffix(']')
+                .ok_or_else(|| at("a table header must end with ']'".into()))?
+                .trim();
             current = match h.strip_prefix("targets.") {
                 Some(name) => {
                     let name = unquote_key(name.trim()).map_err(at)?;
@@ -213,12 +266,16 @@ pub fn parse_config(text: &str, source: &str, dir: &Path) -> Result<BTreeMap<Str
             };
             continue;
         }
-        let (k, v) = line.split_once('=').ok_or_else(|| at("expected key = value".into()))?;
+        let (k, v) = line
+            .split_once('=')
+            .ok_or_else(|| at("expected key = value".into()))?;
         let key = unquote_key(k.trim()).map_err(at)?;
         let Some(name) = &current else { continue };
         let value = parse_value(v.trim()).map_err(at)?;
         let t = out.get_mut(name).expect("inserted at its header");
-        let path = |v: &Value| -> std::result::Result<PathBuf, String> { Ok(expand_path(&v.string()?, dir)) };
+        let path = |v: &Value| -> std::result::Result<PathBuf, String> {
+            Ok(expand_path(&v.string()?, dir))
+        };
         match key.as_str() {
             "url" => t.url = Some(value.string().map_err(at)?),
             "user" => t.user = Some(value.string().map_err(at)?),
@@ -293,7 +350,10 @@ fn unquote_key(k: &str) -> std::result::Result<String, String> {
             Value::Str(s) => Ok(s),
             _ => unreachable!("a quoted value is a string"),
         }
-    } else if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    } else if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         Ok(k.to_string())
     } else {
         Err(format!("'{k}' is not a valid key (quote it)"))
@@ -324,7 +384,10 @@ fn parse_value(v: &str) -> std::result::Result<Value, String> {
                     Some(c @ ('u' | 'U')) => {
                         let n = if c == 'u' { 4 } else { 8 };
                         let hex: String = chars.by_ref().take(n).collect();
-                        let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).ok_or("bad \\u escape")?;
+                        let ch = u32::from_str_radix(&hex, 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .ok_or("bad \\u escape")?;
                         s.push(ch);
                     }
                     _ => return Err("unknown escape in string".into()),
@@ -340,7 +403,11 @@ fn parse_value(v: &str) -> std::result::Result<Value, String> {
     match v {
         "true" => Ok(Value::Bool(true)),
         "false" => Ok(Value::Bool(false)),
-        _ => v.replace('_', "").parse::<f64>().map(Value::Num).map_err(|_| format!("cannot read the value {v}")),
+        _ => v
+            .replace('_', "")
+            .parse::<f64>()
+            .map(Value::Num)
+            .map_err(|_| format!("cannot read the value {v}")),
     }
 }
 
@@ -396,7 +463,11 @@ ignored = 1
     #[test]
     fn refuses_passwords_and_unknown_keys() {
         let e = parse_config("[targets.a]\npassword = \"x\"\n", "c", Path::new("/")).unwrap_err();
-        assert!(e.message.contains("c:2: passwords are not read"), "{}", e.message);
+        assert!(
+            e.message.contains("c:2: passwords are not read"),
+            "{}",
+            e.message
+        );
         let e = parse_config("[targets.a]\nusr = \"x\"\n", "c", Path::new("/")).unwrap_err();
         assert!(e.message.contains("unknown key 'usr'"), "{}", e.message);
         let e = parse_config("[targets.a]\nurl = \"x\n", "c", Path::new("/")).unwrap_err();
@@ -405,9 +476,18 @@ ignored = 1
 
     #[test]
     fn urls_are_tidied() {
-        assert_eq!(normalize_url("http://127.0.0.1:8088").unwrap(), "http://127.0.0.1:8088/ari");
-        assert_eq!(normalize_url("http://127.0.0.1:8088/ari/").unwrap(), "http://127.0.0.1:8088/ari");
-        assert_eq!(normalize_url("https://pbx/asterisk/ari").unwrap(), "https://pbx/asterisk/ari");
+        assert_eq!(
+            normalize_url("http://127.0.0.1:8088").unwrap(),
+            "http://127.0.0.1:8088/ari"
+        );
+        assert_eq!(
+            normalize_url("http://127.0.0.1:8088/ari/").unwrap(),
+            "http://127.0.0.1:8088/ari"
+        );
+        assert_eq!(
+            normalize_url("https://pbx/asterisk/ari").unwrap(),
+            "https://pbx/asterisk/ari"
+        );
         assert!(normalize_url("ftp://x/ari").is_err());
         let e = normalize_url("http://u:secret@h/ari").unwrap_err();
         assert!(!e.message.contains("secret"), "{}", e.message);

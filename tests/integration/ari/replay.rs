@@ -82,7 +82,9 @@ impl Replay {
             {
                 continue;
             }
-            let Some(key) = object_key(g["path"].as_str().unwrap()) else { continue };
+            let Some(key) = object_key(g["path"].as_str().unwrap()) else {
+                continue;
+            };
             st.puts.push(Recorded {
                 case: case.to_string(),
                 key,
@@ -93,11 +95,15 @@ impl Replay {
             });
         }
         // Objects the recorded Asterisk had in its static pjsip.conf.
-        for case in ["22_get_static_global_global", "22_get_static_transport_transport-udp"] {
+        for case in [
+            "22_get_static_global_global",
+            "22_get_static_transport_transport-udp",
+        ] {
             let g = golden(case);
             let key = object_key(g["path"].as_str().unwrap()).unwrap();
             st.statics.push(key.clone());
-            st.objects.insert(key, g["response_body"].as_array().unwrap().clone());
+            st.objects
+                .insert(key, g["response_body"].as_array().unwrap().clone());
         }
         let state = Arc::new(Mutex::new(st));
         let s2 = Arc::clone(&state);
@@ -120,7 +126,10 @@ impl Replay {
 
 /// (type, id) of a recorded config path, decoded as Asterisk decodes it.
 fn object_key(path: &str) -> Option<(String, String)> {
-    let rest = path.split('?').next()?.strip_prefix("/ari/asterisk/config/dynamic/res_pjsip/")?;
+    let rest = path
+        .split('?')
+        .next()?
+        .strip_prefix("/ari/asterisk/config/dynamic/res_pjsip/")?;
     let segs: Vec<&str> = rest.split('/').collect();
     match segs.as_slice() {
         [ty, id] if !id.is_empty() => Some((decode(ty)?, decode(id)?)),
@@ -130,7 +139,10 @@ fn object_key(path: &str) -> Option<(String, String)> {
 
 fn decode(s: &str) -> Option<String> {
     let s = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&s).decode_utf8().ok().map(|c| c.into_owned())
+    percent_encoding::percent_decode_str(&s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 /// A path is encoded as pjsipctl must encode it: unreserved characters as they are,
@@ -143,7 +155,10 @@ pub fn canonical_segment(s: &str) -> bool {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => i += 1,
             b'%' => {
                 let hex = b.get(i + 1..i + 3);
-                let ok = hex.is_some_and(|h| h.iter().all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c)));
+                let ok = hex.is_some_and(|h| {
+                    h.iter()
+                        .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
+                });
                 if !ok {
                     return false;
                 }
@@ -202,10 +217,16 @@ pub fn round_trip(ty: &str, body: &[Value]) -> Vec<Value> {
 }
 
 fn check_auth(req: &Req) -> bool {
-    let good = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}")));
+    let good = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
+    );
     match req.header("authorization") {
         Some(h) => h == good,
-        None => req.query().is_some_and(|q| q.split('&').any(|p| p == format!("api_key={USER}:{PASSWORD}"))),
+        None => req.query().is_some_and(|q| {
+            q.split('&')
+                .any(|p| p == format!("api_key={USER}:{PASSWORD}"))
+        }),
     }
 }
 
@@ -215,7 +236,13 @@ fn answer(st: &mut State, req: &Req) -> Act {
         return Act::Reply {
             status: 401,
             headers: vec![
-                ("WWW-Authenticate".into(), g["response_headers"]["WWW-Authenticate"].as_str().unwrap().into()),
+                (
+                    "WWW-Authenticate".into(),
+                    g["response_headers"]["WWW-Authenticate"]
+                        .as_str()
+                        .unwrap()
+                        .into(),
+                ),
                 ("Content-Type".into(), "application/json".into()),
             ],
             body: serde_json::to_vec(&g["response_body"]).unwrap(),
@@ -223,17 +250,22 @@ fn answer(st: &mut State, req: &Req) -> Act {
     }
     let path = req.path().to_string();
     let Some(rest) = path.strip_prefix("/ari/") else {
-        st.violations.push(format!("{} {path}: not under /ari/", req.method));
+        st.violations
+            .push(format!("{} {path}: not under /ari/", req.method));
         return error(404, "Resource not found");
     };
     let segs: Vec<&str> = rest.split('/').collect();
     for s in &segs {
         if !canonical_segment(s) {
-            st.violations.push(format!("{} {path}: segment {s:?} is not canonically percent-encoded", req.method));
+            st.violations.push(format!(
+                "{} {path}: segment {s:?} is not canonically percent-encoded",
+                req.method
+            ));
         }
     }
     if req.method != "PUT" && !req.body.is_empty() {
-        st.violations.push(format!("{} {path}: unexpected body", req.method));
+        st.violations
+            .push(format!("{} {path}: unexpected body", req.method));
     }
     match (req.method.as_str(), segs.as_slice()) {
         ("GET", ["asterisk", "info"]) => json_reply(
@@ -257,7 +289,11 @@ fn answer(st: &mut State, req: &Req) -> Act {
             json_reply(200, &Value::Array(list))
         }
         (m, ["asterisk", "config", "dynamic", class, ty, id]) => {
-            let (class, ty, id) = (decode(class).unwrap(), decode(ty).unwrap(), decode(id).unwrap());
+            let (class, ty, id) = (
+                decode(class).unwrap(),
+                decode(ty).unwrap(),
+                decode(id).unwrap(),
+            );
             if class != "res_pjsip" {
                 return error(404, &format!("configClass '{class}' not found"));
             }
@@ -275,18 +311,24 @@ fn answer(st: &mut State, req: &Req) -> Act {
                     error(403, &format!("Could not delete object with id '{id}'"))
                 }
                 "DELETE" => match st.objects.remove(&key) {
-                    Some(_) => Act::Reply { status: 204, headers: vec![], body: vec![] },
+                    Some(_) => Act::Reply {
+                        status: 204,
+                        headers: vec![],
+                        body: vec![],
+                    },
                     None => error(404, &format!("Object with id '{id}' not found")),
                 },
                 "PUT" => put(st, req, &path, key),
                 _ => {
-                    st.violations.push(format!("{m} {path}: method pjsipctl never sends"));
+                    st.violations
+                        .push(format!("{m} {path}: method pjsipctl never sends"));
                     error(405, "Invalid method")
                 }
             }
         }
         (m, _) => {
-            st.violations.push(format!("{m} {path}: not a request pjsipctl should send"));
+            st.violations
+                .push(format!("{m} {path}: not a request pjsipctl should send"));
             error(404, "Resource not found")
         }
     }
@@ -294,20 +336,25 @@ fn answer(st: &mut State, req: &Req) -> Act {
 
 fn put(st: &mut State, req: &Req, path: &str, key: (String, String)) -> Act {
     if req.header("content-type") != Some("application/json") {
-        st.violations
-            .push(format!("PUT {path}: Content-Type is {:?}, not application/json", req.header("content-type")));
+        st.violations.push(format!(
+            "PUT {path}: Content-Type is {:?}, not application/json",
+            req.header("content-type")
+        ));
     }
     let body: Value = match serde_json::from_slice(&req.body) {
         Ok(v) => v,
         Err(e) => {
-            st.violations.push(format!("PUT {path}: body is not JSON: {e}"));
+            st.violations
+                .push(format!("PUT {path}: body is not JSON: {e}"));
             return error(400, "Error parsing request body");
         }
     };
     let well_formed = body.as_object().is_some_and(|o| o.len() == 1)
         && body["fields"].as_array().is_some_and(|a| {
             a.iter().all(|f| {
-                f.as_object().is_some_and(|o| o.len() == 2) && f["attribute"].is_string() && f["value"].is_string()
+                f.as_object().is_some_and(|o| o.len() == 2)
+                    && f["attribute"].is_string()
+                    && f["value"].is_string()
             })
         });
     if !well_formed {
@@ -322,9 +369,14 @@ fn put(st: &mut State, req: &Req, path: &str, key: (String, String)) -> Act {
         .puts
         .iter()
         .position(|r| r.key == key && &r.fields == fields && !r.used)
-        .or_else(|| st.puts.iter().rposition(|r| r.key == key && &r.fields == fields));
+        .or_else(|| {
+            st.puts
+                .iter()
+                .rposition(|r| r.key == key && &r.fields == fields)
+        });
     let Some(i) = hit else {
-        st.violations.push(format!("PUT {path} {fields}: no recorded exchange"));
+        st.violations
+            .push(format!("PUT {path} {fields}: no recorded exchange"));
         return error(500, "not recorded");
     };
     let r = &mut st.puts[i];
@@ -332,7 +384,8 @@ fn put(st: &mut State, req: &Req, path: &str, key: (String, String)) -> Act {
     let (status, resp, case) = (r.status, r.body.clone(), r.case.clone());
     st.replayed.push(case);
     if status == 200 {
-        st.objects.insert(key.clone(), round_trip(&key.0, resp.as_array().unwrap()));
+        st.objects
+            .insert(key.clone(), round_trip(&key.0, resp.as_array().unwrap()));
     }
     json_reply(status, &resp)
 }

@@ -22,7 +22,10 @@ pub struct Req {
 
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or("")
@@ -115,14 +118,25 @@ fn serve_conn(conn: TcpStream, n: usize, handler: &Handler, log: &Mutex<Vec<Req>
                     let _ = conn.shutdown(Shutdown::Both);
                     return;
                 }
-                Act::Reply { status, headers, body } => {
-                    let mut head =
-                        format!("HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n", reason(status), body.len());
+                Act::Reply {
+                    status,
+                    headers,
+                    body,
+                } => {
+                    let mut head = format!(
+                        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\n",
+                        reason(status),
+                        body.len()
+                    );
                     for (k, v) in headers {
                         head.push_str(&format!("{k}: {v}\r\n"));
                     }
                     head.push_str("\r\n");
-                    if conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(&body)).is_err() {
+                    if conn
+                        .write_all(head.as_bytes())
+                        .and_then(|_| conn.write_all(&body))
+                        .is_err()
+                    {
                         return;
                     }
                     break;
@@ -160,7 +174,13 @@ fn read_request(r: &mut impl BufRead) -> Option<Req> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     r.read_exact(&mut body).ok()?;
-    Some(Req { method, target, headers, body, conn: 0 })
+    Some(Req {
+        method,
+        target,
+        headers,
+        body,
+        conn: 0,
+    })
 }
 
 fn reason(status: u16) -> &'static str {
@@ -190,7 +210,10 @@ pub struct Raw {
 
 impl Raw {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
@@ -199,14 +222,23 @@ impl Raw {
 
 /// Send one request exactly as given (target unnormalised) and read the answer;
 /// `None` when the server closed without answering.
-pub fn raw(port: u16, method: &str, target: &str, headers: &[(&str, String)], body: Option<&[u8]>) -> Option<Raw> {
+pub fn raw(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, String)],
+    body: Option<&[u8]>,
+) -> Option<Raw> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut req = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut req =
+        format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
-    let chunked = headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"));
+    let chunked = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"));
     if let Some(b) = body.filter(|_| !chunked) {
         req.push_str(&format!("Content-Length: {}\r\n", b.len()));
     }
@@ -225,7 +257,15 @@ pub fn raw(port: u16, method: &str, target: &str, headers: &[(&str, String)], bo
     let body = out[split + 4..].to_vec();
     let mut lines = head.lines();
     let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers =
-        lines.filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))).collect();
-    Some(Raw { status, headers, body })
+    let headers = lines
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
+        .collect();
+    Some(Raw {
+        status,
+        headers,
+        body,
+    })
 }
