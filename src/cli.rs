@@ -8,7 +8,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Administer Asterisk PJSIP push configuration (auth, aor, endpoint, ...) on an
 /// astdb file (the embedded engine, default) or a live Asterisk over ARI.
 #[derive(Debug, Parser)]
-#[command(name = "pjsipctl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "pjsipctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -24,6 +29,15 @@ pub struct Global {
     /// sorcery.conf giving each type's astdb prefix [default: the mapping Asterisk's docs suggest]
     #[arg(long, env = "PJSIPCTL_SORCERY", global = true, value_name = "FILE")]
     pub sorcery: Option<PathBuf>,
+    /// Asterisk's config directory, where `config` wizard files (pjsip.conf) are read
+    #[arg(
+        long,
+        env = "PJSIPCTL_CONFDIR",
+        global = true,
+        value_name = "DIR",
+        default_value = "/etc/asterisk"
+    )]
+    pub confdir: PathBuf,
     /// Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari
     #[arg(long, env = "PJSIPCTL_ARI", global = true, value_name = "URL")]
     pub ari: Option<String>,

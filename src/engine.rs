@@ -9,9 +9,17 @@ use crate::schema::{rules, values, TypeDef};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refusal {
     #[error("{ty} has no attribute '{attribute}'{hint}")]
-    UnknownAttribute { ty: &'static str, attribute: String, hint: String },
+    UnknownAttribute {
+        ty: &'static str,
+        attribute: String,
+        hint: String,
+    },
     #[error("{attribute}={value}: {reason}")]
-    InvalidValue { attribute: String, value: String, reason: String },
+    InvalidValue {
+        attribute: String,
+        value: String,
+        reason: String,
+    },
     #[error("{0}")]
     Rejected(String),
     /// ast_sorcery_copy failed: Asterisk answers 500 "Allocation failed".
@@ -30,7 +38,11 @@ pub struct Built {
 }
 
 /// Apply `fields` in order onto `obj`; the first failure rejects everything.
-pub fn apply_fields(obj: &mut Object, fields: &[Attr], warnings: &mut Vec<String>) -> Result<(), Refusal> {
+pub fn apply_fields(
+    obj: &mut Object,
+    fields: &[Attr],
+    warnings: &mut Vec<String>,
+) -> Result<(), Refusal> {
     for f in fields {
         let Some(idx) = obj.ty.field_index(&f.attribute) else {
             return Err(Refusal::UnknownAttribute {
@@ -43,11 +55,24 @@ pub fn apply_fields(obj: &mut Object, fields: &[Attr], warnings: &mut Vec<String
             Ok(Some(w)) => warnings.push(w),
             Ok(None) => {}
             Err(reason) => {
+                let fd = &obj.ty.fields[idx];
+                // A refused secret is still a secret: never echo it in an error.
+                let secret = fd.has(crate::schema::field::SECRET);
+                let value = if secret {
+                    crate::output::MASK.to_string()
+                } else {
+                    f.value.clone()
+                };
+                let reason = if secret && !f.value.is_empty() {
+                    reason.replace(f.value.as_str(), crate::output::MASK)
+                } else {
+                    reason
+                };
                 return Err(Refusal::InvalidValue {
-                    attribute: obj.ty.fields[idx].name.to_string(),
-                    value: f.value.clone(),
+                    attribute: fd.name.to_string(),
+                    value,
                     reason,
-                })
+                });
             }
         }
     }
@@ -58,9 +83,23 @@ pub fn apply_fields(obj: &mut Object, fields: &[Attr], warnings: &mut Vec<String
 
 /// ARI PUT: a new object starts from defaults; an existing one is copied
 /// (objectset out, applied onto a fresh object) and the fields merged on top.
-pub fn build(ty: &'static TypeDef, id: &str, existing: Option<&Object>, fields: &[Attr]) -> Result<Built, Refusal> {
+pub fn build(
+    ty: &'static TypeDef,
+    id: &str,
+    existing: Option<&Object>,
+    fields: &[Attr],
+) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
     let mut obj = match existing {
+        // A transport's state is built when it loads; an update through push configuration
+        // cannot rebuild it, and Asterisk answers 400 ("failed to allocate memory" in its log).
+        Some(_) if ty.name == "transport" => {
+            return Err(Refusal::Rejected(
+                "Asterisk cannot update a loaded transport through push configuration (it answers 400); \
+                 change it in pjsip.conf and reload"
+                    .into(),
+            ))
+        }
         Some(old) => copy(old)?,
         None => Object::new(ty, id),
     };
@@ -74,12 +113,20 @@ pub fn build(ty: &'static TypeDef, id: &str, existing: Option<&Object>, fields: 
             if ty.name == "acl" { "acl.conf or pjsip.conf" } else { "pjsip.conf" }
         )));
     }
-    Ok(Built { object: obj, warnings })
+    Ok(Built {
+        object: obj,
+        warnings,
+    })
 }
 
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
 pub fn copy(old: &Object) -> Result<Object, Refusal> {
-    let set = old.objectset();
+    let mut set = old.objectset();
+    // pjsipctl's deliberate difference: an unset callerid stays unset (Asterisk's copy reads its
+    // own "<unknown>" back as the number "unknown").
+    if old.ty.name == "endpoint" {
+        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
+    }
     let mut obj = Object::new(old.ty, &old.id);
     let mut ignored = Vec::new();
     apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;
@@ -99,13 +146,22 @@ pub enum RowError {
 
 /// A row as res_sorcery_astdb retrieves it: parse, drop unregistered keys
 /// (exact-case), apply on defaults. Returns the object and the keys dropped.
-pub fn from_row(ty: &'static TypeDef, id: &str, json: &str) -> Result<(Object, Vec<String>), RowError> {
-    let parsed: serde_json::Value = serde_json::from_str(json).map_err(|e| RowError::NotJson(e.to_string()))?;
-    let map = parsed.as_object().ok_or_else(|| RowError::NotJson("not an object".into()))?;
+pub fn from_row(
+    ty: &'static TypeDef,
+    id: &str,
+    json: &str,
+) -> Result<(Object, Vec<String>), RowError> {
+    let parsed: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| RowError::NotJson(e.to_string()))?;
+    let map = parsed
+        .as_object()
+        .ok_or_else(|| RowError::NotJson("not an object".into()))?;
     let mut fields = Vec::with_capacity(map.len());
     let mut dropped = Vec::new();
     for (k, v) in map {
-        let v = v.as_str().ok_or_else(|| RowError::NotJson(format!("'{k}' is not a string")))?;
+        let v = v
+            .as_str()
+            .ok_or_else(|| RowError::NotJson(format!("'{k}' is not a string")))?;
         if ty.field_index_exact(k).is_some() {
             fields.push(Attr::new(k.clone(), v));
         } else {
@@ -141,7 +197,11 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }

@@ -28,7 +28,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(exit: Exit, message: impl Into<String>) -> Self {
-        Error { exit, message: message.into(), hint: None }
+        Error {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

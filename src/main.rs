@@ -9,6 +9,8 @@ mod error;
 mod model;
 mod output;
 mod policy;
+#[cfg(test)]
+mod proptests;
 mod schema;
 mod server;
 mod sorcery_conf;
@@ -20,6 +22,24 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let code = run(cli);
+    // For the benchmark: report this process's peak resident set size.
+    if std::env::var_os("PJSIPCTL_REPORT_PEAK_RSS").is_some() {
+        if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+            if let Some(l) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+                eprintln!(
+                    "peak_rss_kb: {}",
+                    l.trim_start_matches("VmHWM:")
+                        .trim()
+                        .trim_end_matches(" kB")
+                );
+            }
+        }
+    }
+    code
+}
+
+fn run(cli: cli::Cli) -> ExitCode {
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) if e.exit == error::Exit::Ok => ExitCode::SUCCESS,

@@ -16,7 +16,10 @@ pub struct Attr {
 
 impl Attr {
     pub fn new(attribute: impl Into<String>, value: impl Into<String>) -> Self {
-        Attr { attribute: attribute.into(), value: value.into() }
+        Attr {
+            attribute: attribute.into(),
+            value: value.into(),
+        }
     }
 }
 
@@ -32,6 +35,8 @@ pub enum Val {
     L(Vec<String>),
     /// set_var: (name, value) pairs.
     V(Vec<(String, String)>),
+    /// Never assigned: to_str gives NULL (fields flagged NULL_EMPTY start here).
+    Null,
 }
 
 impl Val {
@@ -52,6 +57,7 @@ impl Val {
             Val::S(s) => s.is_empty(),
             Val::L(l) => l.is_empty(),
             Val::V(v) => v.is_empty(),
+            Val::Null => true,
         }
     }
 }
@@ -75,6 +81,9 @@ pub fn holds_list(kind: &Kind) -> bool {
             | Kind::ListItem
             | Kind::Algorithms
             | Kind::NamedAcl
+            | Kind::NamedGroup
+            | Kind::SecurityMechanisms
+            | Kind::PasswordDigest
     )
 }
 
@@ -86,11 +95,17 @@ impl Object {
             .iter()
             .map(|f| match f.kind {
                 Kind::SetVar => Val::V(Vec::new()),
+                Kind::Md5Cred { .. } => Val::Null,
                 ref k if holds_list(k) => Val::L(Vec::new()),
+                _ if f.has(field::NULL_EMPTY) && f.init.is_empty() => Val::Null,
                 _ => Val::S(Cow::Borrowed(f.init)),
             })
             .collect();
-        Object { ty, id: id.to_string(), vals }
+        Object {
+            ty,
+            id: id.to_string(),
+            vals,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Val> {
@@ -116,13 +131,39 @@ impl Object {
                 continue;
             }
             let v = &self.vals[i];
-            if fd.has(field::SKIP_UNSET) && v.is_empty() {
+            let unset = v.is_empty() && !matches!(v, Val::S(_));
+            if fd.has(field::SKIP_UNSET) && unset {
                 continue;
             }
-            if row && fd.has(field::NULL_EMPTY) && v.is_empty() {
+            if row && fd.has(field::NULL_EMPTY) && unset {
                 continue;
+            }
+            match &fd.kind {
+                // Quirk: direct_media_method's to_str prints connected_line_method's value.
+                Kind::EnumShownAs { shows, .. } => {
+                    f(fd.name, self.str(shows));
+                    continue;
+                }
+                // md5_cred prints the MD5 digest of the shared digest store, NULL without one.
+                Kind::Md5Cred { store } => {
+                    let md5 = self
+                        .get(store)
+                        .and_then(|l| l.list().iter().find_map(|d| d.strip_prefix("MD5:")));
+                    match md5 {
+                        Some(d) => f(fd.name, d),
+                        None if !row => f(fd.name, ""),
+                        None => {}
+                    }
+                    continue;
+                }
+                _ => {}
             }
             match v {
+                Val::Null => {
+                    if !row {
+                        f(fd.name, "");
+                    }
+                }
                 Val::S(s) => f(fd.name, s),
                 Val::V(vars) => {
                     if vars.is_empty() {
@@ -154,7 +195,19 @@ impl Object {
                             }
                         }
                     }
-                    Kind::NamedAcl => f(fd.name, crate::schema::values::acl_display(items)),
+                    Kind::NamedAcl => {
+                        if items.is_empty() {
+                            if !row {
+                                f(fd.name, "");
+                            }
+                        } else {
+                            f(fd.name, crate::schema::values::acl_display(items))
+                        }
+                    }
+                    Kind::NamedGroup => {
+                        f(fd.name, &crate::schema::values::named_groups_display(items))
+                    }
+                    Kind::SecurityMechanisms => f(fd.name, &items.join(", ")),
                     Kind::IdList => {
                         let mut s = items.join(",");
                         // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
@@ -180,32 +233,34 @@ impl Object {
         out
     }
 
-    /// The astdb row value: compact JSON, keys in objectset order, a repeated key
-    /// keeping its first position and its last value (jansson's json_object_set).
+    /// The astdb row value: compact JSON, keys in objectset order. A repeated key keeps its
+    /// first position and its last value (jansson's json_object_set); repeats only come from
+    /// one multi-valued field, so they are consecutive.
     pub fn row_json(&self) -> String {
-        let mut pairs: Vec<(String, String)> = Vec::with_capacity(self.vals.len());
+        let mut s = String::with_capacity(64 + self.vals.len() * 28);
+        s.push('{');
+        let mut prev_key = String::new();
+        let mut prev_start = 0;
         self.for_each_entry(true, |k, v| {
             // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
             // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
             if k == "callerid" && v == "<unknown>" {
                 return;
             }
-            if let Some(p) = pairs.iter_mut().find(|(pk, _)| pk == k) {
-                p.1 = v.to_string();
+            if k == prev_key {
+                s.truncate(prev_start);
             } else {
-                pairs.push((k.to_string(), v.to_string()));
+                if s.len() > 1 {
+                    s.push(',');
+                }
+                prev_key.clear();
+                prev_key.push_str(k);
+                write_json_str(&mut s, k);
+                s.push(':');
+                prev_start = s.len();
             }
-        });
-        let mut s = String::with_capacity(pairs.len() * 32);
-        s.push('{');
-        for (i, (k, v)) in pairs.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            write_json_str(&mut s, k);
-            s.push(':');
             write_json_str(&mut s, v);
-        }
+        });
         s.push('}');
         s
     }

@@ -45,7 +45,12 @@ pub fn check(obj: &Object) -> Vec<Finding> {
                     fix: "set the variables in the dialplan (Set() in the endpoint's context) instead".into(),
                 });
             }
-            if obj.str("acl") == "deny/permit" || obj.str("contact_acl") == "deny/permit" {
+            let shown = |name: &str| {
+                obj.get(name)
+                    .map(|v| crate::schema::values::acl_display(v.list()).to_string())
+                    .unwrap_or_default()
+            };
+            if shown("acl") == "deny/permit" || shown("contact_acl") == "deny/permit" {
                 out.push(Finding {
                     severity: Severity::Loss,
                     message: format!(
@@ -65,15 +70,90 @@ pub fn check(obj: &Object) -> Vec<Finding> {
         }
         "aor" if obj.get("contact").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
             severity: Severity::Loss,
-            message: format!("aor {id}: only the last of its {} contacts survives astdb", obj.get("contact").unwrap().list().len()),
+            message: format!(
+                "aor {id}: only the last of its {} contacts survives astdb",
+                obj.get("contact").unwrap().list().len()
+            ),
             fix: "use one aor per static contact and list them all in the endpoint's aors".into(),
         }),
         "identify" if obj.get("match").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
             severity: Severity::Loss,
-            message: format!("identify {id}: only the last of its {} match entries survives astdb", obj.get("match").unwrap().list().len()),
+            message: format!(
+                "identify {id}: only the last of its {} match entries survives astdb",
+                obj.get("match").unwrap().list().len()
+            ),
             fix: "use one identify object per match, all naming the same endpoint".into(),
         }),
         _ => {}
     }
+    round_trip(obj, &mut out);
     out
+}
+
+/// Attributes the specific findings above already explain.
+const EXPLAINED: &[&str] = &[
+    "set_var",
+    "contact",
+    "match",
+    "acl",
+    "contact_acl",
+    "callerid",
+];
+
+/// Whatever else astdb would not give back: store the row Asterisk would store, read it the
+/// way res_sorcery_astdb reads it, and compare.
+fn round_trip(obj: &Object, out: &mut Vec<Finding>) {
+    let id = &obj.id;
+    let what = format!("{} {id}", obj.ty.name);
+    match crate::engine::from_row(obj.ty, id, &obj.row_json()) {
+        Err(e) => {
+            if !out.iter().any(|f| f.severity == Severity::Broken) {
+                out.push(Finding {
+                    severity: Severity::Broken,
+                    message: format!("{what}: Asterisk could not read the stored row back ({e}); GET would answer 404"),
+                    fix: "change the attribute named above so that the object survives a reload".into(),
+                });
+            }
+        }
+        Ok((back, _)) => {
+            let (pushed, read) = (obj.objectset(), back.objectset());
+            let mut lost = Vec::new();
+            for a in &pushed {
+                if EXPLAINED.contains(&a.attribute.as_str())
+                    || obj.ty.field_index_exact(&a.attribute).is_none()
+                {
+                    continue;
+                }
+                let pushed_vals: Vec<&str> = pushed
+                    .iter()
+                    .filter(|x| x.attribute == a.attribute)
+                    .map(|x| x.value.as_str())
+                    .collect();
+                let read_vals: Vec<&str> = read
+                    .iter()
+                    .filter(|x| x.attribute == a.attribute)
+                    .map(|x| x.value.as_str())
+                    .collect();
+                if pushed_vals != read_vals
+                    && !lost
+                        .iter()
+                        .any(|l: &String| l.starts_with(&format!("{}:", a.attribute)))
+                {
+                    lost.push(format!(
+                        "{}: pushed {:?}, read back {:?}",
+                        a.attribute,
+                        pushed_vals.join(","),
+                        read_vals.join(",")
+                    ));
+                }
+            }
+            if !lost.is_empty() {
+                out.push(Finding {
+                    severity: Severity::Loss,
+                    message: format!("{what}: astdb does not give back what was pushed: {}", lost.join("; ")),
+                    fix: "see the attribute's description in `pjsipctl schema`; define the object in pjsip.conf to keep it exactly".into(),
+                });
+            }
+        }
+    }
 }

@@ -27,12 +27,22 @@ impl Astdb {
             }
             create_private(path)?;
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| storage_err(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| storage_err(path, e))?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| storage_err(path, e))?;
-        let db = Astdb { conn, path: path.to_path_buf() };
+        let db = Astdb {
+            conn,
+            path: path.to_path_buf(),
+        };
         db.conn
-            .execute("CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))", [])
+            .execute(
+                "CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))",
+                [],
+            )
             .map_err(|e| db.err(e))?;
         Ok(db)
     }
@@ -58,10 +68,14 @@ impl Astdb {
         let hi = format!("/{family}0"); // '0' follows '/' in ASCII
         let mut st = self
             .conn
-            .prepare_cached("SELECT key, value FROM astdb WHERE key >= ?1 AND key < ?2 ORDER BY key")
+            .prepare_cached(
+                "SELECT key, value FROM astdb WHERE key >= ?1 AND key < ?2 ORDER BY key",
+            )
             .map_err(|e| self.err(e))?;
         let rows = st
-            .query_map(params![lo, hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map(params![lo, hi], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
             .map_err(|e| self.err(e))?;
         Ok(rows)
@@ -74,7 +88,10 @@ impl Astdb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| storage_err(&path, e))?;
-        let out = f(&Writer { tx: &tx, path: &path })?;
+        let out = f(&Writer {
+            tx: &tx,
+            path: &path,
+        })?;
         tx.commit().map_err(|e| storage_err(&path, e))?;
         Ok(out)
     }
@@ -122,7 +139,10 @@ fn create_private(path: &Path) -> Result<()> {
     match opts.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::storage(format!("cannot create {}: {e}", path.display()))),
+        Err(e) => Err(Error::storage(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
     }
 }
 

@@ -2,8 +2,10 @@
 //! res_sorcery_astdb writes them, so a real Asterisk on that file sees the same objects.
 
 use std::path::Path;
+use std::rc::Rc;
 
-use crate::backend::{Backend, Coverage, Listed, Op, PushOptions, Pushed};
+use crate::backend::static_conf::{self, ConfigWizard, Loaded};
+use crate::backend::{check_id, Backend, Coverage, Listed, Op, PushOptions, Pushed};
 use crate::engine::{self, Refusal};
 use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Object, Objectset};
@@ -15,16 +17,129 @@ use crate::store::{Astdb, Writer};
 pub struct Embedded {
     db: Astdb,
     mapping: Mapping,
+    /// Objects read through `config` wizards, by (type, wizard data).
+    statics: Vec<(&'static str, String, Rc<Loaded>)>,
+}
+
+/// Where a retrieve found an object (the first wizard that has it, in sorcery.conf order).
+enum Hit {
+    Astdb,
+    Static(String),
 }
 
 impl Embedded {
     pub fn open(path: &Path, mapping: Mapping) -> Result<Embedded> {
-        Ok(Embedded { db: Astdb::open(path)?, mapping })
+        Ok(Embedded {
+            db: Astdb::open(path)?,
+            mapping,
+            statics: Vec::new(),
+        })
+    }
+
+    /// The objects a `config` wizard gives `ty` (read once per run).
+    fn static_objects(&mut self, ty: &'static TypeDef, data: &str) -> Rc<Loaded> {
+        if let Some((_, _, l)) = self
+            .statics
+            .iter()
+            .find(|(t, d, _)| *t == ty.name && d == data)
+        {
+            return l.clone();
+        }
+        let l = Rc::new(static_conf::load(
+            ty,
+            &self.mapping.confdir,
+            &ConfigWizard::parse(data),
+        ));
+        self.statics.push((ty.name, data.to_string(), l.clone()));
+        l
+    }
+
+    /// ast_sorcery_retrieve_by_id: the wizards in order, the first hit wins.
+    fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, Hit)>> {
+        for w in self.mapping.wizards(ty).to_vec() {
+            match w.name.as_str() {
+                "astdb" if !w.cache => {
+                    let key = format!(
+                        "/{}/{}/{id}",
+                        w.data.split(',').next().unwrap_or(""),
+                        ty.name
+                    );
+                    if let Some(row) = self.db.get(&key)? {
+                        return match engine::from_row(ty, id, &row) {
+                            Ok((o, _)) => Ok(Some((o, Hit::Astdb))),
+                            Err(e) => Err(Error::new(
+                                Exit::Storage,
+                                format!("{} {id}: the stored row ({key}) is unreadable: {e}", ty.name),
+                            )
+                            .hint("Asterisk answers 404 for it; delete it with `pjsipctl delete` and push it again")),
+                        };
+                    }
+                }
+                "config" => {
+                    let loaded = self.static_objects(ty, &w.data);
+                    if let Some(o) = loaded.find(id) {
+                        let file = ConfigWizard::parse(&w.data)
+                            .path(&self.mapping.confdir)
+                            .display()
+                            .to_string();
+                        return Ok(Some((o.clone(), Hit::Static(file))));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(None)
+    }
+
+    /// Why a static object may be missing: its file is unreadable, or Asterisk refused its section.
+    fn static_reason(&mut self, ty: &'static TypeDef, id: &str) -> Option<String> {
+        for w in self.mapping.wizards(ty).to_vec() {
+            if w.name != "config" {
+                continue;
+            }
+            let loaded = self.static_objects(ty, &w.data);
+            if let Some((_, why)) = loaded.refused.iter().find(|(i, _)| i == id) {
+                return Some(why.clone());
+            }
+            if let Some(why) = &loaded.unavailable {
+                return Some(why.clone());
+            }
+        }
+        None
+    }
+
+    /// A push on an object that only a read-only wizard holds (or could hold): validated as
+    /// Asterisk validates it first (400), then refused as Asterisk refuses the write (403).
+    fn push_read_only(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        existing: Option<(Object, String)>,
+    ) -> Result<Pushed> {
+        let created = existing.is_none();
+        engine::build(ty, id, existing.as_ref().map(|(o, _)| o), fields)
+            .map_err(|r| refusal_error(ty, id, created, r))?;
+        Err(match existing {
+            Some((_, file)) => Error::refused(format!(
+                "cannot update {} {id}: it lives in {file}, which push configuration cannot change \
+                 (Asterisk answers 403 \"Cannot update sorcery objects of type '{}'\")",
+                ty.name, ty.name
+            ))
+            .hint(format!(
+                "edit {file} and reload, or map {} to astdb in sorcery.conf:\n{}",
+                ty.name,
+                Mapping::writable_line(ty)
+            )),
+            None => read_only(ty, "push", &self.mapping),
+        })
     }
 
     /// The astdb key of an object, or `None` when sorcery does not map its type to astdb.
     pub fn key(&self, ty: &TypeDef, id: &str) -> Option<String> {
-        self.mapping.astdb_prefix(ty).map(|p| format!("/{p}/{}/{id}", ty.name))
+        self.mapping
+            .astdb_prefix(ty)
+            .map(|p| format!("/{p}/{}/{id}", ty.name))
     }
 
     /// The astdb file itself, for `serve`, which answers as Asterisk does.
@@ -32,43 +147,85 @@ impl Embedded {
         &mut self.db
     }
 
-    /// What res_sorcery_astdb retrieves: the object, or `None` when the row is missing
-    /// or Asterisk could not load it.
-    pub fn retrieve(&self, ty: &'static TypeDef, id: &str) -> Result<Option<Object>> {
-        let Some(key) = self.key(ty, id) else { return Ok(None) };
-        Ok(self.db.get(&key)?.and_then(|row| engine::from_row(ty, id, &row).ok().map(|(o, _)| o)))
+    /// What ast_sorcery_retrieve_by_id finds, for `serve`: the first wizard holding a
+    /// loadable object (a row Asterisk cannot load counts as absent, and the next wizard
+    /// is asked). The flag is true when the object comes from a static config file.
+    pub fn retrieve_as_asterisk(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+    ) -> Result<Option<(Object, bool)>> {
+        for w in self.mapping.wizards(ty).to_vec() {
+            match w.name.as_str() {
+                "astdb" if !w.cache => {
+                    let prefix = w.data.split(',').next().unwrap_or("");
+                    let key = format!("/{prefix}/{}/{id}", ty.name);
+                    if let Some(Ok((o, _))) =
+                        self.db.get(&key)?.map(|row| engine::from_row(ty, id, &row))
+                    {
+                        return Ok(Some((o, false)));
+                    }
+                }
+                "config" => {
+                    if let Some(o) = self.static_objects(ty, &w.data).find(id) {
+                        return Ok(Some((o.clone(), true)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(None)
     }
 
     fn writable_key(&self, ty: &TypeDef, id: &str, verb: &str) -> Result<String> {
         check_id(id)?;
-        self.key(ty, id).ok_or_else(|| read_only(ty, verb, &self.mapping))
+        self.key(ty, id)
+            .ok_or_else(|| read_only(ty, verb, &self.mapping))
     }
 
     /// Build and store one push inside an open transaction.
-    fn push_in(w: &Writer<'_>, ty: &'static TypeDef, key: &str, id: &str, fields: &[Attr], opts: PushOptions) -> Result<Pushed> {
-        let existing = match w.get(key)? {
-            None => None,
-            Some(row) => match engine::from_row(ty, id, &row) {
-                Ok((o, _)) => Some(o),
-                Err(e) => {
-                    return Err(Error::storage(format!("the stored {} {id} is unreadable: {e}", ty.name))
-                        .hint(format!("inspect it with `pjsipctl show {} {id}`, then delete it and push it again", ty.name)))
-                }
-            },
-        };
+    fn push_in(
+        w: &Writer<'_>,
+        ty: &'static TypeDef,
+        key: &str,
+        id: &str,
+        fields: &[Attr],
+        opts: PushOptions,
+    ) -> Result<Pushed> {
+        let existing =
+            match w.get(key)? {
+                None => None,
+                Some(row) => match engine::from_row(ty, id, &row) {
+                    Ok((o, _)) => Some(o),
+                    Err(e) => return Err(Error::storage(format!(
+                        "the stored {} {id} is unreadable: {e}",
+                        ty.name
+                    ))
+                    .hint(format!(
+                        "inspect it with `pjsipctl show {} {id}`, then delete it and push it again",
+                        ty.name
+                    ))),
+                },
+            };
         let created = existing.is_none();
-        let built = engine::build(ty, id, existing.as_ref(), fields).map_err(|r| refusal_error(ty, id, created, r))?;
+        let built = engine::build(ty, id, existing.as_ref(), fields)
+            .map_err(|r| refusal_error(ty, id, created, r))?;
         let mut warnings = built.warnings;
         for f in policy::check(&built.object) {
             match f.severity {
                 Severity::Broken if !opts.force => {
-                    return Err(Error::invalid(f.message).hint(format!("{} (or --force to store it anyway)", f.fix)))
+                    return Err(Error::invalid(f.message)
+                        .hint(format!("{} (or --force to store it anyway)", f.fix)))
                 }
                 _ => warnings.push(format!("{} — {}", f.message, f.fix)),
             }
         }
         w.put(key, &row_of(&built.object))?;
-        Ok(Pushed { objectset: built.object.objectset(), created, warnings })
+        Ok(Pushed {
+            objectset: built.object.objectset(),
+            created,
+            warnings,
+        })
     }
 }
 
@@ -78,20 +235,11 @@ pub fn row_of(obj: &Object) -> String {
     obj.row_json()
 }
 
-pub fn check_id(id: &str) -> Result<()> {
-    if id.is_empty() {
-        return Err(Error::usage("the object id is empty"));
-    }
-    if let Some(c) = id.chars().find(|c| c.is_control()) {
-        return Err(Error::usage(format!("the object id {id:?} contains the control character {c:?}")));
-    }
-    Ok(())
-}
-
 pub fn read_only(ty: &TypeDef, verb: &str, mapping: &Mapping) -> Error {
     Error::refused(format!(
-        "cannot {verb} {} objects: sorcery maps them to the static pjsip.conf (read-only; Asterisk answers 403) [{}]",
-        ty.name, mapping.source
+        "cannot {verb} {} objects: sorcery maps them to a static config file, which push configuration \
+         cannot change (Asterisk answers 403 \"Cannot create sorcery objects of type '{}'\") [{}]",
+        ty.name, ty.name, mapping.source
     ))
     .hint(format!(
         "to store them in astdb, add to sorcery.conf (and pass it with --sorcery):\n{}",
@@ -103,8 +251,12 @@ pub fn read_only(ty: &TypeDef, verb: &str, mapping: &Mapping) -> Error {
 pub fn refusal_error(ty: &TypeDef, id: &str, created: bool, r: Refusal) -> Error {
     let what = format!("{} {id}", ty.name);
     match r {
-        Refusal::CopyFailed(_) => Error::storage(format!("{what}: the stored object cannot be updated: {r}"))
-            .hint("Asterisk answers 500 \"Allocation failed\" here; delete the object and push it whole"),
+        Refusal::CopyFailed(_) => Error::storage(format!(
+            "{what}: the stored object cannot be updated: {r}"
+        ))
+        .hint(
+            "Asterisk answers 500 \"Allocation failed\" here; delete the object and push it whole",
+        ),
         Refusal::EmptyObjectset(_) => Error::refused(format!("{what}: {r}")),
         _ => Error::invalid(format!("{what}: {r}")).hint(if created {
             "nothing was stored".to_string()
@@ -121,55 +273,126 @@ impl Backend for Embedded {
 
     fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
         check_id(id)?;
-        let Some(key) = self.key(ty, id) else {
-            return Err(Error::not_found(format!("{} {id} not found: {} objects live in the static pjsip.conf", ty.name, ty.name))
-                .hint("read it on the Asterisk host with `pjsip show` or through --ari"));
-        };
-        let row = self
-            .db
-            .get(&key)?
-            .ok_or_else(|| Error::not_found(format!("{} {id} not found in {}", ty.name, self.describe())))?;
-        match engine::from_row(ty, id, &row) {
-            Ok((o, _)) => Ok(o.objectset()),
-            Err(e) => Err(Error::new(Exit::Storage, format!("{} {id}: the stored row ({key}) is unreadable: {e}", ty.name))
-                .hint("Asterisk answers 404 for it; delete it with `pjsipctl delete` and push it again")),
+        match self.retrieve(ty, id)? {
+            Some((o, _)) => Ok(o.objectset()),
+            None => {
+                let mut e =
+                    Error::not_found(format!("{} {id} not found in {}", ty.name, self.describe()));
+                if let Some(why) = self.static_reason(ty, id) {
+                    e = e.hint(why);
+                }
+                Err(e)
+            }
         }
     }
 
-    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr], opts: PushOptions) -> Result<Pushed> {
-        let key = self.writable_key(ty, id, "push")?;
-        self.db.write(|w| Self::push_in(w, ty, &key, id, fields, opts))
+    fn push(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        opts: PushOptions,
+    ) -> Result<Pushed> {
+        check_id(id)?;
+        match self.retrieve(ty, id)? {
+            Some((o, Hit::Static(file))) => self.push_read_only(ty, id, fields, Some((o, file))),
+            None if self.key(ty, id).is_none() => self.push_read_only(ty, id, fields, None),
+            _ => {
+                let key = self.writable_key(ty, id, "push")?;
+                self.db
+                    .write(|w| Self::push_in(w, ty, &key, id, fields, opts))
+            }
+        }
     }
 
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
-        let key = self.writable_key(ty, id, "delete")?;
-        let gone = self.db.write(|w| w.delete(&key))?;
-        if gone {
-            Ok(())
-        } else {
-            Err(Error::not_found(format!("{} {id} not found in {}", ty.name, self.describe())))
+        check_id(id)?;
+        match self.retrieve(ty, id)? {
+            None => Err(Error::not_found(format!(
+                "{} {id} not found in {}",
+                ty.name,
+                self.describe()
+            ))),
+            Some((_, Hit::Static(file))) => Err(Error::refused(format!(
+                "cannot delete {} {id}: it lives in {file}, which push configuration cannot change \
+                 (Asterisk answers 403 \"Could not delete object with id '{id}'\")",
+                ty.name
+            ))
+            .hint(format!("remove the [{id}] section from {file} and reload"))),
+            Some((_, Hit::Astdb)) => {
+                let key = self.writable_key(ty, id, "delete")?;
+                if self.db.write(|w| w.delete(&key))? {
+                    Ok(())
+                } else {
+                    Err(Error::not_found(format!(
+                        "{} {id} not found in {}",
+                        ty.name,
+                        self.describe()
+                    )))
+                }
+            }
         }
     }
 
     fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
-        let Some(prefix) = self.mapping.astdb_prefix(ty) else {
-            return Ok((Vec::new(), Coverage::Unavailable(format!("{} objects live in the static pjsip.conf", ty.name))));
-        };
-        let family = format!("{prefix}/{}", ty.name);
-        let rows = self.db.family(&family)?;
-        let skip = family.len() + 2;
-        let out = rows
-            .into_iter()
-            .map(|(k, v)| {
-                let id = k[skip..].to_string();
-                let object = engine::from_row(ty, &id, &v).map(|(o, _)| o.objectset()).map_err(|e| e.to_string());
-                Listed { id, object }
-            })
-            .collect();
+        let mut out: Vec<Listed> = Vec::new();
+        let mut unavailable = Vec::new();
+        let wizards = self.mapping.wizards(ty).to_vec();
+        for w in &wizards {
+            match w.name.as_str() {
+                "astdb" if !w.cache => {
+                    let family = format!("{}/{}", w.data.split(',').next().unwrap_or(""), ty.name);
+                    let skip = family.len() + 2;
+                    for (k, v) in self.db.family(&family)? {
+                        let id = k[skip..].to_string();
+                        if out.iter().any(|l| l.id == id) {
+                            continue;
+                        }
+                        let object = engine::from_row(ty, &id, &v)
+                            .map(|(o, _)| o.objectset())
+                            .map_err(|e| e.to_string());
+                        out.push(Listed { id, object });
+                    }
+                }
+                "config" => {
+                    let loaded = self.static_objects(ty, &w.data);
+                    if let Some(why) = &loaded.unavailable {
+                        unavailable.push(why.clone());
+                    }
+                    for o in &loaded.objects {
+                        if !out.iter().any(|l| l.id == o.id) {
+                            out.push(Listed {
+                                id: o.id.clone(),
+                                object: Ok(o.objectset()),
+                            });
+                        }
+                    }
+                    for (id, why) in &loaded.refused {
+                        if !out.iter().any(|l| &l.id == id) {
+                            out.push(Listed {
+                                id: id.clone(),
+                                object: Err(why.clone()),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        let only_static = wizards.iter().all(|w| w.name == "config");
+        if out.is_empty() && only_static && !unavailable.is_empty() {
+            return Ok((out, Coverage::Unavailable(unavailable.join("; "))));
+        }
         Ok((out, Coverage::Complete))
     }
 
-    fn batch(&mut self, ops: &[Op], opts: PushOptions, progress: &mut dyn FnMut(usize)) -> Result<Vec<Option<Pushed>>> {
+    fn batch(
+        &mut self,
+        ops: &[Op],
+        opts: PushOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Option<Pushed>>> {
         let mut keys = Vec::with_capacity(ops.len());
         for op in ops {
             keys.push(match op {
@@ -181,7 +404,9 @@ impl Backend for Embedded {
             let mut out = Vec::with_capacity(ops.len());
             for (i, (op, key)) in ops.iter().zip(&keys).enumerate() {
                 out.push(match op {
-                    Op::Push { ty, id, fields } => Some(Self::push_in(w, ty, key, id, fields, opts)?),
+                    Op::Push { ty, id, fields } => {
+                        Some(Self::push_in(w, ty, key, id, fields, opts)?)
+                    }
                     Op::Delete { ty, id } => {
                         if !w.delete(key)? {
                             return Err(Error::not_found(format!("{} {id} not found", ty.name)));

@@ -2,8 +2,9 @@
 //! Commands talk to this trait only, so both behave the same.
 
 pub mod embedded;
+pub mod static_conf;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Attr, Objectset};
 use crate::schema::TypeDef;
 
@@ -34,8 +35,15 @@ pub enum Coverage {
 /// One change in a plan, for [`Backend::batch`].
 #[derive(Debug, Clone)]
 pub enum Op {
-    Push { ty: &'static TypeDef, id: String, fields: Vec<Attr> },
-    Delete { ty: &'static TypeDef, id: String },
+    Push {
+        ty: &'static TypeDef,
+        id: String,
+        fields: Vec<Attr>,
+    },
+    Delete {
+        ty: &'static TypeDef,
+        id: String,
+    },
 }
 
 /// Options that change what a push may store.
@@ -51,7 +59,13 @@ pub trait Backend {
 
     fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset>;
 
-    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr], opts: PushOptions) -> Result<Pushed>;
+    fn push(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        opts: PushOptions,
+    ) -> Result<Pushed>;
 
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()>;
 
@@ -59,7 +73,12 @@ pub trait Backend {
 
     /// Apply a plan. The embedded engine does it in one transaction; a remote target
     /// goes op by op, and `progress` is called after each.
-    fn batch(&mut self, ops: &[Op], opts: PushOptions, progress: &mut dyn FnMut(usize)) -> Result<Vec<Option<Pushed>>> {
+    fn batch(
+        &mut self,
+        ops: &[Op],
+        opts: PushOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Option<Pushed>>> {
         let mut out = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             out.push(match op {
@@ -80,4 +99,17 @@ pub mod ari;
 /// Open the ARI backend the global flags describe.
 pub fn open_ari(g: &crate::cli::Global, out: &crate::output::Out) -> Result<Box<dyn Backend>> {
     ari::open(g, out)
+}
+
+/// An id Asterisk can address: not empty, no control characters.
+pub fn check_id(id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::usage("the object id is empty"));
+    }
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(Error::usage(format!(
+            "the object id {id:?} contains the control character {c:?}"
+        )));
+    }
+    Ok(())
 }

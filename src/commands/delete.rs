@@ -19,8 +19,17 @@ pub struct DeleteArgs {
 
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
+    crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend()?;
-    if !ctx.confirm(&format!("delete {} {} from {}?", ty.name, args.id, backend.describe()), args.yes)? {
+    if !ctx.confirm(
+        &format!(
+            "delete {} {} from {}?",
+            ty.name,
+            args.id,
+            backend.describe()
+        ),
+        args.yes,
+    )? {
         ctx.out.status("nothing deleted");
         return Ok(Exit::Ok);
     }

@@ -22,7 +22,8 @@ pub struct GenerateArgs {
 }
 
 pub fn run(_ctx: &Ctx, args: &GenerateArgs) -> Result<Exit> {
-    write_all(&args.completions, &args.man).map_err(|e| Error::storage(format!("cannot write: {e}")))?;
+    write_all(&args.completions, &args.man)
+        .map_err(|e| Error::storage(format!("cannot write: {e}")))?;
     Ok(Exit::Ok)
 }
 
@@ -30,7 +31,13 @@ pub fn write_all(completions: &Path, man: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(completions)?;
     std::fs::create_dir_all(man)?;
     let mut cmd = Cli::command();
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
         clap_complete::generate_to(shell, &mut cmd, "pjsipctl", completions)?;
     }
     clap_mangen::generate_to(Cli::command(), man)?;

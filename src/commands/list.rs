@@ -40,7 +40,8 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         for l in &items {
             if let Err(e) = &l.object {
                 broken += 1;
-                ctx.out.warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
+                ctx.out
+                    .warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
             }
         }
         match ctx.global.output {
@@ -48,7 +49,8 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
             Format::Conf => {
                 for l in &items {
                     if let Ok(set) = &l.object {
-                        let set = output::mask(ty, &output::changed(ty, set), ctx.global.show_secrets);
+                        let set =
+                            output::mask(ty, &output::changed(ty, set), ctx.global.show_secrets);
                         text.push_str(&output::conf::section(ty, &l.id, &set));
                         text.push('\n');
                     }
@@ -80,19 +82,42 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
 }
 
 fn v<'a>(set: &'a Objectset, name: &str) -> &'a str {
-    set.iter().find(|a| a.attribute == name).map(|a| a.value.as_str()).unwrap_or("")
+    set.iter()
+        .find(|a| a.attribute == name)
+        .map(|a| a.value.as_str())
+        .unwrap_or("")
 }
 
 fn table(ty: &TypeDef, items: &[Listed]) -> String {
     let (header, cols): (Vec<&str>, Vec<&str>) = match ty.name {
         "endpoint" => (
-            vec!["Endpoint", "CallerID", "Context", "Auth", "Aors", "Codecs", "Transport"],
+            vec![
+                "Endpoint",
+                "CallerID",
+                "Context",
+                "Auth",
+                "Aors",
+                "Codecs",
+                "Transport",
+            ],
             vec!["callerid", "context", "auth", "aors", "allow", "transport"],
         ),
-        "aor" => (vec!["Aor", "MaxContact", "Contact", "QualifyFreq"], vec!["max_contacts", "contact", "qualify_frequency"]),
-        "auth" => (vec!["Auth", "UserName", "AuthType", "Realm"], vec!["username", "auth_type", "realm"]),
-        "identify" => (vec!["Identify", "Endpoint", "Match"], vec!["endpoint", "match"]),
-        "registration" => (vec!["Registration", "ServerURI", "ClientURI", "OutboundAuth"], vec!["server_uri", "client_uri", "outbound_auth"]),
+        "aor" => (
+            vec!["Aor", "MaxContact", "Contact", "QualifyFreq"],
+            vec!["max_contacts", "contact", "qualify_frequency"],
+        ),
+        "auth" => (
+            vec!["Auth", "UserName", "AuthType", "Realm"],
+            vec!["username", "auth_type", "realm"],
+        ),
+        "identify" => (
+            vec!["Identify", "Endpoint", "Match"],
+            vec!["endpoint", "match"],
+        ),
+        "registration" => (
+            vec!["Registration", "ServerURI", "ClientURI", "OutboundAuth"],
+            vec!["server_uri", "client_uri", "outbound_auth"],
+        ),
         "contact" => (vec!["Contact", "URI", "Endpoint"], vec!["uri", "endpoint"]),
         "domain_alias" => (vec!["DomainAlias", "Domain"], vec!["domain"]),
         _ => (vec!["Id"], vec![]),
@@ -103,7 +128,13 @@ fn table(ty: &TypeDef, items: &[Listed]) -> String {
             let mut r = vec![l.id.clone()];
             match &l.object {
                 Ok(set) => r.extend(cols.iter().map(|c| v(set, c).to_string())),
-                Err(_) => r.extend(cols.iter().enumerate().map(|(i, _)| if i == 0 { "(unreadable)".into() } else { String::new() })),
+                Err(_) => r.extend(cols.iter().enumerate().map(|(i, _)| {
+                    if i == 0 {
+                        "(unreadable)".into()
+                    } else {
+                        String::new()
+                    }
+                })),
             }
             r
         })

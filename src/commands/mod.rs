@@ -45,10 +45,11 @@ impl Ctx {
     }
 
     pub fn mapping(&self) -> Result<Mapping> {
-        match &self.global.sorcery {
-            Some(p) => Mapping::load(p),
-            None => Ok(Mapping::builtin()),
-        }
+        let m = match &self.global.sorcery {
+            Some(p) => Mapping::load(p)?,
+            None => Mapping::builtin(),
+        };
+        Ok(m.with_confdir(&self.global.confdir))
     }
 
     pub fn uses_ari(&self) -> bool {
@@ -69,7 +70,10 @@ impl Ctx {
             return Ok(true);
         }
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-            return Err(Error::usage(format!("{question} — refusing without a terminal to ask on")).hint("pass --yes to confirm"));
+            return Err(Error::usage(format!(
+                "{question} — refusing without a terminal to ask on"
+            ))
+            .hint("pass --yes to confirm"));
         }
         dialoguer::Confirm::new()
             .with_prompt(question)
@@ -88,9 +92,15 @@ pub fn resolve_type(name: &str) -> Result<&'static TypeDef> {
 }
 
 pub fn run(cli: Cli) -> Result<Exit> {
-    let ctx = Ctx { out: Out { quiet: cli.global.quiet }, global: cli.global };
+    let ctx = Ctx {
+        out: Out {
+            quiet: cli.global.quiet,
+        },
+        global: cli.global,
+    };
     if ctx.global.insecure {
-        ctx.out.warn("--insecure: the server's TLS certificate is not verified");
+        ctx.out
+            .warn("--insecure: the server's TLS certificate is not verified");
     }
     match &cli.command {
         Command::Push(a) => push::run(&ctx, a),

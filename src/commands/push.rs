@@ -37,7 +37,8 @@ pub fn parse_fields<'a>(args: impl IntoIterator<Item = &'a String>) -> Result<Ve
     args.into_iter()
         .map(|a| match a.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() => Ok(Attr::new(k.trim(), v)),
-            _ => Err(Error::usage(format!("'{a}' is not attr=value")).hint("e.g. max_contacts=1 or allow=ulaw,alaw")),
+            _ => Err(Error::usage(format!("'{a}' is not attr=value"))
+                .hint("e.g. max_contacts=1 or allow=ulaw,alaw")),
         })
         .collect()
 }
@@ -49,7 +50,8 @@ pub fn read_source(path: &PathBuf) -> Result<(String, String)> {
             .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
         Ok((s, "<stdin>".into()))
     } else {
-        let bytes = std::fs::read(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
         let s = String::from_utf8(bytes)
             .map_err(|e| Error::invalid(format!("{}: not UTF-8 text ({e})", path.display())))?;
         Ok((s, path.display().to_string()))
@@ -65,6 +67,7 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     }
     fields.extend(parse_fields(&args.fields)?);
     fields.extend(parse_fields(&args.extra)?);
+    crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend()?;
     let pushed = backend.push(ty, &args.id, &fields, PushOptions { force: args.force })?;
     for w in &pushed.warnings {
@@ -79,10 +82,19 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
         if fields.len() == 1 { "" } else { "s" }
     ));
     match ctx.global.output {
-        Format::Json => ctx.out.data(&output::json::object(&pushed.objectset)).map_err(io_err)?,
+        Format::Json => ctx
+            .out
+            .data(&output::json::object(&pushed.objectset))
+            .map_err(io_err)?,
         Format::Conf => {
-            let set = output::mask(ty, &output::changed(ty, &pushed.objectset), ctx.global.show_secrets);
-            ctx.out.data(&output::conf::section(ty, &args.id, &set)).map_err(io_err)?
+            let set = output::mask(
+                ty,
+                &output::changed(ty, &pushed.objectset),
+                ctx.global.show_secrets,
+            );
+            ctx.out
+                .data(&output::conf::section(ty, &args.id, &set))
+                .map_err(io_err)?
         }
         Format::Table => {}
     }

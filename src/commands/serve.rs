@@ -48,12 +48,12 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
             "listening on {listen}, which is not loopback: ARI credentials and configuration cross the network unencrypted (put a TLS proxy in front)"
         ));
     }
-    let engine = Embedded::open(&ctx.db_path(), ctx.mapping()?)?;
     let db = ctx.db_path();
+    let (path, mapping) = (db.clone(), ctx.mapping()?);
     server::run(
         listen,
         Credential { user, password },
-        engine,
+        move || Embedded::open(&path, mapping),
         ctx.global.quiet,
         |addr| {
             // Always printed, even with --quiet: scripts and tests read the port from it.

@@ -24,19 +24,36 @@ pub struct ShowArgs {
 
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
+    crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend()?;
     let full = backend.get(ty, &args.id)?;
-    let set = if args.changed { output::changed(ty, &full) } else { full.clone() };
+    let set = if args.changed {
+        output::changed(ty, &full)
+    } else {
+        full.clone()
+    };
     let text = match ctx.global.output {
         Format::Json => output::json::object(&set),
         Format::Conf => {
             // A conf section lists what differs from defaults, so it can be pushed back as is.
-            let set = if args.changed { set } else { output::changed(ty, &full) };
-            output::conf::section(ty, &args.id, &output::mask(ty, &set, ctx.global.show_secrets))
+            let set = if args.changed {
+                set
+            } else {
+                output::changed(ty, &full)
+            };
+            output::conf::section(
+                ty,
+                &args.id,
+                &output::mask(ty, &set, ctx.global.show_secrets),
+            )
         }
         Format::Table => {
             let masked = output::mask(ty, &set, ctx.global.show_secrets);
-            format!("{}\n{}", summary(backend.as_mut(), ty, &args.id, &full), output::table::parameters(&masked))
+            format!(
+                "{}\n{}",
+                summary(backend.as_mut(), ty, &args.id, &full),
+                output::table::parameters(&masked)
+            )
         }
     };
     ctx.out.data(&text).map_err(io_err)?;
@@ -44,16 +61,27 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
 }
 
 fn value<'a>(set: &'a Objectset, name: &str) -> &'a str {
-    set.iter().find(|a| a.attribute == name).map(|a| a.value.as_str()).unwrap_or("")
+    set.iter()
+        .find(|a| a.attribute == name)
+        .map(|a| a.value.as_str())
+        .unwrap_or("")
 }
 
 /// The lines above the parameter table in `pjsip show endpoint`: the object and what it references.
-pub fn summary(backend: &mut dyn Backend, ty: &'static TypeDef, id: &str, set: &Objectset) -> String {
+pub fn summary(
+    backend: &mut dyn Backend,
+    ty: &'static TypeDef,
+    id: &str,
+    set: &Objectset,
+) -> String {
     let mut s = String::new();
     match ty.name {
         "endpoint" => {
             let cid = value(set, "callerid");
-            let num = cid.rsplit_once('<').map(|(_, n)| n.trim_end_matches('>')).unwrap_or(cid);
+            let num = cid
+                .rsplit_once('<')
+                .map(|(_, n)| n.trim_end_matches('>'))
+                .unwrap_or(cid);
             s.push_str(&format!(" Endpoint:  {id}/{num}\n"));
             for (title, attr) in [("OutAuth", "outbound_auth"), ("InAuth", "auth")] {
                 for a in value(set, attr).split(',').filter(|a| !a.is_empty()) {
@@ -64,7 +92,11 @@ pub fn summary(backend: &mut dyn Backend, ty: &'static TypeDef, id: &str, set: &
                     s.push_str(&format!("{title:>11}:  {a}/{user}\n"));
                 }
             }
-            for a in value(set, "aors").split(',').map(str::trim).filter(|a| !a.is_empty()) {
+            for a in value(set, "aors")
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+            {
                 let max = crate::schema::find_type("aor")
                     .and_then(|t| backend.get(t, a).ok())
                     .map(|o| value(&o, "max_contacts").to_string())
@@ -72,8 +104,16 @@ pub fn summary(backend: &mut dyn Backend, ty: &'static TypeDef, id: &str, set: &
                 s.push_str(&format!("{:>11}:  {a:<50} {max}\n", "Aor"));
             }
         }
-        "aor" => s.push_str(&format!("{:>9}:  {id:<50} {}\n", "Aor", value(set, "max_contacts"))),
-        "auth" => s.push_str(&format!("{:>9}:  {id}/{}\n", "Auth", value(set, "username"))),
+        "aor" => s.push_str(&format!(
+            "{:>9}:  {id:<50} {}\n",
+            "Aor",
+            value(set, "max_contacts")
+        )),
+        "auth" => s.push_str(&format!(
+            "{:>9}:  {id}/{}\n",
+            "Auth",
+            value(set, "username")
+        )),
         _ => s.push_str(&format!(" {}:  {id}\n", ty.name)),
     }
     s

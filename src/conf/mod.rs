@@ -51,13 +51,22 @@ pub fn parse_body(text: &str, source: &str, ty: &str) -> Result<Vec<Attr>> {
             continue;
         }
         let Some((name, value)) = split_assignment(line) else {
-            return Err(Error::invalid(format!("{source}:{}: expected attr=value, found {line:?}", n + 1)));
+            return Err(Error::invalid(format!(
+                "{source}:{}: expected attr=value, found {line:?}",
+                n + 1
+            )));
         };
         if name.is_empty() {
-            return Err(Error::invalid(format!("{source}:{}: the attribute name is empty", n + 1)));
+            return Err(Error::invalid(format!(
+                "{source}:{}: the attribute name is empty",
+                n + 1
+            )));
         }
         if name.eq_ignore_ascii_case("type") && value != ty {
-            return Err(Error::invalid(format!("{source}:{}: type={value}, but the object pushed is a {ty}", n + 1)));
+            return Err(Error::invalid(format!(
+                "{source}:{}: type={value}, but the object pushed is a {ty}",
+                n + 1
+            )));
         }
         out.push(Attr::new(name, value));
     }

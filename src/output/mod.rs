@@ -48,7 +48,10 @@ pub fn mask(ty: &TypeDef, set: &Objectset, show_secrets: bool) -> Objectset {
     }
     set.iter()
         .map(|a| {
-            let secret = ty.fields.iter().any(|f| f.name == a.attribute && f.has(field::SECRET));
+            let secret = ty
+                .fields
+                .iter()
+                .any(|f| f.name == a.attribute && f.has(field::SECRET));
             if secret && !a.value.is_empty() {
                 crate::model::Attr::new(a.attribute.clone(), MASK)
             } else {
@@ -61,5 +64,8 @@ pub fn mask(ty: &TypeDef, set: &Objectset, show_secrets: bool) -> Objectset {
 /// The attributes that differ from the type's defaults, in objectset order.
 pub fn changed(ty: &'static TypeDef, set: &Objectset) -> Objectset {
     let defaults = crate::engine::defaults(ty).objectset();
-    set.iter().filter(|a| !defaults.contains(a)).cloned().collect()
+    set.iter()
+        .filter(|a| !defaults.contains(a))
+        .cloned()
+        .collect()
 }

@@ -1,10 +1,12 @@
 //! The res_pjsip schema: object types, their fields, and Asterisk's attribute order.
 
+pub mod clib;
 pub mod field;
 pub mod rules;
 pub mod types;
 pub mod values;
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use field::{Field, Kind};
@@ -28,7 +30,13 @@ pub struct TypeDef {
 
 macro_rules! ty {
     ($name:literal, $section:literal, $prefix:expr, $plural:literal, $m:ident) => {
-        TypeDef { name: $name, section: $section, default_astdb: $prefix, plural: $plural, fields: types::$m::FIELDS }
+        TypeDef {
+            name: $name,
+            section: $section,
+            default_astdb: $prefix,
+            plural: $plural,
+            fields: types::$m::FIELDS,
+        }
     };
 }
 
@@ -37,17 +45,77 @@ macro_rules! ty {
 pub static TYPES: &[TypeDef] = &[
     ty!("auth", "res_pjsip", Some("ps_auths"), "auths", auth),
     ty!("aor", "res_pjsip", Some("ps_aors"), "aors", aor),
-    ty!("endpoint", "res_pjsip", Some("ps_endpoints"), "endpoints", endpoint),
-    ty!("domain_alias", "res_pjsip", Some("ps_domain_aliases"), "domain_aliases", domain_alias),
+    ty!(
+        "endpoint",
+        "res_pjsip",
+        Some("ps_endpoints"),
+        "endpoints",
+        endpoint
+    ),
+    ty!(
+        "domain_alias",
+        "res_pjsip",
+        Some("ps_domain_aliases"),
+        "domain_aliases",
+        domain_alias
+    ),
     ty!("acl", "acl", Some("ps_acls"), "acls", acl),
-    ty!("contact", "res_pjsip", Some("registrar"), "contacts", contact),
-    ty!("identify", "res_pjsip_endpoint_identifier_ip", Some("ps_endpoint_id_ips"), "identifies", identify),
-    ty!("registration", "res_pjsip_outbound_registration", Some("ps_registrations"), "registrations", registration),
-    ty!("outbound-publish", "res_pjsip_outbound_publish", Some("ps_outbound_publishes"), "outbound-publishes", outbound_publish),
-    ty!("asterisk-publication", "res_pjsip_publish_asterisk", Some("ps_asterisk_publications"), "asterisk-publications", asterisk_publication),
-    ty!("resource_list", "res_pjsip_pubsub", Some("ps_resource_lists"), "resource_lists", resource_list),
-    ty!("inbound-publication", "res_pjsip_pubsub", Some("ps_inbound_publications"), "inbound-publications", inbound_publication),
-    ty!("subscription_persistence", "res_pjsip_pubsub", Some("subscription_persistence"), "subscription_persistences", subscription_persistence),
+    ty!(
+        "contact",
+        "res_pjsip",
+        Some("registrar"),
+        "contacts",
+        contact
+    ),
+    ty!(
+        "identify",
+        "res_pjsip_endpoint_identifier_ip",
+        Some("ps_endpoint_id_ips"),
+        "identifies",
+        identify
+    ),
+    ty!(
+        "registration",
+        "res_pjsip_outbound_registration",
+        Some("ps_registrations"),
+        "registrations",
+        registration
+    ),
+    ty!(
+        "outbound-publish",
+        "res_pjsip_outbound_publish",
+        Some("ps_outbound_publishes"),
+        "outbound-publishes",
+        outbound_publish
+    ),
+    ty!(
+        "asterisk-publication",
+        "res_pjsip_publish_asterisk",
+        Some("ps_asterisk_publications"),
+        "asterisk-publications",
+        asterisk_publication
+    ),
+    ty!(
+        "resource_list",
+        "res_pjsip_pubsub",
+        Some("ps_resource_lists"),
+        "resource_lists",
+        resource_list
+    ),
+    ty!(
+        "inbound-publication",
+        "res_pjsip_pubsub",
+        Some("ps_inbound_publications"),
+        "inbound-publications",
+        inbound_publication
+    ),
+    ty!(
+        "subscription_persistence",
+        "res_pjsip_pubsub",
+        Some("subscription_persistence"),
+        "subscription_persistences",
+        subscription_persistence
+    ),
     ty!("transport", "res_pjsip", None, "transports", transport),
     ty!("global", "res_pjsip", None, "globals", global),
     ty!("system", "res_pjsip", None, "systems", system),
@@ -55,7 +123,10 @@ pub static TYPES: &[TypeDef] = &[
 
 /// Look a type up by its exact name, or by its plural as the CLI spells it.
 pub fn find_type(name: &str) -> Option<&'static TypeDef> {
-    TYPES.iter().find(|t| t.name == name).or_else(|| TYPES.iter().find(|t| t.plural == name))
+    TYPES
+        .iter()
+        .find(|t| t.name == name)
+        .or_else(|| TYPES.iter().find(|t| t.plural == name))
 }
 
 pub fn type_names() -> Vec<&'static str> {
@@ -64,16 +135,51 @@ pub fn type_names() -> Vec<&'static str> {
 
 impl TypeDef {
     /// Field index by attribute name, case-insensitively as Asterisk's option lookup does.
-    pub fn field_index(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|f| f.name.eq_ignore_ascii_case(name))
+    pub fn field_index(&'static self, name: &str) -> Option<usize> {
+        let idx = self.index();
+        match idx.get(name) {
+            Some(&i) => Some(i),
+            None if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+                idx.get(name.to_ascii_lowercase().as_str()).copied()
+            }
+            None => None,
+        }
     }
 
     /// Field index by exact name: res_sorcery_astdb filters row keys case-sensitively.
-    pub fn field_index_exact(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|f| f.name == name)
+    pub fn field_index_exact(&'static self, name: &str) -> Option<usize> {
+        self.index()
+            .get(name)
+            .copied()
+            .filter(|&i| self.fields[i].name == name)
     }
 
-    pub fn field(&self, name: &str) -> Option<&'static Field> {
+    /// Name → index, built once per type (field names are all lower case).
+    fn index(&'static self) -> &'static HashMap<&'static str, usize> {
+        static CACHE: OnceLock<Vec<HashMap<&'static str, usize>>> = OnceLock::new();
+        let all = CACHE.get_or_init(|| {
+            TYPES
+                .iter()
+                .map(|t| {
+                    t.fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| (f.name, i))
+                        .collect()
+                })
+                .collect()
+        });
+        &all[self.position()]
+    }
+
+    fn position(&'static self) -> usize {
+        TYPES
+            .iter()
+            .position(|t| std::ptr::eq(t, self))
+            .expect("registered type")
+    }
+
+    pub fn field(&'static self, name: &str) -> Option<&'static Field> {
         self.field_index(name).map(|i| &self.fields[i])
     }
 
@@ -81,7 +187,10 @@ impl TypeDef {
     pub fn order(&'static self) -> &'static [usize] {
         static CACHE: OnceLock<Vec<Vec<usize>>> = OnceLock::new();
         let all = CACHE.get_or_init(|| TYPES.iter().map(|t| objectset_order(t.fields)).collect());
-        let pos = TYPES.iter().position(|t| std::ptr::eq(t, self)).expect("registered type");
+        let pos = TYPES
+            .iter()
+            .position(|t| std::ptr::eq(t, self))
+            .expect("registered type");
         &all[pos]
     }
 
@@ -101,11 +210,7 @@ pub fn objectset_order(fields: &[Field]) -> Vec<usize> {
 }
 
 fn bucket(name: &str) -> u32 {
-    let mut h: u32 = 5381;
-    for b in name.bytes() {
-        h = h.wrapping_mul(33) ^ (b as i8 as i32 as u32);
-    }
-    (h & 0x7fff_ffff) % 29
+    clib::str_hash(name) % 29
 }
 
 #[cfg(test)]
@@ -115,13 +220,30 @@ mod tests {
     #[test]
     fn aor_order_matches_asterisk() {
         let t = find_type("aor").unwrap();
-        let names: Vec<&str> = t.order().iter().map(|&i| t.fields[i].name).filter(|n| *n != "type").collect();
+        let names: Vec<&str> = t
+            .order()
+            .iter()
+            .map(|&i| t.fields[i].name)
+            .filter(|n| *n != "type")
+            .collect();
         assert_eq!(
             names,
             [
-                "minimum_expiration", "default_expiration", "qualify_timeout", "qualify_2xx_only", "mailboxes",
-                "support_path", "remove_unavailable", "voicemail_extension", "max_contacts", "authenticate_qualify",
-                "contact", "maximum_expiration", "qualify_frequency", "remove_existing", "outbound_proxy"
+                "minimum_expiration",
+                "default_expiration",
+                "qualify_timeout",
+                "qualify_2xx_only",
+                "mailboxes",
+                "support_path",
+                "remove_unavailable",
+                "voicemail_extension",
+                "max_contacts",
+                "authenticate_qualify",
+                "contact",
+                "maximum_expiration",
+                "qualify_frequency",
+                "remove_existing",
+                "outbound_proxy"
             ]
         );
     }

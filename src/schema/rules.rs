@@ -1,8 +1,12 @@
-//! Type-level apply handlers: the checks and fix-ups Asterisk runs once all fields are set.
-//! An `Err` rejects the whole object, as a failing apply handler does.
+//! Type-level apply handlers (Asterisk 23.4.1): the checks and fix-ups Asterisk runs once all
+//! fields are set. An `Err` rejects the whole object, as a failing apply handler does; it
+//! names the attribute(s) at fault.
+
+use std::net::{IpAddr, ToSocketAddrs};
 
 use crate::model::{Object, Val};
-use crate::schema::values::ast_true;
+use crate::schema::clib;
+use crate::schema::values::{self, ast_true, Ha, PENDING_HOST};
 
 /// Run the type's apply handler. Returns warnings on success.
 pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
@@ -10,71 +14,119 @@ pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
     match obj.ty.name {
         "auth" => auth(obj)?,
         "endpoint" => endpoint(obj, &mut warnings)?,
-        "contact" => require(obj, "uri", "a contact needs uri (sip:user@host)")?,
-        "domain_alias" => require(obj, "domain", "a domain_alias needs domain (the domain it stands for)")?,
-        "identify" => {
-            require(obj, "endpoint", "an identify needs endpoint (the endpoint it identifies)")?;
-            if obj.get("match").is_some_and(Val::is_empty)
-                && obj.str("match_header").is_empty()
-                && obj.str("match_request_uri").is_empty()
-            {
-                return Err("an identify needs something to match: match, match_header or match_request_uri".into());
-            }
-        }
+        "contact" => require(obj, "uri", "a contact needs the URI it stands for")?,
+        "domain_alias" => require(
+            obj,
+            "domain",
+            "a domain_alias needs the domain it is an alias of",
+        )?,
+        "identify" => identify(obj, &mut warnings)?,
         "registration" => {
-            sip_uri(obj, "server_uri", "a registration needs server_uri (sip:registrar[:port])")?;
-            sip_uri(obj, "client_uri", "a registration needs client_uri (sip:user@domain)")?;
+            uri(
+                obj,
+                "server_uri",
+                true,
+                "a registration needs the registrar's URI, e.g. sip:registrar.example.com",
+            )?;
+            uri(
+                obj,
+                "client_uri",
+                true,
+                "a registration needs the address of record, e.g. sip:user@example.com",
+            )?;
+            let line = obj.str("line") == "true";
+            let endpoint = obj.str("endpoint");
+            if line && endpoint.is_empty() {
+                return Err("line=yes needs endpoint (the endpoint the line's calls go to)".into());
+            }
+            if !line && !endpoint.is_empty() {
+                return Err(format!("endpoint={endpoint} needs line=yes"));
+            }
         }
         "outbound-publish" => {
-            sip_uri(obj, "server_uri", "an outbound-publish needs server_uri")?;
-            require(obj, "event", "an outbound-publish needs event (e.g. presence)")?;
+            uri(
+                obj,
+                "server_uri",
+                true,
+                "an outbound-publish needs the URI of the server to publish to",
+            )?;
+            require(
+                obj,
+                "event",
+                "an outbound-publish needs the event it publishes (e.g. presence)",
+            )?;
+            uri(obj, "from_uri", false, "")?;
+            uri(obj, "to_uri", false, "")?;
         }
         "resource_list" => {
-            require(obj, "event", "a resource_list needs event (presence or message-summary)")?;
+            require(
+                obj,
+                "event",
+                "a resource_list needs its event (presence or message-summary)",
+            )?;
             if obj.get("list_item").is_some_and(Val::is_empty) {
-                return Err("a resource_list needs at least one list_item".into());
+                return Err("list_item: a resource_list needs at least one list item".into());
             }
         }
+        "transport" => transport(obj, &mut warnings)?,
+        "global" => global(obj, &mut warnings)?,
+        "system" => system(obj, &mut warnings),
         _ => {}
     }
     Ok(warnings)
 }
 
 fn require(obj: &Object, name: &str, why: &str) -> Result<(), String> {
-    if obj.str(name).trim().is_empty() {
-        Err(why.to_string())
+    if obj.str(name).is_empty() {
+        Err(format!("{name}: {why}"))
     } else {
         Ok(())
     }
 }
 
-fn sip_uri(obj: &Object, name: &str, why: &str) -> Result<(), String> {
-    require(obj, name, why)?;
-    let v = obj.str(name).to_ascii_lowercase();
-    if !(v.starts_with("sip:") || v.starts_with("sips:")) {
-        return Err(format!("{name}={}: not a SIP URI (expected sip:... or sips:...)", obj.str(name)));
+/// A URI field checked with ast_sip_validate_uri_length; `required` refuses it empty.
+fn uri(obj: &Object, name: &str, required: bool, why: &str) -> Result<(), String> {
+    let v = obj.str(name);
+    if v.is_empty() {
+        return if required {
+            Err(format!("{name}: {why}"))
+        } else {
+            Ok(())
+        };
     }
-    Ok(())
+    values::validate_uri_length(v).map_err(|e| format!("{name}={v}: the URI {e}"))
 }
 
 fn auth(obj: &mut Object) -> Result<(), String> {
+    require(obj, "username", "an auth needs a username")?;
     // Empty algorithm lists are filled from the global defaults (MD5 unless pjsip.conf says otherwise).
-    for f in ["supported_algorithms_uac", "supported_algorithms_uas"] {
+    for f in ["supported_algorithms_uas", "supported_algorithms_uac"] {
         let i = obj.ty.field_index_exact(f).expect("auth field");
         if obj.vals[i].is_empty() {
             obj.vals[i] = Val::L(vec!["MD5".to_string()]);
         }
     }
-    require(obj, "username", "an auth needs username")?;
-    let has_digest = !obj.str("password_digest").is_empty();
-    match obj.str("auth_type") {
-        "md5" if obj.str("md5_cred").is_empty() && !has_digest => {
-            return Err("auth_type=md5 needs md5_cred (the 32-digit hex digest)".into())
+    let has_password = !obj.str("password").is_empty();
+    let digests: Vec<String> = obj
+        .get("password_digest")
+        .map(|v| v.list().to_vec())
+        .unwrap_or_default();
+    for f in ["supported_algorithms_uas", "supported_algorithms_uac"] {
+        for alg in obj.get(f).map(|v| v.list().to_vec()).unwrap_or_default() {
+            let has_digest = digests
+                .iter()
+                .any(|d| d.split_once(':').is_some_and(|(a, _)| a == alg));
+            if !has_password && !has_digest {
+                return Err(format!(
+                    "password: no password or {alg} password_digest for algorithm {alg} in {f}{}",
+                    if alg == "MD5" {
+                        " (set password, or md5_cred)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
         }
-        "userpass" | "digest" if obj.str("password").is_empty() && !has_digest => {
-            return Err("an auth needs password (or password_digest) for its algorithms".into())
-        }
-        _ => {}
     }
     Ok(())
 }
@@ -86,11 +138,26 @@ fn num(obj: &Object, name: &str) -> u64 {
 fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
     let min_se = num(obj, "timers_min_se");
     if min_se < 90 {
-        return Err(format!("timers_min_se={min_se}: must be at least 90"));
+        return Err(format!("timers_min_se={min_se}: must be 90 or more"));
     }
     let sess = num(obj, "timers_sess_expires");
     if sess < min_se {
-        return Err(format!("timers_sess_expires={sess}: must not be below timers_min_se ({min_se})"));
+        return Err(format!(
+            "timers_sess_expires={sess}: must not be below timers_min_se ({min_se})"
+        ));
+    }
+    let session = obj.str("sdp_session");
+    if clib::skip_blanks(session).is_empty() {
+        warnings.push(format!(
+            "sdp_session='{session}': empty is not permitted (RFC 8866); Asterisk uses '-'"
+        ));
+        obj.set("sdp_session", "-");
+    }
+    let owner = obj.str("sdp_owner");
+    let first_word_end = clib::skip_blanks(owner).trim_start_matches(|c: char| (c as u32) > 32);
+    if owner.is_empty() || !first_word_end.is_empty() {
+        warnings.push(format!("sdp_owner='{owner}': empty or with spaces is not permitted (RFC 8866); Asterisk uses '-'"));
+        obj.set("sdp_owner", "-");
     }
     if obj.str("dtls_auto_generate_cert") == "Yes" && !obj.str("dtls_cert_file").is_empty() {
         return Err("dtls_auto_generate_cert=yes cannot be combined with dtls_cert_file".into());
@@ -101,43 +168,254 @@ fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
             return Err("rtp_port_start and rtp_port_end must be set together".into());
         }
         if start < 1024 || end < 1024 {
-            return Err("rtp_port_start and rtp_port_end must be 1024 or above".into());
+            return Err("rtp_port_start and rtp_port_end must be 1024 or more".into());
         }
         if end <= start {
-            return Err(format!("rtp_port_end={end} must be above rtp_port_start={start}"));
+            return Err(format!(
+                "rtp_port_end={end} must be greater than rtp_port_start={start}"
+            ));
         }
     }
-    if obj.str("preferred_codec_only") == "true" && obj.str("incoming_call_offer_pref") != "local" {
-        return Err("preferred_codec_only=yes only works with incoming_call_offer_pref=local".into());
-    }
-    for p in ["geoloc_incoming_call_profile", "geoloc_outgoing_call_profile"] {
-        if !obj.str(p).is_empty() {
-            warnings.push(format!("{p}={}: Asterisk refuses the endpoint if res_geolocation lacks this profile", obj.str(p)));
+    if obj.str("preferred_codec_only") == "true" {
+        if obj.str("incoming_call_offer_pref") != "local" {
+            return Err(format!(
+                "preferred_codec_only=yes cannot be combined with incoming_call_offer_pref={}",
+                obj.str("incoming_call_offer_pref")
+            ));
         }
+        // The handler turns "local" into "local first", which prints as local_first.
+        obj.set("incoming_call_offer_pref", "local_first");
     }
-    let owner = obj.str("sdp_owner");
-    if owner.is_empty() || owner.contains(' ') {
-        obj.set("sdp_owner", "-");
-    }
-    if obj.str("sdp_session").is_empty() {
-        obj.set("sdp_session", "-");
+    if obj.str("bundle") == "true" {
+        obj.set("rtcp_mux", "true");
     }
     if ast_true(obj.str("webrtc")) {
         for (f, v) in [
+            ("bundle", "true"),
             ("rtcp_mux", "true"),
             ("use_avpf", "true"),
             ("ice_support", "true"),
             ("media_use_received_transport", "true"),
             ("media_encryption", "dtls"),
-            ("dtls_verify", "Fingerprint"),
             ("dtls_setup", "actpass"),
-            ("bundle", "true"),
+            ("dtls_verify", "Fingerprint"),
         ] {
             obj.set(f, v);
         }
+        if obj.str("dtls_rekey") != "0" {
+            warnings.push("dtls_rekey: DTLS renegotiation is not supported with WebRTC; Asterisk sets it to 0".into());
+            obj.set("dtls_rekey", "0");
+        }
+        if obj.str("dtls_cert_file").is_empty() {
+            obj.set("dtls_auto_generate_cert", "Yes");
+        }
     }
-    if obj.str("bundle") == "true" {
-        obj.set("rtcp_mux", "true");
+    for p in [
+        "geoloc_incoming_call_profile",
+        "geoloc_outgoing_call_profile",
+    ] {
+        if !obj.str(p).is_empty() {
+            warnings.push(format!(
+                "{p}={}: Asterisk refuses the endpoint unless res_geolocation is loaded and has this profile",
+                obj.str(p)
+            ));
+        }
     }
     Ok(())
+}
+
+/// ip_identify_apply: the required endpoint, something to match, header/URI syntax, and
+/// hostnames resolved to addresses now (A/AAAA through this host's resolver).
+fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
+    require(
+        obj,
+        "endpoint",
+        "an identify needs the endpoint it identifies",
+    )?;
+    let idx = obj.ty.field_index_exact("match").expect("identify match");
+    let items = obj.vals[idx].list().to_vec();
+    let (hosts, mut matches): (Vec<String>, Vec<String>) =
+        items.into_iter().partition(|m| m.starts_with(PENDING_HOST));
+    if obj.str("match_header").is_empty()
+        && obj.str("match_request_uri").is_empty()
+        && matches.is_empty()
+        && hosts.is_empty()
+    {
+        return Err("match: an identify needs something to match (match, match_header or match_request_uri)".into());
+    }
+    let header = obj.str("match_header").to_string();
+    if !header.is_empty() {
+        let Some((name, value)) = header.split_once(':') else {
+            return Err(format!(
+                "match_header={header}: expected 'Header-Name: value' (no ':' found)"
+            ));
+        };
+        if clib::strip(name).is_empty() {
+            return Err(format!("match_header={header}: the header name is empty"));
+        }
+        regex_literal("match_header", clib::strip(value))?;
+    }
+    let ruri = obj.str("match_request_uri").to_string();
+    if !ruri.is_empty() {
+        regex_literal("match_request_uri", &ruri)?;
+    }
+    // Hostnames wait in a hash container (53 buckets) and resolve in its order.
+    let mut hosts: Vec<String> = hosts
+        .into_iter()
+        .map(|h| h[PENDING_HOST.len_utf8()..].to_string())
+        .collect();
+    hosts.sort_by_key(|h| clib::str_hash(h) % 53);
+    let srv = obj.str("srv_lookups") == "true";
+    for host in hosts {
+        let (name, port) = clib::split_hostport(&host);
+        let port: u16 = port.and_then(|p| p.parse().ok()).unwrap_or(0);
+        if srv && !host.contains(':') {
+            warnings.push(format!(
+                "match={host}: Asterisk first looks up SRV records (_sip._udp, _sip._tcp, _sips._tcp) for it; \
+                 pjsipctl resolves A/AAAA only (set srv_lookups=no to match exactly)"
+            ));
+        }
+        let addrs: Vec<std::net::SocketAddr> = (name, port)
+            .to_socket_addrs()
+            .map_err(|e| format!("match={host}: the host name does not resolve ({e}); Asterisk refuses the identify"))?
+            .collect();
+        if addrs.is_empty() {
+            return Err(format!(
+                "match={host}: the host name resolves to no address; Asterisk refuses the identify"
+            ));
+        }
+        let mut added = 0;
+        for a in addrs {
+            let sa = clib::SockAddr {
+                ip: clib::unmap(a.ip()),
+                port: a.port(),
+            };
+            if !apply_ha_allows(&matches, &sa) {
+                continue;
+            }
+            let ha = values::parse_ha(&clib::addr_port_str(&sa), clib::PortRule::Optional)
+                .map_err(|e| format!("match={host}: {e}"))?;
+            matches.push(values::ha_str(&ha, true));
+            added += 1;
+        }
+        if added == 0 {
+            warnings.push(format!(
+                "match={host}: resolves only to addresses already matched"
+            ));
+        }
+        warnings.push(format!(
+            "match={host}: resolved now to the addresses shown; Asterisk resolves it again at each load, \
+             but astdb stores only these addresses"
+        ));
+    }
+    obj.vals[idx] = Val::L(matches);
+    Ok(())
+}
+
+/// ast_apply_ha over printed match entries: does the address pass (ALLOW) the list?
+fn apply_ha_allows(entries: &[String], addr: &clib::SockAddr) -> bool {
+    let mut allow = true;
+    for e in entries {
+        let Ok(ha) = values::parse_ha(e, clib::PortRule::Optional) else {
+            continue;
+        };
+        if matches_ha(&ha, addr) {
+            allow = ha.allow;
+        }
+    }
+    allow
+}
+
+fn matches_ha(ha: &Ha, addr: &clib::SockAddr) -> bool {
+    if ha.addr.port != 0 && ha.addr.port != addr.port {
+        return false;
+    }
+    match (ha.addr.ip, addr.ip, ha.mask) {
+        (IpAddr::V4(h), IpAddr::V4(a), IpAddr::V4(m)) => {
+            u32::from(a) & u32::from(m) == u32::from(h)
+        }
+        (IpAddr::V6(h), IpAddr::V6(a), IpAddr::V6(m)) => {
+            u128::from(a) & u128::from(m) == u128::from(h)
+        }
+        _ => false,
+    }
+}
+
+/// A `/regex/` value must compile (regcomp REG_EXTENDED); `//` means the empty string.
+fn regex_literal(name: &str, value: &str) -> Result<(), String> {
+    if value.len() > 2 && value.starts_with('/') && value.ends_with('/') {
+        values::posix_regex_check(&value[1..value.len() - 1]).map_err(|e| {
+            format!("{name}={value}: the regular expression does not compile ({e})")
+        })?;
+    }
+    Ok(())
+}
+
+fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
+    if obj.str("async_operations") != "1" {
+        warnings.push(format!(
+            "async_operations={}: it can no longer be set and is always 1",
+            obj.str("async_operations")
+        ));
+        obj.set("async_operations", "1");
+    }
+    if obj.str("protocol") == "flow" {
+        return Ok(());
+    }
+    let bind = obj.str("bind").to_string();
+    let Some(mut a) = clib::sockaddr_parse(&bind, clib::PortRule::Optional) else {
+        return Err(
+            "bind: a transport needs the address to bind to (e.g. 0.0.0.0 or 0.0.0.0:5060)".into(),
+        );
+    };
+    if a.port == 0 {
+        a.port = if obj.str("protocol") == "tls" {
+            5061
+        } else {
+            5060
+        };
+        let i = obj.ty.field_index_exact("bind").expect("bind");
+        obj.vals[i] = Val::S(clib::addr_port_str(&a).into());
+    }
+    Ok(())
+}
+
+fn global(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
+    require(obj, "debug", "must not be empty (no is the default)")?;
+    require(
+        obj,
+        "default_from_user",
+        "must not be empty (asterisk is the default)",
+    )?;
+    for f in ["default_auth_algorithms_uas", "default_auth_algorithms_uac"] {
+        let v = obj.str(f).to_string();
+        let ok = clib::split_list(&v).all(|a| {
+            ["MD5", "SHA-256", "SHA-512-256"]
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(a))
+        });
+        if !ok {
+            warnings.push(format!("{f}={v}: invalid algorithm; Asterisk uses MD5"));
+            obj.set(f, "MD5");
+        }
+    }
+    Ok(())
+}
+
+fn system(obj: &mut Object, warnings: &mut Vec<String>) {
+    let mut t1 = num(obj, "timer_t1");
+    if t1 < 100 {
+        warnings.push(format!("timer_t1={t1}: too low; Asterisk uses 100"));
+        obj.set("timer_t1", "100");
+        t1 = 100;
+    }
+    let min_b = 64 * t1;
+    if num(obj, "timer_b") < min_b {
+        warnings.push(format!(
+            "timer_b={}: too low; Asterisk uses {min_b}",
+            obj.str("timer_b")
+        ));
+        let i = obj.ty.field_index_exact("timer_b").expect("timer_b");
+        obj.vals[i] = Val::S(min_b.to_string().into());
+    }
 }

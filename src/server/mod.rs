@@ -7,7 +7,7 @@ mod auth;
 mod route;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::backend::embedded::{row_of, Embedded};
 use crate::backend::Backend;
-use crate::engine;
+use crate::engine::{self, Refusal};
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object};
 use crate::schema::{find_type, TypeDef, CONFIG_CLASS, TYPES};
@@ -38,21 +38,48 @@ pub const VERSION: &str = concat!(
 );
 const ENTITY_ID: &str = "00:00:00:00:00:00";
 
+/// One engine call, run on the engine thread.
+type Job = Box<dyn FnOnce(&mut Embedded) -> Answer + Send>;
+
 struct App {
-    engine: Mutex<Embedded>,
+    /// The engine thread owns the embedded engine (SQLite connection and static files)
+    /// and runs the calls one at a time.
+    engine: mpsc::Sender<(Job, tokio::sync::oneshot::Sender<Answer>)>,
     credential: Credential,
     quiet: bool,
     started: SystemTime,
 }
 
-/// Serve until the process is stopped. `ready` is told the bound address.
+/// Serve until the process is stopped. `open` opens the engine (on its own thread);
+/// `ready` is told the bound address.
 pub fn run(
     listen: SocketAddr,
     credential: Credential,
-    engine: Embedded,
+    open: impl FnOnce() -> Result<Embedded> + Send + 'static,
     quiet: bool,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<()> {
+    let (jobs, queue) = mpsc::channel::<(Job, tokio::sync::oneshot::Sender<Answer>)>();
+    let (opened_tx, opened) = mpsc::channel::<Result<()>>();
+    std::thread::spawn(move || {
+        let mut engine = match open() {
+            Ok(e) => e,
+            Err(e) => {
+                let _ = opened_tx.send(Err(e));
+                return;
+            }
+        };
+        let _ = opened_tx.send(Ok(()));
+        for (job, reply) in queue {
+            let answer =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut engine)))
+                    .unwrap_or_else(|_| Answer::error(500, "Internal error"));
+            let _ = reply.send(answer);
+        }
+    });
+    opened
+        .recv()
+        .map_err(|_| Error::storage("the engine thread stopped"))??;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -68,7 +95,7 @@ pub fn run(
             .map_err(|e| Error::storage(format!("cannot listen on {listen}: {e}")))?;
         ready(local);
         let app = Arc::new(App {
-            engine: Mutex::new(engine),
+            engine: jobs,
             credential,
             quiet,
             started: SystemTime::now(),
@@ -238,22 +265,18 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
     }
 }
 
-/// Run an engine call off the async threads, one at a time.
+/// Run an engine call on the engine thread and wait for its answer.
 async fn blocking(
     app: &Arc<App>,
     f: impl FnOnce(&mut Embedded) -> Result<Answer> + Send + 'static,
 ) -> Answer {
-    let app = Arc::clone(app);
-    let res = tokio::task::spawn_blocking(move || {
-        let mut e = app.engine.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut e)
-    })
-    .await;
-    match res {
-        Ok(Ok(a)) => a,
-        Ok(Err(e)) => Answer::error(500, e.message),
-        Err(_) => Answer::error(500, "Internal error"),
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move |e| f(e).unwrap_or_else(|err| Answer::error(500, err.message)));
+    if app.engine.send((job, tx)).is_err() {
+        return Answer::error(500, "Internal error");
     }
+    rx.await
+        .unwrap_or_else(|_| Answer::error(500, "Internal error"))
 }
 
 /// The `fields` member of a PUT body as Asterisk reads it: `None` when there is no
@@ -355,8 +378,8 @@ pub fn get_object(e: &mut Embedded, class: &str, ty: &str, id: &str) -> Result<A
         Ok(t) => t,
         Err(a) => return Ok(a),
     };
-    Ok(match e.retrieve(ty, id)? {
-        Some(o) => objectset_answer(&o),
+    Ok(match e.retrieve_as_asterisk(ty, id)? {
+        Some((o, _)) => objectset_answer(&o),
         None => not_found(id),
     })
 }
@@ -366,21 +389,19 @@ pub fn delete_object(e: &mut Embedded, class: &str, ty: &str, id: &str) -> Resul
         Ok(t) => t,
         Err(a) => return Ok(a),
     };
-    // No static configuration is served, so a type sorcery does not map to astdb has no objects.
-    let Some(key) = e.key(ty, id) else {
-        return Ok(not_found(id));
-    };
-    e.astdb().write(|w| {
+    match (e.retrieve_as_asterisk(ty, id)?, e.key(ty, id)) {
         // Asterisk retrieves first: a row it cannot load is not there for it.
-        let loadable = w
-            .get(&key)?
-            .is_some_and(|row| engine::from_row(ty, id, &row).is_ok());
-        if !loadable {
-            return Ok(not_found(id));
-        }
-        w.delete(&key)?;
-        Ok(Answer::no_content())
-    })
+        (None, _) => Ok(not_found(id)),
+        // Only read-only (static) wizards hold it.
+        (Some((_, true)), _) | (Some(_), None) => Ok(Answer::error(
+            403,
+            format!("Could not delete object with id '{id}'"),
+        )),
+        (Some((_, false)), Some(key)) => e.astdb().write(|w| {
+            w.delete(&key)?;
+            Ok(Answer::no_content())
+        }),
+    }
 }
 
 pub fn put_object(
@@ -394,22 +415,20 @@ pub fn put_object(
         Ok(t) => t,
         Err(a) => return Ok(a),
     };
-    let Some(key) = e.key(ty, id) else {
-        return Ok(put_on(ty, id, None, fields, false).0);
-    };
-    e.astdb().write(|w| {
-        let existing = w
-            .get(&key)?
-            .and_then(|row| engine::from_row(ty, id, &row).ok().map(|(o, _)| o));
-        let (answer, store) = put_on(ty, id, existing, fields, true);
-        if let Some(obj) = store {
-            w.put(&key, &row_of(&obj))?;
-        }
-        Ok(answer)
-    })
+    let found = e.retrieve_as_asterisk(ty, id)?;
+    // ast_sorcery_create/update reach the writable wizards only: astdb, and an update of a
+    // static object finds no astdb row to update.
+    let key = e.key(ty, id).filter(|_| !matches!(found, Some((_, true))));
+    let (answer, store) = put_on(ty, id, found.map(|(o, _)| o), fields, key.is_some());
+    if let (Some(obj), Some(key)) = (store, key) {
+        e.astdb().write(|w| w.put(&key, &row_of(&obj)))?;
+    }
+    Ok(answer)
 }
 
 /// ast_ari_asterisk_update_object on one retrieved object: the answer, and what to store.
+/// The steps and their order are Asterisk's: copy (500), fields present (400), apply
+/// (400), create/update (403), print (500); the semantics are `engine::build`'s.
 fn put_on(
     ty: &'static TypeDef,
     id: &str,
@@ -418,63 +437,47 @@ fn put_on(
     writable: bool,
 ) -> (Answer, Option<Object>) {
     let created = existing.is_none();
-    let mut obj = match existing {
-        Some(old) => match engine::copy(&old) {
-            Ok(c) => c,
-            Err(_) => return (Answer::alloc_failed(), None),
-        },
-        None => Object::new(ty, id),
-    };
+    if existing
+        .as_ref()
+        .is_some_and(|old| engine::copy(old).is_err())
+    {
+        return (Answer::alloc_failed(), None);
+    }
     let fields = match fields {
         None if !created => {
-            return (
-                Answer::error(
-                    400,
-                    format!("Fields must be provided to update object '{id}'"),
-                ),
-                None,
-            )
+            let msg = format!("Fields must be provided to update object '{id}'");
+            return (Answer::error(400, msg), None);
         }
         None => Vec::new(),
         // Asterisk dereferences the missing string and crashes (golden 70).
-        Some(Err(i)) => return (
-            Answer::error(
-                400,
-                format!(
-                    "Field {} of object '{id}' is not {{\"attribute\": string, \"value\": string}}",
-                    i + 1
-                ),
-            ),
-            None,
-        ),
+        Some(Err(i)) => {
+            let msg = format!(
+                "Field {} of object '{id}' is not {{\"attribute\": string, \"value\": string}}",
+                i + 1
+            );
+            return (Answer::error(400, msg), None);
+        }
         Some(Ok(f)) => f,
     };
-    let mut warnings = Vec::new();
-    if engine::apply_fields(&mut obj, &fields, &mut warnings).is_err() {
-        let what = if created { "Creation" } else { "Update" };
-        return (
-            Answer::error(
-                400,
-                format!("{what} of object '{id}' failed field value validation"),
-            ),
-            None,
-        );
-    }
-    if !writable {
+    let refused = || {
         let verb = if created { "create" } else { "update" };
-        return (
-            Answer::error(
-                403,
-                format!("Cannot {verb} sorcery objects of type '{}'", ty.name),
-            ),
-            None,
-        );
+        let msg = format!("Cannot {verb} sorcery objects of type '{}'", ty.name);
+        (Answer::error(403, msg), None)
+    };
+    match engine::build(ty, id, existing.as_ref(), &fields) {
+        Err(Refusal::CopyFailed(_)) => (Answer::alloc_failed(), None),
+        // Valid, but it prints nothing: Asterisk stores an empty row and then cannot
+        // answer (500); pjsipctl stores nothing.
+        Err(Refusal::EmptyObjectset(_)) if writable => (Answer::alloc_failed(), None),
+        Err(Refusal::EmptyObjectset(_)) => refused(),
+        Err(_) => {
+            let what = if created { "Creation" } else { "Update" };
+            let msg = format!("{what} of object '{id}' failed field value validation");
+            (Answer::error(400, msg), None)
+        }
+        Ok(_) if !writable => refused(),
+        Ok(built) => (objectset_answer(&built.object), Some(built.object)),
     }
-    // Asterisk stores an empty row here and then fails to print it; pjsipctl stores nothing.
-    if obj.objectset().is_empty() {
-        return (Answer::alloc_failed(), None);
-    }
-    (objectset_answer(&obj), Some(obj))
 }
 
 fn endpoint_ids(e: &mut Embedded) -> Result<Vec<String>> {

@@ -14,7 +14,9 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn db(&self) -> PathBuf {
@@ -59,8 +61,13 @@ impl Env {
             return Vec::new();
         }
         let c = rusqlite::Connection::open(self.db()).unwrap();
-        let mut st = c.prepare("SELECT key, value FROM astdb ORDER BY key").unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+        let mut st = c
+            .prepare("SELECT key, value FROM astdb ORDER BY key")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     }
 
     /// The raw bytes of the astdb file (empty if absent), to prove nothing changed.
@@ -76,7 +83,10 @@ pub fn fixtures() -> PathBuf {
 /// A recorded exchange from tests/fixtures/golden.
 pub fn golden(name: &str) -> Value {
     let p = fixtures().join("golden").join(format!("{name}.json"));
-    serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
+    .unwrap()
 }
 
 /// The `attr=value` arguments of a recorded PUT's fields.
@@ -85,7 +95,13 @@ pub fn golden_fields(case: &Value) -> Vec<String> {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|f| format!("{}={}", f["attribute"].as_str().unwrap(), f["value"].as_str().unwrap()))
+                .map(|f| {
+                    format!(
+                        "{}={}",
+                        f["attribute"].as_str().unwrap(),
+                        f["value"].as_str().unwrap()
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()

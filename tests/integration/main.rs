@@ -3,4 +3,9 @@
 
 mod ari;
 mod common;
+mod conformance;
+mod conversions;
 mod core;
+mod fidelity;
+mod generated;
+mod hardening;

@@ -8,7 +8,8 @@ pub mod target;
 
 use std::collections::BTreeMap;
 
-use crate::backend::embedded::{check_id, refusal_error};
+use crate::backend::check_id;
+use crate::backend::embedded::refusal_error;
 use crate::backend::{Backend, Coverage, Listed, PushOptions, Pushed};
 use crate::cli::Global;
 use crate::engine::{self, Refusal};
@@ -215,15 +216,20 @@ pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
 }
 
 /// The stored object as Asterisk holds it, rebuilt from its GET objectset the way
-/// ast_sorcery_copy rebuilds it: a failure is Asterisk's 500 "Allocation failed".
+/// `engine::copy` (ast_sorcery_copy) rebuilds it: a failure is Asterisk's 500
+/// "Allocation failed". As there, an unset callerid (`<unknown>`) stays unset.
 pub fn rebuild(
     ty: &'static TypeDef,
     id: &str,
     set: &Objectset,
 ) -> std::result::Result<Object, Refusal> {
+    let mut set = set.clone();
+    if ty.name == "endpoint" {
+        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
+    }
     let mut obj = Object::new(ty, id);
     let mut ignored = Vec::new();
-    engine::apply_fields(&mut obj, set, &mut ignored)
+    engine::apply_fields(&mut obj, &set, &mut ignored)
         .map_err(|e| Refusal::CopyFailed(e.to_string()))?;
     Ok(obj)
 }

@@ -3,12 +3,48 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "permit", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "deny", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "acl", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "contact_permit", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "contact_deny", kind: Kind::Str, init: "", flags: HIDDEN },
-    Field { name: "contact_acl", kind: Kind::Str, init: "", flags: HIDDEN },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "permit",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "deny",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "acl",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "contact_permit",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "contact_deny",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "contact_acl",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
 ];

@@ -3,21 +3,114 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "minimum_expiration", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "60", flags: 0 },
-    Field { name: "maximum_expiration", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "7200", flags: 0 },
-    Field { name: "default_expiration", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "3600", flags: 0 },
-    Field { name: "qualify_frequency", kind: Kind::UInt { min: 0, max: 86400 }, init: "0", flags: 0 },
-    Field { name: "qualify_timeout", kind: Kind::Double, init: "3.000000", flags: 0 },
-    Field { name: "qualify_2xx_only", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "authenticate_qualify", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "max_contacts", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
-    Field { name: "remove_existing", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "remove_unavailable", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "contact", kind: Kind::AorContact, init: "", flags: MULTI },
-    Field { name: "mailboxes", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "voicemail_extension", kind: Kind::Str, init: "", flags: NULL_EMPTY },
-    Field { name: "outbound_proxy", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "support_path", kind: Kind::Bool, init: "false", flags: 0 },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "minimum_expiration",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "60",
+        flags: 0,
+    },
+    Field {
+        name: "maximum_expiration",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "7200",
+        flags: 0,
+    },
+    Field {
+        name: "default_expiration",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "3600",
+        flags: 0,
+    },
+    Field {
+        name: "qualify_frequency",
+        kind: Kind::UInt { min: 0, max: 86400 },
+        init: "0",
+        flags: 0,
+    },
+    Field {
+        name: "qualify_timeout",
+        kind: Kind::Double,
+        init: "3.000000",
+        flags: 0,
+    },
+    Field {
+        name: "qualify_2xx_only",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "authenticate_qualify",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "max_contacts",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "0",
+        flags: 0,
+    },
+    Field {
+        name: "remove_existing",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "remove_unavailable",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "contact",
+        kind: Kind::AorContact,
+        init: "",
+        flags: MULTI,
+    },
+    Field {
+        name: "mailboxes",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "voicemail_extension",
+        kind: Kind::Str,
+        init: "",
+        flags: NULL_EMPTY,
+    },
+    Field {
+        name: "outbound_proxy",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "support_path",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
 ];

@@ -3,12 +3,48 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "devicestate_publish", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "mailboxstate_publish", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "device_state", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "device_state_filter", kind: Kind::Regex, init: "", flags: HIDDEN },
-    Field { name: "mailbox_state", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "mailbox_state_filter", kind: Kind::Regex, init: "", flags: HIDDEN },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "devicestate_publish",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "mailboxstate_publish",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "device_state",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "device_state_filter",
+        kind: Kind::Regex,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "mailbox_state",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "mailbox_state_filter",
+        kind: Kind::Regex,
+        init: "",
+        flags: HIDDEN,
+    },
 ];

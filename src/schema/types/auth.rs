@@ -3,6 +3,7 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
     Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
     Field { name: "username", kind: Kind::Str, init: "", flags: 0 },
@@ -10,7 +11,7 @@ pub static FIELDS: &[Field] = &[
     Field { name: "refresh_token", kind: Kind::Str, init: "", flags: SECRET },
     Field { name: "oauth_clientid", kind: Kind::Str, init: "", flags: 0 },
     Field { name: "oauth_secret", kind: Kind::Str, init: "", flags: SECRET },
-    Field { name: "md5_cred", kind: Kind::Md5Cred, init: "", flags: SECRET | NULL_EMPTY },
+    Field { name: "md5_cred", kind: Kind::Md5Cred { store: "password_digest" }, init: "", flags: SECRET },
     Field { name: "realm", kind: Kind::Str, init: "", flags: 0 },
     Field { name: "nonce_lifetime", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "32", flags: 0 },
     Field { name: "auth_type", kind: Kind::Enum { values: &[("userpass", "userpass"), ("md5", "md5"), ("digest", "digest")], case_sensitive: false }, init: "userpass", flags: 0 },

@@ -3,21 +3,105 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "uri", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "path", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "expiration_time", kind: Kind::Timeval, init: "0", flags: 0 },
-    Field { name: "qualify_frequency", kind: Kind::UInt { min: 0, max: 86400 }, init: "0", flags: 0 },
-    Field { name: "qualify_timeout", kind: Kind::Double, init: "3.000000", flags: 0 },
-    Field { name: "qualify_2xx_only", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "authenticate_qualify", kind: Kind::YesNo, init: "no", flags: 0 },
-    Field { name: "outbound_proxy", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "user_agent", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "endpoint", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "reg_server", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "via_addr", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "via_port", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
-    Field { name: "call_id", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "prune_on_boot", kind: Kind::YesNo, init: "no", flags: 0 },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "uri",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "path",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "expiration_time",
+        kind: Kind::Timeval,
+        init: "0",
+        flags: 0,
+    },
+    Field {
+        name: "qualify_frequency",
+        kind: Kind::UInt { min: 0, max: 86400 },
+        init: "0",
+        flags: 0,
+    },
+    Field {
+        name: "qualify_timeout",
+        kind: Kind::Double,
+        init: "3.000000",
+        flags: 0,
+    },
+    Field {
+        name: "qualify_2xx_only",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "authenticate_qualify",
+        kind: Kind::YesNo,
+        init: "no",
+        flags: 0,
+    },
+    Field {
+        name: "outbound_proxy",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "user_agent",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "endpoint",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "reg_server",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "via_addr",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "via_port",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "0",
+        flags: 0,
+    },
+    Field {
+        name: "call_id",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "prune_on_boot",
+        kind: Kind::YesNo,
+        init: "no",
+        flags: 0,
+    },
 ];

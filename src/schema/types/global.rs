@@ -3,6 +3,7 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
     Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
     Field { name: "max_forwards", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "70", flags: 0 },
@@ -22,7 +23,7 @@ pub static FIELDS: &[Field] = &[
     Field { name: "unidentified_request_prune_interval", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "30", flags: 0 },
     Field { name: "default_realm", kind: Kind::Str, init: "asterisk", flags: 0 },
     Field { name: "mwi_tps_queue_high", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "500", flags: 0 },
-    Field { name: "mwi_tps_queue_low", kind: Kind::Int, init: "-1", flags: 0 },
+    Field { name: "mwi_tps_queue_low", kind: Kind::Int { min: -2147483648, max: 2147483647 }, init: "-1", flags: 0 },
     Field { name: "mwi_disable_initial_unsolicited", kind: Kind::Bool, init: "false", flags: 0 },
     Field { name: "allow_sending_180_after_183", kind: Kind::Bool, init: "false", flags: 0 },
     Field { name: "ignore_uri_user_options", kind: Kind::Bool, init: "false", flags: 0 },

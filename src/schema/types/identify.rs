@@ -3,11 +3,42 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "endpoint", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "match", kind: Kind::IdentifyMatch, init: "", flags: MULTI },
-    Field { name: "match_header", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "match_request_uri", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "srv_lookups", kind: Kind::Bool, init: "true", flags: 0 },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "endpoint",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "match",
+        kind: Kind::IdentifyMatch,
+        init: "",
+        flags: MULTI,
+    },
+    Field {
+        name: "match_header",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "match_request_uri",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "srv_lookups",
+        kind: Kind::Bool,
+        init: "true",
+        flags: 0,
+    },
 ];

@@ -3,7 +3,18 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "endpoint", kind: Kind::Str, init: "", flags: HIDDEN },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "endpoint",
+        kind: Kind::Str,
+        init: "",
+        flags: HIDDEN,
+    },
 ];

@@ -3,16 +3,78 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "server_uri", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "from_uri", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "event", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "to_uri", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "outbound_proxy", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "expiration", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "3600", flags: 0 },
-    Field { name: "max_auth_attempts", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "5", flags: 0 },
-    Field { name: "transport", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "outbound_auth", kind: Kind::IdList, init: "", flags: HIDDEN },
-    Field { name: "multi_user", kind: Kind::Bool, init: "false", flags: 0 },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "server_uri",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "from_uri",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "event",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "to_uri",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "outbound_proxy",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "expiration",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "3600",
+        flags: 0,
+    },
+    Field {
+        name: "max_auth_attempts",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "5",
+        flags: 0,
+    },
+    Field {
+        name: "transport",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "outbound_auth",
+        kind: Kind::IdList,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "multi_user",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
 ];

@@ -3,27 +3,159 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "server_uri", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "client_uri", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "contact_user", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "contact_header_params", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "transport", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "outbound_proxy", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "expiration", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "3600", flags: 0 },
-    Field { name: "max_random_initial_delay", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "10", flags: 0 },
-    Field { name: "retry_interval", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "60", flags: 0 },
-    Field { name: "forbidden_retry_interval", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
-    Field { name: "fatal_retry_interval", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
-    Field { name: "max_retries", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "10", flags: 0 },
-    Field { name: "auth_rejection_permanent", kind: Kind::Bool, init: "true", flags: 0 },
-    Field { name: "outbound_auth", kind: Kind::IdList, init: "", flags: MULTI },
-    Field { name: "support_path", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "support_outbound", kind: Kind::YesNo, init: "no", flags: 0 },
-    Field { name: "security_negotiation", kind: Kind::Enum { values: &[("no", "no"), ("mediasec", "mediasec")], case_sensitive: false }, init: "no", flags: 0 },
-    Field { name: "security_mechanisms", kind: Kind::SecurityMechanisms, init: "", flags: SKIP_UNSET | NULL_EMPTY },
-    Field { name: "line", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "endpoint", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "user_agent", kind: Kind::Str, init: "", flags: 0 },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "server_uri",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "client_uri",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "contact_user",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "contact_header_params",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "transport",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "outbound_proxy",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "expiration",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "3600",
+        flags: 0,
+    },
+    Field {
+        name: "max_random_initial_delay",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "10",
+        flags: 0,
+    },
+    Field {
+        name: "retry_interval",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "60",
+        flags: 0,
+    },
+    Field {
+        name: "forbidden_retry_interval",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "0",
+        flags: 0,
+    },
+    Field {
+        name: "fatal_retry_interval",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "0",
+        flags: 0,
+    },
+    Field {
+        name: "max_retries",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "10",
+        flags: 0,
+    },
+    Field {
+        name: "auth_rejection_permanent",
+        kind: Kind::Bool,
+        init: "true",
+        flags: 0,
+    },
+    Field {
+        name: "outbound_auth",
+        kind: Kind::IdList,
+        init: "",
+        flags: MULTI,
+    },
+    Field {
+        name: "support_path",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "support_outbound",
+        kind: Kind::YesNo,
+        init: "no",
+        flags: 0,
+    },
+    Field {
+        name: "security_negotiation",
+        kind: Kind::Enum {
+            values: &[("no", "no"), ("mediasec", "mediasec")],
+            case_sensitive: false,
+        },
+        init: "no",
+        flags: 0,
+    },
+    Field {
+        name: "security_mechanisms",
+        kind: Kind::SecurityMechanisms,
+        init: "",
+        flags: SKIP_UNSET | NULL_EMPTY,
+    },
+    Field {
+        name: "line",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "endpoint",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
+    Field {
+        name: "user_agent",
+        kind: Kind::Str,
+        init: "",
+        flags: 0,
+    },
 ];

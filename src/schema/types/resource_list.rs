@@ -3,9 +3,10 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
     Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "event", kind: Kind::NonEmptyStr, init: "", flags: 0 },
+    Field { name: "event", kind: Kind::CharArray { size: 32, non_empty: true }, init: "", flags: 0 },
     Field { name: "full_state", kind: Kind::Bool, init: "false", flags: 0 },
     Field { name: "notification_batch_interval", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
     Field { name: "list_item", kind: Kind::ListItem, init: "", flags: 0 },

@@ -3,18 +3,19 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "packet", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "src_name", kind: Kind::Str, init: "", flags: 0 },
+    Field { name: "packet", kind: Kind::CharArray { size: 65535, non_empty: false }, init: "", flags: 0 },
+    Field { name: "src_name", kind: Kind::CharArray { size: 46, non_empty: false }, init: "", flags: 0 },
     Field { name: "src_port", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
-    Field { name: "transport_key", kind: Kind::Str, init: "0", flags: 0 },
-    Field { name: "local_name", kind: Kind::Str, init: "", flags: 0 },
+    Field { name: "transport_key", kind: Kind::CharArray { size: 32, non_empty: false }, init: "0", flags: 0 },
+    Field { name: "local_name", kind: Kind::CharArray { size: 46, non_empty: false }, init: "", flags: 0 },
     Field { name: "local_port", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
     Field { name: "cseq", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
     Field { name: "endpoint", kind: Kind::Str, init: "", flags: NULL_EMPTY },
     Field { name: "tag", kind: Kind::Str, init: "", flags: NULL_EMPTY },
-    Field { name: "expires", kind: Kind::Str, init: "0", flags: 0 },
-    Field { name: "contact_uri", kind: Kind::Str, init: "", flags: 0 },
+    Field { name: "expires", kind: Kind::Timeval, init: "0", flags: 0 },
+    Field { name: "contact_uri", kind: Kind::CharArray { size: 512, non_empty: false }, init: "", flags: 0 },
     Field { name: "prune_on_boot", kind: Kind::YesNo, init: "no", flags: 0 },
-    Field { name: "generator_data", kind: Kind::Str, init: "", flags: NULL_EMPTY },
+    Field { name: "generator_data", kind: Kind::JsonData, init: "", flags: NULL_EMPTY },
 ];

@@ -3,22 +3,141 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
-    Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
-    Field { name: "timer_t1", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "500", flags: 0 },
-    Field { name: "timer_b", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "32000", flags: 0 },
-    Field { name: "compact_headers", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "taskpool_minimum_size", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "4", flags: 0 },
-    Field { name: "taskpool_initial_size", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "4", flags: 0 },
-    Field { name: "threadpool_initial_size", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "4", flags: 0 },
-    Field { name: "taskpool_auto_increment", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "1", flags: 0 },
-    Field { name: "threadpool_auto_increment", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "1", flags: 0 },
-    Field { name: "taskpool_idle_timeout", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "60", flags: 0 },
-    Field { name: "threadpool_idle_timeout", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "60", flags: 0 },
-    Field { name: "taskpool_max_size", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "50", flags: 0 },
-    Field { name: "threadpool_max_size", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "50", flags: 0 },
-    Field { name: "disable_tcp_switch", kind: Kind::Bool, init: "true", flags: 0 },
-    Field { name: "follow_early_media_fork", kind: Kind::Bool, init: "true", flags: 0 },
-    Field { name: "accept_multiple_sdp_answers", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "disable_rport", kind: Kind::Bool, init: "false", flags: 0 },
+    Field {
+        name: "type",
+        kind: Kind::Noop,
+        init: "",
+        flags: HIDDEN,
+    },
+    Field {
+        name: "timer_t1",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "500",
+        flags: 0,
+    },
+    Field {
+        name: "timer_b",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "32000",
+        flags: 0,
+    },
+    Field {
+        name: "compact_headers",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "taskpool_minimum_size",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "4",
+        flags: 0,
+    },
+    Field {
+        name: "taskpool_initial_size",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "4",
+        flags: 0,
+    },
+    Field {
+        name: "threadpool_initial_size",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "4",
+        flags: 0,
+    },
+    Field {
+        name: "taskpool_auto_increment",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "1",
+        flags: 0,
+    },
+    Field {
+        name: "threadpool_auto_increment",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "1",
+        flags: 0,
+    },
+    Field {
+        name: "taskpool_idle_timeout",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "60",
+        flags: 0,
+    },
+    Field {
+        name: "threadpool_idle_timeout",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "60",
+        flags: 0,
+    },
+    Field {
+        name: "taskpool_max_size",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "50",
+        flags: 0,
+    },
+    Field {
+        name: "threadpool_max_size",
+        kind: Kind::UInt {
+            min: 0,
+            max: 4294967295,
+        },
+        init: "50",
+        flags: 0,
+    },
+    Field {
+        name: "disable_tcp_switch",
+        kind: Kind::Bool,
+        init: "true",
+        flags: 0,
+    },
+    Field {
+        name: "follow_early_media_fork",
+        kind: Kind::Bool,
+        init: "true",
+        flags: 0,
+    },
+    Field {
+        name: "accept_multiple_sdp_answers",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
+    Field {
+        name: "disable_rport",
+        kind: Kind::Bool,
+        init: "false",
+        flags: 0,
+    },
 ];

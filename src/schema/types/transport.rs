@@ -3,15 +3,16 @@
 
 use crate::schema::field::{Field, Kind, *};
 
+#[rustfmt::skip]
 pub static FIELDS: &[Field] = &[
     Field { name: "type", kind: Kind::Noop, init: "", flags: HIDDEN },
     Field { name: "protocol", kind: Kind::Enum { values: &[("udp", "udp"), ("tcp", "tcp"), ("tls", "tls"), ("ws", "ws"), ("wss", "wss"), ("flow", "flow")], case_sensitive: false }, init: "udp", flags: 0 },
     Field { name: "bind", kind: Kind::SockAddr, init: "", flags: 0 },
     Field { name: "async_operations", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "1", flags: 0 },
-    Field { name: "ca_list_file", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "ca_list_path", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "cert_file", kind: Kind::Str, init: "", flags: 0 },
-    Field { name: "priv_key_file", kind: Kind::Str, init: "", flags: 0 },
+    Field { name: "ca_list_file", kind: Kind::ReadableFile, init: "", flags: 0 },
+    Field { name: "ca_list_path", kind: Kind::ReadableFile, init: "", flags: 0 },
+    Field { name: "cert_file", kind: Kind::ReadableFile, init: "", flags: 0 },
+    Field { name: "priv_key_file", kind: Kind::ReadableFile, init: "", flags: 0 },
     Field { name: "password", kind: Kind::Str, init: "", flags: SECRET },
     Field { name: "external_signaling_address", kind: Kind::Str, init: "", flags: 0 },
     Field { name: "external_signaling_port", kind: Kind::UInt { min: 0, max: 65535 }, init: "0", flags: 0 },
@@ -23,14 +24,14 @@ pub static FIELDS: &[Field] = &[
     Field { name: "allow_wildcard_certs", kind: Kind::CapitalYesNo, init: "No", flags: 0 },
     Field { name: "method", kind: Kind::Enum { values: &[("default", "default"), ("unspecified", "unspecified"), ("tlsv1", "tlsv1"), ("tlsv1_1", "tlsv1_1"), ("tlsv1_2", "tlsv1_2"), ("tlsv1_3", "tlsv1_3"), ("sslv2", "sslv2"), ("sslv3", "sslv3"), ("sslv23", "sslv23")], case_sensitive: false }, init: "unspecified", flags: 0 },
     Field { name: "tcp_keepalive_enable", kind: Kind::Bool, init: "false", flags: 0 },
-    Field { name: "tcp_keepalive_idle_time", kind: Kind::Int, init: "30", flags: 0 },
-    Field { name: "tcp_keepalive_interval_time", kind: Kind::Int, init: "1", flags: 0 },
-    Field { name: "tcp_keepalive_probe_count", kind: Kind::Int, init: "5", flags: 0 },
+    Field { name: "tcp_keepalive_idle_time", kind: Kind::Int { min: -2147483648, max: 2147483647 }, init: "30", flags: 0 },
+    Field { name: "tcp_keepalive_interval_time", kind: Kind::Int { min: -2147483648, max: 2147483647 }, init: "1", flags: 0 },
+    Field { name: "tcp_keepalive_probe_count", kind: Kind::Int { min: -2147483648, max: 2147483647 }, init: "5", flags: 0 },
     Field { name: "cipher", kind: Kind::Str, init: "", flags: 0 },
     Field { name: "local_net", kind: Kind::LocalNet, init: "", flags: MULTI },
-    Field { name: "tos", kind: Kind::Tos, init: "0", flags: 0 },
+    Field { name: "tos", kind: Kind::Tos { round: true }, init: "0", flags: 0 },
     Field { name: "cos", kind: Kind::UInt { min: 0, max: 4294967295 }, init: "0", flags: 0 },
-    Field { name: "websocket_write_timeout", kind: Kind::Int, init: "100", flags: 0 },
+    Field { name: "websocket_write_timeout", kind: Kind::Int { min: 1, max: 2147483647 }, init: "100", flags: 0 },
     Field { name: "allow_reload", kind: Kind::Bool, init: "false", flags: 0 },
     Field { name: "symmetric_transport", kind: Kind::Bool, init: "false", flags: 0 },
 ];

@@ -1,0 +1,270 @@
+//! Bulk-provisioning benchmark (issue 6). Run with `cargo bench --bench provision`.
+//!
+//! Generates N users (auth + aor + endpoint, from templates) as pjsip.conf and measures,
+//! on this machine in this run, the medians of several runs of:
+//! 1. `apply` into a fresh astdb (N = 10,000 → 30,000 objects);
+//! 2. the floor: the same rows inserted by a minimal program in one SQLite transaction;
+//! 3. a second `apply` of the unchanged file (and that it wrote nothing);
+//! 4. `apply` of 1,000 users over ARI to `pjsipctl serve` on loopback;
+//! 5. one `push` and one `show` on the 30,000-object database;
+//! 6. peak RSS of run 1 and of an N = 100,000 run.
+//! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it), BENCH_JOBS (4).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pjsipctl");
+
+fn env_num(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// N users as an operator would write them: three templates, one trio of sections per user.
+fn users_conf(n: usize) -> String {
+    let mut s = String::with_capacity(n * 300);
+    s.push_str(
+        "[auth-tpl](!)\ntype=auth\nauth_type=userpass\n\n\
+         [aor-tpl](!)\ntype=aor\nmax_contacts=1\nremove_existing=yes\nqualify_frequency=60\n\n\
+         [ep-tpl](!)\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=ulaw,alaw,g722\n\
+         direct_media=no\nrtp_symmetric=yes\nforce_rport=yes\nrewrite_contact=yes\ndtmf_mode=rfc4733\n\n",
+    );
+    for i in 0..n {
+        let u = 100_000 + i;
+        s.push_str(&format!(
+            "[{u}](auth-tpl)\nusername={u}\npassword=pw-{:08x}\n\n\
+             [{u}](aor-tpl)\nmailboxes={u}@default\n\n\
+             [{u}](ep-tpl)\nauth={u}\naors={u}\ncallerid=\"User {u}\" <{u}>\nmailboxes={u}@default\n\n",
+            (u as u64).wrapping_mul(2_654_435_761) & 0xffff_ffff
+        ));
+    }
+    s
+}
+
+struct Run {
+    wall: Duration,
+    stderr: String,
+}
+
+fn pjsipctl(args: &[&str], db: &Path, extra_env: &[(&str, &str)]) -> Run {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .env("PJSIPCTL_DB", db)
+        .env("PJSIPCTL_REPORT_PEAK_RSS", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    for (k, v) in extra_env {
+        c.env(k, v);
+    }
+    let t = Instant::now();
+    let out = c.output().expect("run pjsipctl");
+    let wall = t.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "pjsipctl {args:?} failed: {stderr}");
+    Run { wall, stderr }
+}
+
+fn peak_kb(r: &Run) -> u64 {
+    r.stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_kb: "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The floor: the rows `apply` stored, inserted by a minimal program in one transaction.
+fn floor(rows: &[(String, String)], dir: &Path, run: usize) -> Duration {
+    let path = dir.join(format!("floor-{run}.sqlite3"));
+    let t = Instant::now();
+    let mut c = rusqlite::Connection::open(&path).unwrap();
+    c.execute(
+        "CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))",
+        [],
+    )
+    .unwrap();
+    let tx = c.transaction().unwrap();
+    {
+        let mut st = tx
+            .prepare("INSERT INTO astdb (key, value) VALUES (?1, ?2)")
+            .unwrap();
+        for (k, v) in rows {
+            st.execute([k, v]).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    t.elapsed()
+}
+
+fn rows(db: &Path) -> Vec<(String, String)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare("SELECT key, value FROM astdb ORDER BY key")
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else is taken from the command line.
+    let n = env_num("BENCH_USERS", 10_000);
+    let runs = env_num("BENCH_RUNS", 5).max(1);
+    let big = env_num("BENCH_BIG", 100_000);
+    let jobs = env_num("BENCH_JOBS", 4);
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("users.conf");
+    std::fs::write(&conf, users_conf(n)).unwrap();
+    let conf_s = conf.to_str().unwrap();
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!("machine: {} CPUs, {}", cpus, std::env::consts::ARCH);
+    println!("users: {n} ({} objects), runs: {runs} (medians)", n * 3);
+
+    // 1 + 3: apply into a fresh database, then re-apply unchanged.
+    let (mut apply, mut reapply, mut floors) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rss1 = 0;
+    let mut last_db = PathBuf::new();
+    for r in 0..runs {
+        let db = dir.path().join(format!("apply-{r}.sqlite3"));
+        let run = pjsipctl(&["apply", conf_s], &db, &[]);
+        apply.push(run.wall);
+        rss1 = rss1.max(peak_kb(&run));
+        let before = std::fs::read(&db).unwrap();
+        let again = pjsipctl(&["apply", conf_s], &db, &[]);
+        reapply.push(again.wall);
+        assert!(
+            std::fs::read(&db).unwrap() == before,
+            "the unchanged re-apply wrote to the database"
+        );
+        let stored = rows(&db);
+        assert_eq!(stored.len(), n * 3);
+        floors.push(floor(&stored, dir.path(), r));
+        last_db = db;
+    }
+    let (a, f, re) = (median(apply), median(floors), median(reapply));
+    println!(
+        "1. apply {} objects into a fresh astdb: {:.1} ms",
+        n * 3,
+        ms(a)
+    );
+    println!(
+        "2. floor (same rows, one transaction, minimal program): {:.1} ms; apply/floor = {:.2}x",
+        ms(f),
+        a.as_secs_f64() / f.as_secs_f64()
+    );
+    println!(
+        "3. unchanged re-apply: {:.1} ms, 0 writes (database file byte-identical)",
+        ms(re)
+    );
+
+    // 4: over ARI to `pjsipctl serve` on loopback.
+    let ari_users = n.min(1000);
+    let small = dir.path().join("ari-users.conf");
+    std::fs::write(&small, users_conf(ari_users)).unwrap();
+    let port = free_port();
+    let serve_db = dir.path().join("serve.sqlite3");
+    let mut server = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--user",
+            "bench",
+        ])
+        .env("PJSIPCTL_DB", &serve_db)
+        .env("PJSIPCTL_PASSWORD", "bench-secret")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "serve did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let url = format!("http://127.0.0.1:{port}/ari");
+    let jobs_s = jobs.to_string();
+    let ari_env = [("PJSIPCTL_PASSWORD", "bench-secret")];
+    let run = pjsipctl(
+        &[
+            "--ari",
+            &url,
+            "--user",
+            "bench",
+            "apply",
+            small.to_str().unwrap(),
+            "--jobs",
+            &jobs_s,
+        ],
+        &dir.path().join("unused.sqlite3"),
+        &ari_env,
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    println!(
+        "4. apply {} objects over ARI to serve (--jobs {jobs}): {:.1} ms, {:.0} objects/s",
+        ari_users * 3,
+        ms(run.wall),
+        (ari_users * 3) as f64 / run.wall.as_secs_f64()
+    );
+
+    // 5: one push and one show on the full database.
+    let (mut push, mut show) = (Vec::new(), Vec::new());
+    for i in 0..runs.max(5) {
+        let id = format!("{}", 100_000 + (i * 7919) % n);
+        push.push(pjsipctl(&["push", "aor", &id, "max_contacts=2"], &last_db, &[]).wall);
+        show.push(pjsipctl(&["show", "endpoint", &id, "-o", "json"], &last_db, &[]).wall);
+    }
+    println!(
+        "5. on {} objects: push {:.1} ms, show {:.1} ms (wall, whole process)",
+        n * 3,
+        ms(median(push)),
+        ms(median(show))
+    );
+
+    // 6: peak memory.
+    print!(
+        "6. peak RSS: apply of {} objects {:.1} MB",
+        n * 3,
+        rss1 as f64 / 1024.0
+    );
+    if big > 0 {
+        let bconf = dir.path().join("big.conf");
+        std::fs::write(&bconf, users_conf(big)).unwrap();
+        let run = pjsipctl(
+            &["apply", bconf.to_str().unwrap()],
+            &dir.path().join("big.sqlite3"),
+            &[],
+        );
+        print!(
+            "; apply of {} objects {:.1} MB ({:.1} ms)",
+            big * 3,
+            peak_kb(&run) as f64 / 1024.0,
+            ms(run.wall)
+        );
+    }
+    println!();
+}
