@@ -249,7 +249,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;serve'= {
-            cand --listen 'Address to listen on'
+            cand --listen 'Address to listen on (loopback by default; anything else is reachable from the network)'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'

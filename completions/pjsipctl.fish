@@ -214,7 +214,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l show-secret
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l listen -d 'Address to listen on' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l listen -d 'Address to listen on (loopback by default; anything else is reachable from the network)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F

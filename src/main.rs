@@ -12,6 +12,7 @@ mod policy;
 #[cfg(test)]
 mod proptests;
 mod schema;
+mod server;
 mod sorcery_conf;
 mod store;
 mod sync;

@@ -135,10 +135,46 @@ impl Embedded {
         })
     }
 
-    fn key(&self, ty: &TypeDef, id: &str) -> Option<String> {
+    /// The astdb key of an object, or `None` when sorcery does not map its type to astdb.
+    pub fn key(&self, ty: &TypeDef, id: &str) -> Option<String> {
         self.mapping
             .astdb_prefix(ty)
             .map(|p| format!("/{p}/{}/{id}", ty.name))
+    }
+
+    /// The astdb file itself, for `serve`, which answers as Asterisk does.
+    pub fn astdb(&mut self) -> &mut Astdb {
+        &mut self.db
+    }
+
+    /// What ast_sorcery_retrieve_by_id finds, for `serve`: the first wizard holding a
+    /// loadable object (a row Asterisk cannot load counts as absent, and the next wizard
+    /// is asked). The flag is true when the object comes from a static config file.
+    pub fn retrieve_as_asterisk(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+    ) -> Result<Option<(Object, bool)>> {
+        for w in self.mapping.wizards(ty).to_vec() {
+            match w.name.as_str() {
+                "astdb" if !w.cache => {
+                    let prefix = w.data.split(',').next().unwrap_or("");
+                    let key = format!("/{prefix}/{}/{id}", ty.name);
+                    if let Some(Ok((o, _))) =
+                        self.db.get(&key)?.map(|row| engine::from_row(ty, id, &row))
+                    {
+                        return Ok(Some((o, false)));
+                    }
+                }
+                "config" => {
+                    if let Some(o) = self.static_objects(ty, &w.data).find(id) {
+                        return Ok(Some((o.clone(), true)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(None)
     }
 
     fn writable_key(&self, ty: &TypeDef, id: &str, verb: &str) -> Result<String> {

@@ -1,18 +1,81 @@
 //! `pjsipctl serve`: the embedded engine behind Asterisk's ARI config API (issue 4).
 
+use std::net::{SocketAddr, ToSocketAddrs};
+
 use clap::Args;
 
+use crate::backend::ari::target::{env_password, read_password_file};
+use crate::backend::embedded::Embedded;
 use crate::commands::Ctx;
 use crate::error::{Error, Exit, Result};
+use crate::server::{self, Credential};
 
 /// Answer ARI push-configuration requests from the embedded engine
+///
+/// Needs a credential for its clients: --user NAME with the password in
+/// PJSIPCTL_PASSWORD or --password-file. Port 0 picks a free port; the address
+/// is printed on stderr as "listening on http://ADDR/ari".
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on
-    #[arg(long, default_value = "127.0.0.1:8088")]
+    /// Address to listen on (loopback by default; anything else is reachable from the network)
+    #[arg(long, default_value = "127.0.0.1:8088", value_name = "ADDR:PORT")]
     pub listen: String,
 }
 
-pub fn run(_ctx: &Ctx, _args: &ServeArgs) -> Result<Exit> {
-    Err(Error::usage("serve is not available in this build yet"))
+pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
+    if ctx.uses_ari() {
+        return Err(Error::usage(
+            "serve answers from the embedded engine (--db); drop --ari/--target",
+        ));
+    }
+    let need = || {
+        Error::usage("serve refuses to start without a credential for its clients")
+            .hint("pass --user NAME and the password in PJSIPCTL_PASSWORD or --password-file FILE")
+    };
+    let user = ctx
+        .global
+        .user
+        .clone()
+        .filter(|u| !u.is_empty())
+        .ok_or_else(need)?;
+    let password = match &ctx.global.password_file {
+        Some(f) => read_password_file(f, &ctx.out)?,
+        None => env_password().ok_or_else(need)?,
+    };
+    let listen = parse_listen(&args.listen)?;
+    if !listen.ip().is_loopback() {
+        ctx.out.warn(&format!(
+            "listening on {listen}, which is not loopback: ARI credentials and configuration cross the network unencrypted (put a TLS proxy in front)"
+        ));
+    }
+    let db = ctx.db_path();
+    let (path, mapping) = (db.clone(), ctx.mapping()?);
+    server::run(
+        listen,
+        Credential { user, password },
+        move || Embedded::open(&path, mapping),
+        ctx.global.quiet,
+        |addr| {
+            // Always printed, even with --quiet: scripts and tests read the port from it.
+            eprintln!(
+                "pjsipctl serve: listening on http://{addr}/ari (astdb {})",
+                db.display()
+            );
+        },
+    )?;
+    Ok(Exit::Ok)
+}
+
+fn parse_listen(s: &str) -> Result<SocketAddr> {
+    let bad = |why: String| {
+        Error::usage(format!("--listen {s}: {why}"))
+            .hint("expected ADDRESS:PORT, e.g. 127.0.0.1:8088")
+    };
+    if let Ok(a) = s.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    let mut addrs = s.to_socket_addrs().map_err(|e| bad(e.to_string()))?;
+    addrs
+        .next()
+        .ok_or_else(|| bad("the name resolves to no address".into()))
 }

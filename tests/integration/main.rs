@@ -2,6 +2,7 @@
 //! temporary astdb file (and, for ARI, a real HTTP server on 127.0.0.1).
 
 mod apply;
+mod ari;
 mod common;
 mod conformance;
 mod conversions;

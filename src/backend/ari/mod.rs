@@ -1,0 +1,458 @@
+//! A live Asterisk over ARI push configuration, with the embedded engine's checks
+//! run first: every push GETs the object, predicts Asterisk's answer with
+//! `engine::build`, and sends only what Asterisk would accept and could load back.
+
+mod errors;
+pub mod http;
+pub mod target;
+
+use std::collections::BTreeMap;
+
+use crate::backend::check_id;
+use crate::backend::embedded::refusal_error;
+use crate::backend::{Backend, Coverage, Listed, PushOptions, Pushed};
+use crate::cli::Global;
+use crate::engine::{self, Refusal};
+use crate::error::{Error, Result};
+use crate::model::{Attr, Object, Objectset};
+use crate::output::Out;
+use crate::policy::{self, Severity};
+use crate::schema::{TypeDef, CONFIG_CLASS};
+
+pub use errors::{message, Call};
+pub use http::{Failure, Http, Method, Reply};
+
+/// Asterisk reads at most this many bytes of a request body (http.c MAX_CONTENT_LENGTH).
+pub const MAX_BODY: usize = 40960;
+
+/// The ARI backend: one HTTP client (one kept-alive connection) for the whole command.
+pub struct Ari {
+    pub http: Http,
+}
+
+pub fn open(g: &Global, out: &Out) -> Result<Box<dyn Backend>> {
+    Ok(Box::new(connect(g, out)?))
+}
+
+/// Resolve the target and set up the client (nothing is sent yet).
+pub fn connect(g: &Global, out: &Out) -> Result<Ari> {
+    let t = target::resolve(g, out)?;
+    Ok(Ari {
+        http: Http::new(&t)?,
+    })
+}
+
+fn what(m: Method, ty: &TypeDef, id: &str) -> String {
+    format!("{} {} {id}", m.as_str(), ty.name)
+}
+
+/// Whether a request may be sent again after its answer was lost.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// GET, a PUT of the same fields (merging them twice gives the same object),
+    /// a DELETE (a 404 on the retry means the first one did it).
+    Idempotent,
+    /// Not sent twice: a second module reload could meet the first one still running (409).
+    Never,
+}
+
+impl Ari {
+    pub fn call<'a>(
+        &'a self,
+        what: &'a str,
+        verb: &'a str,
+        ty: Option<&'static TypeDef>,
+        id: Option<&'a str>,
+    ) -> Call<'a> {
+        Call {
+            base: &self.http.base,
+            user: self.http.user.as_deref(),
+            what,
+            verb,
+            ty,
+            id,
+        }
+    }
+
+    /// One exchange, retried once when the connection is lost before the answer and
+    /// `retry` allows it. Returns the reply and whether it came from the retry.
+    pub fn exchange(
+        &self,
+        m: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        retry: Retry,
+        c: &Call,
+    ) -> Result<(Reply, bool)> {
+        match self.http.send(m, path, body) {
+            Ok(r) => Ok((r, false)),
+            Err(Failure::Lost(_)) if retry == Retry::Idempotent => {
+                match self.http.send(m, path, body) {
+                    Ok(r) => Ok((r, true)),
+                    Err(f) => Err(errors::failure_error(&f, c, self.http.timeout, true)),
+                }
+            }
+            Err(f) => Err(errors::failure_error(&f, c, self.http.timeout, false)),
+        }
+    }
+
+    pub fn status_error(&self, r: &Reply, c: &Call) -> Error {
+        errors::status_error(r.status, &r.body, c)
+    }
+
+    /// GET one object: `None` when Asterisk has no such id.
+    fn fetch(&self, ty: &'static TypeDef, id: &str, verb: &str) -> Result<Option<Objectset>> {
+        ari_id(id)?;
+        let w = what(Method::Get, ty, id);
+        let c = self.call(&w, verb, Some(ty), Some(id));
+        let (r, _) = self.exchange(
+            Method::Get,
+            &http::object_path(CONFIG_CLASS, ty.name, id),
+            None,
+            Retry::Idempotent,
+            &c,
+        )?;
+        match r.status {
+            200 => parse_objectset(&r.body)
+                .map(Some)
+                .map_err(|e| self.not_ari(&r, &c, &e)),
+            404 if message(&r.body).starts_with("Object with id") => Ok(None),
+            _ => Err(self.status_error(&r, &c)),
+        }
+    }
+
+    /// A 2xx answer whose body is not what Asterisk sends.
+    fn not_ari(&self, r: &Reply, c: &Call, why: &str) -> Error {
+        Error::storage(format!(
+            "ARI {} answered {} with {} but not with Asterisk's attribute/value list ({why}): {}",
+            self.http.base,
+            c.what,
+            r.status,
+            errors::snippet(&r.body)
+        ))
+        .hint("is the URL Asterisk's ARI? a proxy or another service may answer there")
+    }
+
+    /// A 400 although the local validator accepted the push: the object may have
+    /// changed since the GET, or the server's Asterisk differs from 23.4.1.
+    fn explain_400(
+        &self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        r: &Reply,
+        local_warnings: &[String],
+    ) -> Error {
+        let msg = message(&r.body);
+        if msg.starts_with("Fields must be provided") {
+            return Error::storage(format!(
+                "Asterisk did not receive the fields for {} {id} (400 {msg}): something between pjsipctl and Asterisk dropped the JSON body or its Content-Type",
+                ty.name
+            ));
+        }
+        // Validate again against what is stored now: that names the attribute.
+        if let Ok(current) = self.fetch(ty, id, "push") {
+            let existing = current.as_ref().map(|set| rebuild(ty, id, set));
+            let outcome = match existing {
+                Some(Err(r)) => Some(r),
+                Some(Ok(o)) => engine::build(ty, id, Some(&o), fields).err(),
+                None => engine::build(ty, id, None, fields).err(),
+            };
+            if let Some(refusal) = outcome {
+                let e = refusal_error(ty, id, current.is_none(), refusal);
+                return Error {
+                    message: format!("Asterisk refused it (400 {msg}): {}", e.message),
+                    ..e
+                };
+            }
+        }
+        let mut suspects: Vec<&str> = fields
+            .iter()
+            .map(|f| f.attribute.as_str())
+            .filter(|a| local_warnings.iter().any(|w| w.contains(&format!("{a}="))))
+            .collect();
+        if suspects.is_empty() {
+            suspects = fields.iter().map(|f| f.attribute.as_str()).collect();
+        }
+        suspects.dedup();
+        Error::invalid(format!(
+            "Asterisk refused {} {id} (400 {msg}) although pjsipctl's validator (Asterisk 23.4.1 rules) accepts it",
+            ty.name
+        ))
+        .hint(format!(
+            "the Asterisk log names the value (\"Error parsing <attribute>=<value>\"); the attribute{} to check: {}. The server may run another Asterisk version",
+            if suspects.len() == 1 { "" } else { "s" },
+            if suspects.is_empty() { "(none sent: the type's required attributes are missing)".to_string() } else { suspects.join(", ") }
+        ))
+    }
+}
+
+/// Ids ARI cannot carry (on top of the embedded engine's rules).
+fn ari_id(id: &str) -> Result<()> {
+    check_id(id)?;
+    if http::unaddressable(id) {
+        return Err(Error::usage(format!("the id '{id}' cannot be sent over ARI"))
+            .hint("HTTP clients resolve '.' and '..' in URLs before sending; manage this object on the astdb file with the embedded engine"));
+    }
+    Ok(())
+}
+
+/// An ARI objectset body: a JSON list of {"attribute": string, "value": string}.
+pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let arr = v.as_array().ok_or("not a JSON list")?;
+    arr.iter()
+        .map(|a| {
+            match (
+                a.get("attribute").and_then(|x| x.as_str()),
+                a.get("value").and_then(|x| x.as_str()),
+            ) {
+                (Some(k), Some(v)) => Ok(Attr::new(k, v)),
+                _ => Err("an entry is not {\"attribute\": string, \"value\": string}".to_string()),
+            }
+        })
+        .collect()
+}
+
+/// The stored object as Asterisk holds it, rebuilt from its GET objectset the way
+/// `engine::copy` (ast_sorcery_copy) rebuilds it: a failure is Asterisk's 500
+/// "Allocation failed". As there, an unset callerid (`<unknown>`) stays unset.
+pub fn rebuild(
+    ty: &'static TypeDef,
+    id: &str,
+    set: &Objectset,
+) -> std::result::Result<Object, Refusal> {
+    let mut set = set.clone();
+    if ty.name == "endpoint" {
+        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
+    }
+    let mut obj = Object::new(ty, id);
+    let mut ignored = Vec::new();
+    engine::apply_fields(&mut obj, &set, &mut ignored)
+        .map_err(|e| Refusal::CopyFailed(e.to_string()))?;
+    Ok(obj)
+}
+
+/// Where Asterisk's answer differs from pjsipctl's prediction, one line per attribute.
+pub fn differences(predicted: &Objectset, answered: &Objectset) -> Vec<String> {
+    fn group(set: &Objectset) -> BTreeMap<&str, Vec<&str>> {
+        let mut m: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for a in set {
+            m.entry(a.attribute.as_str())
+                .or_default()
+                .push(a.value.as_str());
+        }
+        m
+    }
+    let (p, a) = (group(predicted), group(answered));
+    let mut out = Vec::new();
+    for k in p.keys().chain(a.keys().filter(|k| !p.contains_key(*k))) {
+        let (pv, av) = (p.get(k), a.get(k));
+        if pv != av {
+            let show = |v: Option<&Vec<&str>>| {
+                v.map(|v| v.join(", ")).unwrap_or_else(|| "(absent)".into())
+            };
+            out.push(format!(
+                "Asterisk answered {k}={} where pjsipctl expected {}",
+                show(av),
+                show(pv)
+            ));
+        }
+    }
+    out
+}
+
+impl Backend for Ari {
+    fn describe(&self) -> String {
+        format!("ARI {}", self.http.base)
+    }
+
+    fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
+        self.fetch(ty, id, "show")?.ok_or_else(|| {
+            Error::not_found(format!("{} {id} not found in {}", ty.name, self.describe()))
+        })
+    }
+
+    fn push(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        opts: PushOptions,
+    ) -> Result<Pushed> {
+        // The offline validator: what is there now, and what Asterisk will make of the fields.
+        let current = self.fetch(ty, id, "push")?;
+        let created = current.is_none();
+        let existing = match &current {
+            Some(set) => Some(rebuild(ty, id, set).map_err(|r| refusal_error(ty, id, false, r))?),
+            None => None,
+        };
+        let built = engine::build(ty, id, existing.as_ref(), fields)
+            .map_err(|r| refusal_error(ty, id, created, r))?;
+        let mut warnings = built.warnings;
+        for f in policy::check(&built.object) {
+            match f.severity {
+                Severity::Broken if !opts.force => {
+                    return Err(Error::invalid(f.message)
+                        .hint(format!("{} (or --force to store it anyway)", f.fix)))
+                }
+                _ => warnings.push(format!("{} — {}", f.message, f.fix)),
+            }
+        }
+        let body = serde_json::to_vec(&serde_json::json!({ "fields": fields }))
+            .expect("strings serialise");
+        if body.len() > MAX_BODY {
+            return Err(Error::invalid(format!(
+                "{} {id}: the request is {} bytes; Asterisk reads at most {MAX_BODY} bytes of a request body",
+                ty.name,
+                body.len()
+            ))
+            .hint("push the fields in several smaller pushes (they merge)"));
+        }
+        let w = what(Method::Put, ty, id);
+        let c = self.call(&w, "push", Some(ty), Some(id));
+        let (r, _) = self.exchange(
+            Method::Put,
+            &http::object_path(CONFIG_CLASS, ty.name, id),
+            Some(&body),
+            Retry::Idempotent,
+            &c,
+        )?;
+        match r.status {
+            200 => {
+                let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
+                let mut diff = differences(&built.object.objectset(), &answered);
+                if diff.len() > 6 {
+                    let more = diff.len() - 5;
+                    diff.truncate(5);
+                    diff.push(format!(
+                        "… and {more} more attributes differ from pjsipctl's prediction (Asterisk 23.4.1 rules): is the server another version?"
+                    ));
+                }
+                warnings.extend(diff);
+                Ok(Pushed {
+                    objectset: answered,
+                    created,
+                    warnings,
+                })
+            }
+            400 => Err(self.explain_400(ty, id, fields, &r, &warnings)),
+            _ => Err(self.status_error(&r, &c)),
+        }
+    }
+
+    fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
+        ari_id(id)?;
+        let w = what(Method::Delete, ty, id);
+        let c = self.call(&w, "delete", Some(ty), Some(id));
+        let (r, retried) = self.exchange(
+            Method::Delete,
+            &http::object_path(CONFIG_CLASS, ty.name, id),
+            None,
+            Retry::Idempotent,
+            &c,
+        )?;
+        match r.status {
+            200 | 204 => Ok(()),
+            // The first DELETE's answer was lost: a 404 now means it did its work.
+            404 if retried && message(&r.body).starts_with("Object with id") => Ok(()),
+            404 if message(&r.body).starts_with("Object with id") => Err(Error::not_found(
+                format!("{} {id} not found in {}", ty.name, self.describe()),
+            )),
+            _ => Err(self.status_error(&r, &c)),
+        }
+    }
+
+    fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
+        if ty.name != "endpoint" {
+            return Ok((
+                Vec::new(),
+                Coverage::Unavailable(format!(
+                    "ARI cannot list {}; it lists endpoints only (show one with `pjsipctl show {} ID`)",
+                    ty.plural, ty.name
+                )),
+            ));
+        }
+        let c = self.call("GET endpoints/PJSIP", "list", Some(ty), None);
+        let (r, _) = self.exchange(Method::Get, "/endpoints/PJSIP", None, Retry::Idempotent, &c)?;
+        if r.status != 200 {
+            return Err(self.status_error(&r, &c));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&r.body)
+            .map_err(|e| self.not_ari(&r, &c, &format!("not JSON: {e}")))?;
+        let arr = v
+            .as_array()
+            .ok_or_else(|| self.not_ari(&r, &c, "not a JSON list"))?;
+        let mut ids: Vec<String> = arr
+            .iter()
+            .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let object = match self.fetch(ty, &id, "list") {
+                Ok(Some(set)) => Ok(set),
+                Ok(None) => Err("Asterisk lists this endpoint but its GET answers 404".to_string()),
+                Err(e) if e.exit == crate::error::Exit::Usage => Err(e.message),
+                Err(e) => return Err(e),
+            };
+            out.push(Listed { id, object });
+        }
+        Ok((out, Coverage::Complete))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::find_type;
+
+    #[test]
+    fn differences_name_each_changed_attribute() {
+        let p = vec![
+            Attr::new("a", "1"),
+            Attr::new("contact", "x"),
+            Attr::new("contact", "y"),
+        ];
+        let a = vec![
+            Attr::new("a", "2"),
+            Attr::new("contact", "x"),
+            Attr::new("b", ""),
+        ];
+        let d = differences(&p, &a);
+        assert_eq!(
+            d,
+            [
+                "Asterisk answered a=2 where pjsipctl expected 1",
+                "Asterisk answered contact=x where pjsipctl expected x, y",
+                "Asterisk answered b= where pjsipctl expected (absent)",
+            ]
+        );
+        assert!(differences(&p, &p).is_empty());
+    }
+
+    #[test]
+    fn objectsets_must_be_string_pairs() {
+        assert_eq!(
+            parse_objectset(br#"[{"attribute":"a","value":"b"}]"#).unwrap(),
+            vec![Attr::new("a", "b")]
+        );
+        assert!(parse_objectset(br#"[{"attribute":"a","value":1}]"#).is_err());
+        assert!(parse_objectset(br#"{"message":"x"}"#).is_err());
+        assert!(parse_objectset(b"<html>").is_err());
+    }
+
+    #[test]
+    fn rebuild_fails_like_asterisks_copy() {
+        let ep = find_type("endpoint").unwrap();
+        let set = vec![Attr::new("allow", "(nothing)")];
+        assert!(matches!(
+            rebuild(ep, "x", &set),
+            Err(Refusal::CopyFailed(_))
+        ));
+        let ok = rebuild(ep, "x", &vec![Attr::new("allow", "(ulaw)")]).unwrap();
+        assert_eq!(ok.get("allow").unwrap().list(), ["ulaw"]);
+    }
+}

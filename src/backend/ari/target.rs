@@ -1,0 +1,496 @@
+//! Which Asterisk to talk to and as whom: flags, then environment, then a named
+//! target in `$XDG_CONFIG_HOME/pjsipctl/config.toml`. Passwords never come from the
+//! command line: PJSIPCTL_PASSWORD, a password file, or a hidden prompt on a terminal.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::cli::Global;
+use crate::error::{Error, Result};
+use crate::output::Out;
+
+/// The `--timeout` default in cli.rs; a file's `timeout` applies while the flag keeps it.
+pub const DEFAULT_TIMEOUT: f64 = 10.0;
+
+/// Everything needed to reach one ARI.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:8088/ari`.
+    pub url: String,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub api_key: bool,
+    pub cacert: Option<PathBuf>,
+    pub insecure: bool,
+    pub timeout: f64,
+}
+
+/// One `[targets.NAME]` table of config.toml.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileTarget {
+    pub url: Option<String>,
+    pub user: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub api_key: Option<bool>,
+    pub cacert: Option<PathBuf>,
+    pub insecure: Option<bool>,
+    pub timeout: Option<f64>,
+}
+
+/// `$XDG_CONFIG_HOME/pjsipctl/config.toml`, else `~/.config/pjsipctl/config.toml`.
+pub fn config_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".config"))
+        })?;
+    Some(base.join("pjsipctl").join("config.toml"))
+}
+
+/// Resolve the target the global flags describe (flags > environment > config file).
+pub fn resolve(g: &Global, out: &Out) -> Result<Target> {
+    let file = match &g.target {
+        Some(name) => load_target(name)?,
+        None => FileTarget::default(),
+    };
+    let url = g.ari.clone().or(file.url.clone()).ok_or_else(|| {
+        Error::usage(format!(
+            "target '{}' has no url",
+            g.target.as_deref().unwrap_or("")
+        ))
+        .hint("add url = \"http://HOST:8088/ari\" to its [targets.NAME] table, or pass --ari URL")
+    })?;
+    let url = normalize_url(&url)?;
+    let user = g
+        .user
+        .clone()
+        .filter(|u| !u.is_empty())
+        .or(file.user.clone());
+    let api_key = g.api_key || file.api_key.unwrap_or(false);
+    let cacert = g.cacert.clone().or(file.cacert.clone());
+    let insecure = g.insecure || file.insecure.unwrap_or(false);
+    if insecure && !g.insecure {
+        out.warn("insecure = true in the target: the server's TLS certificate is not verified");
+    }
+    let timeout = if g.timeout != DEFAULT_TIMEOUT {
+        g.timeout
+    } else {
+        file.timeout.unwrap_or(g.timeout)
+    };
+    if !(timeout.is_finite() && timeout > 0.0) {
+        return Err(Error::usage(format!(
+            "--timeout {timeout}: expected a positive number of seconds"
+        )));
+    }
+    let password = if let Some(f) = &g.password_file {
+        Some(read_password_file(f, out)?)
+    } else if let Some(p) = env_password() {
+        Some(p)
+    } else if let Some(f) = &file.password_file {
+        Some(read_password_file(f, out)?)
+    } else if let Some(u) = &user {
+        prompt_password(u, &url)?
+    } else {
+        None
+    };
+    match (&user, &password) {
+        (None, Some(_)) => {
+            return Err(Error::usage("an ARI password is set but no user")
+                .hint("add --user NAME (or PJSIPCTL_USER, or user = in the target)"))
+        }
+        (Some(u), None) => return Err(Error::usage(format!("no password for ARI user '{u}'"))
+            .hint(
+            "set PJSIPCTL_PASSWORD, pass --password-file FILE, or run on a terminal to be asked",
+        )),
+        _ => {}
+    }
+    if api_key && user.is_none() {
+        return Err(
+            Error::usage("--api-key needs credentials").hint("add --user NAME and a password")
+        );
+    }
+    Ok(Target {
+        url,
+        user,
+        password,
+        api_key,
+        cacert,
+        insecure,
+        timeout,
+    })
+}
+
+/// PJSIPCTL_PASSWORD, when set and not empty.
+pub fn env_password() -> Option<String> {
+    std::env::var("PJSIPCTL_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+}
+
+/// The first line of a password file; warns when others may read it.
+pub fn read_password_file(path: &Path, out: &Out) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the password file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let line = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
+    if line.is_empty() {
+        return Err(Error::usage(format!(
+            "the password file {} is empty",
+            path.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            if m.permissions().mode() & 0o077 != 0 {
+                out.warn(&format!(
+                    "{} can be read by other users (chmod 600 it)",
+                    path.display()
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = out;
+    Ok(line)
+}
+
+fn prompt_password(user: &str, url: &str) -> Result<Option<String>> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Ok(None);
+    }
+    dialoguer::Password::new()
+        .with_prompt(format!("ARI password for {user} at {url}"))
+        .interact()
+        .map(Some)
+        .map_err(|e| Error::usage(format!("cannot read the password: {e}")))
+}
+
+/// Check and tidy an ARI base URL: http(s), no credentials, no query; a bare host gets `/ari`.
+pub fn normalize_url(raw: &str) -> Result<String> {
+    let bad = |why: &str| {
+        Error::usage(format!("--ari {raw}: {why}"))
+            .hint("expected e.g. http://127.0.0.1:8088/ari or https://pbx.example.com:8089/ari")
+    };
+    let mut u = reqwest::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host"));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(Error::usage(format!("--ari {}: credentials do not belong in the URL", redact(&u)))
+            .hint("give --user NAME; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt"));
+    }
+    if u.query().is_some() || u.fragment().is_some() {
+        return Err(bad("no query or fragment is allowed"));
+    }
+    let path = u.path().trim_end_matches('/').to_string();
+    u.set_path(if path.is_empty() { "/ari" } else { &path });
+    Ok(u.as_str().trim_end_matches('/').to_string())
+}
+
+fn redact(u: &reqwest::Url) -> String {
+    let mut c = u.clone();
+    let _ = c.set_password(None);
+    let _ = c.set_username("");
+    c.to_string()
+}
+
+fn load_target(name: &str) -> Result<FileTarget> {
+    let path = config_path()
+        .ok_or_else(|| Error::usage("--target: neither XDG_CONFIG_HOME nor HOME is set"))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::usage(format!("--target {name}: there is no config file {}", path.display())).hint(format!(
+                "create it with a table such as:\n[targets.{name}]\nurl = \"http://127.0.0.1:8088/ari\"\nuser = \"asterisk\"\npassword_file = \"~/.config/pjsipctl/{name}.password\""
+            )))
+        }
+        Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", path.display()))),
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut targets = parse_config(&text, &path.display().to_string(), dir)?;
+    let names: Vec<String> = targets.keys().cloned().collect();
+    targets.remove(name).ok_or_else(|| {
+        let list = if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        };
+        Error::usage(format!("no target '{name}' in {}", path.display()))
+            .hint(format!("targets defined there: {list}"))
+    })
+}
+
+/// Parse the small TOML subset config.toml uses: `[targets.NAME]` tables holding
+/// strings, booleans and numbers. Relative paths are taken from the file's directory.
+pub fn parse_config(text: &str, source: &str, dir: &Path) -> Result<BTreeMap<String, FileTarget>> {
+    let mut out: BTreeMap<String, FileTarget> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let at = |m: String| Error::usage(format!("{source}:{}: {m}", n + 1));
+        let line = strip_comment(raw).trim().to_string();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(h) = line.strip_prefix('[') {
+            let h = h
+                .strip_suffix(']')
+                .ok_or_else(|| at("a table header must end with ']'".into()))?
+                .trim();
+            current = match h.strip_prefix("targets.") {
+                Some(name) => {
+                    let name = unquote_key(name.trim()).map_err(at)?;
+                    if out.contains_key(&name) {
+                        return Err(at(format!("target '{name}' is defined twice")));
+                    }
+                    out.insert(name.clone(), FileTarget::default());
+                    Some(name)
+                }
+                None => None, // other tables are not pjsipctl's business (yet)
+            };
+            continue;
+        }
+        let (k, v) = line
+            .split_once('=')
+            .ok_or_else(|| at("expected key = value".into()))?;
+        let key = unquote_key(k.trim()).map_err(at)?;
+        let Some(name) = &current else { continue };
+        let value = parse_value(v.trim()).map_err(at)?;
+        let t = out.get_mut(name).expect("inserted at its header");
+        let path = |v: &Value| -> std::result::Result<PathBuf, String> {
+            Ok(expand_path(&v.string()?, dir))
+        };
+        match key.as_str() {
+            "url" => t.url = Some(value.string().map_err(at)?),
+            "user" => t.user = Some(value.string().map_err(at)?),
+            "password_file" => t.password_file = Some(path(&value).map_err(at)?),
+            "cacert" => t.cacert = Some(path(&value).map_err(at)?),
+            "api_key" => t.api_key = Some(value.boolean().map_err(at)?),
+            "insecure" => t.insecure = Some(value.boolean().map_err(at)?),
+            "timeout" => t.timeout = Some(value.number().map_err(at)?),
+            "password" => {
+                return Err(at("passwords are not read from config.toml".into())
+                    .hint("put it in a file only you can read and name it with password_file = \"...\""))
+            }
+            other => {
+                return Err(at(format!(
+                    "unknown key '{other}' in [targets.{name}] (expected url, user, password_file, api_key, cacert, insecure, timeout)"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Str(String),
+    Bool(bool),
+    Num(f64),
+}
+
+impl Value {
+    fn string(&self) -> std::result::Result<String, String> {
+        match self {
+            Value::Str(s) => Ok(s.clone()),
+            _ => Err("expected a quoted string".into()),
+        }
+    }
+    fn boolean(&self) -> std::result::Result<bool, String> {
+        match self {
+            Value::Bool(b) => Ok(*b),
+            _ => Err("expected true or false".into()),
+        }
+    }
+    fn number(&self) -> std::result::Result<f64, String> {
+        match self {
+            Value::Num(n) if *n > 0.0 => Ok(*n),
+            _ => Err("expected a positive number".into()),
+        }
+    }
+}
+
+/// Drop a `#` comment that is outside any string.
+fn strip_comment(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => return &line[..i],
+            None => {}
+        }
+    }
+    line
+}
+
+fn unquote_key(k: &str) -> std::result::Result<String, String> {
+    if k.starts_with('"') || k.starts_with('\'') {
+        match parse_value(k)? {
+            Value::Str(s) => Ok(s),
+            _ => unreachable!("a quoted value is a string"),
+        }
+    } else if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        Ok(k.to_string())
+    } else {
+        Err(format!("'{k}' is not a valid key (quote it)"))
+    }
+}
+
+fn parse_value(v: &str) -> std::result::Result<Value, String> {
+    if let Some(rest) = v.strip_prefix('\'') {
+        let s = rest.strip_suffix('\'').ok_or("unterminated string")?;
+        if s.contains('\'') {
+            return Err("unexpected ' inside a literal string".into());
+        }
+        return Ok(Value::Str(s.to_string()));
+    }
+    if let Some(rest) = v.strip_prefix('"') {
+        let mut s = String::new();
+        let mut chars = rest.chars();
+        loop {
+            match chars.next() {
+                None => return Err("unterminated string".into()),
+                Some('"') => break,
+                Some('\\') => match chars.next() {
+                    Some('"') => s.push('"'),
+                    Some('\\') => s.push('\\'),
+                    Some('n') => s.push('\n'),
+                    Some('t') => s.push('\t'),
+                    Some('r') => s.push('\r'),
+                    Some(c @ ('u' | 'U')) => {
+                        let n = if c == 'u' { 4 } else { 8 };
+                        let hex: String = chars.by_ref().take(n).collect();
+                        let ch = u32::from_str_radix(&hex, 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .ok_or("bad \\u escape")?;
+                        s.push(ch);
+                    }
+                    _ => return Err("unknown escape in string".into()),
+                },
+                Some(c) => s.push(c),
+            }
+        }
+        if !chars.as_str().trim().is_empty() {
+            return Err("unexpected text after the string".into());
+        }
+        return Ok(Value::Str(s));
+    }
+    match v {
+        "true" => Ok(Value::Bool(true)),
+        "false" => Ok(Value::Bool(false)),
+        _ => v
+            .replace('_', "")
+            .parse::<f64>()
+            .map(Value::Num)
+            .map_err(|_| format!("cannot read the value {v}")),
+    }
+}
+
+fn expand_path(p: &str, dir: &Path) -> PathBuf {
+    if let Some(rest) = p.strip_prefix("~/") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    let p = PathBuf::from(p);
+    if p.is_relative() {
+        dir.join(p)
+    } else {
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_targets() {
+        let text = r#"
+# pjsipctl targets
+[targets.lab]
+url = "http://10.0.0.5:8088/ari"   # the lab box
+user = 'asterisk'
+password_file = "lab.pw"
+timeout = 2.5
+api_key = false
+
+[targets."prod #1"]
+url = "https://pbx.example.com:8089/ari"
+cacert = "/etc/ssl/pbx.pem"
+insecure = true
+
+[other]
+ignored = 1
+"#;
+        let t = parse_config(text, "config.toml", Path::new("/cfg")).unwrap();
+        let lab = &t["lab"];
+        assert_eq!(lab.url.as_deref(), Some("http://10.0.0.5:8088/ari"));
+        assert_eq!(lab.user.as_deref(), Some("asterisk"));
+        assert_eq!(lab.password_file.as_deref(), Some(Path::new("/cfg/lab.pw")));
+        assert_eq!(lab.timeout, Some(2.5));
+        assert_eq!(lab.api_key, Some(false));
+        let prod = &t["prod #1"];
+        assert_eq!(prod.cacert.as_deref(), Some(Path::new("/etc/ssl/pbx.pem")));
+        assert_eq!(prod.insecure, Some(true));
+    }
+
+    #[test]
+    fn refuses_passwords_and_unknown_keys() {
+        let e = parse_config("[targets.a]\npassword = \"x\"\n", "c", Path::new("/")).unwrap_err();
+        assert!(
+            e.message.contains("c:2: passwords are not read"),
+            "{}",
+            e.message
+        );
+        let e = parse_config("[targets.a]\nusr = \"x\"\n", "c", Path::new("/")).unwrap_err();
+        assert!(e.message.contains("unknown key 'usr'"), "{}", e.message);
+        let e = parse_config("[targets.a]\nurl = \"x\n", "c", Path::new("/")).unwrap_err();
+        assert!(e.message.contains("unterminated"), "{}", e.message);
+    }
+
+    #[test]
+    fn urls_are_tidied() {
+        assert_eq!(
+            normalize_url("http://127.0.0.1:8088").unwrap(),
+            "http://127.0.0.1:8088/ari"
+        );
+        assert_eq!(
+            normalize_url("http://127.0.0.1:8088/ari/").unwrap(),
+            "http://127.0.0.1:8088/ari"
+        );
+        assert_eq!(
+            normalize_url("https://pbx/asterisk/ari").unwrap(),
+            "https://pbx/asterisk/ari"
+        );
+        assert!(normalize_url("ftp://x/ari").is_err());
+        let e = normalize_url("http://u:secret@h/ari").unwrap_err();
+        assert!(!e.message.contains("secret"), "{}", e.message);
+        assert!(normalize_url("http://h/ari?api_key=a:b").is_err());
+    }
+}
