@@ -5,21 +5,33 @@
 
 use std::path::{Path, PathBuf};
 
-/// Expand one include pattern (already joined to the config directory).
-pub fn expand(pattern: &str) -> Vec<PathBuf> {
-    let alternatives = braces(pattern);
+/// Brace alternatives one pattern may expand to; beyond that it is refused (`{a,b}` 30 times
+/// over would be 2^30 names to look up).
+pub const MAX_ALTERNATIVES: usize = 1024;
+
+/// Expand one include pattern (already joined to the config directory). `Err` when its
+/// braces expand to more than [`MAX_ALTERNATIVES`] names.
+pub fn expand(pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let alternatives = braces_capped(pattern, MAX_ALTERNATIVES)
+        .ok_or_else(|| format!("its braces expand to more than {MAX_ALTERNATIVES} names"))?;
     if alternatives.len() == 1 && alternatives[0] == pattern {
-        return glob_one(pattern, true);
+        return Ok(glob_one(pattern, true));
     }
     // glibc globs each alternative without GLOB_NOMAGIC and appends the results in order.
-    alternatives
+    Ok(alternatives
         .iter()
         .flat_map(|a| glob_one(a, false))
-        .collect()
+        .collect())
+}
+
+#[cfg(test)]
+fn braces(p: &str) -> Vec<String> {
+    braces_capped(p, usize::MAX).expect("no cap")
 }
 
 /// Brace expansion, nested, left to right: `a{b,c{d,e}}f` → abf, acdf, acef.
-fn braces(p: &str) -> Vec<String> {
+/// `None` when there would be more than `cap` alternatives.
+fn braces_capped(p: &str, cap: usize) -> Option<Vec<String>> {
     let b: Vec<char> = p.chars().collect();
     let mut i = 0;
     while i < b.len() {
@@ -44,7 +56,7 @@ fn braces(p: &str) -> Vec<String> {
                     j += 1;
                 }
                 if j >= b.len() {
-                    return vec![p.to_string()];
+                    return Some(vec![p.to_string()]);
                 }
                 let pre: String = b[..i].iter().collect();
                 let post: String = b[j + 1..].iter().collect();
@@ -54,14 +66,17 @@ fn braces(p: &str) -> Vec<String> {
                 let mut out = Vec::new();
                 for w in bounds.windows(2) {
                     let mid: String = b[w[0] + 1..w[1]].iter().collect();
-                    out.extend(braces(&format!("{pre}{mid}{post}")));
+                    out.extend(braces_capped(&format!("{pre}{mid}{post}"), cap)?);
+                    if out.len() > cap {
+                        return None;
+                    }
                 }
-                return out;
+                return Some(out);
             }
             _ => i += 1,
         }
     }
-    vec![p.to_string()]
+    Some(vec![p.to_string()])
 }
 
 fn has_magic(s: &str) -> bool {
@@ -158,30 +173,43 @@ pub fn fnmatch(pattern: &str, name: &str) -> bool {
 }
 
 fn fm(p: &[char], n: &[char]) -> bool {
-    match p.first() {
-        None => n.is_empty(),
-        Some('*') => (0..=n.len()).any(|i| fm(&p[1..], &n[i..])),
-        Some('?') => !n.is_empty() && fm(&p[1..], &n[1..]),
-        Some('[') => {
-            let Some(&c) = n.first() else { return false };
+    // Memoised on (pattern position, name position): `*a*a*a*…` stays polynomial.
+    let mut memo = vec![None; (p.len() + 1) * (n.len() + 1)];
+    fm_at(p, n, 0, 0, &mut memo)
+}
+
+fn fm_at(p: &[char], n: &[char], pi: usize, ni: usize, memo: &mut [Option<bool>]) -> bool {
+    let key = pi * (n.len() + 1) + ni;
+    if let Some(v) = memo[key] {
+        return v;
+    }
+    let (ps, ns) = (&p[pi..], &n[ni..]);
+    let r = match ps.first() {
+        None => ns.is_empty(),
+        Some('*') => (ni..=n.len()).any(|j| fm_at(p, n, pi + 1, j, memo)),
+        Some('?') => !ns.is_empty() && fm_at(p, n, pi + 1, ni + 1, memo),
+        Some('[') => 'class: {
+            let Some(&c) = ns.first() else {
+                break 'class false;
+            };
             let mut i = 1;
-            let negate = matches!(p.get(1), Some('!') | Some('^'));
+            let negate = matches!(ps.get(1), Some('!') | Some('^'));
             if negate {
                 i += 1;
             }
             let mut hit = false;
             let mut first = true;
             loop {
-                let Some(&pc) = p.get(i) else {
+                let Some(&pc) = ps.get(i) else {
                     // No closing bracket: '[' is an ordinary character.
-                    return c == '[' && fm(&p[1..], &n[1..]);
+                    break 'class c == '[' && fm_at(p, n, pi + 1, ni + 1, memo);
                 };
                 if pc == ']' && !first {
                     break;
                 }
                 first = false;
-                if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&h| h != ']') {
-                    if pc <= c && c <= p[i + 2] {
+                if ps.get(i + 1) == Some(&'-') && ps.get(i + 2).is_some_and(|&h| h != ']') {
+                    if pc <= c && c <= ps[i + 2] {
                         hit = true;
                     }
                     i += 3;
@@ -192,11 +220,15 @@ fn fm(p: &[char], n: &[char]) -> bool {
                     i += 1;
                 }
             }
-            hit != negate && fm(&p[i + 1..], &n[1..])
+            hit != negate && fm_at(p, n, pi + i + 1, ni + 1, memo)
         }
-        Some('\\') if p.len() > 1 => n.first() == Some(&p[1]) && fm(&p[2..], &n[1..]),
-        Some(&c) => n.first() == Some(&c) && fm(&p[1..], &n[1..]),
-    }
+        Some('\\') if ps.len() > 1 => {
+            ns.first() == Some(&ps[1]) && fm_at(p, n, pi + 2, ni + 1, memo)
+        }
+        Some(&c) => ns.first() == Some(&c) && fm_at(p, n, pi + 1, ni + 1, memo),
+    };
+    memo[key] = Some(r);
+    r
 }
 
 #[cfg(test)]
@@ -212,6 +244,23 @@ mod tests {
         assert!(fnmatch("user-[0-9].conf", "user-7.conf"));
         assert!(!fnmatch("user-[!0-9].conf", "user-7.conf"));
         assert!(!fnmatch("*.conf", "users.conf.bak"));
+        assert!(fnmatch("[a", "[a"));
+        assert!(fnmatch("a\\*", "a*"));
+        assert!(!fnmatch("a\\*", "ab"));
+    }
+
+    #[test]
+    fn many_stars_answer_at_once() {
+        // Plain recursion takes hours on this: a 255-byte name against 12 stars.
+        let t = std::time::Instant::now();
+        let name = "a".repeat(255);
+        assert!(!fnmatch(&format!("{}b", "*a".repeat(12)), &name));
+        assert!(fnmatch(&"*a".repeat(12), &name));
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]
@@ -219,6 +268,17 @@ mod tests {
         assert_eq!(braces("a{b,c{d,e}}f"), ["abf", "acdf", "acef"]);
         assert_eq!(braces("plain"), ["plain"]);
         assert_eq!(braces("x{a,b"), ["x{a,b"]);
+        let t = std::time::Instant::now();
+        assert!(
+            expand(&"{a,b}".repeat(40)).is_err(),
+            "2^40 names are refused"
+        );
+        assert!(expand(&"{a,b}".repeat(10)).is_ok(), "1024 are not");
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]
@@ -230,6 +290,7 @@ mod tests {
         std::fs::create_dir(d.path().join("sub.conf")).unwrap();
         let pat = format!("{}/*.conf", d.path().display());
         let got: Vec<String> = expand(&pat)
+            .unwrap()
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
@@ -237,10 +298,11 @@ mod tests {
         assert_eq!(got, ["a.conf", "b.conf", "sub.conf"]);
         // No magic: returned as written even when missing (GLOB_NOMAGIC).
         let missing = format!("{}/missing.conf", d.path().display());
-        assert_eq!(expand(&missing), [PathBuf::from(&missing)]);
+        assert_eq!(expand(&missing).unwrap(), [PathBuf::from(&missing)]);
         // Braces: each alternative must exist.
         let pat = format!("{}/{{b,zz,a}}.conf", d.path().display());
         let got: Vec<String> = expand(&pat)
+            .unwrap()
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();

@@ -3,7 +3,7 @@
 //! i.e. an unanchored search. Literals, `.`, `[...]`, `^`, `$`, `*`, `+`, `?`, `{m,n}`,
 //! `|` and `( )` are supported; that covers what people write in a filter.
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Node {
     Char(char),
     Any,
@@ -16,17 +16,41 @@ enum Node {
     Group(Vec<Vec<Item>>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Item {
     node: Node,
     min: usize,
     max: usize,
 }
 
-/// A compiled expression.
+/// One instruction of the compiled automaton (Thompson's construction).
+#[derive(Debug)]
+enum Inst {
+    Char(char),
+    Any,
+    Class {
+        negated: bool,
+        items: Vec<(char, char)>,
+    },
+    /// `^`: only at the start of the text.
+    Start,
+    /// `$`: only at the end of the text.
+    End,
+    Split(usize, usize),
+    Jmp(usize),
+    Match,
+}
+
+/// More instructions than this and the expression is refused (regcomp's REG_ESPACE):
+/// a filter is a few characters; this bounds the work per matched character.
+const MAX_PROGRAM: usize = 4096;
+
+/// A compiled expression. Matching simulates the automaton over the whole text at
+/// once, so it takes time proportional to text length × expression size whatever
+/// the expression (no exponential backtracking on `a*a*a*…b`).
 #[derive(Debug)]
 pub struct Regex {
-    alts: Vec<Vec<Item>>,
+    prog: Vec<Inst>,
 }
 
 impl Regex {
@@ -38,14 +62,155 @@ impl Regex {
         if pos != chars.len() {
             return Err("unmatched ')'".into());
         }
-        Ok(Regex { alts })
+        let mut prog = Vec::new();
+        compile_alts(&alts, &mut prog)?;
+        prog.push(Inst::Match);
+        Ok(Regex { prog })
     }
 
     /// regexec without REG_NOTBOL: does the expression match anywhere in `text`?
     pub fn is_match(&self, text: &str) -> bool {
         let s: Vec<char> = text.chars().collect();
-        (0..=s.len()).any(|start| m_alts(&self.alts, &s, start, &|_| true))
+        let mut seen = vec![usize::MAX; self.prog.len()];
+        let mut stack = Vec::new();
+        let mut cur = Vec::new();
+        self.add(&mut cur, 0, 0, s.len(), &mut seen, &mut stack);
+        for i in 0..=s.len() {
+            if cur.iter().any(|&pc| matches!(self.prog[pc], Inst::Match)) {
+                return true;
+            }
+            if i == s.len() {
+                break;
+            }
+            let mut next = Vec::new();
+            for &pc in &cur {
+                let ok = match &self.prog[pc] {
+                    Inst::Char(c) => *c == s[i],
+                    Inst::Any => true,
+                    Inst::Class { negated, items } => {
+                        items.iter().any(|&(lo, hi)| lo <= s[i] && s[i] <= hi) != *negated
+                    }
+                    _ => false,
+                };
+                if ok {
+                    self.add(&mut next, pc + 1, i + 1, s.len(), &mut seen, &mut stack);
+                }
+            }
+            // Unanchored: a match may also start at the next character.
+            self.add(&mut next, 0, i + 1, s.len(), &mut seen, &mut stack);
+            cur = next;
+        }
+        false
     }
+
+    /// Add `pc` and everything reachable from it without consuming a character at `pos`.
+    fn add(
+        &self,
+        list: &mut Vec<usize>,
+        pc: usize,
+        pos: usize,
+        len: usize,
+        seen: &mut [usize],
+        stack: &mut Vec<usize>,
+    ) {
+        stack.push(pc);
+        while let Some(pc) = stack.pop() {
+            if seen[pc] == pos {
+                continue;
+            }
+            seen[pc] = pos;
+            match self.prog[pc] {
+                Inst::Jmp(t) => stack.push(t),
+                Inst::Split(a, b) => {
+                    stack.push(b);
+                    stack.push(a);
+                }
+                Inst::Start => {
+                    if pos == 0 {
+                        stack.push(pc + 1)
+                    }
+                }
+                Inst::End => {
+                    if pos == len {
+                        stack.push(pc + 1)
+                    }
+                }
+                _ => list.push(pc),
+            }
+        }
+    }
+}
+
+fn too_big(prog: &[Inst]) -> Result<(), String> {
+    if prog.len() > MAX_PROGRAM {
+        return Err("the expression is too large (its repetitions expand too far)".into());
+    }
+    Ok(())
+}
+
+fn compile_alts(alts: &[Vec<Item>], prog: &mut Vec<Inst>) -> Result<(), String> {
+    let mut jumps = Vec::new();
+    for (n, seq) in alts.iter().enumerate() {
+        let split = (n + 1 < alts.len()).then(|| {
+            prog.push(Inst::Split(prog.len() + 1, 0));
+            prog.len() - 1
+        });
+        for it in seq {
+            compile_item(it, prog)?;
+        }
+        if let Some(at) = split {
+            jumps.push(prog.len());
+            prog.push(Inst::Jmp(0));
+            prog[at] = Inst::Split(at + 1, prog.len());
+        }
+        too_big(prog)?;
+    }
+    let end = prog.len();
+    for j in jumps {
+        prog[j] = Inst::Jmp(end);
+    }
+    Ok(())
+}
+
+fn compile_item(it: &Item, prog: &mut Vec<Inst>) -> Result<(), String> {
+    if it.min > it.max {
+        return Err(format!("bad bound {{{},{}}}", it.min, it.max));
+    }
+    for _ in 0..it.min {
+        compile_node(&it.node, prog)?;
+        too_big(prog)?;
+    }
+    if it.max == usize::MAX {
+        let at = prog.len();
+        prog.push(Inst::Split(at + 1, 0));
+        compile_node(&it.node, prog)?;
+        prog.push(Inst::Jmp(at));
+        prog[at] = Inst::Split(at + 1, prog.len());
+    } else {
+        for _ in it.min..it.max {
+            let at = prog.len();
+            prog.push(Inst::Split(at + 1, 0));
+            compile_node(&it.node, prog)?;
+            prog[at] = Inst::Split(at + 1, prog.len());
+            too_big(prog)?;
+        }
+    }
+    too_big(prog)
+}
+
+fn compile_node(node: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
+    match node {
+        Node::Char(c) => prog.push(Inst::Char(*c)),
+        Node::Any => prog.push(Inst::Any),
+        Node::Class { negated, items } => prog.push(Inst::Class {
+            negated: *negated,
+            items: items.clone(),
+        }),
+        Node::Start => prog.push(Inst::Start),
+        Node::End => prog.push(Inst::End),
+        Node::Group(alts) => compile_alts(alts, prog)?,
+    }
+    too_big(prog)
 }
 
 fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>>, String> {
@@ -182,47 +347,9 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
     Ok(Node::Class { negated, items })
 }
 
-fn m_alts(alts: &[Vec<Item>], s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
-    alts.iter().any(|seq| m_seq(seq, s, i, k))
-}
-
-fn m_seq(items: &[Item], s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
-    match items.split_first() {
-        None => k(i),
-        Some((it, rest)) => m_rep(it, 0, s, i, &|j| m_seq(rest, s, j, k)),
-    }
-}
-
-/// Greedy repetition with backtracking; a repeat must consume input to go round again.
-fn m_rep(it: &Item, count: usize, s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
-    if count < it.max
-        && m_atom(&it.node, s, i, &|j| {
-            (j > i || count < it.min) && m_rep(it, count + 1, s, j, k)
-        })
-    {
-        return true;
-    }
-    count >= it.min && k(i)
-}
-
-fn m_atom(node: &Node, s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
-    match node {
-        Node::Char(c) => s.get(i) == Some(c) && k(i + 1),
-        Node::Any => i < s.len() && k(i + 1),
-        Node::Class { negated, items } => {
-            s.get(i)
-                .is_some_and(|&ch| items.iter().any(|&(lo, hi)| lo <= ch && ch <= hi) != *negated)
-                && k(i + 1)
-        }
-        Node::Start => i == 0 && k(i),
-        Node::End => i == s.len() && k(i),
-        Node::Group(alts) => m_alts(alts, s, i, k),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::Regex;
+    use super::{Item, Node, Regex};
 
     fn m(p: &str, t: &str) -> bool {
         Regex::new(p).unwrap().is_match(t)
@@ -252,6 +379,81 @@ mod tests {
         assert!(m("a\\.b", "a.b"));
         assert!(!m("a\\.b", "axb"));
         assert!(m("^(a*)*$", "aaaa"));
+        assert!(m("^(a|b)*c$", "ababc"));
+        assert!(!m("^(a|b)*c$", "ababd"));
+        assert!(m("x(ab|a)(c|bcd)y", "xabcdy"));
+        assert!(m("^$", ""));
+        assert!(!m("^a{2}$", "a"));
+    }
+
+    #[test]
+    fn backtracking_traps_answer_at_once() {
+        // A backtracking matcher takes minutes on these (polynomial of degree 12 / exponential).
+        let t = std::time::Instant::now();
+        let text = format!("{}c", "a".repeat(8000));
+        assert!(!m(&format!("{}b", "a*".repeat(12)), &text));
+        assert!(!m("^(a*)*(a*)*(a*)*b$", &text));
+        assert!(!m("(a|aa)*(a|aa)*b", &text));
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    // The backtracking matcher this module used before, as the reference on small inputs.
+    fn m_alts(alts: &[Vec<Item>], s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
+        alts.iter().any(|seq| m_seq(seq, s, i, k))
+    }
+
+    fn m_seq(items: &[Item], s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
+        match items.split_first() {
+            None => k(i),
+            Some((it, rest)) => m_rep(it, 0, s, i, &|j| m_seq(rest, s, j, k)),
+        }
+    }
+
+    /// Greedy repetition with backtracking; a repeat must consume input to go round again.
+    fn m_rep(it: &Item, count: usize, s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
+        if count < it.max
+            && m_atom(&it.node, s, i, &|j| {
+                (j > i || count < it.min) && m_rep(it, count + 1, s, j, k)
+            })
+        {
+            return true;
+        }
+        count >= it.min && k(i)
+    }
+
+    fn m_atom(node: &Node, s: &[char], i: usize, k: &dyn Fn(usize) -> bool) -> bool {
+        match node {
+            Node::Char(c) => s.get(i) == Some(c) && k(i + 1),
+            Node::Any => i < s.len() && k(i + 1),
+            Node::Class { negated, items } => {
+                s.get(i).is_some_and(|&ch| {
+                    items.iter().any(|&(lo, hi)| lo <= ch && ch <= hi) != *negated
+                }) && k(i + 1)
+            }
+            Node::Start => i == 0 && k(i),
+            Node::End => i == s.len() && k(i),
+            Node::Group(alts) => m_alts(alts, s, i, k),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1000, ..Default::default() })]
+
+        #[test]
+        fn automaton_agrees_with_backtracking(p in "([ab.^$|()*+?]|\\[ab\\]|\\{[0-2](,[0-3]?)?\\}){0,8}", t in "[abc]{0,8}") {
+            let chars: Vec<char> = p.chars().collect();
+            let mut pos = 0;
+            let parsed = super::parse_alts(&chars, &mut pos, 0);
+            if let (Ok(alts), Ok(re)) = (parsed, Regex::new(&p)) {
+                let s: Vec<char> = t.chars().collect();
+                let slow = (0..=s.len()).any(|start| m_alts(&alts, &s, start, &|_| true));
+                proptest::prop_assert_eq!(re.is_match(&t), slow, "{} on {}", p, t);
+            }
+        }
     }
 
     #[test]
@@ -259,5 +461,7 @@ mod tests {
         assert!(Regex::new("(ab").is_err());
         assert!(Regex::new("[ab").is_err());
         assert!(Regex::new("*a").is_err());
+        assert!(Regex::new("a{3,2}").is_err());
+        assert!(Regex::new("(a{1000}){1000}").is_err(), "too large");
     }
 }
