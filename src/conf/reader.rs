@@ -31,6 +31,11 @@ pub const MAX_LINE: usize = 8191;
 pub const MAX_INCLUDE_LEVEL: usize = 10;
 /// MAX_NESTED_COMMENTS.
 pub const MAX_NESTED_COMMENTS: i32 = 128;
+/// Inheritance copies variables, so `[c](b,b,b,…)` over `[b](a,a,a,…)` multiplies them: a
+/// 24 KB file can ask for billions. Past these limits the file is refused (Asterisk would
+/// try and run out of memory).
+pub const MAX_SECTION_VARS: usize = 10_000;
+pub const MAX_VARS: usize = 2_000_000;
 
 /// Where something was written: a file and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,6 +181,8 @@ struct Reader<'o> {
     /// Canonical paths of the files being read, outermost first.
     stack: Vec<PathBuf>,
     exec_count: usize,
+    /// Variables held, against MAX_VARS.
+    vars: usize,
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -198,6 +205,7 @@ impl<'o> Reader<'o> {
             diags: Vec::new(),
             stack: Vec::new(),
             exec_count: 0,
+            vars: 0,
         }
     }
 
@@ -236,11 +244,12 @@ impl<'o> Reader<'o> {
             let raw = &data[pos..end];
             pos = next;
             if raw.len() >= MAX_LINE {
+                // An error, not a warning: the setting (or section header) on it would be lost.
                 self.diag(
-                    Level::Warning,
+                    Level::Error,
                     Some(origin),
                     format!(
-                        "line too long ({} bytes): Asterisk skips lines of {MAX_LINE} bytes or more, so nothing on it is read",
+                        "line too long ({} bytes): Asterisk skips lines of {MAX_LINE} bytes or more, so nothing on it would be read (shorten it)",
                         raw.len()
                     ),
                 );
@@ -275,6 +284,13 @@ impl<'o> Reader<'o> {
                 // The error just reported ends this file for Asterisk.
                 if let Some(d) = self
                     .diags
+                    .last_mut()
+                    .filter(|d| d.message.contains("pjsipctl refuses"))
+                {
+                    d.message
+                        .push_str(&format!("; pjsipctl stops reading {name} here"));
+                } else if let Some(d) = self
+                    .diags
                     .iter_mut()
                     .rev()
                     .find(|d| d.level == Level::Error)
@@ -287,10 +303,12 @@ impl<'o> Reader<'o> {
         }
         if st.comment > 0 {
             let at = st.nest.get(st.comment as usize - 1).copied().unwrap_or(0);
+            // An error, not a warning: what the comment hides would otherwise be lost without a
+            // word (and `apply --prune` would delete the stored objects it hides).
             self.diag(
-                Level::Warning,
+                Level::Error,
                 Some(Origin { file: name.clone(), line: at }),
-                "unterminated block comment: ';--' is never closed by '--;', so Asterisk ignores everything after it in this file",
+                "unterminated block comment: ';--' is never closed by '--;', so Asterisk ignores everything after it in this file (close it with '--;')",
             );
         }
     }
@@ -497,6 +515,11 @@ impl<'o> Reader<'o> {
                             ),
                         );
                     }
+                    let have = match &target {
+                        Target::New(s) => s.vars.len(),
+                        Target::Existing(i) => self.sections[*i].vars.len(),
+                    };
+                    self.room(have, self.sections[base].vars.len(), origin)?;
                     let base_name = self.sections[base].name.clone();
                     let cloned: Vec<Var> = self.sections[base]
                         .vars
@@ -554,6 +577,24 @@ impl<'o> Reader<'o> {
             }
             Target::Existing(i) => st.cat = Some(i),
         }
+        Ok(())
+    }
+
+    /// Refuse to grow a section past MAX_SECTION_VARS or the file past MAX_VARS.
+    fn room(&mut self, have: usize, adding: usize, origin: &Origin) -> Result<(), ()> {
+        if have + adding > MAX_SECTION_VARS || self.vars + adding > MAX_VARS {
+            self.diag(
+                Level::Error,
+                Some(origin.clone()),
+                format!(
+                    "this section would hold more than {MAX_SECTION_VARS} settings through inheritance (or the \
+                     file more than {MAX_VARS}): pjsipctl refuses the file rather than exhaust memory, as \
+                     Asterisk would"
+                ),
+            );
+            return Err(());
+        }
+        self.vars += adding;
         Ok(())
     }
 
@@ -726,7 +767,18 @@ impl<'o> Reader<'o> {
         };
         let mut inner = LoadState::new(self.current);
         let mut count = 0;
-        for file in glob::expand(&path) {
+        let files = match glob::expand(&path) {
+            Ok(f) => f,
+            Err(why) => {
+                self.diag(
+                    Level::Error,
+                    Some(origin.clone()),
+                    format!("#{word} {arg}: {why}; pjsipctl refuses the pattern"),
+                );
+                return Err(());
+            }
+        };
+        for file in files {
             let meta = match std::fs::metadata(&file) {
                 Ok(m) => m,
                 Err(_) => continue,
@@ -925,6 +977,7 @@ impl<'o> Reader<'o> {
             );
             return Ok(());
         }
+        self.room(self.sections[cat].vars.len(), 1, origin)?;
         self.sections[cat].vars.push(Var {
             name: name.to_string(),
             value: value.to_string(),
@@ -1036,6 +1089,31 @@ mod tests {
     }
 
     #[test]
+    fn inheritance_cannot_multiply_settings_without_bound() {
+        let many = |base: &str, n: usize| vec![base; n].join(",");
+        let text = format!(
+            "[a](!)\nx=1\n[b](!,{})\n[c](!,{})\n[d](!,{})\n",
+            many("a", 2000),
+            many("b", 2000),
+            many("c", 2000)
+        );
+        let t = std::time::Instant::now();
+        let c = read(&text);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
+        let e = errors(&c);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("t.conf:4: this section would hold more than 10000 settings")
+                && e[0].ends_with("pjsipctl stops reading t.conf here"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
     fn unterminated_block_comment_is_reported() {
         let c = read("[a]\nx=1\n;-- never closed\n[b]\ny=2\n");
         assert_eq!(c.sections.len(), 1);
@@ -1044,7 +1122,7 @@ mod tests {
             w[0].starts_with("t.conf:3: unterminated block comment"),
             "{w:?}"
         );
-        assert_eq!(c.diags[0].level, Level::Warning);
+        assert_eq!(c.diags[0].level, Level::Error);
     }
 
     #[test]
@@ -1166,6 +1244,7 @@ mod tests {
         assert_eq!(c.sections[0].vars.len(), 2);
         assert_eq!(c.sections[0].vars[1].name, "c");
         assert_eq!(c.diags[0].origin.as_ref().unwrap().line, 3);
+        assert_eq!(c.diags[0].level, Level::Error);
     }
 
     #[test]

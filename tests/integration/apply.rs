@@ -639,20 +639,25 @@ fn append_without_base_is_refused() {
 }
 
 #[test]
-fn unterminated_block_comment_hides_the_rest() {
+fn unterminated_block_comment_is_refused() {
+    // Asterisk ignores everything after it; applied with --prune that would delete the stored
+    // objects the comment hides, so it is an error, not a warning.
     let env = Env::new();
+    env.ok(&["push", "aor", "b", "max_contacts=1"]);
     let file = write(
         &env,
         "c.conf",
         "[a]\ntype=aor\n;-- old phones\n[b]\ntype=aor\n",
     );
-    let (code, out, err) = env.run(&["apply", &file]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "created aor a\n");
+    let before = env.snapshot();
+    let (code, out, err) = env.run(&["apply", "--prune", "--yes", &file]);
+    assert_eq!(code, 4, "{err}");
+    assert!(out.is_empty(), "{out}");
     assert!(
-        err.contains("c.conf:3: unterminated block comment"),
+        err.contains("c.conf:3: unterminated block comment") && err.contains("nothing was written"),
         "{err}"
     );
+    assert_eq!(env.snapshot(), before);
 }
 
 #[test]
