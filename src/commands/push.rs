@@ -44,18 +44,24 @@ pub fn parse_fields<'a>(args: impl IntoIterator<Item = &'a String>) -> Result<Ve
 }
 
 pub fn read_source(path: &PathBuf) -> Result<(String, String)> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+    let (bytes, name) = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
             .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
-        Ok((s, "<stdin>".into()))
+        (b, "<stdin>".to_string())
     } else {
-        let bytes = std::fs::read(path)
+        let b = std::fs::read(path)
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
-        let s = String::from_utf8(bytes)
-            .map_err(|e| Error::invalid(format!("{}: not UTF-8 text ({e})", path.display())))?;
-        Ok((s, path.display().to_string()))
-    }
+        (b, path.display().to_string())
+    };
+    let s = String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..bad].iter().filter(|&&b| b == b'\n').count();
+        Error::invalid(format!(
+            "{name}:{line}: not UTF-8 text: astdb stores JSON, which needs UTF-8 (convert the file, e.g. with iconv)"
+        ))
+    })?;
+    Ok((s, name))
 }
 
 pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
