@@ -45,10 +45,10 @@ fn run(cli: cli::Cli) -> ExitCode {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) if e.exit == error::Exit::Ok => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            eprintln!("error: {}", output::printable(&e.message));
             if let Some(h) = &e.hint {
                 for line in h.lines() {
-                    eprintln!("  hint: {line}");
+                    eprintln!("  hint: {}", output::printable(line));
                 }
             }
             ExitCode::from(e.exit as u8)

@@ -147,11 +147,11 @@ pub fn traps(
 pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
     let mut n = 0;
     for d in conv.errors() {
-        eprintln!("error: {d}");
+        eprintln!("error: {}", crate::output::printable(&d.to_string()));
         n += 1;
     }
     for m in &more {
-        eprintln!("error: {m}");
+        eprintln!("error: {}", crate::output::printable(m));
         n += 1;
     }
     if n == 0 {
@@ -324,7 +324,8 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     };
     for (i, e) in errors.iter().skip(1) {
         let c = &plan.changes[*i];
-        eprintln!("error: {} {}: {}", c.ty.name, c.id, e.message);
+        let line = format!("{} {}: {}", c.ty.name, c.id, e.message);
+        eprintln!("error: {}", crate::output::printable(&line));
     }
     if !transactional {
         msg.push_str(" (run apply again to finish: it only pushes what still differs)");
