@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
 use crate::output::Out;
 use crate::policy::{self, Severity};
-use crate::schema::{TypeDef, CONFIG_CLASS};
+use crate::schema::{field, TypeDef, CONFIG_CLASS};
 
 pub use errors::{message, Call};
 pub use http::{Failure, Http, Method, Reply};
@@ -123,12 +123,22 @@ impl Ari {
 
     /// A 2xx answer whose body is not what Asterisk sends.
     fn not_ari(&self, r: &Reply, c: &Call, why: &str) -> Error {
+        let text = String::from_utf8_lossy(&r.body);
+        let secret = c.ty.is_some_and(|t| {
+            t.fields
+                .iter()
+                .any(|f| f.has(field::SECRET) && text.contains(f.name))
+        });
         Error::storage(format!(
             "ARI {} answered {} with {} but not with Asterisk's attribute/value list ({why}): {}",
             self.http.base,
             c.what,
             r.status,
-            errors::snippet(&r.body)
+            if secret {
+                "(the body is not shown: it names a secret attribute)".to_string()
+            } else {
+                errors::snippet(&r.body)
+            }
         ))
         .hint("is the URL Asterisk's ARI? a proxy or another service may answer there")
     }
@@ -234,8 +244,19 @@ pub fn rebuild(
     Ok(obj)
 }
 
+/// The body of a PUT: `{"fields": [{"attribute": string, "value": string}, ...]}`, the only
+/// shape Asterisk survives (golden 70: a number, null, a bool or a missing key crashes it).
+pub fn put_body(fields: &[Attr]) -> Vec<u8> {
+    let fields: Vec<serde_json::Value> = fields
+        .iter()
+        .map(|f| serde_json::json!({"attribute": f.attribute, "value": f.value}))
+        .collect();
+    serde_json::to_vec(&serde_json::json!({ "fields": fields })).expect("strings serialise")
+}
+
 /// Where Asterisk's answer differs from pjsipctl's prediction, one line per attribute.
-pub fn differences(predicted: &Objectset, answered: &Objectset) -> Vec<String> {
+/// A secret's values are never shown.
+pub fn differences(ty: &TypeDef, predicted: &Objectset, answered: &Objectset) -> Vec<String> {
     fn group(set: &Objectset) -> BTreeMap<&str, Vec<&str>> {
         let mut m: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for a in set {
@@ -249,7 +270,16 @@ pub fn differences(predicted: &Objectset, answered: &Objectset) -> Vec<String> {
     let mut out = Vec::new();
     for k in p.keys().chain(a.keys().filter(|k| !p.contains_key(*k))) {
         let (pv, av) = (p.get(k), a.get(k));
-        if pv != av {
+        if pv != av
+            && ty
+                .fields
+                .iter()
+                .any(|f| f.name == *k && f.has(field::SECRET))
+        {
+            out.push(format!(
+                "Asterisk answered another {k} than pjsipctl expected (a secret: the values are not shown)"
+            ));
+        } else if pv != av {
             let show = |v: Option<&Vec<&str>>| {
                 v.map(|v| v.join(", ")).unwrap_or_else(|| "(absent)".into())
             };
@@ -300,8 +330,7 @@ impl Backend for Ari {
                 _ => warnings.push(format!("{} — {}", f.message, f.fix)),
             }
         }
-        let body = serde_json::to_vec(&serde_json::json!({ "fields": fields }))
-            .expect("strings serialise");
+        let body = put_body(fields);
         if body.len() > MAX_BODY {
             return Err(Error::invalid(format!(
                 "{} {id}: the request is {} bytes; Asterisk reads at most {MAX_BODY} bytes of a request body",
@@ -322,7 +351,7 @@ impl Backend for Ari {
         match r.status {
             200 => {
                 let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
-                let mut diff = differences(&built.object.objectset(), &answered);
+                let mut diff = differences(ty, &built.object.objectset(), &answered);
                 if diff.len() > 6 {
                     let more = diff.len() - 5;
                     diff.truncate(5);
@@ -421,7 +450,8 @@ mod tests {
             Attr::new("contact", "x"),
             Attr::new("b", ""),
         ];
-        let d = differences(&p, &a);
+        let aor = find_type("aor").unwrap();
+        let d = differences(aor, &p, &a);
         assert_eq!(
             d,
             [
@@ -430,7 +460,17 @@ mod tests {
                 "Asterisk answered b= where pjsipctl expected (absent)",
             ]
         );
-        assert!(differences(&p, &p).is_empty());
+        assert!(differences(aor, &p, &p).is_empty());
+        let auth = find_type("auth").unwrap();
+        let d = differences(
+            auth,
+            &vec![Attr::new("password", "s3cret")],
+            &vec![Attr::new("password", "other")],
+        );
+        assert_eq!(
+            d,
+            ["Asterisk answered another password than pjsipctl expected (a secret: the values are not shown)"]
+        );
     }
 
     #[test]
