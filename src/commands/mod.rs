@@ -99,8 +99,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         global: cli.global,
     };
     if ctx.global.insecure {
-        ctx.out
-            .warn("--insecure: the server's TLS certificate is not verified");
+        // Every run, even with --quiet: nobody should forget it is on.
+        eprintln!("warning: --insecure: the server's TLS certificate is not verified");
     }
     match &cli.command {
         Command::Push(a) => push::run(&ctx, a),

@@ -74,7 +74,10 @@ pub fn resolve(g: &Global, out: &Out) -> Result<Target> {
     let cacert = g.cacert.clone().or(file.cacert.clone());
     let insecure = g.insecure || file.insecure.unwrap_or(false);
     if insecure && !g.insecure {
-        out.warn("insecure = true in the target: the server's TLS certificate is not verified");
+        // Every run, even with --quiet, as for --insecure.
+        eprintln!(
+            "warning: insecure = true in the target: the server's TLS certificate is not verified"
+        );
     }
     let timeout = if g.timeout != DEFAULT_TIMEOUT {
         g.timeout
