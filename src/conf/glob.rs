@@ -8,12 +8,17 @@ use std::path::{Path, PathBuf};
 /// Brace alternatives one pattern may expand to; beyond that it is refused (`{a,b}` 30 times
 /// over would be 2^30 names to look up).
 pub const MAX_ALTERNATIVES: usize = 1024;
+/// Brace groups expanded one inside (or after) another, at most.
+pub const MAX_BRACE_DEPTH: usize = 128;
 
 /// Expand one include pattern (already joined to the config directory). `Err` when its
-/// braces expand to more than [`MAX_ALTERNATIVES`] names.
+/// braces expand to more than [`MAX_ALTERNATIVES`] names or nest too deep.
 pub fn expand(pattern: &str) -> Result<Vec<PathBuf>, String> {
-    let alternatives = braces_capped(pattern, MAX_ALTERNATIVES)
-        .ok_or_else(|| format!("its braces expand to more than {MAX_ALTERNATIVES} names"))?;
+    let alternatives = braces_capped(pattern, MAX_ALTERNATIVES, 0).ok_or_else(|| {
+        format!(
+            "its braces expand to more than {MAX_ALTERNATIVES} names (or nest deeper than {MAX_BRACE_DEPTH})"
+        )
+    })?;
     if alternatives.len() == 1 && alternatives[0] == pattern {
         return Ok(glob_one(pattern, true));
     }
@@ -26,12 +31,15 @@ pub fn expand(pattern: &str) -> Result<Vec<PathBuf>, String> {
 
 #[cfg(test)]
 fn braces(p: &str) -> Vec<String> {
-    braces_capped(p, usize::MAX).expect("no cap")
+    braces_capped(p, usize::MAX, 0).expect("no cap")
 }
 
 /// Brace expansion, nested, left to right: `a{b,c{d,e}}f` → abf, acdf, acef.
-/// `None` when there would be more than `cap` alternatives.
-fn braces_capped(p: &str, cap: usize) -> Option<Vec<String>> {
+/// `None` when there would be more than `cap` alternatives, or the groups go too deep.
+fn braces_capped(p: &str, cap: usize, depth: usize) -> Option<Vec<String>> {
+    if depth > MAX_BRACE_DEPTH {
+        return None;
+    }
     let b: Vec<char> = p.chars().collect();
     let mut i = 0;
     while i < b.len() {
@@ -39,18 +47,18 @@ fn braces_capped(p: &str, cap: usize) -> Option<Vec<String>> {
             '\\' => i += 2,
             '{' => {
                 // Find the matching close and the top-level commas.
-                let (mut depth, mut j, mut commas) = (0, i, Vec::new());
+                let (mut level, mut j, mut commas) = (0, i, Vec::new());
                 while j < b.len() {
                     match b[j] {
                         '\\' => j += 1,
-                        '{' => depth += 1,
+                        '{' => level += 1,
                         '}' => {
-                            depth -= 1;
-                            if depth == 0 {
+                            level -= 1;
+                            if level == 0 {
                                 break;
                             }
                         }
-                        ',' if depth == 1 => commas.push(j),
+                        ',' if level == 1 => commas.push(j),
                         _ => {}
                     }
                     j += 1;
@@ -66,7 +74,7 @@ fn braces_capped(p: &str, cap: usize) -> Option<Vec<String>> {
                 let mut out = Vec::new();
                 for w in bounds.windows(2) {
                     let mid: String = b[w[0] + 1..w[1]].iter().collect();
-                    out.extend(braces_capped(&format!("{pre}{mid}{post}"), cap)?);
+                    out.extend(braces_capped(&format!("{pre}{mid}{post}"), cap, depth + 1)?);
                     if out.len() > cap {
                         return None;
                     }
@@ -172,63 +180,70 @@ pub fn fnmatch(pattern: &str, name: &str) -> bool {
     fm(&p, &n)
 }
 
+/// Bottom-up over (pattern position, name position): no recursion, and `*a*a*a*…` stays
+/// polynomial (plain backtracking takes hours on a dozen stars).
 fn fm(p: &[char], n: &[char]) -> bool {
-    // Memoised on (pattern position, name position): `*a*a*a*…` stays polynomial.
-    let mut memo = vec![None; (p.len() + 1) * (n.len() + 1)];
-    fm_at(p, n, 0, 0, &mut memo)
+    let w = n.len() + 1;
+    // ok[pi * w + ni]: does p[pi..] match n[ni..]?
+    let mut ok = vec![false; (p.len() + 1) * w];
+    ok[p.len() * w + n.len()] = true;
+    for pi in (0..p.len()).rev() {
+        let bracket = (p[pi] == '[').then(|| class(p, pi)).flatten();
+        for ni in (0..=n.len()).rev() {
+            let c = n.get(ni).copied();
+            ok[pi * w + ni] = match (p[pi], c) {
+                ('*', _) => ok[(pi + 1) * w + ni] || (c.is_some() && ok[pi * w + ni + 1]),
+                (_, None) => false,
+                ('?', Some(_)) => ok[(pi + 1) * w + ni + 1],
+                ('[', Some(c)) => match &bracket {
+                    Some((set, end)) => set.contains(c) && ok[(end + 1) * w + ni + 1],
+                    // No closing bracket: '[' is an ordinary character.
+                    None => c == '[' && ok[(pi + 1) * w + ni + 1],
+                },
+                ('\\', Some(c)) if pi + 1 < p.len() => c == p[pi + 1] && ok[(pi + 2) * w + ni + 1],
+                (pc, Some(c)) => c == pc && ok[(pi + 1) * w + ni + 1],
+            };
+        }
+    }
+    ok[0]
 }
 
-fn fm_at(p: &[char], n: &[char], pi: usize, ni: usize, memo: &mut [Option<bool>]) -> bool {
-    let key = pi * (n.len() + 1) + ni;
-    if let Some(v) = memo[key] {
-        return v;
+/// A bracket expression's characters and ranges, negated or not.
+struct Set {
+    negate: bool,
+    ranges: Vec<(char, char)>,
+}
+
+impl Set {
+    fn contains(&self, c: char) -> bool {
+        self.ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != self.negate
     }
-    let (ps, ns) = (&p[pi..], &n[ni..]);
-    let r = match ps.first() {
-        None => ns.is_empty(),
-        Some('*') => (ni..=n.len()).any(|j| fm_at(p, n, pi + 1, j, memo)),
-        Some('?') => !ns.is_empty() && fm_at(p, n, pi + 1, ni + 1, memo),
-        Some('[') => 'class: {
-            let Some(&c) = ns.first() else {
-                break 'class false;
-            };
-            let mut i = 1;
-            let negate = matches!(ps.get(1), Some('!') | Some('^'));
-            if negate {
-                i += 1;
-            }
-            let mut hit = false;
-            let mut first = true;
-            loop {
-                let Some(&pc) = ps.get(i) else {
-                    // No closing bracket: '[' is an ordinary character.
-                    break 'class c == '[' && fm_at(p, n, pi + 1, ni + 1, memo);
-                };
-                if pc == ']' && !first {
-                    break;
-                }
-                first = false;
-                if ps.get(i + 1) == Some(&'-') && ps.get(i + 2).is_some_and(|&h| h != ']') {
-                    if pc <= c && c <= ps[i + 2] {
-                        hit = true;
-                    }
-                    i += 3;
-                } else {
-                    if pc == c {
-                        hit = true;
-                    }
-                    i += 1;
-                }
-            }
-            hit != negate && fm_at(p, n, pi + i + 1, ni + 1, memo)
+}
+
+/// The bracket expression opening at `p[at]`, and the index of its closing `]`; `None` when
+/// it is never closed (a `]` right after `[` or `[!` is a member).
+fn class(p: &[char], at: usize) -> Option<(Set, usize)> {
+    let mut i = at + 1;
+    let negate = matches!(p.get(i), Some('!') | Some('^'));
+    if negate {
+        i += 1;
+    }
+    let mut ranges = Vec::new();
+    let mut first = true;
+    loop {
+        let &pc = p.get(i)?;
+        if pc == ']' && !first {
+            return Some((Set { negate, ranges }, i));
         }
-        Some('\\') if ps.len() > 1 => {
-            ns.first() == Some(&ps[1]) && fm_at(p, n, pi + 2, ni + 1, memo)
+        first = false;
+        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&h| h != ']') {
+            ranges.push((pc, p[i + 2]));
+            i += 3;
+        } else {
+            ranges.push((pc, pc));
+            i += 1;
         }
-        Some(&c) => ns.first() == Some(&c) && fm_at(p, n, pi + 1, ni + 1, memo),
-    };
-    memo[key] = Some(r);
-    r
+    }
 }
 
 #[cfg(test)]
@@ -247,6 +262,65 @@ mod tests {
         assert!(fnmatch("[a", "[a"));
         assert!(fnmatch("a\\*", "a*"));
         assert!(!fnmatch("a\\*", "ab"));
+        assert!(fnmatch("[]a]x", "]x") && fnmatch("[!]a]x", "bx") && !fnmatch("[!]a]x", "ax"));
+        assert!(fnmatch("[a-c-]", "-") && fnmatch("[a-]", "-") && !fnmatch("[a-c]", "d"));
+        assert!(fnmatch("x[", "x[") && !fnmatch("[", "") && fnmatch("", ""));
+        assert!(fnmatch("a*", "a") && fnmatch("*", "") && !fnmatch("?", ""));
+    }
+
+    // The recursive matcher this module used before, as the reference on small inputs.
+    fn reference(p: &[char], n: &[char]) -> bool {
+        match p.first() {
+            None => n.is_empty(),
+            Some('*') => (0..=n.len()).any(|i| reference(&p[1..], &n[i..])),
+            Some('?') => !n.is_empty() && reference(&p[1..], &n[1..]),
+            Some('[') => {
+                let Some(&c) = n.first() else { return false };
+                let mut i = 1;
+                let negate = matches!(p.get(1), Some('!') | Some('^'));
+                if negate {
+                    i += 1;
+                }
+                let mut hit = false;
+                let mut first = true;
+                loop {
+                    let Some(&pc) = p.get(i) else {
+                        return c == '[' && reference(&p[1..], &n[1..]);
+                    };
+                    if pc == ']' && !first {
+                        break;
+                    }
+                    first = false;
+                    if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&h| h != ']') {
+                        hit |= pc <= c && c <= p[i + 2];
+                        i += 3;
+                    } else {
+                        hit |= pc == c;
+                        i += 1;
+                    }
+                }
+                hit != negate && reference(&p[i + 1..], &n[1..])
+            }
+            Some('\\') if p.len() > 1 => n.first() == Some(&p[1]) && reference(&p[2..], &n[1..]),
+            Some(&c) => n.first() == Some(&c) && reference(&p[1..], &n[1..]),
+        }
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        #[test]
+        fn table_agrees_with_recursion(
+            p in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "b", "*", "?", "[ab]", "[!a]", "[^b]", "[]a]", "[a-b]", "[!]]", "[", "]", "\\*", "\\", "!", "-",
+            ]), 0..6).prop_map(|t| t.concat()),
+            n in "[ab!^\\[\\]\\-\\\\*]{0,6}",
+        ) {
+            let (pc, nc): (Vec<char>, Vec<char>) = (p.chars().collect(), n.chars().collect());
+            proptest::prop_assert_eq!(fm(&pc, &nc), reference(&pc, &nc), "{} on {}", p, n);
+        }
     }
 
     #[test]
@@ -256,6 +330,7 @@ mod tests {
         let name = "a".repeat(255);
         assert!(!fnmatch(&format!("{}b", "*a".repeat(12)), &name));
         assert!(fnmatch(&"*a".repeat(12), &name));
+        assert!(fnmatch(&"?".repeat(255), &"q".repeat(255)) && !fnmatch(&"?".repeat(8000), &name));
         assert!(
             t.elapsed() < std::time::Duration::from_secs(5),
             "{:?}",
@@ -274,6 +349,8 @@ mod tests {
             "2^40 names are refused"
         );
         assert!(expand(&"{a,b}".repeat(10)).is_ok(), "1024 are not");
+        let deep = format!("{}x{}", "{".repeat(4000), "}".repeat(4000));
+        assert!(expand(&deep).is_err(), "nested too deep");
         assert!(
             t.elapsed() < std::time::Duration::from_secs(5),
             "{:?}",

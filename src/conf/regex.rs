@@ -214,6 +214,9 @@ fn compile_node(node: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
 }
 
 fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>>, String> {
+    if depth > 64 {
+        return Err("groups nested deeper than 64".into());
+    }
     let mut alts = vec![Vec::new()];
     while *pos < c.len() {
         let ch = c[*pos];
@@ -463,5 +466,6 @@ mod tests {
         assert!(Regex::new("*a").is_err());
         assert!(Regex::new("a{3,2}").is_err());
         assert!(Regex::new("(a{1000}){1000}").is_err(), "too large");
+        assert!(Regex::new(&"(".repeat(5000)).is_err(), "no deep recursion");
     }
 }
