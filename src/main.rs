@@ -6,6 +6,8 @@ mod commands;
 mod conf;
 mod engine;
 mod error;
+#[cfg(test)]
+mod fuzz_tests;
 mod model;
 mod output;
 mod policy;

@@ -79,7 +79,7 @@ fn value_for(kind: &'static Kind) -> BoxedStrategy<String> {
     prop_oneof![4 => specific, 1 => hostile].boxed()
 }
 
-fn pushes() -> impl Strategy<Value = (usize, Vec<Attr>)> {
+pub(crate) fn pushes() -> impl Strategy<Value = (usize, Vec<Attr>)> {
     (0..TYPES.len()).prop_flat_map(|t| {
         let ty = &TYPES[t];
         let fields: Vec<usize> = (0..ty.fields.len()).collect();
