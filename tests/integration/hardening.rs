@@ -159,3 +159,506 @@ fn bad_ids_are_refused_before_touching_storage() {
     }
     assert!(!env.db().exists(), "nothing may be created for a bad id");
 }
+
+// ------------------------------------------------------------------------------ bad input
+
+/// How a malformed input reaches pjsipctl.
+enum Via {
+    /// `apply bad.conf` (other files of the case beside it).
+    Apply,
+    /// `apply -` with the input on stdin.
+    ApplyStdin,
+    /// `push aor x --from body.conf`.
+    From,
+    /// `push aor x --from -` with the input on stdin.
+    FromStdin,
+    /// `push` with these arguments (bytes: they need not be UTF-8).
+    Push(Vec<Vec<u8>>),
+}
+
+struct Bad {
+    what: &'static str,
+    via: Via,
+    input: Vec<u8>,
+    /// Other files to write beside it.
+    extra: Vec<(&'static str, &'static str)>,
+    exit: i32,
+    /// Each must appear in stderr, on an `error:` line unless the exit is 0.
+    says: Vec<String>,
+}
+
+fn bad(what: &'static str, via: Via, input: impl Into<Vec<u8>>, exit: i32, says: &[&str]) -> Bad {
+    Bad {
+        what,
+        via,
+        input: input.into(),
+        extra: Vec::new(),
+        exit,
+        says: says.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn push_args(args: &[&[u8]]) -> Via {
+    Via::Push(args.iter().map(|a| a.to_vec()).collect())
+}
+
+/// Deterministic binary garbage (NULs, invalid UTF-8, control bytes, long runs).
+fn garbage(n: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9e37_79b9;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 11) as u8
+        })
+        .collect()
+}
+
+fn ten_mb_line() -> Vec<u8> {
+    let mut v = b"[a]\ntype=aor\nmailboxes=".to_vec();
+    v.resize(10 << 20, b'm');
+    v.extend_from_slice(b"\nmax_contacts=1\n");
+    v
+}
+
+fn malformed_inputs() -> Vec<Bad> {
+    use Via::*;
+    let ten_mb_body = {
+        let mut v = b"mailboxes=".to_vec();
+        v.resize(10 << 20, b'm');
+        v
+    };
+    let mut cycle = bad(
+        "include cycle",
+        Apply,
+        "[a]\ntype=aor\n#include other.conf\n",
+        4,
+        &["other.conf:2: include cycle: bad.conf -> other.conf -> bad.conf"],
+    );
+    cycle.extra.push(("other.conf", "[b]\n#include bad.conf\n"));
+    vec![
+        // Truncated files.
+        bad(
+            "truncated header",
+            Apply,
+            "[a]\ntype=aor\n[b",
+            4,
+            &["bad.conf:3: parse error: no closing ']'"],
+        ),
+        bad(
+            "truncated options",
+            Apply,
+            "[t](!)\ntype=aor\n[a](t",
+            4,
+            &["bad.conf:3: parse error: no closing ')'"],
+        ),
+        bad(
+            "truncated in a setting",
+            Apply,
+            "[a]\ntype=auth\nusername=a\npassw",
+            4,
+            &["bad.conf:1: auth a: password: "],
+        ),
+        bad(
+            "truncated body",
+            From,
+            "max_contacts=2\nqualify_frequ",
+            4,
+            &["body.conf:2: expected attr=value, found \"qualify_frequ\""],
+        ),
+        bad(
+            "truncated second section",
+            From,
+            "max_contacts=1\n[b",
+            4,
+            &["body.conf:2: a second section starts here"],
+        ),
+        // Comments.
+        bad(
+            "unterminated block comment",
+            Apply,
+            "[a]\ntype=aor\n;-- retired\n[b]\ntype=aor\n",
+            4,
+            &["bad.conf:3: unterminated block comment"],
+        ),
+        bad(
+            "unterminated block comment",
+            From,
+            "max_contacts=1\n;-- retired\nmailboxes=1@x\n",
+            4,
+            &["body.conf:2: unterminated block comment"],
+        ),
+        bad(
+            "close without open",
+            Apply,
+            "[a]\ntype=aor\nx=1 --;\n",
+            4,
+            &["bad.conf:3: '--;' closes a block comment that was never opened"],
+        ),
+        // Includes.
+        cycle,
+        bad(
+            "missing include",
+            Apply,
+            "[a]\ntype=aor\n#include \"gone.conf\"\n",
+            4,
+            &["bad.conf:3: The file 'gone.conf' was listed as a #include but it does not exist"],
+        ),
+        bad(
+            "include in a body",
+            From,
+            "#include other.conf\n",
+            4,
+            &["body.conf:1: expected attr=value, found \"#include other.conf\""],
+        ),
+        // Binary garbage, invalid UTF-8, a 10 MB line.
+        bad(
+            "binary garbage",
+            Apply,
+            garbage(5000),
+            4,
+            &["bad.conf:1: not UTF-8 text"],
+        ),
+        bad(
+            "binary garbage",
+            ApplyStdin,
+            garbage(5000),
+            4,
+            &["<stdin>:1: not UTF-8 text"],
+        ),
+        bad(
+            "binary garbage",
+            From,
+            garbage(5000),
+            4,
+            &["body.conf:1: not UTF-8 text"],
+        ),
+        bad(
+            "binary garbage",
+            FromStdin,
+            garbage(5000),
+            4,
+            &["<stdin>:1: not UTF-8 text"],
+        ),
+        bad(
+            "invalid UTF-8",
+            Apply,
+            &b"[a]\ntype=aor\ncontact=sip:\xff@x\n"[..],
+            4,
+            &["bad.conf:3: not UTF-8 text"],
+        ),
+        bad(
+            "invalid UTF-8",
+            From,
+            &b"max_contacts=1\ncontact=sip:\xff@x\n"[..],
+            4,
+            &["body.conf:2: not UTF-8 text"],
+        ),
+        bad(
+            "invalid UTF-8",
+            push_args(&[b"aor", b"x", b"contact=sip:\xff@x"]),
+            "",
+            2,
+            &["invalid UTF-8"],
+        ),
+        bad(
+            "a 10 MB line",
+            Apply,
+            ten_mb_line(),
+            4,
+            &["bad.conf:3: line too long (10485747 bytes)"],
+        ),
+        bad(
+            "a 10 MB line",
+            From,
+            ten_mb_body,
+            4,
+            &["body.conf:1: line too long (10485760 bytes)"],
+        ),
+        bad(
+            "NUL in a header",
+            Apply,
+            &b"[a\0b]\ntype=aor\n[\0]\n"[..],
+            4,
+            &["bad.conf:1: parse error: no closing ']'"],
+        ),
+        // Ids.
+        bad(
+            "empty id",
+            Apply,
+            "[]\ntype=aor\n",
+            4,
+            &["bad.conf:1: aor : the section name is not a usable object id"],
+        ),
+        bad(
+            "control characters in an id",
+            Apply,
+            "[a\x1b[31mb]\ntype=aor\n",
+            4,
+            &["bad.conf:1: aor a\\u{1b}[31mb: the section name is not a usable object id"],
+        ),
+        bad(
+            "empty id",
+            push_args(&[b"aor", b"", b"max_contacts=1"]),
+            "",
+            2,
+            &["the object id is empty"],
+        ),
+        bad(
+            "control characters in an id",
+            push_args(&[b"aor", b"a\x1bb", b"max_contacts=1"]),
+            "",
+            2,
+            &["contains the control character '\\u{1b}'"],
+        ),
+        bad(
+            "newline in an id",
+            push_args(&[b"aor", b"a\nb", b"max_contacts=1"]),
+            "",
+            2,
+            &["contains the control character '\\n'"],
+        ),
+        // Unknown types and attributes.
+        bad(
+            "unknown type",
+            push_args(&[b"bogus", b"x", b"a=1"]),
+            "",
+            2,
+            &["unknown object type 'bogus'"],
+        ),
+        bad(
+            "read-only type",
+            push_args(&[b"transport", b"t", b"bind=0.0.0.0"]),
+            "",
+            6,
+            &["cannot push transport objects"],
+        ),
+        bad(
+            "unknown type",
+            From,
+            "type=bogus\n",
+            4,
+            &["body.conf:1: type=bogus, but the object pushed is a aor"],
+        ),
+        bad(
+            "unknown attribute",
+            Apply,
+            "[a]\ntype=aor\nbogus=1\n",
+            4,
+            &["bad.conf:3: aor a: aor has no attribute 'bogus'"],
+        ),
+        bad(
+            "unknown attribute",
+            push_args(&[b"aor", b"x", b"bogus=1"]),
+            "",
+            4,
+            &["aor has no attribute 'bogus'"],
+        ),
+        bad(
+            "not attr=value",
+            push_args(&[b"aor", b"x", b"max_contacts"]),
+            "",
+            2,
+            &["'max_contacts' is not attr=value"],
+        ),
+        bad(
+            "no attribute name",
+            push_args(&[b"aor", b"x", b"=1"]),
+            "",
+            2,
+            &["'=1' is not attr=value"],
+        ),
+        bad(
+            "invalid value",
+            push_args(&[b"aor", b"x", b"max_contacts=lots"]),
+            "",
+            4,
+            &["max_contacts=lots"],
+        ),
+        // Documented: a section whose type is no PJSIP type is skipped as Asterisk skips it, said
+        // with its file:line; nothing is written.
+        bad(
+            "unknown type (skipped as Asterisk does)",
+            Apply,
+            "[a]\ntype=bogus\n\n[b]\ntype=Endpoint\n",
+            0,
+            &[
+                "bad.conf:1: [a] type=bogus is no PJSIP object type",
+                "bad.conf:4: [b] type=Endpoint matches no type",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn malformed_inputs_fail_clearly_and_change_nothing() {
+    let env = Env::new();
+    env.ok(&["push", "aor", "x", "max_contacts=3"]);
+    env.ok(&["push", "auth", "a", "username=a", "password=pw"]);
+    let mut problems = Vec::new();
+    for case in malformed_inputs() {
+        let what = format!(
+            "{} via {}",
+            case.what,
+            match &case.via {
+                Via::Apply => "apply",
+                Via::ApplyStdin => "apply -",
+                Via::From => "push --from",
+                Via::FromStdin => "push --from -",
+                Via::Push(_) => "push",
+            }
+        );
+        for (name, text) in &case.extra {
+            std::fs::write(env.dir.path().join(name), text).unwrap();
+        }
+        let before = env.snapshot();
+        let mut c = env.cmd();
+        match &case.via {
+            Via::Apply => {
+                std::fs::write(env.dir.path().join("bad.conf"), &case.input).unwrap();
+                c.args(["apply", "bad.conf"]);
+            }
+            Via::ApplyStdin => {
+                c.args(["apply", "-"]).write_stdin(case.input.clone());
+            }
+            Via::From => {
+                std::fs::write(env.dir.path().join("body.conf"), &case.input).unwrap();
+                c.args(["push", "aor", "x", "--from", "body.conf"]);
+            }
+            Via::FromStdin => {
+                c.args(["push", "aor", "x", "--from", "-"])
+                    .write_stdin(case.input.clone());
+            }
+            Via::Push(args) => {
+                use std::os::unix::ffi::OsStrExt;
+                c.arg("push");
+                c.args(
+                    args.iter()
+                        .map(|a| std::ffi::OsStr::from_bytes(a).to_os_string()),
+                );
+            }
+        }
+        let t = Instant::now();
+        let out = c.timeout(Duration::from_secs(60)).output().unwrap();
+        let took = t.elapsed();
+        let code = out.status.code().unwrap_or(-1);
+        let err = String::from_utf8_lossy(&out.stderr);
+        if code != case.exit {
+            problems.push(format!(
+                "{what}: exit {code}, expected {}: {err}",
+                case.exit
+            ));
+        }
+        for s in &case.says {
+            let on_line = err
+                .lines()
+                .any(|l| l.contains(s.as_str()) && (case.exit == 0 || l.starts_with("error:")));
+            if !on_line {
+                problems.push(format!("{what}: stderr does not say {s:?}: {err}"));
+            }
+        }
+        // One clear line, no escape sequence reaching the terminal, nothing on stdout.
+        if err.contains('\x1b') {
+            problems.push(format!(
+                "{what}: a raw control character in stderr: {err:?}"
+            ));
+        }
+        if case.exit != 0 && !out.stdout.is_empty() {
+            problems.push(format!(
+                "{what}: stdout {:?}",
+                String::from_utf8_lossy(&out.stdout)
+            ));
+        }
+        if took > Duration::from_secs(20) {
+            problems.push(format!("{what}: took {took:?}"));
+        }
+        if env.snapshot() != before {
+            problems.push(format!("{what}: the astdb file changed"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// tests/fixtures/fuzz through the real binary: `err-*` are refused by apply, diff and (when
+/// they are one body) push --from with exit 4 and an unchanged file; nothing panics or hangs.
+#[test]
+fn fuzz_corpus_through_the_binary() {
+    let env = Env::new();
+    env.ok(&["push", "aor", "a", "max_contacts=3"]);
+    let dir = crate::common::fixtures().join("fuzz");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut problems = Vec::new();
+    let mut n = 0;
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        // Accepted exit codes of apply --dry-run and of diff.
+        let expect: [&[i32]; 2] = if name.starts_with("err-") {
+            [&[4], &[4]]
+        } else if name.starts_with("ok-") {
+            [&[0], &[0, 1]]
+        } else {
+            continue;
+        };
+        n += 1;
+        let before = env.snapshot();
+        let path = f.display().to_string();
+        for (args, want) in [
+            (vec!["apply", "--dry-run", &path], expect[0]),
+            (vec!["diff", &path], expect[1]),
+        ] {
+            let out = env
+                .cmd()
+                .args(&args)
+                .timeout(Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let code = out.status.code().unwrap_or(-1);
+            if !want.contains(&code) {
+                problems.push(format!(
+                    "{name}: {} exit {code}, expected {want:?}: {}",
+                    args[0],
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+        let out = env
+            .cmd()
+            .args(["push", "aor", "a", "--from", &path])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let code = out.status.code().unwrap_or(-1);
+        if ![0, 4].contains(&code) {
+            problems.push(format!(
+                "{name}: push --from exit {code}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        if code != 0 && env.snapshot() != before {
+            problems.push(format!("{name}: a refused push --from changed the file"));
+        }
+        if expect[0] == [4] {
+            let before = env.snapshot();
+            let out = env
+                .cmd()
+                .args(["apply", &path])
+                .timeout(Duration::from_secs(60))
+                .output()
+                .unwrap();
+            if out.status.code() != Some(4) || env.snapshot() != before {
+                problems.push(format!("{name}: apply did not refuse it cleanly"));
+            }
+        }
+    }
+    assert!(n >= 30, "{n} seeds");
+    assert!(
+        !env.dir.path().join("pjsipctl-fuzz-exec-ran").exists(),
+        "#exec ran without --allow-exec"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
