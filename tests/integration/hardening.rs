@@ -662,3 +662,306 @@ fn fuzz_corpus_through_the_binary() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ------------------------------------------------------------------------------ faults
+
+/// `n` users (auth, aor, endpoint each) from `first`, from templates.
+fn users(first: usize, n: usize, name: &str) -> String {
+    let mut t = String::from(
+        "[phone](!)\ntype=endpoint\ncontext=internal\ndisallow=all\nallow=g722,ulaw\n\n\
+         [pa](!)\ntype=auth\nauth_type=userpass\n\n[po](!)\ntype=aor\nmax_contacts=1\n\n",
+    );
+    for i in first..first + n {
+        t.push_str(&format!(
+            "[{i}](pa)\nusername={i}\npassword=pw{i}\n[{i}](po)\n[{i}](phone)\nauth={i}\naors={i}\n\
+             callerid=\"{name} {i}\" <{i}>\n\n"
+        ));
+    }
+    t
+}
+
+fn rows_of(db: &std::path::Path) -> Vec<(String, String)> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok", "{}", db.display());
+    let mut st = c
+        .prepare("SELECT key, value FROM astdb ORDER BY key")
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    rows
+}
+
+/// A small xorshift generator, seeded from the clock (the seed is in every failure message).
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64;
+        Rng(t | 1)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+fn apply_process(env: &Env, db: &std::path::Path, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("pjsipctl"))
+        .env_clear()
+        .env("HOME", env.dir.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PJSIPCTL_DB", db)
+        .current_dir(env.dir.path())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn apply_killed_at_random_points_leaves_before_or_after() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    // Before: 500 users. After: 350 of them updated, 150 new, 150 pruned (1500 objects a side,
+    // 1950 in all).
+    std::fs::write(dir.join("before.conf"), users(10000, 500, "User")).unwrap();
+    std::fs::write(dir.join("after.conf"), users(10150, 500, "Desk")).unwrap();
+    env.ok(&["-q", "apply", "before.conf"]);
+    let before_bytes = std::fs::read(env.db()).unwrap();
+    let before = rows_of(&env.db());
+    let args = ["-q", "apply", "--prune", "--yes", "after.conf"];
+
+    // The whole run once, timing it and the write transaction (while the rollback journal exists).
+    let reference = dir.join("reference.sqlite3");
+    std::fs::write(&reference, &before_bytes).unwrap();
+    let journal = |db: &std::path::Path| {
+        let mut j = db.as_os_str().to_owned();
+        j.push("-journal");
+        std::path::PathBuf::from(j)
+    };
+    let t0 = Instant::now();
+    let mut child = apply_process(&env, &reference, &args);
+    let (mut opened, mut closed) = (None, None);
+    while child.try_wait().unwrap().is_none() {
+        match (journal(&reference).exists(), opened) {
+            (true, None) => opened = Some(t0.elapsed()),
+            (false, Some(_)) if closed.is_none() => closed = Some(t0.elapsed()),
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_micros(300));
+    }
+    let total = t0.elapsed();
+    assert!(child.wait().unwrap().success());
+    let after = rows_of(&reference);
+    assert_ne!(before, after);
+    let window = match (opened, closed) {
+        (Some(a), Some(b)) => b.saturating_sub(a),
+        (Some(a), None) => total.saturating_sub(a),
+        _ => Duration::from_millis(50),
+    };
+
+    // Kill runs: half at a random point of the whole run, half at a random point of the write
+    // transaction; until at least two kills hit an open transaction.
+    let mut rng = Rng::new();
+    let seed = rng.0;
+    let (mut kills, mut hot, mut outcomes) = (0, 0, Vec::new());
+    while (kills < 6 || hot < 2) && kills < 16 {
+        let db = dir.join(format!("kill{kills}.sqlite3"));
+        std::fs::write(&db, &before_bytes).unwrap();
+        let mut child = apply_process(&env, &db, &args);
+        if kills % 2 == 0 {
+            std::thread::sleep(Duration::from_micros(rng.below(total.as_micros() as u64)));
+        } else {
+            let t = Instant::now();
+            while !journal(&db).exists()
+                && child.try_wait().unwrap().is_none()
+                && t.elapsed() < Duration::from_secs(60)
+            {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            std::thread::sleep(Duration::from_micros(rng.below(window.as_micros() as u64)));
+        }
+        let was_hot = journal(&db).exists();
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        kills += 1;
+        hot += was_hot as usize;
+        // The next process to open the file rolls back a hot journal: before or after, nothing between.
+        let rows = rows_of(&db);
+        let outcome = if rows == before {
+            "before"
+        } else if rows == after {
+            "after"
+        } else {
+            panic!(
+                "kill {kills} (seed {seed}, hot journal: {was_hot}, {status}): the astdb holds neither the \
+                 before ({} rows) nor the after ({} rows) state, but {} rows",
+                before.len(),
+                after.len(),
+                rows.len()
+            );
+        };
+        outcomes.push(format!("{outcome}{}", if was_hot { " (hot)" } else { "" }));
+        // pjsipctl reads it, and running apply again finishes the job.
+        env.cmd()
+            .env("PJSIPCTL_DB", &db)
+            .args(["list", "aor"])
+            .assert()
+            .success();
+        if was_hot && hot == 1 {
+            let out = env
+                .cmd()
+                .env("PJSIPCTL_DB", &db)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                rows_of(&db),
+                after,
+                "rerun after kill {kills} (seed {seed})"
+            );
+        }
+    }
+    eprintln!("run {total:?}, transaction {window:?}: {outcomes:?}");
+    assert!(
+        hot >= 2,
+        "only {hot} of {kills} kills hit an open transaction (seed {seed}, run {total:?}, \
+         transaction {window:?}): {outcomes:?}"
+    );
+}
+
+#[test]
+fn concurrent_applies_both_succeed_or_one_fails_clearly() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let shared = "[shared]\ntype=aor\nmax_contacts=5\n\n";
+    std::fs::write(
+        dir.join("a.conf"),
+        format!("{shared}{}", users(20000, 150, "A")),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.conf"),
+        format!("{shared}{}", users(30000, 150, "B")),
+    )
+    .unwrap();
+    env.ok(&["push", "aor", "seed", "max_contacts=1"]);
+    let seed = std::fs::read(env.db()).unwrap();
+    // What each file alone makes of the seed file.
+    let alone = |file: &str| {
+        let db = dir.join(format!("alone-{file}.sqlite3"));
+        std::fs::write(&db, &seed).unwrap();
+        let out = env
+            .cmd()
+            .env("PJSIPCTL_DB", &db)
+            .args(["-q", "apply", file])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        rows_of(&db)
+    };
+    let (only_a, only_b) = (alone("a.conf"), alone("b.conf"));
+    // While another process holds the write lock past the busy timeout (as a long apply
+    // would), an apply fails with exit 5 naming the lock, and writes nothing.
+    {
+        let db = dir.join("held.sqlite3");
+        std::fs::write(&db, &seed).unwrap();
+        let holder = rusqlite::Connection::open(&db).unwrap();
+        holder
+            .execute_batch("BEGIN IMMEDIATE; UPDATE astdb SET value = value;")
+            .unwrap();
+        let out = apply_process(&env, &db, &["-q", "apply", "a.conf"])
+            .wait_with_output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{err}");
+        assert!(
+            err.contains(&format!("{} is locked by another process", db.display()))
+                && err.contains("nothing was written"),
+            "{err}"
+        );
+        holder.execute_batch("ROLLBACK").unwrap();
+        drop(holder);
+        assert_eq!(std::fs::read(&db).unwrap(), seed);
+    }
+    let union = |x: &[(String, String)], y: &[(String, String)]| {
+        let mut m: std::collections::BTreeMap<String, String> = x.iter().cloned().collect();
+        m.extend(y.iter().cloned());
+        m.into_iter().collect::<Vec<_>>()
+    };
+    let both = union(&only_a, &only_b);
+    for (round, files) in [
+        ["a.conf", "b.conf"],
+        ["a.conf", "b.conf"],
+        ["a.conf", "a.conf"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let db = dir.join(format!("round{round}.sqlite3"));
+        std::fs::write(&db, &seed).unwrap();
+        let children: Vec<_> = files
+            .iter()
+            .map(|f| apply_process(&env, &db, &["-q", "apply", f]))
+            .collect();
+        let mut ok = Vec::new();
+        for (f, c) in files.iter().zip(children) {
+            let out = c.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            match out.status.code() {
+                Some(0) => ok.push(*f),
+                Some(5) => assert!(
+                    err.contains("is locked by another process")
+                        && err.contains("nothing was written"),
+                    "round {round}, {f}: {err}"
+                ),
+                other => panic!("round {round}, {f}: exit {other:?}: {err}"),
+            }
+        }
+        assert!(!ok.is_empty(), "round {round}: both failed");
+        let rows = rows_of(&db);
+        let keys = |r: &[(String, String)]| r.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        if ok.len() == 2 {
+            // Both wrote: every object of both files, each as its file says. (The second one
+            // worked from a plan made before the first one's objects existed: its creates
+            // became updates to the same values, which store a row in the form an update gives,
+            // e.g. voicemail_extension="" as Asterisk does. The objects are the same.)
+            let want = if files[0] == files[1] { &only_a } else { &both };
+            assert_eq!(keys(&rows), keys(want), "round {round}");
+            for f in files {
+                let (code, _, err) = env.run(&["--db", db.to_str().unwrap(), "diff", f]);
+                assert_eq!(code, 0, "round {round}: the file does not hold {f}: {err}");
+            }
+        } else {
+            // One wrote: exactly what it writes alone.
+            let want = if ok[0] == "a.conf" { &only_a } else { &only_b };
+            assert!(
+                rows == *want,
+                "round {round}: {ok:?} succeeded, but the file holds {} rows",
+                rows.len()
+            );
+        }
+    }
+}
