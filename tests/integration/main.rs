@@ -10,3 +10,4 @@ mod core;
 mod fidelity;
 mod generated;
 mod hardening;
+mod secrets;
