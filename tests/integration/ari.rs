@@ -5,6 +5,7 @@
 //! Then fault tests (refused, cut, slow, 500, TLS, retries) and `serve`'s conformance
 //! with the recordings, request by request.
 
+mod faults;
 mod replay;
 mod stub;
 

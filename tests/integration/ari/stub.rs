@@ -146,7 +146,7 @@ fn serve_conn(conn: TcpStream, n: usize, handler: &Handler, log: &Mutex<Vec<Req>
     }
 }
 
-fn read_request(r: &mut impl BufRead) -> Option<Req> {
+pub fn read_request(r: &mut impl BufRead) -> Option<Req> {
     let mut line = String::new();
     if r.read_line(&mut line).ok()? == 0 {
         return None;
