@@ -97,6 +97,48 @@ mod tests {
         assert!(ct_eq(b"", b""));
     }
 
+    /// The fastest of several runs of `f`.
+    fn fastest(f: impl Fn() -> bool) -> std::time::Duration {
+        (0..9)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                std::hint::black_box(f());
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
+    }
+
+    #[test]
+    fn comparisons_take_as_long_wherever_the_inputs_differ() {
+        // An early exit would make a difference in the first byte ~a million times faster.
+        let secret = vec![b's'; 1 << 18];
+        let mut first = secret.clone();
+        first[0] = b'x';
+        let mut last = secret.clone();
+        *last.last_mut().unwrap() = b'x';
+        let (a, b) = (
+            fastest(|| ct_eq(&secret, &first)),
+            fastest(|| ct_eq(&secret, &last)),
+        );
+        assert!(a * 10 > b && b * 10 > a, "first {a:?}, last {b:?}");
+        // Both user and password are always compared.
+        let cred = Credential {
+            user: "asterisk".into(),
+            password: String::from_utf8(secret.clone()).unwrap(),
+        };
+        let wrong_password = String::from_utf8(last).unwrap();
+        let right_password = String::from_utf8(secret).unwrap();
+        let (a, b) = (
+            fastest(|| cred.matches("xsterisk", &right_password)),
+            fastest(|| cred.matches("asterisk", &wrong_password)),
+        );
+        assert!(
+            a * 10 > b && b * 10 > a,
+            "wrong user {a:?}, wrong password {b:?}"
+        );
+    }
+
     #[test]
     fn basic_then_api_key() {
         let mut h = HeaderMap::new();
