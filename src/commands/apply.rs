@@ -200,7 +200,13 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     refuse_if_invalid(&args.source.file, &conv, blocking)?;
     let skipped = conv.skipped.len();
     let mut backend = ctx.backend()?;
-    let plan = sync::plan(backend.as_mut(), &conv.objects, args.prune, ctx.uses_ari())?;
+    let plan = sync::plan(
+        backend.as_mut(),
+        &conv.objects,
+        args.prune,
+        ctx.uses_ari(),
+        args.dry_run || ctx.global.output == Format::Json,
+    )?;
     note_unlisted(ctx, &plan, args.prune);
     let render = Render {
         show_secrets: ctx.global.show_secrets,
@@ -263,7 +269,10 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         backend.as_mut(),
         &plan,
         Execution {
-            opts: PushOptions { force: args.force },
+            opts: PushOptions {
+                force: args.force,
+                checked: true,
+            },
             transactional,
             keep_going: args.keep_going,
             progress: &mut tick,

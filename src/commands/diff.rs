@@ -24,7 +24,13 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     traps(ctx, &conv, false, false, true);
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let mut backend = ctx.backend()?;
-    let plan = sync::plan(backend.as_mut(), &conv.objects, args.prune, ctx.uses_ari())?;
+    let plan = sync::plan(
+        backend.as_mut(),
+        &conv.objects,
+        args.prune,
+        ctx.uses_ari(),
+        true,
+    )?;
     if args.prune {
         for (ty, why) in &plan.unlisted {
             ctx.out.warn(&format!(
