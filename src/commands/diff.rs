@@ -21,7 +21,7 @@ pub struct DiffArgs {
 pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     let conv = load(ctx, &args.source)?;
     // What astdb would lose is said, but does not stop a comparison.
-    traps(ctx, &conv, false, false, true);
+    traps(ctx, &conv, false, false, true, None);
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let mut backend = ctx.backend()?;
     let plan = sync::plan(
