@@ -179,10 +179,6 @@ impl TypeDef {
             .expect("registered type")
     }
 
-    pub fn field(&'static self, name: &str) -> Option<&'static Field> {
-        self.field_index(name).map(|i| &self.fields[i])
-    }
-
     /// Field indices in Asterisk's objectset order (see [`objectset_order`]).
     pub fn order(&'static self) -> &'static [usize] {
         static CACHE: OnceLock<Vec<Vec<usize>>> = OnceLock::new();
