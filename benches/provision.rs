@@ -8,7 +8,7 @@
 //! 4. `apply` of 1,000 users over ARI to `pjsipctl serve` on loopback;
 //! 5. one `push` and one `show` on the 30,000-object database;
 //! 6. peak RSS of run 1 and of an N = 100,000 run.
-//! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it), BENCH_JOBS (4).
+//! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -132,7 +132,6 @@ fn main() {
     let n = env_num("BENCH_USERS", 10_000);
     let runs = env_num("BENCH_RUNS", 5).max(1);
     let big = env_num("BENCH_BIG", 100_000);
-    let jobs = env_num("BENCH_JOBS", 4);
     let dir = tempfile::tempdir().unwrap();
     let conf = dir.path().join("users.conf");
     std::fs::write(&conf, users_conf(n)).unwrap();
@@ -206,7 +205,6 @@ fn main() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let url = format!("http://127.0.0.1:{port}/ari");
-    let jobs_s = jobs.to_string();
     let ari_env = [("PJSIPCTL_PASSWORD", "bench-secret")];
     let run = pjsipctl(
         &[
@@ -216,8 +214,6 @@ fn main() {
             "bench",
             "apply",
             small.to_str().unwrap(),
-            "--jobs",
-            &jobs_s,
         ],
         &dir.path().join("unused.sqlite3"),
         &ari_env,
@@ -225,7 +221,7 @@ fn main() {
     let _ = server.kill();
     let _ = server.wait();
     println!(
-        "4. apply {} objects over ARI to serve (--jobs {jobs}): {:.1} ms, {:.0} objects/s",
+        "4. apply {} objects over ARI to serve (one kept-alive connection, sequential): {:.1} ms, {:.0} objects/s",
         ari_users * 3,
         ms(run.wall),
         (ari_users * 3) as f64 / run.wall.as_secs_f64()

@@ -3,7 +3,7 @@
 //! The embedded backend and `serve` both answer from here.
 
 use crate::model::{Attr, Object};
-use crate::schema::{rules, values, TypeDef};
+use crate::schema::{rules, values, Kind, TypeDef};
 
 /// Why Asterisk would refuse a push, with what pjsipctl can say beyond ARI's one line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -70,19 +70,29 @@ const CASE_SENSITIVE_NAMES: &[&str] = &[
 
 /// Apply one field as `aco_process_var` does: find the option (case-insensitively), run its handler.
 pub fn apply_field(obj: &mut Object, f: &Attr) -> Result<Option<String>, Refusal> {
-    let Some(mut idx) = obj.ty.field_index(&f.attribute) else {
+    apply_pair(obj, &f.attribute, &f.value)
+}
+
+/// [`apply_field`] on borrowed text.
+pub fn apply_pair(
+    obj: &mut Object,
+    attribute: &str,
+    value: &str,
+) -> Result<Option<String>, Refusal> {
+    let f = Pair { attribute, value };
+    let Some(mut idx) = obj.ty.field_index(f.attribute) else {
         return Err(Refusal::UnknownAttribute {
             ty: obj.ty.name,
-            attribute: f.attribute.clone(),
-            hint: suggest(obj.ty, &f.attribute),
+            attribute: f.attribute.to_string(),
+            hint: suggest(obj.ty, f.attribute),
         });
     };
     let name = obj.ty.fields[idx].name;
     if name != f.attribute && obj.ty.name == "endpoint" {
         if CASE_SENSITIVE_NAMES.contains(&name) {
             return Err(Refusal::InvalidValue {
-                attribute: f.attribute.clone(),
-                value: f.value.clone(),
+                attribute: f.attribute.to_string(),
+                value: f.value.to_string(),
                 reason: format!(
                     "Asterisk's handler only accepts the name in lower case: write {name}="
                 ),
@@ -96,17 +106,17 @@ pub fn apply_field(obj: &mut Object, f: &Attr) -> Result<Option<String>, Refusal
                 .unwrap_or(idx);
         }
     }
-    values::apply(obj, idx, &f.value).map_err(|reason| {
+    values::apply(obj, idx, f.value).map_err(|reason| {
         let fd = &obj.ty.fields[idx];
         // A refused secret is still a secret: never echo it in an error.
         let secret = fd.has(crate::schema::field::SECRET);
         let value = if secret {
             crate::output::MASK.to_string()
         } else {
-            f.value.clone()
+            f.value.to_string()
         };
         let reason = if secret && !f.value.is_empty() {
-            reason.replace(f.value.as_str(), crate::output::MASK)
+            reason.replace(f.value, crate::output::MASK)
         } else {
             reason
         };
@@ -116,6 +126,11 @@ pub fn apply_field(obj: &mut Object, f: &Attr) -> Result<Option<String>, Refusal
             reason,
         }
     })
+}
+
+struct Pair<'a> {
+    attribute: &'a str,
+    value: &'a str,
 }
 
 /// The type's apply handler, run once every field is set.
@@ -155,7 +170,9 @@ pub fn build(
 
 /// A type whose objectset is empty cannot be answered or read back (acl, inbound-publication).
 pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
-    if obj.objectset().is_empty() {
+    let mut any = false;
+    obj.for_each_entry(false, |_, _| any = true);
+    if !any {
         return Err(Refusal::EmptyObjectset(format!(
             "Asterisk prints nothing for a {} object (no field has an output form), so it answers \
              500 \"Allocation failed\" and can never read the stored row back; define it in a static \
@@ -169,16 +186,28 @@ pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
 
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
 pub fn copy(old: &Object) -> Result<Object, Refusal> {
-    let mut set = old.objectset();
-    // pjsipctl's deliberate difference: an unset callerid stays unset (Asterisk's copy reads its
-    // own "<unknown>" back as the number "unknown").
-    if old.ty.name == "endpoint" {
-        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
-    }
     let mut obj = Object::new(old.ty, &old.id);
-    let mut ignored = Vec::new();
-    apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;
-    Ok(obj)
+    let endpoint = old.ty.name == "endpoint";
+    let mut failed = None;
+    old.for_each_entry(false, |k, v| {
+        // pjsipctl's deliberate difference: an unset callerid stays unset (Asterisk's copy reads
+        // its own "<unknown>" back as the number "unknown").
+        if failed.is_some() || (endpoint && k == "callerid" && v == "<unknown>") {
+            return;
+        }
+        if let Err(e) = apply_pair(&mut obj, k, v) {
+            failed = Some(e);
+        }
+    });
+    if failed.is_none() {
+        if let Err(e) = apply_handler(&mut obj) {
+            failed = Some(e);
+        }
+    }
+    match failed {
+        Some(e) => Err(Refusal::CopyFailed(e.to_string())),
+        None => Ok(obj),
+    }
 }
 
 /// Why a stored row cannot be read as Asterisk would read it.
@@ -199,30 +228,54 @@ pub fn from_row(
     id: &str,
     json: &str,
 ) -> Result<(Object, Vec<String>), RowError> {
-    let parsed: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| RowError::NotJson(e.to_string()))?;
-    let map = parsed
-        .as_object()
-        .ok_or_else(|| RowError::NotJson("not an object".into()))?;
-    let mut fields = Vec::with_capacity(map.len());
+    let pairs = match crate::model::parse_flat_json(json) {
+        Some(p) => p,
+        // Not our fast path (e.g. a repeated key, which keeps its last value): the full parser.
+        None => match serde_json::from_str::<serde_json::Value>(json) {
+            Ok(serde_json::Value::Object(map)) if map.values().all(|v| v.is_string()) => map
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.as_str().unwrap_or_default().to_string().into()))
+                .collect(),
+            _ => return Err(row_json_error(json)),
+        },
+    };
+    let mut obj = Object::new(ty, id);
     let mut dropped = Vec::new();
-    for (k, v) in map {
-        let v = v
-            .as_str()
-            .ok_or_else(|| RowError::NotJson(format!("'{k}' is not a string")))?;
-        if ty.field_index_exact(k).is_some() {
-            fields.push(Attr::new(k.clone(), v));
-        } else {
-            dropped.push(k.clone());
+    let mut applied = 0;
+    for (k, v) in &pairs {
+        let Some(idx) = ty.field_index_exact(k) else {
+            dropped.push(k.to_string());
+            continue;
+        };
+        applied += 1;
+        // A value equal to the fresh object's own is a fixed point of its handler: skip the work.
+        // (Only plain kinds: callerid, for one, reads its own "<unknown>" as a number.)
+        let plain = matches!(
+            ty.fields[idx].kind,
+            Kind::Bool | Kind::YesNo | Kind::UInt { .. } | Kind::Str | Kind::Enum { .. }
+        );
+        if plain && matches!(&obj.vals[idx], crate::model::Val::S(cur) if cur == v) {
+            continue;
         }
+        apply_pair(&mut obj, k, v).map_err(|e| RowError::Invalid(e.to_string()))?;
     }
-    if fields.is_empty() {
+    if applied == 0 {
         return Err(RowError::Empty(ty.name));
     }
-    let mut obj = Object::new(ty, id);
-    let mut w = Vec::new();
-    apply_fields(&mut obj, &fields, &mut w).map_err(|e| RowError::Invalid(e.to_string()))?;
+    apply_handler(&mut obj).map_err(|e| RowError::Invalid(e.to_string()))?;
     Ok((obj, dropped))
+}
+
+/// Why a row is not a flat JSON object of strings, in serde_json's words.
+fn row_json_error(json: &str) -> RowError {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Err(e) => RowError::NotJson(e.to_string()),
+        Ok(serde_json::Value::Object(map)) => match map.iter().find(|(_, v)| !v.is_string()) {
+            Some((k, _)) => RowError::NotJson(format!("'{k}' is not a string")),
+            None => RowError::NotJson("unreadable".into()),
+        },
+        Ok(_) => RowError::NotJson("not an object".into()),
+    }
 }
 
 fn suggest(ty: &TypeDef, attr: &str) -> String {

@@ -57,3 +57,7 @@ fn run(cli: cli::Cli) -> ExitCode {
         }
     }
 }
+
+// Building and comparing tens of thousands of objects is allocation-bound.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -269,18 +269,144 @@ impl Object {
 /// JSON string escaping as jansson's compact dump writes it (non-ASCII kept as UTF-8).
 pub fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(esc);
+        }
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
+}
+
+/// Parse a flat JSON object of strings (an astdb row) without building a JSON tree.
+/// `None` for anything else — a nested value, a number, a repeated key, bad syntax — so the
+/// caller can fall back to a full parser for the exact error.
+pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+            *i += 1;
+        }
+    };
+    let string = |i: &mut usize| -> Option<Cow<'_, str>> {
+        if b.get(*i) != Some(&b'"') {
+            return None;
+        }
+        *i += 1;
+        let start = *i;
+        while *i < b.len() && b[*i] != b'"' && b[*i] != b'\\' {
+            if b[*i] < 0x20 {
+                return None;
+            }
+            *i += 1;
+        }
+        if b.get(*i) == Some(&b'"') {
+            *i += 1;
+            return Some(Cow::Borrowed(&s[start..*i - 1]));
+        }
+        let mut out = String::from(&s[start..*i]);
+        loop {
+            match *b.get(*i)? {
+                b'"' => {
+                    *i += 1;
+                    return Some(Cow::Owned(out));
+                }
+                b'\\' => {
+                    *i += 1;
+                    let c = match *b.get(*i)? {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = |at: usize| u32::from_str_radix(s.get(at..at + 4)?, 16).ok();
+                            let hi = hex(*i + 1)?;
+                            *i += 4;
+                            if (0xD800..0xDC00).contains(&hi) {
+                                if s.get(*i + 1..*i + 3)? != "\\u" {
+                                    return None;
+                                }
+                                let lo = hex(*i + 3)?;
+                                *i += 6;
+                                char::from_u32(
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo.checked_sub(0xDC00)?),
+                                )?
+                            } else {
+                                char::from_u32(hi)?
+                            }
+                        }
+                        _ => return None,
+                    };
+                    out.push(c);
+                    *i += 1;
+                }
+                c if c < 0x20 => return None,
+                _ => {
+                    let start = *i;
+                    while *i < b.len() && b[*i] != b'"' && b[*i] != b'\\' && b[*i] >= 0x20 {
+                        *i += 1;
+                    }
+                    out.push_str(&s[start..*i]);
+                }
+            }
+        }
+    };
+    ws(&mut i);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    let mut out: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
+    ws(&mut i);
+    if b.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            ws(&mut i);
+            let k = string(&mut i)?;
+            ws(&mut i);
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
+            i += 1;
+            ws(&mut i);
+            let v = string(&mut i)?;
+            if out.len() < 512 && out.iter().any(|(ok, _)| *ok == k) {
+                return None;
+            }
+            out.push((k, v));
+            ws(&mut i);
+            match b.get(i) {
+                Some(b',') => i += 1,
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
         }
     }
-    out.push('"');
+    ws(&mut i);
+    (i == b.len()).then_some(out)
 }

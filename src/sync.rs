@@ -243,19 +243,35 @@ fn differing(a: &Objectset, b: &Objectset) -> Vec<String> {
 }
 
 /// One type's stored objects: ids in the target's order, and each object or why it is unreadable.
-type Listing = (
-    Vec<String>,
-    HashMap<String, std::result::Result<Objectset, String>>,
-);
+type Listing = (Vec<String>, HashMap<String, Stored>);
+
+/// A listed object: its raw astdb row (embedded engine) or what the target answered.
+enum Stored {
+    Row(String),
+    Set(std::result::Result<Objectset, String>),
+}
+
+impl Stored {
+    fn set(&self, ty: &'static TypeDef, id: &str) -> std::result::Result<Objectset, String> {
+        match self {
+            Stored::Row(row) => engine::from_row(ty, id, row)
+                .map(|(o, _)| o.objectset())
+                .map_err(|e| e.to_string()),
+            Stored::Set(s) => s.clone(),
+        }
+    }
+}
 
 /// Compare the file's objects with the target and plan the changes: pushes in type order
 /// (auth and aor before endpoint, identify and registration after), then with `prune` the
 /// deletes of stored objects of the file's types that the file lacks, in reverse order.
+/// `detail` asks for every create's resulting attributes too (for --dry-run, diff, JSON).
 pub fn plan(
     backend: &mut dyn Backend,
     desired: &[Desired],
     prune: bool,
     over_ari: bool,
+    detail: bool,
 ) -> Result<Plan> {
     let rank = |ty: &TypeDef| {
         TYPES
@@ -273,11 +289,23 @@ pub fn plan(
         if listed.contains_key(ty.name) || plan.unlisted.iter().any(|(t, _)| t.name == ty.name) {
             continue;
         }
+        if let Some(rows) = backend.raw_rows(ty)? {
+            let ids = rows.iter().map(|(id, _)| id.clone()).collect();
+            let map = rows
+                .into_iter()
+                .map(|(id, row)| (id, Stored::Row(row)))
+                .collect();
+            listed.insert(ty.name, (ids, map));
+            continue;
+        }
         let (items, coverage) = backend.list(ty)?;
         match coverage {
             Coverage::Complete => {
                 let ids = items.iter().map(|l| l.id.clone()).collect();
-                let map = items.into_iter().map(|l| (l.id, l.object)).collect();
+                let map = items
+                    .into_iter()
+                    .map(|l| (l.id, Stored::Set(l.object)))
+                    .collect();
                 listed.insert(ty.name, (ids, map));
             }
             Coverage::Unavailable(why) => plan.unlisted.push((ty, why)),
@@ -286,21 +314,38 @@ pub fn plan(
     for &i in &order {
         let d = &desired[i];
         let current: Option<std::result::Result<Objectset, String>> = match listed.get(d.ty.name) {
-            Some((_, map)) => map.get(&d.id).cloned(),
+            // The row pjsipctl would write is already there, byte for byte: nothing to do.
+            Some((_, map)) => match map.get(&d.id) {
+                Some(Stored::Row(row)) if !over_ari && *row == d.object.row_json() => {
+                    plan.unchanged += 1;
+                    continue;
+                }
+                Some(stored) => Some(stored.set(d.ty, &d.id)),
+                None => None,
+            },
             None => match backend.get(d.ty, &d.id) {
                 Ok(set) => Some(Ok(set)),
                 Err(e) if e.exit == Exit::NotFound => None,
                 Err(e) => return Err(e),
             },
         };
-        let want = stored_form(&d.object, over_ari);
+        // What the target would read back is only needed to compare, or to show a create.
+        let want = if current.is_some() || detail {
+            stored_form(&d.object, over_ari)
+        } else {
+            Err(String::new())
+        };
         let mut change = Change {
             action: Action::Create,
             ty: d.ty,
             id: d.id.clone(),
             origin: Some(d.origin.clone()),
             before: None,
-            after: Some(want.clone().unwrap_or_else(|_| d.object.objectset())),
+            after: match (&want, detail || current.is_some()) {
+                (Ok(w), _) => Some(w.clone()),
+                (Err(_), true) => Some(d.object.objectset()),
+                (Err(_), false) => None,
+            },
             fields: d.push_fields(),
             note: None,
         };
@@ -351,7 +396,7 @@ pub fn plan(
                         ty,
                         id: id.clone(),
                         origin: None,
-                        before: map.get(id).and_then(|r| r.as_ref().ok().cloned()),
+                        before: map.get(id).and_then(|r| r.set(ty, id).ok()),
                         after: None,
                         fields: Vec::new(),
                         note: None,
@@ -749,7 +794,7 @@ mod tests {
             log: Vec::new(),
             fail_on: "",
         };
-        let plan = plan(&mut fake, &conv.objects, true, true).unwrap();
+        let plan = plan(&mut fake, &conv.objects, true, true, true).unwrap();
         assert_eq!(plan.count(Action::Create), 2);
         // Nothing is pruned where nothing could be listed.
         assert_eq!(plan.count(Action::Delete), 0);

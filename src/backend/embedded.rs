@@ -191,27 +191,34 @@ impl Embedded {
         id: &str,
         fields: &[Attr],
         opts: PushOptions,
+        answer: bool,
     ) -> Result<Pushed> {
-        let existing =
-            match w.get(key)? {
-                None => None,
-                Some(row) => match engine::from_row(ty, id, &row) {
-                    Ok((o, _)) => Some(o),
-                    Err(e) => return Err(Error::storage(format!(
+        let existing = match w.get(key)? {
+            None => None,
+            Some(row) => match engine::from_row(ty, id, &row) {
+                Ok((o, _)) => Some(o),
+                Err(e) => {
+                    return Err(Error::storage(format!(
                         "the stored {} {id} is unreadable: {e}",
                         ty.name
                     ))
                     .hint(format!(
                         "inspect it with `pjsipctl show {} {id}`, then delete it and push it again",
                         ty.name
-                    ))),
-                },
-            };
+                    )))
+                }
+            },
+        };
         let created = existing.is_none();
         let built = engine::build(ty, id, existing.as_ref(), fields)
             .map_err(|r| refusal_error(ty, id, created, r))?;
         let mut warnings = built.warnings;
-        for f in policy::check(&built.object) {
+        let findings = if opts.checked {
+            Vec::new()
+        } else {
+            policy::check(&built.object)
+        };
+        for f in findings {
             match f.severity {
                 Severity::Broken if !opts.force => {
                     return Err(Error::invalid(f.message)
@@ -222,7 +229,12 @@ impl Embedded {
         }
         w.put(key, &row_of(&built.object))?;
         Ok(Pushed {
-            objectset: built.object.objectset(),
+            // A batch only reports warnings: building every answer would cost more than the write.
+            objectset: if answer {
+                built.object.objectset()
+            } else {
+                Vec::new()
+            },
             created,
             warnings,
         })
@@ -300,7 +312,7 @@ impl Backend for Embedded {
             _ => {
                 let key = self.writable_key(ty, id, "push")?;
                 self.db
-                    .write(|w| Self::push_in(w, ty, &key, id, fields, opts))
+                    .write(|w| Self::push_in(w, ty, &key, id, fields, opts, true))
             }
         }
     }
@@ -387,6 +399,20 @@ impl Backend for Embedded {
         Ok((out, Coverage::Complete))
     }
 
+    fn raw_rows(&mut self, ty: &'static TypeDef) -> Result<Option<Vec<(String, String)>>> {
+        let Some(prefix) = self.mapping.astdb_prefix(ty) else {
+            return Ok(None);
+        };
+        let family = format!("{prefix}/{}", ty.name);
+        let skip = family.len() + 2;
+        let rows = self.db.family(&family)?;
+        Ok(Some(
+            rows.into_iter()
+                .map(|(k, v)| (k[skip..].to_string(), v))
+                .collect(),
+        ))
+    }
+
     fn batch(
         &mut self,
         ops: &[Op],
@@ -405,7 +431,7 @@ impl Backend for Embedded {
             for (i, (op, key)) in ops.iter().zip(&keys).enumerate() {
                 out.push(match op {
                     Op::Push { ty, id, fields } => {
-                        Some(Self::push_in(w, ty, key, id, fields, opts)?)
+                        Some(Self::push_in(w, ty, key, id, fields, opts, false)?)
                     }
                     Op::Delete { ty, id } => {
                         if !w.delete(key)? {

@@ -51,6 +51,8 @@ pub enum Op {
 pub struct PushOptions {
     /// Store even what pjsipctl refuses because Asterisk could not load it back.
     pub force: bool,
+    /// The caller already ran `policy::check` on what will be stored (apply's offline pass).
+    pub checked: bool,
 }
 
 pub trait Backend {
@@ -70,6 +72,12 @@ pub trait Backend {
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()>;
 
     fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)>;
+
+    /// Every stored (id, astdb row) of a type, where the target keeps rows pjsipctl can
+    /// compare byte for byte (the embedded engine); `None` elsewhere.
+    fn raw_rows(&mut self, _ty: &'static TypeDef) -> Result<Option<Vec<(String, String)>>> {
+        Ok(None)
+    }
 
     /// Apply a plan. The embedded engine does it in one transaction; a remote target
     /// goes op by op, and `progress` is called after each.

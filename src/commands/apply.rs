@@ -112,9 +112,13 @@ pub fn traps(
     accept_loss: bool,
     force: bool,
     report_only: bool,
+    only: Option<&std::collections::HashSet<(&str, &str)>>,
 ) -> Vec<String> {
     let mut blocking = Vec::new();
     for d in &conv.objects {
+        if only.is_some_and(|o| !o.contains(&(d.ty.name, d.id.as_str()))) {
+            continue;
+        }
         let mut findings = policy::check(&d.object);
         if ctx.uses_ari() && d.ty.name == "endpoint" && d.object.str("callerid") == "<unknown>" {
             findings.push(policy::Finding {
@@ -196,11 +200,34 @@ fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
 
 pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let conv = load(ctx, &args.source)?;
-    let blocking = traps(ctx, &conv, args.accept_loss, args.force, false);
-    refuse_if_invalid(&args.source.file, &conv, blocking)?;
+    refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();
     let mut backend = ctx.backend()?;
-    let plan = sync::plan(backend.as_mut(), &conv.objects, args.prune, ctx.uses_ari())?;
+    let plan = sync::plan(
+        backend.as_mut(),
+        &conv.objects,
+        args.prune,
+        ctx.uses_ari(),
+        args.dry_run || ctx.global.output == Format::Json,
+    )?;
+    // The astdb traps matter for what will be written; an object already stored as the
+    // file says is left alone.
+    let changing: std::collections::HashSet<(&str, &str)> = plan
+        .changes
+        .iter()
+        .map(|c| (c.ty.name, c.id.as_str()))
+        .collect();
+    let blocking = traps(
+        ctx,
+        &conv,
+        args.accept_loss,
+        args.force,
+        false,
+        Some(&changing),
+    );
+    if !blocking.is_empty() {
+        refuse_if_invalid(&args.source.file, &conv, blocking)?;
+    }
     note_unlisted(ctx, &plan, args.prune);
     let render = Render {
         show_secrets: ctx.global.show_secrets,
@@ -263,7 +290,10 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         backend.as_mut(),
         &plan,
         Execution {
-            opts: PushOptions { force: args.force },
+            opts: PushOptions {
+                force: args.force,
+                checked: true,
+            },
             transactional,
             keep_going: args.keep_going,
             progress: &mut tick,

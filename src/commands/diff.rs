@@ -21,10 +21,16 @@ pub struct DiffArgs {
 pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     let conv = load(ctx, &args.source)?;
     // What astdb would lose is said, but does not stop a comparison.
-    traps(ctx, &conv, false, false, true);
+    traps(ctx, &conv, false, false, true, None);
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let mut backend = ctx.backend()?;
-    let plan = sync::plan(backend.as_mut(), &conv.objects, args.prune, ctx.uses_ari())?;
+    let plan = sync::plan(
+        backend.as_mut(),
+        &conv.objects,
+        args.prune,
+        ctx.uses_ari(),
+        true,
+    )?;
     if args.prune {
         for (ty, why) in &plan.unlisted {
             ctx.out.warn(&format!(

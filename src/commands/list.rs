@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
     for ty in &types {
         let (items, coverage) = backend.list(ty)?;
         if let Coverage::Unavailable(why) = &coverage {
-            if args.r#type.is_some() {
+            if args.r#type.is_some() || ctx.uses_ari() {
                 ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
             }
             continue;

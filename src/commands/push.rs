@@ -75,7 +75,15 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     fields.extend(parse_fields(&args.extra)?);
     crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend()?;
-    let pushed = backend.push(ty, &args.id, &fields, PushOptions { force: args.force })?;
+    let pushed = backend.push(
+        ty,
+        &args.id,
+        &fields,
+        PushOptions {
+            force: args.force,
+            ..PushOptions::default()
+        },
+    )?;
     for w in &pushed.warnings {
         ctx.out.warn(w);
     }

@@ -155,8 +155,8 @@ impl TypeDef {
     }
 
     /// Name → index, built once per type (field names are all lower case).
-    fn index(&'static self) -> &'static HashMap<&'static str, usize> {
-        static CACHE: OnceLock<Vec<HashMap<&'static str, usize>>> = OnceLock::new();
+    fn index(&'static self) -> &'static HashMap<&'static str, usize, Fnv> {
+        static CACHE: OnceLock<Vec<HashMap<&'static str, usize, Fnv>>> = OnceLock::new();
         let all = CACHE.get_or_init(|| {
             TYPES
                 .iter()
@@ -177,10 +177,6 @@ impl TypeDef {
             .iter()
             .position(|t| std::ptr::eq(t, self))
             .expect("registered type")
-    }
-
-    pub fn field(&'static self, name: &str) -> Option<&'static Field> {
-        self.field_index(name).map(|i| &self.fields[i])
     }
 
     /// Field indices in Asterisk's objectset order (see [`objectset_order`]).
@@ -211,6 +207,30 @@ pub fn objectset_order(fields: &[Field]) -> Vec<usize> {
 
 fn bucket(name: &str) -> u32 {
     clib::str_hash(name) % 29
+}
+
+/// FNV-1a for the short, trusted field names: lookups run for every field of every object.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv;
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -311,25 +311,35 @@ impl Backend for Ari {
         fields: &[Attr],
         opts: PushOptions,
     ) -> Result<Pushed> {
-        // The offline validator: what is there now, and what Asterisk will make of the fields.
-        let current = self.fetch(ty, id, "push")?;
-        let created = current.is_none();
-        let existing = match &current {
-            Some(set) => Some(rebuild(ty, id, set).map_err(|r| refusal_error(ty, id, false, r))?),
-            None => None,
-        };
-        let built = engine::build(ty, id, existing.as_ref(), fields)
-            .map_err(|r| refusal_error(ty, id, created, r))?;
-        let mut warnings = built.warnings;
-        for f in policy::check(&built.object) {
-            match f.severity {
-                Severity::Broken if !opts.force => {
-                    return Err(Error::invalid(f.message)
-                        .hint(format!("{} (or --force to store it anyway)", f.fix)))
+        let mut warnings = Vec::new();
+        let mut created = false;
+        // `apply` has validated and planned against the current state already: one request less.
+        let expected = if opts.checked {
+            None
+        } else {
+            // The offline validator: what is there now, and what Asterisk will make of the fields.
+            let current = self.fetch(ty, id, "push")?;
+            created = current.is_none();
+            let existing = match &current {
+                Some(set) => {
+                    Some(rebuild(ty, id, set).map_err(|r| refusal_error(ty, id, false, r))?)
                 }
-                _ => warnings.push(format!("{} — {}", f.message, f.fix)),
+                None => None,
+            };
+            let built = engine::build(ty, id, existing.as_ref(), fields)
+                .map_err(|r| refusal_error(ty, id, created, r))?;
+            warnings = built.warnings;
+            for f in policy::check(&built.object) {
+                match f.severity {
+                    Severity::Broken if !opts.force => {
+                        return Err(Error::invalid(f.message)
+                            .hint(format!("{} (or --force to store it anyway)", f.fix)))
+                    }
+                    _ => warnings.push(format!("{} — {}", f.message, f.fix)),
+                }
             }
-        }
+            Some(built.object)
+        };
         let body = put_body(fields);
         if body.len() > MAX_BODY {
             return Err(Error::invalid(format!(
@@ -351,7 +361,10 @@ impl Backend for Ari {
         match r.status {
             200 => {
                 let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
-                let mut diff = differences(ty, &built.object.objectset(), &answered);
+                let mut diff = match &expected {
+                    Some(o) => differences(ty, &o.objectset(), &answered),
+                    None => Vec::new(),
+                };
                 if diff.len() > 6 {
                     let more = diff.len() - 5;
                     diff.truncate(5);
