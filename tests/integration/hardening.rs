@@ -735,10 +735,10 @@ fn apply_process(env: &Env, db: &std::path::Path, args: &[&str]) -> std::process
 fn apply_killed_at_random_points_leaves_before_or_after() {
     let env = Env::new();
     let dir = env.dir.path();
-    // Before: 500 users. After: 350 of them updated, 150 new, 150 pruned (1500 objects a side,
-    // 1950 in all).
-    std::fs::write(dir.join("before.conf"), users(10000, 500, "User")).unwrap();
-    std::fs::write(dir.join("after.conf"), users(10150, 500, "Desk")).unwrap();
+    // Before: 700 users. After: 500 of them updated, 200 new, 200 pruned (2100 objects a side,
+    // 2700 in all).
+    std::fs::write(dir.join("before.conf"), users(10000, 700, "User")).unwrap();
+    std::fs::write(dir.join("after.conf"), users(10200, 700, "Desk")).unwrap();
     env.ok(&["-q", "apply", "before.conf"]);
     let before_bytes = std::fs::read(env.db()).unwrap();
     let before = rows_of(&env.db());
