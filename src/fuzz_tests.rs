@@ -330,7 +330,6 @@ proptest! {
         let text2 = String::from_utf8_lossy(&data).into_owned();
         let r = watchdog("config files", move || {
             for t in [&text, &text2] {
-                let _ = crate::backend::static_conf::parse(t, "pjsip.conf");
                 let _ = crate::sorcery_conf::Mapping::parse(t, "sorcery.conf");
                 if let Err(e) = crate::backend::ari::target::parse_config(t, "config.toml", Path::new("/nonexistent")) {
                     if !e.message.contains("config.toml") {

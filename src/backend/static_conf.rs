@@ -3,10 +3,8 @@
 //!
 //! The wizard data is `<file>[,criteria=<name>=<value>]...[,explicit_name=<id>][,single_object=yes]`;
 //! a relative file is looked up in Asterisk's config directory (`--confdir`).
-//! The reader knows `;` comments (`\;` is a literal semicolon), `[name]` sections and
-//! `name = value` / `name => value` lines. Templates (`[name](!)`), inheritance, `(+)` and
-//! `#include` need the full reader in `crate::conf`; a section using them is reported and
-//! left out here rather than built wrong.
+//! The file is read by the same reader as `apply` (`crate::conf::reader`): templates,
+//! inheritance, `(+)`, `#include` and block comments as Asterisk reads them.
 
 use std::path::{Path, PathBuf};
 
@@ -68,8 +66,6 @@ pub struct Section {
     pub name: String,
     pub line: usize,
     pub vars: Vec<(String, String)>,
-    /// Why this reader cannot build the section faithfully (templates, `(+)`).
-    pub unsupported: Option<String>,
     pub template: bool,
 }
 
@@ -81,91 +77,35 @@ pub struct ConfFile {
     pub invalid: Option<String>,
 }
 
-fn strip_comment(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if chars.peek() == Some(&';') => {
-                out.push(';');
-                chars.next();
-            }
-            ';' => break,
-            c => out.push(c),
-        }
-    }
-    out
+/// Read the file as Asterisk does; an error Asterisk would stop at makes the file invalid.
+pub fn parse(path: &Path, confdir: &Path) -> std::io::Result<ConfFile> {
+    let opts = crate::conf::reader::Options {
+        confdir: confdir.to_path_buf(),
+        allow_exec: false,
+    };
+    let cfg = crate::conf::reader::read_file(path, &opts)?;
+    Ok(from_config(cfg))
 }
 
-/// Read sections the minimal way described in the module documentation.
-pub fn parse(text: &str, source: &str) -> ConfFile {
+fn from_config(cfg: crate::conf::reader::Config) -> ConfFile {
+    use crate::conf::reader::Level;
     let mut f = ConfFile::default();
-    for (n, raw) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-        let line = strip_comment(raw);
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
+    for d in cfg.diags {
+        match d.level {
+            Level::Error if f.invalid.is_none() => f.invalid = Some(d.to_string()),
+            _ => f.notes.push(d.to_string()),
         }
-        if let Some(rest) = line.strip_prefix('[') {
-            let Some(end) = rest.find(']') else {
-                f.invalid = Some(format!("{source}:{}: a section header without ']'", n + 1));
-                return f;
-            };
-            let after = &rest[end + 1..];
-            let mut s = Section {
-                name: rest[..end].to_string(),
-                line: n + 1,
-                vars: Vec::new(),
-                unsupported: None,
-                template: false,
-            };
-            if let Some(opts) = after.strip_prefix('(') {
-                let opts = opts.split(')').next().unwrap_or("");
-                if opts.split(',').any(|o| o.trim() == "!") {
-                    s.template = true;
-                }
-                let other: Vec<&str> = opts
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|o| *o != "!" && !o.is_empty())
-                    .collect();
-                if !other.is_empty() {
-                    s.unsupported = Some(format!(
-                        "{source}:{}: [{}]({}) uses templates or (+), which this minimal reader does not expand",
-                        n + 1,
-                        s.name,
-                        opts
-                    ));
-                }
-            }
-            f.sections.push(s);
-            continue;
-        }
-        if line.starts_with('#') {
-            f.notes.push(format!(
-                "{source}:{}: '{line}' is not followed by this minimal reader",
-                n + 1
-            ));
-            continue;
-        }
-        let Some((name, value)) = line.split_once('=') else {
-            f.notes.push(format!(
-                "{source}:{}: no '=' in '{line}'; Asterisk skips the line",
-                n + 1
-            ));
-            continue;
-        };
-        let value = value.strip_prefix('>').unwrap_or(value);
-        let Some(sec) = f.sections.last_mut() else {
-            f.invalid = Some(format!(
-                "{source}:{}: a setting before any [section]",
-                n + 1
-            ));
-            return f;
-        };
-        sec.vars
-            .push((name.trim().to_string(), value.trim().to_string()));
     }
+    f.sections = cfg
+        .sections
+        .into_iter()
+        .map(|sec| Section {
+            name: sec.name,
+            line: sec.origin.line,
+            vars: sec.vars.into_iter().map(|v| (v.name, v.value)).collect(),
+            template: sec.template,
+        })
+        .collect();
     f
 }
 
@@ -214,8 +154,8 @@ fn configuration_met(ty: &'static TypeDef, s: &Section, w: &ConfigWizard) -> boo
 pub fn load(ty: &'static TypeDef, confdir: &Path, w: &ConfigWizard) -> Loaded {
     let path = w.path(confdir);
     let mut out = Loaded::default();
-    let text = match std::fs::read(&path) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+    let file = match parse(&path, confdir) {
+        Ok(f) => f,
         Err(e) => {
             out.unavailable = Some(format!(
                 "{} cannot be read ({e}); Asterisk then has no {} objects from it (set --confdir or PJSIPCTL_CONFDIR)",
@@ -225,31 +165,10 @@ pub fn load(ty: &'static TypeDef, confdir: &Path, w: &ConfigWizard) -> Loaded {
             return out;
         }
     };
-    let file = parse(&text, &path.display().to_string());
     out.notes = file.notes;
     if let Some(why) = file.invalid {
         out.unavailable = Some(format!("{why}: Asterisk cannot parse the file"));
         return out;
-    }
-    // Sections this reader cannot expand are reported when they could be of this type (their
-    // own lines do not contradict the criteria; an inherited `type` is invisible here).
-    for sec in file
-        .sections
-        .iter()
-        .filter(|s| !s.template && s.unsupported.is_some())
-    {
-        let possible = w.criteria.iter().all(|(k, v)| {
-            sec.vars
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(k))
-                .is_none_or(|(_, val)| val == v)
-        });
-        if possible && !configuration_met(ty, sec, w) {
-            out.refused.push((
-                sec.name.clone(),
-                sec.unsupported.clone().unwrap_or_default(),
-            ));
-        }
     }
     let matched: Vec<&Section> = file
         .sections
@@ -278,10 +197,6 @@ pub fn load(ty: &'static TypeDef, confdir: &Path, w: &ConfigWizard) -> Loaded {
         }
     }
     for s in matched {
-        if let Some(why) = &s.unsupported {
-            out.refused.push((s.name.clone(), why.clone()));
-            continue;
-        }
         let fields: Vec<Attr> = s
             .vars
             .iter()
@@ -321,7 +236,11 @@ mod tests {
     #[test]
     fn sections_and_selection() {
         let text = "; c\n[t1]\ntype=transport\nprotocol=udp ; x\nbind=127.0.0.1\n[tpl](!)\ntype=transport\n[Endp]\ntype=Transport\n";
-        let f = parse(text, "p");
+        let opts = crate::conf::reader::Options {
+            confdir: ".".into(),
+            allow_exec: false,
+        };
+        let f = from_config(crate::conf::reader::read_bytes(text.as_bytes(), "p", &opts));
         assert_eq!(f.sections.len(), 3);
         let ty = find_type("transport").unwrap();
         let w = ConfigWizard::parse("pjsip.conf,criteria=type=transport");

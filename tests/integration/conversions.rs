@@ -191,26 +191,55 @@ fn v4_webrtc_static() {
 }
 
 #[test]
-fn static_sections_with_templates_are_reported_not_built() {
+fn static_sections_with_templates_are_built_as_asterisk_built_them() {
+    // The config wizard reads the file with the full reader: templates, (+), #include.
     let env = Env::new();
     let sorcery = env.dir.path().join("sorcery.conf");
-    std::fs::write(
-        &sorcery,
-        "[res_pjsip]\nendpoint=config,v1-office.conf,criteria=type=endpoint\n",
-    )
-    .unwrap();
     let confdir = conv().join("conf");
-    let (code, _, err) = env.run(&[
-        "--sorcery",
-        sorcery.to_str().unwrap(),
-        "--confdir",
-        confdir.to_str().unwrap(),
-        "show",
-        "endpoint",
-        "101",
-    ]);
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("templates"), "{err}");
+    for (file, ty, id, expected) in [
+        (
+            "v1-office.conf",
+            "endpoint",
+            "101",
+            "v1-office/endpoint__101.json",
+        ),
+        (
+            "v3-templates.conf",
+            "endpoint",
+            "lobby",
+            "v3-templates/endpoint__lobby.json",
+        ),
+        (
+            "v3-templates.conf",
+            "endpoint",
+            "hd-bruno",
+            "v3-templates/endpoint__hd-bruno.json",
+        ),
+    ] {
+        std::fs::write(
+            &sorcery,
+            format!("[res_pjsip]\n{ty}=config,{file},criteria=type={ty}\n"),
+        )
+        .unwrap();
+        let (code, out, err) = env.run(&[
+            "--sorcery",
+            sorcery.to_str().unwrap(),
+            "--confdir",
+            confdir.to_str().unwrap(),
+            "show",
+            ty,
+            id,
+            "-o",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{file} {id}: {err}");
+        let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let want: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(conv().join("expected").join(expected)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(got, want, "{file} {id}");
+    }
 }
 
 #[test]
