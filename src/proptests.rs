@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use crate::engine;
-use crate::model::{Attr, Val};
+use crate::model::Attr;
 use crate::schema::{field, Kind, TYPES};
 
 /// Values a field of this kind might plausibly be given, plus hostile text.

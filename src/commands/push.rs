@@ -64,26 +64,49 @@ pub fn read_source(path: &PathBuf) -> Result<(String, String)> {
     Ok((s, name))
 }
 
+/// Prefix a refusal that names a field read by --from with that field's file:line.
+fn at_line(mut e: Error, lines: &[(String, String)]) -> Error {
+    if e.exit != Exit::Invalid {
+        return e;
+    }
+    let msg = e.message.to_ascii_lowercase();
+    let hit = lines
+        .iter()
+        .rev()
+        .find(|(attr, _)| msg.contains(&format!(" {attr}=")) || msg.contains(&format!("'{attr}'")));
+    if let Some((_, origin)) = hit {
+        e.message = format!("{origin}: {}", e.message);
+    }
+    e
+}
+
 pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     let mut fields = Vec::new();
+    // Where each --from field came from, to point a refusal at its line.
+    let mut lines: Vec<(String, String)> = Vec::new();
     if let Some(p) = &args.from {
         let (text, name) = read_source(p)?;
-        fields.extend(crate::conf::parse_body(&text, &name, ty.name)?);
+        for (a, n) in crate::conf::parse_body_lines(&text, &name, ty.name)? {
+            lines.push((a.attribute.to_ascii_lowercase(), format!("{name}:{n}")));
+            fields.push(a);
+        }
     }
     fields.extend(parse_fields(&args.fields)?);
     fields.extend(parse_fields(&args.extra)?);
     crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend()?;
-    let pushed = backend.push(
-        ty,
-        &args.id,
-        &fields,
-        PushOptions {
-            force: args.force,
-            ..PushOptions::default()
-        },
-    )?;
+    let pushed = backend
+        .push(
+            ty,
+            &args.id,
+            &fields,
+            PushOptions {
+                force: args.force,
+                ..PushOptions::default()
+            },
+        )
+        .map_err(|e| at_line(e, &lines))?;
     for w in &pushed.warnings {
         ctx.out.warn(w);
     }

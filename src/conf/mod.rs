@@ -56,7 +56,16 @@ fn strip_comments(line: &str, depth: &mut usize) -> String {
 
 /// The body of one section (`attr=value` lines, `;` comments, an optional `[id]`
 /// header and `type=` line) as a field list, for `push --from`.
+#[cfg(test)]
 pub fn parse_body(text: &str, source: &str, ty: &str) -> Result<Vec<Attr>> {
+    Ok(parse_body_lines(text, source, ty)?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect())
+}
+
+/// [`parse_body`], each field with its line number.
+pub fn parse_body_lines(text: &str, source: &str, ty: &str) -> Result<Vec<(Attr, usize)>> {
     let mut out = Vec::new();
     let mut seen_header = false;
     let (mut depth, mut opened) = (0, 0);
@@ -107,7 +116,7 @@ pub fn parse_body(text: &str, source: &str, ty: &str) -> Result<Vec<Attr>> {
                 n + 1
             )));
         }
-        out.push(Attr::new(name, value));
+        out.push((Attr::new(name, value), n + 1));
     }
     if depth > 0 {
         return Err(Error::invalid(format!(

@@ -396,3 +396,21 @@ fn unknown_type_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown object type 'bogus_type'"), "{err}");
 }
+
+#[test]
+fn a_refused_field_from_a_file_names_its_line() {
+    let env = Env::new();
+    let f = env.dir.path().join("a.conf");
+    std::fs::write(
+        &f,
+        "[a]\ntype=aor\n\nmax_contacts = 1\nqualify_frequency=abc\n",
+    )
+    .unwrap();
+    let (code, _, err) = env.run(&["push", "aor", "a", "--from", f.to_str().unwrap()]);
+    assert_eq!(code, 4);
+    assert!(
+        err.contains("a.conf:5: aor a: qualify_frequency=abc"),
+        "{err}"
+    );
+    assert!(env.rows().is_empty());
+}
