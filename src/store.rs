@@ -82,8 +82,19 @@ impl Astdb {
     }
 
     /// Run `f` in one write transaction: all of it is stored, or none.
+    /// Inside a group (see [`Astdb::group_begin`]) it is a savepoint instead: undone alone on
+    /// failure, made durable by the group's commit.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         let path = self.path.clone();
+        if !self.conn.is_autocommit() {
+            let sp = self.conn.savepoint().map_err(|e| storage_err(&path, e))?;
+            let out = f(&Writer {
+                tx: &sp,
+                path: &path,
+            })?;
+            sp.commit().map_err(|e| storage_err(&path, e))?;
+            return Ok(out);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -95,11 +106,31 @@ impl Astdb {
         tx.commit().map_err(|e| storage_err(&path, e))?;
         Ok(out)
     }
+
+    /// Open one write transaction that the following [`Astdb::write`] calls join (each as
+    /// its own savepoint) until [`Astdb::group_commit`]: many writes, one commit.
+    pub fn group_begin(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))
+    }
+
+    /// Commit the group; on failure nothing of it is stored.
+    pub fn group_commit(&mut self) -> Result<()> {
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        let r = self.conn.execute_batch("COMMIT").map_err(|e| self.err(e));
+        if r.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        r
+    }
 }
 
 /// Writes inside one transaction.
 pub struct Writer<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
     path: &'a Path,
 }
 

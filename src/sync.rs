@@ -595,6 +595,131 @@ pub struct Execution<'a> {
     pub transactional: bool,
     pub keep_going: bool,
     pub progress: &'a mut dyn FnMut(usize),
+    /// Over a remote target: more than one connection, one worker each (`--jobs`). The
+    /// changes of one type (and direction) run side by side; the next type starts only
+    /// when they are all done, so nothing is pushed before what it references.
+    pub workers: Vec<Box<dyn Backend + Send>>,
+}
+
+/// Run one change's operations; `k > 0` failing means the delete of a re-create was done.
+fn run_change(
+    backend: &mut dyn Backend,
+    ops: &[Op],
+    opts: PushOptions,
+    warnings: &mut Vec<String>,
+    tick: &mut dyn FnMut(),
+) -> std::result::Result<(), Error> {
+    for (k, op) in ops.iter().enumerate() {
+        let r = match op {
+            Op::Push { ty, id, fields } => backend
+                .push(ty, id, fields, opts)
+                .map(|p| warnings.extend(p.warnings)),
+            Op::Delete { ty, id } => backend.delete(ty, id),
+        };
+        tick();
+        if let Err(mut e) = r {
+            if k > 0 {
+                e.message = format!(
+                    "{} (it was deleted, but creating it again failed)",
+                    e.message
+                );
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// The plan's changes in runs that may go side by side: same type, same direction.
+fn ranks(plan: &Plan) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=plan.changes.len() {
+        let brk = i == plan.changes.len() || {
+            let (a, b) = (&plan.changes[i - 1], &plan.changes[i]);
+            !std::ptr::eq(a.ty, b.ty)
+                || (a.action == Action::Delete) != (b.action == Action::Delete)
+        };
+        if brk {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    out
+}
+
+/// [`execute`] with one worker per connection, rank after rank.
+fn execute_parallel(
+    plan: &Plan,
+    mut ex: Execution<'_>,
+) -> (Vec<Status>, Vec<String>, Vec<(usize, Error)>) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    enum Msg {
+        Tick,
+        Done(usize, Vec<String>, std::result::Result<(), Error>),
+    }
+    let n = plan.changes.len();
+    let mut status = vec![Status::NotRun; n];
+    let mut warnings = Vec::new();
+    let mut errors: Vec<(usize, Error)> = Vec::new();
+    let mut done_ops = 0;
+    let opts = ex.opts;
+    let keep_going = ex.keep_going;
+    let mut workers = std::mem::take(&mut ex.workers);
+    let all_ops: Vec<Vec<Op>> = plan.changes.iter().map(Plan::ops_of).collect();
+    for range in ranks(plan) {
+        let next = AtomicUsize::new(range.start);
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = std::sync::mpsc::channel::<Msg>();
+        std::thread::scope(|s| {
+            for w in workers.iter_mut() {
+                let tx = tx.clone();
+                let (next, stop, range, all_ops) = (&next, &stop, range.clone(), &all_ops);
+                s.spawn(move || loop {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= range.end {
+                        break;
+                    }
+                    let mut warns = Vec::new();
+                    let tick_tx = tx.clone();
+                    let r = run_change(w.as_mut(), &all_ops[i], opts, &mut warns, &mut || {
+                        let _ = tick_tx.send(Msg::Tick);
+                    });
+                    if r.is_err() && !keep_going {
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                    let _ = tx.send(Msg::Done(i, warns, r));
+                });
+            }
+            drop(tx);
+            for m in rx {
+                match m {
+                    Msg::Tick => {
+                        done_ops += 1;
+                        (ex.progress)(done_ops);
+                    }
+                    Msg::Done(i, w, r) => {
+                        warnings.extend(w);
+                        match r {
+                            Ok(()) => status[i] = Status::Applied,
+                            Err(e) => {
+                                status[i] = Status::Failed;
+                                errors.push((i, e));
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        if !errors.is_empty() && !keep_going {
+            break;
+        }
+    }
+    errors.sort_by_key(|(i, _)| *i);
+    (status, warnings, errors)
 }
 
 /// Carry out the plan. Returns each change's status, the warnings the target gave and
@@ -621,31 +746,25 @@ pub fn execute(
             Err(e) => (vec![Status::NotRun; n], warnings, vec![(0, e)]),
         };
     }
+    if ex.workers.len() > 1 {
+        return execute_parallel(plan, ex);
+    }
     let mut status = vec![Status::NotRun; n];
     let mut errors = Vec::new();
     let mut done_ops = 0;
     for (i, c) in plan.changes.iter().enumerate() {
-        let mut failed = None;
-        for (k, op) in Plan::ops_of(c).into_iter().enumerate() {
-            let r = match op {
-                Op::Push { ty, id, fields } => backend
-                    .push(ty, &id, &fields, ex.opts)
-                    .map(|p| warnings.extend(p.warnings)),
-                Op::Delete { ty, id } => backend.delete(ty, &id),
-            };
-            done_ops += 1;
-            (ex.progress)(done_ops);
-            if let Err(mut e) = r {
-                if k > 0 {
-                    e.message = format!(
-                        "{} (it was deleted, but creating it again failed)",
-                        e.message
-                    );
-                }
-                failed = Some(e);
-                break;
-            }
-        }
+        let progress = &mut *ex.progress;
+        let failed = run_change(
+            backend,
+            &Plan::ops_of(c),
+            ex.opts,
+            &mut warnings,
+            &mut || {
+                done_ops += 1;
+                progress(done_ops);
+            },
+        )
+        .err();
         match failed {
             None => status[i] = Status::Applied,
             Some(e) => {
@@ -747,6 +866,7 @@ mod tests {
             transactional: false,
             keep_going,
             progress: &mut tick,
+            workers: Vec::new(),
         };
         let (st, _, errs) = execute(&mut fake, &plan, ex);
         (st, fake.log, errs)

@@ -53,6 +53,10 @@ pub struct ApplyArgs {
     /// Over ARI: go on after an object fails instead of stopping there
     #[arg(long)]
     pub keep_going: bool,
+    /// Over ARI: push over N connections at once (1-16); each type's objects still all
+    /// finish before the next type starts (auths and aors before endpoints)
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
 }
 
 /// Read and convert the file, printing the reader's notes and warnings. Errors are left
@@ -285,6 +289,11 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     } else {
         indicatif::ProgressBar::hidden()
     };
+    let workers = if !transactional && args.jobs > 1 {
+        crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize)?
+    } else {
+        Vec::new()
+    };
     let mut tick = |n: usize| bar.set_position(n as u64);
     let (status, warnings, errors) = sync::execute(
         backend.as_mut(),
@@ -297,6 +306,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             transactional,
             keep_going: args.keep_going,
             progress: &mut tick,
+            workers,
         },
     );
     bar.finish_and_clear();
