@@ -273,6 +273,46 @@ pub fn plan(
     over_ari: bool,
     detail: bool,
 ) -> Result<Plan> {
+    plan_with(backend, &mut [], desired, prune, over_ari, detail)
+}
+
+/// GET each (type, id) over the workers' connections at once; the answers in input order.
+fn get_parallel(
+    workers: &mut [Box<dyn Backend + Send>],
+    need: &[(&'static TypeDef, String)],
+) -> Vec<Result<Objectset>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let out: std::sync::Mutex<Vec<Option<Result<Objectset>>>> =
+        std::sync::Mutex::new((0..need.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for w in workers.iter_mut() {
+            let (next, out) = (&next, &out);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some((ty, id)) = need.get(i) else { break };
+                let r = w.get(ty, id);
+                out.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+            });
+        }
+    });
+    out.into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(Error::storage("a worker stopped"))))
+        .collect()
+}
+
+/// [`plan`], with the per-object GETs (for types the target cannot list) spread over
+/// `workers` when there is more than one.
+pub fn plan_with(
+    backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
+    desired: &[Desired],
+    prune: bool,
+    over_ari: bool,
+    detail: bool,
+) -> Result<Plan> {
     let rank = |ty: &TypeDef| {
         TYPES
             .iter()
@@ -311,6 +351,19 @@ pub fn plan(
             Coverage::Unavailable(why) => plan.unlisted.push((ty, why)),
         }
     }
+    let mut fetched: HashMap<usize, Result<Objectset>> = HashMap::new();
+    if workers.len() > 1 {
+        let idx: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| !listed.contains_key(desired[i].ty.name))
+            .collect();
+        let need: Vec<(&'static TypeDef, String)> = idx
+            .iter()
+            .map(|&i| (desired[i].ty, desired[i].id.clone()))
+            .collect();
+        fetched = idx.into_iter().zip(get_parallel(workers, &need)).collect();
+    }
     for &i in &order {
         let d = &desired[i];
         let current: Option<std::result::Result<Objectset, String>> = match listed.get(d.ty.name) {
@@ -323,7 +376,10 @@ pub fn plan(
                 Some(stored) => Some(stored.set(d.ty, &d.id)),
                 None => None,
             },
-            None => match backend.get(d.ty, &d.id) {
+            None => match fetched
+                .remove(&i)
+                .unwrap_or_else(|| backend.get(d.ty, &d.id))
+            {
                 Ok(set) => Some(Ok(set)),
                 Err(e) if e.exit == Exit::NotFound => None,
                 Err(e) => return Err(e),
@@ -887,6 +943,127 @@ mod tests {
         assert_eq!(st, [Status::Applied, Status::Failed, Status::Applied]);
         assert_eq!(log, ["push aor a", "push aor c"]);
         assert_eq!(errs.len(), 1);
+    }
+
+    /// A worker of `--jobs`: pushes into a log shared by all workers, fails on one id.
+    struct Shared {
+        log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+        fail_on: &'static str,
+    }
+
+    impl Backend for Shared {
+        fn describe(&self) -> String {
+            "shared".into()
+        }
+        fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
+            Err(Error::not_found(format!("{} {id}", ty.name)))
+        }
+        fn push(
+            &mut self,
+            ty: &'static TypeDef,
+            id: &str,
+            _: &[Attr],
+            _: PushOptions,
+        ) -> Result<Pushed> {
+            if id == self.fail_on {
+                return Err(Error::refused(format!("{} {id}: refused", ty.name)));
+            }
+            self.log.lock().unwrap().push(format!("{} {id}", ty.name));
+            Ok(Pushed {
+                objectset: Vec::new(),
+                created: true,
+                warnings: Vec::new(),
+            })
+        }
+        fn delete(&mut self, _: &'static TypeDef, _: &str) -> Result<()> {
+            Ok(())
+        }
+        fn list(&mut self, _: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
+            Ok((Vec::new(), Coverage::Unavailable("no".into())))
+        }
+    }
+
+    fn run_jobs(keep_going: bool, fail_on: &'static str) -> (Vec<Status>, Vec<String>, usize) {
+        let ty = |n| find_type(n).unwrap();
+        let mut changes = Vec::new();
+        for t in ["auth", "aor", "endpoint"] {
+            for i in 0..20 {
+                let mut c = change(Action::Create, &format!("{t}{i}"));
+                c.ty = ty(t);
+                changes.push(c);
+            }
+        }
+        let plan = Plan {
+            changes,
+            ..Plan::default()
+        };
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let workers: Vec<Box<dyn Backend + Send>> = (0..4)
+            .map(|_| {
+                Box::new(Shared {
+                    log: log.clone(),
+                    fail_on,
+                }) as Box<dyn Backend + Send>
+            })
+            .collect();
+        let mut fake = Fake {
+            log: Vec::new(),
+            fail_on,
+        };
+        let mut ticks = 0;
+        let mut tick = |n: usize| ticks = n;
+        let (st, _, errs) = execute(
+            &mut fake,
+            &plan,
+            Execution {
+                opts: PushOptions::default(),
+                transactional: false,
+                keep_going,
+                progress: &mut tick,
+                workers,
+            },
+        );
+        assert!(fake.log.is_empty(), "the main connection pushed");
+        let log = log.lock().unwrap().clone();
+        assert_eq!(ticks, log.len() + errs.len());
+        (st, log, errs.len())
+    }
+
+    #[test]
+    fn jobs_finish_each_type_before_the_next() {
+        let (st, log, errs) = run_jobs(false, "none");
+        assert_eq!(errs, 0);
+        assert!(st.iter().all(|s| *s == Status::Applied));
+        let rank = |l: &String| {
+            ["auth", "aor", "endpoint"]
+                .iter()
+                .position(|t| l.starts_with(&format!("{t} ")))
+                .unwrap()
+        };
+        assert!(
+            log.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
+            "{log:?}"
+        );
+        assert_eq!(log.len(), 60);
+    }
+
+    #[test]
+    fn jobs_stop_after_a_failed_type_unless_keep_going() {
+        let (st, log, errs) = run_jobs(false, "aor5");
+        assert_eq!(errs, 1);
+        assert_eq!(st[25], Status::Failed);
+        assert!(
+            st[40..].iter().all(|s| *s == Status::NotRun),
+            "no endpoint after a failed aor"
+        );
+        assert!(!log.iter().any(|l| l.starts_with("endpoint")));
+        // What is reported applied is exactly what was pushed.
+        let applied = st.iter().filter(|s| **s == Status::Applied).count();
+        assert_eq!(applied, log.len());
+        let (st, log, errs) = run_jobs(true, "aor5");
+        assert_eq!(errs, 1);
+        assert_eq!(log.len(), 59);
+        assert_eq!(st.iter().filter(|s| **s == Status::Applied).count(), 59);
     }
 
     #[test]

@@ -207,8 +207,14 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();
     let mut backend = ctx.backend()?;
-    let plan = sync::plan(
+    let mut workers = if ctx.uses_ari() && args.jobs > 1 {
+        crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize)?
+    } else {
+        Vec::new()
+    };
+    let plan = sync::plan_with(
         backend.as_mut(),
+        &mut workers,
         &conv.objects,
         args.prune,
         ctx.uses_ari(),
@@ -288,11 +294,6 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         pb
     } else {
         indicatif::ProgressBar::hidden()
-    };
-    let workers = if !transactional && args.jobs > 1 {
-        crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize)?
-    } else {
-        Vec::new()
     };
     let mut tick = |n: usize| bar.set_position(n as u64);
     let (status, warnings, errors) = sync::execute(
