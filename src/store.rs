@@ -14,6 +14,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(2500);
 pub struct Astdb {
     conn: Connection,
     path: PathBuf,
+    /// Between [`Astdb::group_begin`] and [`Astdb::group_commit`]: the first write opens
+    /// one transaction that the later ones join.
+    grouping: bool,
 }
 
 impl Astdb {
@@ -37,6 +40,7 @@ impl Astdb {
         let db = Astdb {
             conn,
             path: path.to_path_buf(),
+            grouping: false,
         };
         db.conn
             .execute(
@@ -86,6 +90,11 @@ impl Astdb {
     /// failure, made durable by the group's commit.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         let path = self.path.clone();
+        if self.grouping && self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| storage_err(&path, e))?;
+        }
         if !self.conn.is_autocommit() {
             let sp = self.conn.savepoint().map_err(|e| storage_err(&path, e))?;
             let out = f(&Writer {
@@ -107,16 +116,16 @@ impl Astdb {
         Ok(out)
     }
 
-    /// Open one write transaction that the following [`Astdb::write`] calls join (each as
-    /// its own savepoint) until [`Astdb::group_commit`]: many writes, one commit.
-    pub fn group_begin(&mut self) -> Result<()> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.err(e))
+    /// Make the following [`Astdb::write`] calls one transaction (each its own savepoint),
+    /// opened by the first of them, until [`Astdb::group_commit`]: many writes, one commit.
+    /// Reads take no lock meanwhile.
+    pub fn group_begin(&mut self) {
+        self.grouping = true;
     }
 
     /// Commit the group; on failure nothing of it is stored.
     pub fn group_commit(&mut self) -> Result<()> {
+        self.grouping = false;
         if self.conn.is_autocommit() {
             return Ok(());
         }

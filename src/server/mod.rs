@@ -76,28 +76,24 @@ pub fn run(
         // (each call a savepoint of its own, so a failing one undoes only itself), and all
         // of them are answered once that commit is durable.
         while let Ok(first) = queue.recv() {
-            let mut group = vec![first];
-            while group.len() < MAX_GROUP {
-                match queue.try_recv() {
-                    Ok(j) => group.push(j),
-                    Err(_) => break,
-                }
-            }
-            let grouped = group.len() > 1 && engine.astdb().group_begin().is_ok();
-            let mut answers = Vec::with_capacity(group.len());
-            let mut replies = Vec::with_capacity(group.len());
-            for (job, reply) in group {
+            engine.astdb().group_begin();
+            let mut answers = Vec::new();
+            let mut replies = Vec::new();
+            let mut next = Some(first);
+            while let Some((job, reply)) = next.take() {
                 answers.push(
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut engine)))
                         .unwrap_or_else(|_| Answer::error(500, "Internal error")),
                 );
                 replies.push(reply);
+                // What arrived meanwhile joins the group.
+                if answers.len() < MAX_GROUP {
+                    next = queue.try_recv().ok();
+                }
             }
-            if grouped {
-                if let Err(e) = engine.astdb().group_commit() {
-                    for a in &mut answers {
-                        *a = Answer::error(500, e.message.clone());
-                    }
+            if let Err(e) = engine.astdb().group_commit() {
+                for a in &mut answers {
+                    *a = Answer::error(500, e.message.clone());
                 }
             }
             for (a, reply) in answers.into_iter().zip(replies) {
