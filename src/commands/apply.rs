@@ -206,11 +206,15 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let conv = load(ctx, &args.source)?;
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();
-    let mut backend = ctx.backend()?;
-    let mut workers = if ctx.uses_ari() && args.jobs > 1 {
-        crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize)?
+    // With --jobs over ARI: the target resolved once (its warnings said once), one client
+    // for the plan's listings and N workers.
+    let (mut backend, mut workers) = if ctx.uses_ari() && args.jobs > 1 {
+        let mut pool =
+            crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize + 1)?;
+        let main: Box<dyn crate::backend::Backend> = pool.pop().expect("a client");
+        (main, pool)
     } else {
-        Vec::new()
+        (ctx.backend()?, Vec::new())
     };
     let plan = sync::plan_with(
         backend.as_mut(),
