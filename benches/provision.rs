@@ -5,7 +5,7 @@
 //! 1. `apply` into a fresh astdb (N = 10,000 → 30,000 objects);
 //! 2. the floor: the same rows inserted by a minimal program in one SQLite transaction;
 //! 3. a second `apply` of the unchanged file (and that it wrote nothing);
-//! 4. `apply` of 1,000 users over ARI to `pjsipctl serve` on loopback;
+//! 4. `apply --jobs 4` of 1,000 users over ARI to `pjsipctl serve` on loopback;
 //! 5. one `push` and one `show` on the 30,000-object database;
 //! 6. peak RSS of run 1 and of an N = 100,000 run.
 //! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it).
@@ -14,6 +14,9 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Connections `apply` uses over ARI in run 4 (`--jobs`).
+const ARI_JOBS: usize = 4;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pjsipctl");
 
@@ -213,6 +216,8 @@ fn main() {
             "--user",
             "bench",
             "apply",
+            "--jobs",
+            &ARI_JOBS.to_string(),
             small.to_str().unwrap(),
         ],
         &dir.path().join("unused.sqlite3"),
@@ -221,7 +226,7 @@ fn main() {
     let _ = server.kill();
     let _ = server.wait();
     println!(
-        "4. apply {} objects over ARI to serve (one kept-alive connection, sequential): {:.1} ms, {:.0} objects/s",
+        "4. apply {} objects over ARI to serve (--jobs {ARI_JOBS}: {ARI_JOBS} kept-alive connections, each type before the next): {:.1} ms, {:.0} objects/s",
         ari_users * 3,
         ms(run.wall),
         (ari_users * 3) as f64 / run.wall.as_secs_f64()

@@ -157,6 +157,8 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;apply' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')

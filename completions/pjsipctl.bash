@@ -159,12 +159,20 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__apply)
-            opts="-n -y -o -q -h -V --allow-exec --dry-run --prune --yes --accept-loss --force --keep-going --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
+            opts="-n -y -j -o -q -h -V --allow-exec --dry-run --prune --yes --accept-loss --force --keep-going --jobs --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

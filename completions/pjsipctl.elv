@@ -149,6 +149,8 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;apply'= {
+            cand -j 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)'
+            cand --jobs 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'

@@ -132,6 +132,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l show-secret
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s j -l jobs -d 'Over ARI: push over N connections at once (1-16); each type\'s objects still all finish before the next type starts (auths and aors before endpoints)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F

@@ -14,6 +14,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(2500);
 pub struct Astdb {
     conn: Connection,
     path: PathBuf,
+    /// Between [`Astdb::group_begin`] and [`Astdb::group_commit`]: the first write opens
+    /// one transaction that the later ones join.
+    grouping: bool,
 }
 
 impl Astdb {
@@ -37,6 +40,7 @@ impl Astdb {
         let db = Astdb {
             conn,
             path: path.to_path_buf(),
+            grouping: false,
         };
         db.conn
             .execute(
@@ -82,8 +86,24 @@ impl Astdb {
     }
 
     /// Run `f` in one write transaction: all of it is stored, or none.
+    /// Inside a group (see [`Astdb::group_begin`]) it is a savepoint instead: undone alone on
+    /// failure, made durable by the group's commit.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         let path = self.path.clone();
+        if self.grouping && self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| storage_err(&path, e))?;
+        }
+        if !self.conn.is_autocommit() {
+            let sp = self.conn.savepoint().map_err(|e| storage_err(&path, e))?;
+            let out = f(&Writer {
+                tx: &sp,
+                path: &path,
+            })?;
+            sp.commit().map_err(|e| storage_err(&path, e))?;
+            return Ok(out);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -95,11 +115,31 @@ impl Astdb {
         tx.commit().map_err(|e| storage_err(&path, e))?;
         Ok(out)
     }
+
+    /// Make the following [`Astdb::write`] calls one transaction (each its own savepoint),
+    /// opened by the first of them, until [`Astdb::group_commit`]: many writes, one commit.
+    /// Reads take no lock meanwhile.
+    pub fn group_begin(&mut self) {
+        self.grouping = true;
+    }
+
+    /// Commit the group; on failure nothing of it is stored.
+    pub fn group_commit(&mut self) -> Result<()> {
+        self.grouping = false;
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        let r = self.conn.execute_batch("COMMIT").map_err(|e| self.err(e));
+        if r.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        r
+    }
 }
 
 /// Writes inside one transaction.
 pub struct Writer<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
     path: &'a Path,
 }
 

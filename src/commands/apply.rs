@@ -53,6 +53,10 @@ pub struct ApplyArgs {
     /// Over ARI: go on after an object fails instead of stopping there
     #[arg(long)]
     pub keep_going: bool,
+    /// Over ARI: push over N connections at once (1-16); each type's objects still all
+    /// finish before the next type starts (auths and aors before endpoints)
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
 }
 
 /// Read and convert the file, printing the reader's notes and warnings. Errors are left
@@ -202,9 +206,19 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let conv = load(ctx, &args.source)?;
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();
-    let mut backend = ctx.backend()?;
-    let plan = sync::plan(
+    // With --jobs over ARI: the target resolved once (its warnings said once), one client
+    // for the plan's listings and N workers.
+    let (mut backend, mut workers) = if ctx.uses_ari() && args.jobs > 1 {
+        let mut pool =
+            crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize + 1)?;
+        let main: Box<dyn crate::backend::Backend> = pool.pop().expect("a client");
+        (main, pool)
+    } else {
+        (ctx.backend()?, Vec::new())
+    };
+    let plan = sync::plan_with(
         backend.as_mut(),
+        &mut workers,
         &conv.objects,
         args.prune,
         ctx.uses_ari(),
@@ -297,6 +311,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             transactional,
             keep_going: args.keep_going,
             progress: &mut tick,
+            workers,
         },
     );
     bar.finish_and_clear();

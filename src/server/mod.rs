@@ -36,6 +36,8 @@ pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (Asterisk 23.4.1 rules)"
 );
+/// At most this many queued engine calls share one commit.
+const MAX_GROUP: usize = 64;
 const ENTITY_ID: &str = "00:00:00:00:00:00";
 
 /// One engine call, run on the engine thread.
@@ -70,11 +72,33 @@ pub fn run(
             }
         };
         let _ = opened_tx.send(Ok(()));
-        for (job, reply) in queue {
-            let answer =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut engine)))
-                    .unwrap_or_else(|_| Answer::error(500, "Internal error"));
-            let _ = reply.send(answer);
+        // Group commit: the calls queued while the previous ones ran go in one transaction
+        // (each call a savepoint of its own, so a failing one undoes only itself), and all
+        // of them are answered once that commit is durable.
+        while let Ok(first) = queue.recv() {
+            engine.astdb().group_begin();
+            let mut answers = Vec::new();
+            let mut replies = Vec::new();
+            let mut next = Some(first);
+            while let Some((job, reply)) = next.take() {
+                answers.push(
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut engine)))
+                        .unwrap_or_else(|_| Answer::error(500, "Internal error")),
+                );
+                replies.push(reply);
+                // What arrived meanwhile joins the group.
+                if answers.len() < MAX_GROUP {
+                    next = queue.try_recv().ok();
+                }
+            }
+            if let Err(e) = engine.astdb().group_commit() {
+                for a in &mut answers {
+                    *a = Answer::error(500, e.message.clone());
+                }
+            }
+            for (a, reply) in answers.into_iter().zip(replies) {
+                let _ = reply.send(a);
+            }
         }
     });
     opened

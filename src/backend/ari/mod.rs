@@ -34,6 +34,18 @@ pub fn open(g: &Global, out: &Out) -> Result<Box<dyn Backend>> {
     Ok(Box::new(connect(g, out)?))
 }
 
+/// `n` clients of the same target, each with its own connection, for workers on threads.
+pub fn open_pool(g: &Global, out: &Out, n: usize) -> Result<Vec<Box<dyn Backend + Send>>> {
+    let t = target::resolve(g, out)?;
+    (0..n)
+        .map(|_| {
+            Ok(Box::new(Ari {
+                http: Http::new(&t)?,
+            }) as Box<dyn Backend + Send>)
+        })
+        .collect()
+}
+
 /// Resolve the target and set up the client (nothing is sent yet).
 pub fn connect(g: &Global, out: &Out) -> Result<Ari> {
     let t = target::resolve(g, out)?;

@@ -1,0 +1,142 @@
+//! Issue 6 item 4: `apply --jobs N` over ARI reaches the same state as one connection and
+//! never pushes an object before what it references; `serve` commits queued writes together
+//! and still answers each request as if it came alone.
+
+use std::thread;
+
+use super::stub::raw;
+use super::{ari_cmd, run_cmd, Serve, PASSWORD, USER};
+use crate::common::Env;
+
+fn users(n: usize) -> String {
+    let mut s = String::from(
+        "[auth-tpl](!)\ntype=auth\nauth_type=userpass\n\n[aor-tpl](!)\ntype=aor\nmax_contacts=1\n\n\
+         [ep-tpl](!)\ntype=endpoint\ncontext=from-internal\ndisallow=all\nallow=ulaw,alaw\n\n",
+    );
+    for i in 0..n {
+        let u = 2000 + i;
+        s.push_str(&format!(
+            "[{u}](auth-tpl)\nusername={u}\npassword=pw{u}\n\n[{u}](aor-tpl)\n\n\
+             [{u}](ep-tpl)\nauth={u}\naors={u}\ncallerid=\"User {u}\" <{u}>\n\n"
+        ));
+    }
+    s
+}
+
+fn basic() -> (&'static str, String) {
+    (
+        "Authorization",
+        format!(
+            "Basic {}",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                format!("{USER}:{PASSWORD}")
+            )
+        ),
+    )
+}
+
+#[test]
+fn apply_with_jobs_matches_one_connection_and_keeps_the_order() {
+    let env = Env::new();
+    let file = env.dir.path().join("users.conf");
+    std::fs::write(&file, users(60)).unwrap();
+    let f = file.to_str().unwrap();
+    let one = Serve::start();
+    let four = Serve::start();
+    let (code, _, err) = run_cmd(ari_cmd(&env, &one.url()), &["apply", f]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run_cmd(ari_cmd(&env, &four.url()), &["apply", "--jobs", "4", f]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("created ")).count(),
+        180
+    );
+    assert!(err.contains("180 created"), "{err}");
+    assert_eq!(one.env.rows(), four.env.rows());
+    assert_eq!(four.env.rows().len(), 180);
+    // serve logs each request before answering it: every auth and aor PUT comes before the
+    // first endpoint PUT.
+    let log = std::fs::read_to_string(&four.log).unwrap();
+    let puts: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("PUT ") && l.ends_with("-> 200"))
+        .collect();
+    assert_eq!(puts.len(), 180, "{log}");
+    let first_ep = puts.iter().position(|l| l.contains("/endpoint/")).unwrap();
+    let last_ref = puts
+        .iter()
+        .rposition(|l| l.contains("/auth/") || l.contains("/aor/"))
+        .unwrap();
+    assert!(
+        last_ref < first_ep,
+        "an endpoint was pushed before its auth/aor:\n{log}"
+    );
+    let last_auth = puts.iter().rposition(|l| l.contains("/auth/")).unwrap();
+    let first_aor = puts.iter().position(|l| l.contains("/aor/")).unwrap();
+    assert!(last_auth < first_aor, "{log}");
+    // Planned over four connections too: nothing left to do.
+    let (code, out, err) = run_cmd(ari_cmd(&env, &four.url()), &["apply", "-j", "4", f]);
+    assert!(
+        code == 0 && out.is_empty() && err.contains("is up to date"),
+        "{out}{err}"
+    );
+}
+
+#[test]
+fn serve_answers_concurrent_puts_each_as_if_alone() {
+    let serve = Serve::start();
+    let port = serve.port;
+    let base = "/ari/asterisk/config/dynamic/res_pjsip";
+    let handles: Vec<_> = (0..16)
+        .map(|i| {
+            thread::spawn(move || {
+                let (target, body, want) = if i % 4 == 3 {
+                    // Refused by the engine: max_contacts is not a number.
+                    (
+                        format!("{base}/aor/bad{i}"),
+                        r#"{"fields":[{"attribute":"max_contacts","value":"lots"}]}"#.to_string(),
+                        400,
+                    )
+                } else {
+                    (
+                        format!("{base}/aor/good{i}"),
+                        format!(r#"{{"fields":[{{"attribute":"max_contacts","value":"{i}"}}]}}"#),
+                        200,
+                    )
+                };
+                let headers = vec![basic(), ("Content-Type", "application/json".to_string())];
+                let r = raw(port, "PUT", &target, &headers, Some(body.as_bytes())).unwrap();
+                (
+                    i,
+                    r.status,
+                    want,
+                    String::from_utf8_lossy(&r.body).to_string(),
+                )
+            })
+        })
+        .collect();
+    for h in handles {
+        let (i, status, want, body) = h.join().unwrap();
+        let status = if want == 400 && status == 403 {
+            400
+        } else {
+            status
+        };
+        assert_eq!(status, want, "request {i}: {body}");
+        if want == 200 {
+            assert!(
+                body.contains(&format!("good{i}")) || body.contains("max_contacts"),
+                "{body}"
+            );
+            assert!(
+                body.contains(&format!("\"value\":\"{i}\"")),
+                "request {i}: {body}"
+            );
+        }
+    }
+    let rows = serve.env.rows();
+    let keys: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys.len(), 12, "{keys:?}");
+    assert!(keys.iter().all(|k| k.contains("good")), "{keys:?}");
+}
