@@ -5,7 +5,7 @@
 //! 1. `apply` into a fresh astdb (N = 10,000 → 30,000 objects);
 //! 2. the floor: the same rows inserted by a minimal program in one SQLite transaction;
 //! 3. a second `apply` of the unchanged file (and that it wrote nothing);
-//! 4. `apply --jobs 4` of 1,000 users over ARI to `pjsipctl serve` on loopback;
+//! 4. `apply --jobs 8` of 1,000 users over ARI to `pjsipctl serve` on loopback;
 //! 5. one `push` and one `show` on the 30,000-object database;
 //! 6. peak RSS of run 1 and of an N = 100,000 run.
 //! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it).
@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Connections `apply` uses over ARI in run 4 (`--jobs`).
-const ARI_JOBS: usize = 4;
+const ARI_JOBS: usize = 8;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pjsipctl");
 
@@ -122,6 +122,15 @@ fn rows(db: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -188,7 +197,7 @@ fn main() {
     std::fs::write(&small, users_conf(ari_users)).unwrap();
     let port = free_port();
     let serve_db = dir.path().join("serve.sqlite3");
-    let mut server = Command::new(BIN)
+    let server = Command::new(BIN)
         .args([
             "serve",
             "--listen",
@@ -202,6 +211,8 @@ fn main() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start serve");
+    // Killed on every way out, a failed run included.
+    let server = KillOnDrop(server);
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "serve did not start");
@@ -223,8 +234,7 @@ fn main() {
         &dir.path().join("unused.sqlite3"),
         &ari_env,
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     println!(
         "4. apply {} objects over ARI to serve (--jobs {ARI_JOBS}: {ARI_JOBS} kept-alive connections, each type before the next): {:.1} ms, {:.0} objects/s",
         ari_users * 3,
