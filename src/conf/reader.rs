@@ -36,6 +36,9 @@ pub const MAX_NESTED_COMMENTS: i32 = 128;
 /// try and run out of memory).
 pub const MAX_SECTION_VARS: usize = 10_000;
 pub const MAX_VARS: usize = 2_000_000;
+/// Settings allowed per byte of input on top of MAX_VARS, so that a large but ordinary file
+/// (100,000 users from templates) is read while a small file cannot multiply without bound.
+const VARS_PER_BYTE: usize = 1;
 
 /// Where something was written: a file and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +186,8 @@ struct Reader<'o> {
     exec_count: usize,
     /// Variables held, against MAX_VARS.
     vars: usize,
+    /// Bytes of input read, which raise the MAX_VARS limit.
+    bytes: usize,
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -206,6 +211,7 @@ impl<'o> Reader<'o> {
             stack: Vec::new(),
             exec_count: 0,
             vars: 0,
+            bytes: 0,
         }
     }
 
@@ -228,6 +234,7 @@ impl<'o> Reader<'o> {
     /// Read one file's bytes. Stops at the first line Asterisk cannot parse, as it does.
     fn load_file(&mut self, data: &[u8], name: Rc<str>, st: &mut LoadState, depth: usize) {
         self.files.push(name.to_string());
+        self.bytes += data.len();
         let mut pos = 0;
         let mut line = 0;
         while pos < data.len() {
@@ -582,13 +589,14 @@ impl<'o> Reader<'o> {
 
     /// Refuse to grow a section past MAX_SECTION_VARS or the file past MAX_VARS.
     fn room(&mut self, have: usize, adding: usize, origin: &Origin) -> Result<(), ()> {
-        if have + adding > MAX_SECTION_VARS || self.vars + adding > MAX_VARS {
+        let file_limit = MAX_VARS + self.bytes * VARS_PER_BYTE;
+        if have + adding > MAX_SECTION_VARS || self.vars + adding > file_limit {
             self.diag(
                 Level::Error,
                 Some(origin.clone()),
                 format!(
                     "this section would hold more than {MAX_SECTION_VARS} settings through inheritance (or the \
-                     file more than {MAX_VARS}): pjsipctl refuses the file rather than exhaust memory, as \
+                     file more than {file_limit}): pjsipctl refuses the file rather than exhaust memory, as \
                      Asterisk would"
                 ),
             );
