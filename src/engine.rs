@@ -228,7 +228,8 @@ pub fn from_row(
     id: &str,
     json: &str,
 ) -> Result<(Object, Vec<String>), RowError> {
-    let pairs = match crate::model::parse_flat_json(json) {
+    let fast = crate::model::parse_flat_json(json).filter(|p| !repeats_a_field(ty, p));
+    let pairs = match fast {
         Some(p) => p,
         // Not our fast path (e.g. a repeated key, which keeps its last value): the full parser.
         None => match serde_json::from_str::<serde_json::Value>(json) {
@@ -264,6 +265,18 @@ pub fn from_row(
     }
     apply_handler(&mut obj).map_err(|e| RowError::Invalid(e.to_string()))?;
     Ok((obj, dropped))
+}
+
+/// Whether a field's key appears twice (jansson keeps the last value at the first place).
+fn repeats_a_field(
+    ty: &'static TypeDef,
+    pairs: &[(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)],
+) -> bool {
+    let mut seen = vec![false; ty.fields.len()];
+    pairs
+        .iter()
+        .filter_map(|(k, _)| ty.field_index_exact(k))
+        .any(|i| std::mem::replace(&mut seen[i], true))
 }
 
 /// Why a row is not a flat JSON object of strings, in serde_json's words.

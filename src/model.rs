@@ -295,8 +295,8 @@ pub fn write_json_str(out: &mut String, s: &str) {
 }
 
 /// Parse a flat JSON object of strings (an astdb row) without building a JSON tree.
-/// `None` for anything else — a nested value, a number, a repeated key, bad syntax — so the
-/// caller can fall back to a full parser for the exact error.
+/// `None` for anything else — a nested value, a number, bad syntax — so the caller can fall
+/// back to a full parser for the exact error. A repeated key is returned twice.
 pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
     let b = s.as_bytes();
     let mut i = 0;
@@ -392,9 +392,6 @@ pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
             i += 1;
             ws(&mut i);
             let v = string(&mut i)?;
-            if out.len() < 512 && out.iter().any(|(ok, _)| *ok == k) {
-                return None;
-            }
             out.push((k, v));
             ws(&mut i);
             match b.get(i) {

@@ -97,7 +97,7 @@ fn classify(value: Option<&str>) -> Class {
                 format!("type={v}: Asterisk does not read {v} objects from pjsip.conf (they live in astdb), so it ignores the section"),
             );
         }
-        if Object::new(t, "x").objectset().is_empty() {
+        if engine::check_storable(&Object::new(t, "x")).is_err() {
             return Class::Skip(
                 Level::Warning,
                 format!(
