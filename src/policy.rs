@@ -19,6 +19,22 @@ pub struct Finding {
     pub fix: String,
 }
 
+/// What a push does with the findings: refuse what Asterisk could not load (unless forced),
+/// return the rest as warnings.
+pub fn enforce(obj: &Object, force: bool) -> crate::error::Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    for f in check(obj) {
+        match f.severity {
+            Severity::Broken if !force => {
+                return Err(crate::error::Error::invalid(f.message)
+                    .hint(format!("{} (or --force to store it anyway)", f.fix)))
+            }
+            _ => warnings.push(format!("{} — {}", f.message, f.fix)),
+        }
+    }
+    Ok(warnings)
+}
+
 /// Check an object about to be stored in astdb.
 pub fn check(obj: &Object) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -9,7 +9,7 @@ use crate::backend::{check_id, Backend, Coverage, Listed, Op, PushOptions, Pushe
 use crate::engine::{self, Refusal};
 use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Object, Objectset};
-use crate::policy::{self, Severity};
+use crate::policy;
 use crate::schema::TypeDef;
 use crate::sorcery_conf::Mapping;
 use crate::store::{Astdb, Writer};
@@ -213,19 +213,8 @@ impl Embedded {
         let built = engine::build(ty, id, existing.as_ref(), fields)
             .map_err(|r| refusal_error(ty, id, created, r))?;
         let mut warnings = built.warnings;
-        let findings = if opts.checked {
-            Vec::new()
-        } else {
-            policy::check(&built.object)
-        };
-        for f in findings {
-            match f.severity {
-                Severity::Broken if !opts.force => {
-                    return Err(Error::invalid(f.message)
-                        .hint(format!("{} (or --force to store it anyway)", f.fix)))
-                }
-                _ => warnings.push(format!("{} — {}", f.message, f.fix)),
-            }
+        if !opts.checked {
+            warnings.extend(policy::enforce(&built.object, opts.force)?);
         }
         w.put(key, &row_of(&built.object))?;
         Ok(Pushed {

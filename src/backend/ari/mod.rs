@@ -16,7 +16,7 @@ use crate::engine::{self, Refusal};
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
 use crate::output::Out;
-use crate::policy::{self, Severity};
+use crate::policy;
 use crate::schema::{field, TypeDef, CONFIG_CLASS};
 
 pub use errors::{message, Call};
@@ -341,15 +341,7 @@ impl Backend for Ari {
             let built = engine::build(ty, id, existing.as_ref(), fields)
                 .map_err(|r| refusal_error(ty, id, created, r))?;
             warnings = built.warnings;
-            for f in policy::check(&built.object) {
-                match f.severity {
-                    Severity::Broken if !opts.force => {
-                        return Err(Error::invalid(f.message)
-                            .hint(format!("{} (or --force to store it anyway)", f.fix)))
-                    }
-                    _ => warnings.push(format!("{} — {}", f.message, f.fix)),
-                }
-            }
+            warnings.extend(policy::enforce(&built.object, opts.force)?);
             Some(built.object)
         };
         let body = put_body(fields);
