@@ -18,7 +18,7 @@
 //! skips something, a `Warning` says what and why. Include cycles are reported as errors
 //! (Asterisk would recurse until the include limit).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -127,18 +127,51 @@ pub struct Config {
 /// Read a file (the main pjsip.conf). Only a failure to read the main file itself is an `Err`.
 pub fn read_file(path: &Path, opts: &Options) -> std::io::Result<Config> {
     let bytes = std::fs::read(path)?;
-    let mut r = Reader::new(opts);
-    let name: Rc<str> = Rc::from(path.display().to_string());
-    r.stack.push(canonical(path));
-    r.load_file(&bytes, name, &mut LoadState::new(None), 1);
+    let mut r = Reader::new(opts, None);
+    r.load_main(&bytes, &path.display().to_string(), Some(path));
     Ok(r.finish())
 }
 
 /// Read bytes as the main file (stdin); `name` is shown in origins.
 pub fn read_bytes(data: &[u8], name: &str, opts: &Options) -> Config {
-    let mut r = Reader::new(opts);
-    r.load_file(data, Rc::from(name), &mut LoadState::new(None), 1);
+    let mut r = Reader::new(opts, None);
+    r.load_main(data, name, None);
     r.finish()
+}
+
+/// The end of a streamed read.
+#[derive(Debug)]
+pub enum Streamed {
+    /// Every non-template section went to the sink, in file order.
+    Done {
+        files: Vec<String>,
+        diags: Vec<Diag>,
+    },
+    /// The file adds to (`(+)`) or inherits from a section already handed over: what the
+    /// sink got is incomplete, so read the file whole instead.
+    Revisit,
+}
+
+/// Read `data` as the main file (`path`, when it is one, resolves include cycles), handing
+/// each non-template section to `sink` once no later line can change it. Only templates
+/// and the sections still open stay in memory, so a file of 100,000 users reads in little.
+pub fn stream(
+    data: &[u8],
+    name: &str,
+    path: Option<&Path>,
+    opts: &Options,
+    sink: &mut dyn FnMut(Section),
+) -> Streamed {
+    let mut r = Reader::new(opts, Some(sink));
+    r.load_main(data, name, path);
+    if r.revisit {
+        return Streamed::Revisit;
+    }
+    let cfg = r.finish();
+    Streamed::Done {
+        files: cfg.files,
+        diags: cfg.diags,
+    }
 }
 
 /// Read text as the main file (tests).
@@ -173,9 +206,74 @@ enum Target {
     Existing(usize),
 }
 
-struct Reader<'o> {
+/// The sections read so far, by index. While streaming, closed sections below `base` have
+/// left (templates excepted, which inheritance may still name).
+#[derive(Default)]
+struct Sections {
+    held: VecDeque<Section>,
+    base: usize,
+    kept: HashMap<usize, Section>,
+}
+
+impl Sections {
+    fn len(&self) -> usize {
+        self.base + self.held.len()
+    }
+
+    fn push(&mut self, s: Section) {
+        self.held.push_back(s);
+    }
+
+    /// Whether section `i` was handed over (its contents are no longer here).
+    fn gone(&self, i: usize) -> bool {
+        i < self.base && !self.kept.contains_key(&i)
+    }
+
+    /// Hand over the closed sections below `upto` in order, stopping at a pinned one.
+    fn release(&mut self, upto: usize, pins: &[usize], sink: &mut dyn FnMut(Section)) {
+        while self.base < upto && !pins.contains(&self.base) {
+            let Some(s) = self.held.pop_front() else {
+                break;
+            };
+            if s.template {
+                self.kept.insert(self.base, s);
+            } else {
+                sink(s);
+            }
+            self.base += 1;
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Sections {
+    type Output = Section;
+    fn index(&self, i: usize) -> &Section {
+        match i.checked_sub(self.base) {
+            Some(k) => &self.held[k],
+            None => &self.kept[&i],
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Sections {
+    fn index_mut(&mut self, i: usize) -> &mut Section {
+        match i.checked_sub(self.base) {
+            Some(k) => &mut self.held[k],
+            None => self.kept.get_mut(&i).expect("a held section"),
+        }
+    }
+}
+
+struct Reader<'o, 's> {
     opts: &'o Options,
-    sections: Vec<Section>,
+    sections: Sections,
+    /// Streaming: where closed sections go.
+    sink: Option<&'s mut dyn FnMut(Section)>,
+    /// Sections an including file still writes to after its #include (config->current of
+    /// each outer file): never handed over early.
+    pins: Vec<usize>,
+    /// Streaming: the file refers back to a section already handed over.
+    revisit: bool,
     by_name: HashMap<String, Vec<usize>>,
     /// config->current: the section an included file's first lines belong to.
     current: Option<usize>,
@@ -199,11 +297,14 @@ pub fn ast_strip(s: &str) -> &str {
     s.trim_matches(|c: char| (c as u32) < 33)
 }
 
-impl<'o> Reader<'o> {
-    fn new(opts: &'o Options) -> Self {
+impl<'o, 's> Reader<'o, 's> {
+    fn new(opts: &'o Options, sink: Option<&'s mut dyn FnMut(Section)>) -> Self {
         Reader {
             opts,
-            sections: Vec::new(),
+            sections: Sections::default(),
+            sink,
+            pins: Vec::new(),
+            revisit: false,
             by_name: HashMap::new(),
             current: None,
             files: Vec::new(),
@@ -215,11 +316,36 @@ impl<'o> Reader<'o> {
         }
     }
 
-    fn finish(self) -> Config {
+    fn load_main(&mut self, data: &[u8], name: &str, path: Option<&Path>) {
+        if let Some(p) = path {
+            self.stack.push(canonical(p));
+        }
+        self.load_file(data, Rc::from(name), &mut LoadState::new(None), 1);
+    }
+
+    fn finish(mut self) -> Config {
+        if let Some(sink) = self.sink.as_mut() {
+            let len = self.sections.len();
+            self.sections.release(len, &[], &mut **sink);
+        }
+        let mut sections = std::mem::take(&mut self.sections);
+        let mut all: Vec<(usize, Section)> = sections.kept.drain().collect();
+        all.sort_by_key(|(i, _)| *i);
         Config {
-            sections: self.sections,
+            sections: all
+                .into_iter()
+                .map(|(_, s)| s)
+                .chain(sections.held)
+                .collect(),
             files: self.files,
             diags: self.diags,
+        }
+    }
+
+    /// A new section opened at `newest`: hand over what can no longer change.
+    fn release(&mut self, newest: usize) {
+        if let Some(sink) = self.sink.as_mut() {
+            self.sections.release(newest, &self.pins, &mut **sink);
         }
     }
 
@@ -288,6 +414,9 @@ impl<'o> Reader<'o> {
                 continue;
             }
             if self.process_line(&text, &origin, st, depth).is_err() {
+                if self.revisit {
+                    return;
+                }
                 // The error just reported ends this file for Asterisk.
                 if let Some(d) = self
                     .diags
@@ -471,6 +600,9 @@ impl<'o> Reader<'o> {
                     }
                 } else if let Some(filter) = tok.strip_prefix('+') {
                     let Some(found) = self.find(name, Some(filter), '&', origin) else {
+                        if self.revisit {
+                            return Err(());
+                        }
                         let what = if filter.is_empty() {
                             String::new()
                         } else {
@@ -497,6 +629,9 @@ impl<'o> Reader<'o> {
                     }
                 } else {
                     let Some(base) = self.find(tok, Some("TEMPLATES=include"), ',', origin) else {
+                        if self.revisit {
+                            return Err(());
+                        }
                         let hint = if tok != ast_strip(tok) {
                             " (the space is part of the name: write (a,b) without spaces)"
                         } else {
@@ -581,6 +716,7 @@ impl<'o> Reader<'o> {
                 self.sections.push(s);
                 self.current = Some(i);
                 st.cat = Some(i);
+                self.release(i);
             }
             Target::Existing(i) => st.cat = Some(i),
         }
@@ -624,6 +760,10 @@ impl<'o> Reader<'o> {
                 .unwrap_or_default()
         };
         for i in candidates {
+            if self.sections.gone(i) {
+                self.revisit = true;
+                return None;
+            }
             match self.matches(i, filter, sep) {
                 Ok(true) => return Some(i),
                 Ok(false) => {}
@@ -837,13 +977,20 @@ impl<'o> Reader<'o> {
             };
             count += 1;
             self.stack.push(canon);
+            self.pins.extend(st.cat);
             self.load_file(
                 &bytes,
                 Rc::from(file.display().to_string()),
                 &mut inner,
                 depth + 1,
             );
+            if st.cat.is_some() {
+                self.pins.pop();
+            }
             self.stack.pop();
+            if self.revisit {
+                return Err(());
+            }
         }
         if count == 0 {
             if try_include {
@@ -875,7 +1022,6 @@ impl<'o> Reader<'o> {
         st: &mut LoadState,
         depth: usize,
     ) -> Result<(), ()> {
-        let _ = st;
         self.exec_count += 1;
         let tmp = std::env::temp_dir().join(format!(
             "pjsipctl-exec.{}.{}",
@@ -891,7 +1037,14 @@ impl<'o> Reader<'o> {
         match (status, bytes) {
             (Ok(_), Ok(b)) => {
                 let mut inner = LoadState::new(self.current);
+                self.pins.extend(st.cat);
                 self.load_file(&b, Rc::from(format!("#exec {cmd}")), &mut inner, depth + 1);
+                if st.cat.is_some() {
+                    self.pins.pop();
+                }
+                if self.revisit {
+                    return Err(());
+                }
                 Ok(())
             }
             (Err(e), _) | (_, Err(e)) => {
@@ -1203,6 +1356,74 @@ mod tests {
             errors(&c)[0].contains("category 'x' matching 'type=^aor$' does not exist"),
             "{:?}",
             errors(&c)
+        );
+    }
+
+    /// The non-template sections a streamed read hands over, as (name, vars).
+    fn streamed(text: &str, confdir: &Path) -> Option<Vec<(String, Vec<(String, String)>)>> {
+        let mut got = Vec::new();
+        let o = Options {
+            confdir: confdir.to_path_buf(),
+            allow_exec: false,
+        };
+        let end = stream(text.as_bytes(), "t.conf", None, &o, &mut |s: Section| {
+            let v = s.vars.iter().map(|v| (v.name.clone(), v.value.clone()));
+            got.push((s.name.clone(), v.collect()));
+        });
+        matches!(end, Streamed::Done { .. }).then_some(got)
+    }
+
+    fn whole(text: &str, confdir: &Path) -> Vec<(String, Vec<(String, String)>)> {
+        let o = Options {
+            confdir: confdir.to_path_buf(),
+            allow_exec: false,
+        };
+        let c = read_str(text, "t.conf", &o);
+        c.sections
+            .iter()
+            .filter(|s| !s.template)
+            .map(|s| {
+                let v = s.vars.iter().map(|v| (v.name.clone(), v.value.clone()));
+                (s.name.clone(), v.collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn streaming_hands_over_what_a_whole_read_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        // An included file's first lines join the section open before the #include, and the
+        // including file goes on writing to it afterwards.
+        std::fs::write(
+            dir.path().join("inc.conf"),
+            "inc=1\n[y](t)\nz=1\n[t2](!)\nq=1\n",
+        )
+        .unwrap();
+        let text =
+            "[t](!)\ntype=aor\n[a](t)\nmax_contacts=1\n[x]\ntype=auth\n#include inc.conf\nlate=1\n\
+                    [w](t2)\n[w](+)\nmore=1\n[b](t)\nm+=2\n";
+        let got = streamed(text, dir.path()).expect("no revisit");
+        assert_eq!(got, whole(text, dir.path()));
+        let x = got.iter().find(|(n, _)| n == "x").unwrap();
+        assert_eq!(x.1.last().unwrap(), &("late".to_string(), "1".to_string()));
+    }
+
+    #[test]
+    fn streaming_asks_for_a_whole_read_when_the_file_looks_back() {
+        let d = Path::new("/nonexistent");
+        // Adding to, or inheriting from, a section already handed over.
+        assert!(streamed("[a]\ntype=aor\n[b]\ntype=aor\n[a](+)\nx=1\n", d).is_none());
+        assert!(streamed("[a]\ntype=aor\n[b]\ntype=aor\n[c](a)\n", d).is_none());
+        assert!(streamed("[a]\ntype=aor\n[b]\n[c]()\n", d).is_none());
+        // Errors are still reported as a whole read reports them.
+        let o = opts();
+        let end = stream(b"[a](nope)\n", "t.conf", None, &o, &mut |_| {});
+        let Streamed::Done { diags, .. } = end else {
+            panic!("{end:?}")
+        };
+        assert!(
+            diags[0].message.contains("Inheritance requested"),
+            "{diags:?}"
         );
     }
 
