@@ -17,6 +17,7 @@ mod schema;
 mod server;
 mod sorcery_conf;
 mod store;
+mod stream;
 mod sync;
 
 use std::process::ExitCode;

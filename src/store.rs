@@ -116,6 +116,24 @@ impl Astdb {
         Ok(out)
     }
 
+    /// One write transaction whose body decides: `(value, true)` commits, `(value, false)`
+    /// rolls everything back (an apply that found problems half way leaves the file as it was).
+    pub fn write_if<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| storage_err(&path, e))?;
+        let (out, commit) = f(&Writer {
+            tx: &tx,
+            path: &path,
+        })?;
+        if commit {
+            tx.commit().map_err(|e| storage_err(&path, e))?;
+        }
+        Ok(out)
+    }
+
     /// Make the following [`Astdb::write`] calls one transaction (each its own savepoint),
     /// opened by the first of them, until [`Astdb::group_commit`]: many writes, one commit.
     /// Reads take no lock meanwhile.
@@ -157,6 +175,19 @@ impl Writer<'_> {
             .prepare_cached("DELETE FROM astdb WHERE key = ?1")
             .and_then(|mut st| st.execute([key]))
             .map(|n| n > 0)
+            .map_err(|e| storage_err(self.path, e))
+    }
+
+    /// The keys under `/<family>/`, in key order.
+    pub fn family_keys(&self, family: &str) -> Result<Vec<String>> {
+        let lo = format!("/{family}/");
+        let hi = format!("/{family}0");
+        self.tx
+            .prepare_cached("SELECT key FROM astdb WHERE key >= ?1 AND key < ?2 ORDER BY key")
+            .and_then(|mut st| {
+                st.query_map(params![lo, hi], |r| r.get::<_, String>(0))?
+                    .collect::<std::result::Result<Vec<_>, _>>()
+            })
             .map_err(|e| storage_err(self.path, e))
     }
 

@@ -254,12 +254,21 @@ enum Stored {
 impl Stored {
     fn set(&self, ty: &'static TypeDef, id: &str) -> std::result::Result<Objectset, String> {
         match self {
-            Stored::Row(row) => engine::from_row(ty, id, row)
-                .map(|(o, _)| o.objectset())
-                .map_err(|e| e.to_string()),
+            Stored::Row(row) => row_set(ty, id, row),
             Stored::Set(s) => s.clone(),
         }
     }
+}
+
+/// What a stored astdb row reads back as, or why it cannot be read.
+pub fn row_set(
+    ty: &'static TypeDef,
+    id: &str,
+    row: &str,
+) -> std::result::Result<Objectset, String> {
+    engine::from_row(ty, id, row)
+        .map(|(o, _)| o.objectset())
+        .map_err(|e| e.to_string())
 }
 
 /// Compare the file's objects with the target and plan the changes: pushes in type order
@@ -385,58 +394,10 @@ pub fn plan_with(
                 Err(e) => return Err(e),
             },
         };
-        // What the target would read back is only needed to compare, or to show a create.
-        let want = if current.is_some() || detail {
-            stored_form(&d.object, over_ari)
-        } else {
-            Err(String::new())
-        };
-        let mut change = Change {
-            action: Action::Create,
-            ty: d.ty,
-            id: d.id.clone(),
-            origin: Some(d.origin.clone()),
-            before: None,
-            after: match (&want, detail || current.is_some()) {
-                (Ok(w), _) => Some(w.clone()),
-                (Err(_), true) => Some(d.object.objectset()),
-                (Err(_), false) => None,
-            },
-            fields: d.push_fields(),
-            note: None,
-        };
-        match (current, want) {
-            (None, _) => {}
-            (Some(Err(e)), _) => {
-                change.action = Action::Recreate;
-                change.note = Some(format!("the stored row is unreadable ({e})"));
-            }
-            (Some(Ok(cur)), Ok(want)) if cur == want => {
-                plan.unchanged += 1;
-                continue;
-            }
-            (Some(Ok(cur)), want) => {
-                change.action = Action::Recreate;
-                if let Ok(want) = &want {
-                    match object_from_set(d.ty, &d.id, &cur) {
-                        Ok(existing) => match merge_fields(d, &existing, &cur, want, over_ari) {
-                            Ok(fields) => {
-                                change.action = Action::Update;
-                                change.fields = fields;
-                            }
-                            Err(why) => change.note = Some(why),
-                        },
-                        Err(e) => {
-                            change.note = Some(format!(
-                                "the stored object cannot be copied for an update ({e})"
-                            ))
-                        }
-                    }
-                }
-                change.before = Some(cur);
-            }
+        match change_for(d, current, over_ari, detail) {
+            Some(change) => plan.changes.push(change),
+            None => plan.unchanged += 1,
         }
-        plan.changes.push(change);
     }
     if prune {
         let wanted: HashSet<(&str, &str)> =
@@ -462,6 +423,65 @@ pub fn plan_with(
         }
     }
     Ok(plan)
+}
+
+/// The change that makes the target hold `d`, given what it holds now (None: absent;
+/// Err: unreadable). None when it already holds it.
+pub fn change_for(
+    d: &Desired,
+    current: Option<std::result::Result<Objectset, String>>,
+    over_ari: bool,
+    detail: bool,
+) -> Option<Change> {
+    // What the target would read back is only needed to compare, or to show a create.
+    let want = if current.is_some() || detail {
+        stored_form(&d.object, over_ari)
+    } else {
+        Err(String::new())
+    };
+    let mut change = Change {
+        action: Action::Create,
+        ty: d.ty,
+        id: d.id.clone(),
+        origin: Some(d.origin.clone()),
+        before: None,
+        after: match (&want, detail || current.is_some()) {
+            (Ok(w), _) => Some(w.clone()),
+            (Err(_), true) => Some(d.object.objectset()),
+            (Err(_), false) => None,
+        },
+        fields: d.push_fields(),
+        note: None,
+    };
+    match (current, want) {
+        (None, _) => {}
+        (Some(Err(e)), _) => {
+            change.action = Action::Recreate;
+            change.note = Some(format!("the stored row is unreadable ({e})"));
+        }
+        (Some(Ok(cur)), Ok(want)) if cur == want => return None,
+        (Some(Ok(cur)), want) => {
+            change.action = Action::Recreate;
+            if let Ok(want) = &want {
+                match object_from_set(d.ty, &d.id, &cur) {
+                    Ok(existing) => match merge_fields(d, &existing, &cur, want, over_ari) {
+                        Ok(fields) => {
+                            change.action = Action::Update;
+                            change.fields = fields;
+                        }
+                        Err(why) => change.note = Some(why),
+                    },
+                    Err(e) => {
+                        change.note = Some(format!(
+                            "the stored object cannot be copied for an update ({e})"
+                        ))
+                    }
+                }
+            }
+            change.before = Some(cur);
+        }
+    }
+    Some(change)
 }
 
 /// How the plan's values are shown.

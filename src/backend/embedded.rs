@@ -183,8 +183,15 @@ impl Embedded {
             .ok_or_else(|| read_only(ty, verb, &self.mapping))
     }
 
+    /// The astdb family (`prefix/type`) of a type's rows, when sorcery maps it to astdb.
+    pub fn family(&self, ty: &TypeDef) -> Option<String> {
+        self.mapping
+            .astdb_prefix(ty)
+            .map(|p| format!("{p}/{}", ty.name))
+    }
+
     /// Build and store one push inside an open transaction.
-    fn push_in(
+    pub(crate) fn push_in(
         w: &Writer<'_>,
         ty: &'static TypeDef,
         key: &str,

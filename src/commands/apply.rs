@@ -13,7 +13,7 @@ use clap::Args;
 use crate::backend::PushOptions;
 use crate::cli::Format;
 use crate::commands::{io_err, Ctx};
-use crate::conf::convert::{self, Conversion};
+use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
 use crate::policy::{self, Severity};
@@ -63,17 +63,7 @@ pub struct ApplyArgs {
 /// in the conversion for the caller to report together with its own.
 pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
     let stdin = src.file.as_os_str() == "-";
-    // Relative #include names resolve in Asterisk's config directory: --confdir when given,
-    // else the folder of the file being converted (from stdin: the --confdir default).
-    let confdir = if confdir_given() || stdin {
-        ctx.global.confdir.clone()
-    } else {
-        src.file.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
-    let opts = Options {
-        confdir,
-        allow_exec: src.allow_exec,
-    };
+    let opts = reader_options(ctx, src);
     let cfg = if stdin {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
@@ -84,6 +74,29 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", src.file.display())))?
     };
     let conv = convert::convert(cfg);
+    print_notes(ctx, &conv);
+    Ok(conv)
+}
+
+/// How the reader resolves the file's references.
+fn reader_options(ctx: &Ctx, src: &SourceArgs) -> Options {
+    let stdin = src.file.as_os_str() == "-";
+    // Relative #include names resolve in Asterisk's config directory: --confdir when given,
+    // else the folder of the file being converted (from stdin: the --confdir default).
+    let confdir = if confdir_given() || stdin {
+        ctx.global.confdir.clone()
+    } else {
+        src.file.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    Options {
+        confdir,
+        allow_exec: src.allow_exec,
+    }
+}
+
+/// The files read, then the reader's and the objects' warnings and notes (errors are
+/// reported with the refusal).
+fn print_notes(ctx: &Ctx, conv: &Conversion) {
     if conv.files.len() > 1 {
         ctx.out.status(&format!(
             "read {} files: {}",
@@ -98,7 +111,6 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
             Level::Note => ctx.out.status(&format!("note: {d}")),
         }
     }
-    Ok(conv)
 }
 
 /// Whether the global --confdir was set (flag or PJSIPCTL_CONFDIR) rather than defaulted.
@@ -135,20 +147,42 @@ pub fn traps(
                 fix: "set callerid=\"Name\" <number>".into(),
             });
         }
-        for f in findings {
-            let (allowed, flag) = match f.severity {
-                Severity::Loss => (accept_loss, "--accept-loss"),
-                Severity::Broken => (force, "--force"),
-            };
-            let msg = format!("{}: {} — {}", d.origin, f.message, f.fix);
-            if allowed || report_only {
-                ctx.out.warn(&msg);
-            } else {
-                blocking.push(format!("{msg} (or {flag} to push it anyway)"));
-            }
+        let mut warnings = Vec::new();
+        sort_findings(
+            d,
+            findings,
+            (accept_loss, force, report_only),
+            &mut warnings,
+            &mut blocking,
+        );
+        for w in &warnings {
+            ctx.out.warn(w);
         }
     }
     blocking
+}
+
+/// One object's astdb findings as messages: a warning where the flag allows it (or when
+/// only reporting), else a blocking message naming the flag.
+pub fn sort_findings(
+    d: &Desired,
+    findings: Vec<policy::Finding>,
+    (accept_loss, force, report_only): (bool, bool, bool),
+    warnings: &mut Vec<String>,
+    blocking: &mut Vec<String>,
+) {
+    for f in findings {
+        let (allowed, flag) = match f.severity {
+            Severity::Loss => (accept_loss, "--accept-loss"),
+            Severity::Broken => (force, "--force"),
+        };
+        let msg = format!("{}: {} — {}", d.origin, f.message, f.fix);
+        if allowed || report_only {
+            warnings.push(msg);
+        } else {
+            blocking.push(format!("{msg} (or {flag} to push it anyway)"));
+        }
+    }
 }
 
 /// Print every problem and fail with exit 4 when there is any.
@@ -174,18 +208,24 @@ pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> R
 }
 
 fn summary(plan: &Plan, skipped: usize, verb_prefix: &str) -> String {
-    let recreated = plan.count(Action::Recreate);
+    let actions: Vec<Action> = plan.changes.iter().map(|c| c.action).collect();
+    summary_of(&actions, plan.unchanged, skipped, verb_prefix)
+}
+
+fn summary_of(actions: &[Action], unchanged: usize, skipped: usize, verb_prefix: &str) -> String {
+    let count = |a: Action| actions.iter().filter(|x| **x == a).count();
+    let recreated = count(Action::Recreate);
     format!(
         "{verb_prefix}{} created, {} updated{}, {} unchanged, {} deleted, {} skipped",
-        plan.count(Action::Create),
-        plan.count(Action::Update) + recreated,
+        count(Action::Create),
+        count(Action::Update) + recreated,
         if recreated > 0 {
             format!(" ({recreated} by delete and create)")
         } else {
             String::new()
         },
-        plan.unchanged,
-        plan.count(Action::Delete),
+        unchanged,
+        count(Action::Delete),
         skipped
     )
 }
@@ -202,7 +242,105 @@ fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
     }
 }
 
+/// The one-pass apply (crate::stream) where it gives what the planner gives: a file into
+/// the embedded engine, applied for real, reported as text, nothing to confirm.
+/// `None`: plan instead.
+fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
+    let file = &args.source.file;
+    if ctx.uses_ari()
+        || args.dry_run
+        || ctx.global.output == Format::Json
+        || (args.prune && !args.yes)
+        || args.source.allow_exec
+        || file.as_os_str() == "-"
+    {
+        return Ok(None);
+    }
+    let data = std::fs::read(file)
+        .map_err(|e| Error::usage(format!("cannot read {}: {e}", file.display())))?;
+    let opts = reader_options(ctx, &args.source);
+    let db_path = ctx.db_path();
+    let existed = db_path.exists();
+    let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
+    // Nothing written means no new file either.
+    let forget = |committed: bool| {
+        if !committed && !existed {
+            let _ = std::fs::remove_file(&db_path);
+        }
+    };
+    let name = file.display().to_string();
+    let req = crate::stream::Request {
+        data: &data,
+        name: &name,
+        path: Some(file),
+        opts: &opts,
+        accept_loss: args.accept_loss,
+        force: args.force,
+        prune: args.prune,
+    };
+    let out = crate::stream::apply(&mut db, &req);
+    drop(db);
+    forget(matches!(&out, Ok(Some(o)) if o.committed));
+    let out = match out {
+        Ok(Some(out)) => out,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            let mut err = Error::new(
+                e.exit,
+                format!(
+                    "{}; nothing was written (the apply is one transaction)",
+                    e.message
+                ),
+            );
+            err.hint = e.hint;
+            return Err(err);
+        }
+    };
+    let conv = Conversion {
+        objects: Vec::new(),
+        skipped: out.skipped,
+        diags: out.diags,
+        files: out.files,
+    };
+    print_notes(ctx, &conv);
+    refuse_if_invalid(file, &conv, Vec::new())?;
+    for w in &out.warnings {
+        ctx.out.warn(w);
+    }
+    refuse_if_invalid(file, &conv, out.blocking)?;
+    let skipped = conv.skipped.len();
+    let actions: Vec<Action> = out.changes.iter().map(|c| c.0).collect();
+    if out.changes.is_empty() {
+        ctx.out.status(&format!(
+            "{} is up to date: {}",
+            format!("astdb {}", db_path.display()),
+            summary_of(&actions, out.unchanged, skipped, "")
+        ));
+        return Ok(Some(Exit::Ok));
+    }
+    if args.keep_going {
+        ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
+    }
+    let mut report = String::new();
+    for (action, ty, id) in &out.changes {
+        let verb = match action {
+            Action::Create => "created",
+            Action::Update => "updated",
+            Action::Recreate => "re-created",
+            Action::Delete => "deleted",
+        };
+        report.push_str(&format!("{verb} {} {id}\n", ty.name));
+    }
+    ctx.out.data(&report).map_err(io_err)?;
+    ctx.out
+        .status(&summary_of(&actions, out.unchanged, skipped, ""));
+    Ok(Some(Exit::Ok))
+}
+
 pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
+    if let Some(exit) = run_streamed(ctx, args)? {
+        return Ok(exit);
+    }
     let conv = load(ctx, &args.source)?;
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();

@@ -131,16 +131,49 @@ fn classify(value: Option<&str>) -> Class {
 
 /// Turn a configuration into objects, problems and skipped sections.
 pub fn convert(cfg: Config) -> Conversion {
-    let mut out = Conversion {
+    let mut c = Converter::default();
+    let objects = cfg
+        .sections
+        .into_iter()
+        .filter_map(|sec| c.section(sec))
+        .collect();
+    let mut diags = cfg.diags;
+    diags.append(&mut c.diags);
+    Conversion {
+        objects,
+        skipped: c.skipped,
+        diags,
         files: cfg.files,
-        diags: cfg.diags,
-        ..Default::default()
-    };
-    let mut seen: HashMap<(&'static str, String), Origin> = HashMap::new();
-    for sec in &cfg.sections {
+    }
+}
+
+/// Sections to objects, one at a time (a streamed read hands them over as they close).
+#[derive(Debug, Default)]
+pub struct Converter {
+    /// Every object defined so far, by (type, id): the first definition's header.
+    seen: HashMap<(&'static str, String), Origin>,
+    /// The objects' problems, in the order of their sections.
+    pub diags: Vec<Diag>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Converter {
+    /// Whether an object of this type and id was defined (convertible or not).
+    pub fn defines(&self, ty: &'static TypeDef, id: &str) -> bool {
+        self.seen.contains_key(&(ty.name, id.to_string()))
+    }
+
+    /// Whether any section so far has a problem that blocks the apply.
+    pub fn failed(&self) -> bool {
+        self.diags.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// The object a section defines, if it is one Asterisk would build and pjsipctl can push.
+    pub fn section(&mut self, sec: Section) -> Option<Desired> {
         if sec.template {
-            continue;
+            return None;
         }
+        let out = self;
         let ty_value = sec
             .vars
             .iter()
@@ -159,7 +192,7 @@ pub fn convert(cfg: Config) -> Conversion {
                     name: sec.name.clone(),
                     reason,
                 });
-                continue;
+                return None;
             }
         };
         let what = format!("{} {}", ty.name, sec.name);
@@ -169,9 +202,9 @@ pub fn convert(cfg: Config) -> Conversion {
                 origin: Some(sec.origin.clone()),
                 message: format!("{what}: the section name is not a usable object id"),
             });
-            continue;
+            return None;
         }
-        if let Some(first) = seen.get(&(ty.name, sec.name.clone())) {
+        if let Some(first) = out.seen.get(&(ty.name, sec.name.clone())) {
             out.diags.push(Diag {
                 level: Level::Error,
                 origin: Some(sec.origin.clone()),
@@ -181,25 +214,26 @@ pub fn convert(cfg: Config) -> Conversion {
                     ty.name, sec.name
                 ),
             });
-            continue;
+            return None;
         }
-        seen.insert((ty.name, sec.name.clone()), sec.origin.clone());
-        if let Some(d) = build(ty, sec, &mut out.diags) {
-            out.objects.push(d);
-        }
+        out.seen
+            .insert((ty.name, sec.name.clone()), sec.origin.clone());
+        build(ty, sec, &mut out.diags)
     }
-    out
 }
 
 /// Apply the section's fields one by one, reporting every refused field (Asterisk stops
 /// at the first), then the apply handler. The object equals `engine::build(ty, id, None, fields)`.
-fn build(ty: &'static TypeDef, sec: &Section, diags: &mut Vec<Diag>) -> Option<Desired> {
+fn build(ty: &'static TypeDef, sec: Section, diags: &mut Vec<Diag>) -> Option<Desired> {
     let fields: Vec<SrcField> = sec
         .vars
-        .iter()
+        .into_iter()
         .map(|v| SrcField {
-            attr: Attr::new(v.name.clone(), v.value.clone()),
-            origin: v.origin.clone(),
+            attr: Attr {
+                attribute: v.name,
+                value: v.value,
+            },
+            origin: v.origin,
             inherited: v.inherited,
         })
         .collect();
