@@ -1148,3 +1148,106 @@ fn roundtrip_of_the_recorded_conversions() {
         );
     }
 }
+
+// ------------------------------------------------------------------ the one-pass apply
+
+/// Apply `file` with the one-pass path (plain `apply`) and with the planner (`--prune`
+/// without `--yes`, which takes it) into fresh databases holding `seed`: same rows, same report.
+fn both_paths_agree(seed: &str, file: &str) {
+    let (one, planned) = (Env::new(), Env::new());
+    for env in [&one, &planned] {
+        if !seed.is_empty() {
+            let s = write(env, "seed.conf", seed);
+            env.ok(&["apply", &s]);
+        }
+    }
+    let a = one.run(&["apply", file]);
+    let b = planned.run(&["apply", "--prune", file]);
+    assert_eq!(a, b, "{file}");
+    assert_eq!(one.rows(), planned.rows(), "{file}");
+}
+
+#[test]
+fn one_pass_apply_and_planner_agree() {
+    let mut files: Vec<String> = ["v1-office", "v2-provider", "v3-templates", "v4-webrtc"]
+        .iter()
+        .map(|s| {
+            conv_dir()
+                .join("conf")
+                .join(format!("{s}.conf"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    files.extend(["pbx.conf", "itsp.conf", "webrtc.conf"].map(own));
+    for f in &files {
+        both_paths_agree("", f);
+    }
+    // Updates, a re-create and unchanged objects next to new ones.
+    let seed = "[a]\ntype=aor\nmax_contacts=1\ncontact=sip:a@192.0.2.1\n\n[b]\ntype=aor\nmax_contacts=2\n\n\
+                [e](!)\ntype=endpoint\nallow=ulaw\n[x](e)\ncontext=old\n";
+    let env = Env::new();
+    let file = write(
+        &env,
+        "next.conf",
+        "[a]\ntype=aor\nmax_contacts=1\n\n[b]\ntype=aor\nmax_contacts=2\n\n[c]\ntype=aor\n\n\
+         [e](!)\ntype=endpoint\nallow=ulaw\n[x](e)\ncontext=new\nallow=alaw\n",
+    );
+    both_paths_agree(seed, &file);
+    // A refused file: the same problems, nothing written by either.
+    let bad = write(
+        &env,
+        "bad.conf",
+        "[x]\ntype=endpoint\nallow=ulaw\nbogus=1\n[a](nope)\n",
+    );
+    both_paths_agree(seed, &bad);
+}
+
+#[test]
+fn sections_completed_later_in_the_file_are_applied_whole() {
+    let env = Env::new();
+    // The included file's first lines and the line after the #include belong to [x].
+    write(&env, "inc.conf", "max_contacts=4\n[y]\ntype=aor\n");
+    let file = write(
+        &env,
+        "main.conf",
+        "[x]\ntype=aor\n#include inc.conf\nremove_existing=yes\n[b]\ntype=aor\n",
+    );
+    let out = env.ok(&["apply", &file]);
+    assert_eq!(out, "created aor x\ncreated aor y\ncreated aor b\n");
+    // [a](+) adds to a section two headers back: the one-pass reader hands the file to the planner.
+    let file = write(
+        &env,
+        "plus.conf",
+        "[a]\ntype=aor\n[c]\ntype=aor\n[a](+)\nmax_contacts=3\n",
+    );
+    let out = env.ok(&["apply", &file]);
+    assert_eq!(out, "created aor a\ncreated aor c\n");
+    let get = |id: &str, attr: &str| {
+        show_json(&env, "aor", id)
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["attribute"] == attr)
+            .unwrap()["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(get("a", "max_contacts"), "3");
+    assert_eq!(get("x", "max_contacts"), "4");
+    assert_eq!(get("x", "remove_existing"), "true");
+}
+
+#[test]
+fn a_refused_apply_creates_no_database() {
+    let env = Env::new();
+    let file = write(&env, "bad.conf", "[x]\ntype=aor\nbogus=1\n");
+    let (code, _, err) = env.run(&["apply", &file]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        !env.db().exists(),
+        "a refused apply left {}",
+        env.db().display()
+    );
+}
