@@ -178,6 +178,17 @@ impl Writer<'_> {
             .map_err(|e| storage_err(self.path, e))
     }
 
+    /// Whether nothing is stored under `/<family>/`.
+    pub fn family_is_empty(&self, family: &str) -> Result<bool> {
+        let lo = format!("/{family}/");
+        let hi = format!("/{family}0");
+        self.tx
+            .prepare_cached("SELECT 1 FROM astdb WHERE key >= ?1 AND key < ?2 LIMIT 1")
+            .and_then(|mut st| st.exists(params![lo, hi]))
+            .map(|found| !found)
+            .map_err(|e| storage_err(self.path, e))
+    }
+
     /// The keys under `/<family>/`, in key order.
     pub fn family_keys(&self, family: &str) -> Result<Vec<String>> {
         let lo = format!("/{family}/");

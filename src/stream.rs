@@ -66,8 +66,12 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
         let mut changes: Vec<(usize, Action, &'static TypeDef, String)> = Vec::new();
         let mut warnings: Vec<(usize, String)> = Vec::new();
         let mut types_seen = vec![false; TYPES.len()];
+        // Types with nothing stored when the apply began: their objects need no lookup
+        // (the file defines each object once, and the write lock keeps others out).
+        let mut empty: Vec<Option<bool>> = vec![None; TYPES.len()];
         let mut failure = None;
         let mut fallback = false;
+        let mut pending = Pending::default();
         let end = reader::stream(req.data, req.name, req.path, req.opts, &mut |sec| {
             if failure.is_some() || fallback {
                 return;
@@ -86,19 +90,33 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
             }
             let key = format!("/{family}/{}", d.id);
             let row = d.object.row_json();
-            let stored = match w.get(&key) {
+            let stored = match empty[r] {
+                Some(true) => Ok(None),
+                Some(false) => w.get(&key),
+                None => w.family_is_empty(family).and_then(|e| {
+                    empty[r] = Some(e);
+                    if e {
+                        Ok(None)
+                    } else {
+                        w.get(&key)
+                    }
+                }),
+            };
+            let stored = match stored {
                 Ok(s) => s,
                 Err(e) => return failure = Some(e),
             };
+            // An absent object is created from the row at hand; a stored one that differs
+            // is changed as the planner would change it.
             let change = match stored {
                 Some(s) if s == row => None,
-                None => Some(sync::change_for(&d, None, false, false)),
+                None => Some(None),
                 Some(s) => {
                     let current = Some(sync::row_set(d.ty, &d.id, &s));
-                    Some(sync::change_for(&d, current, false, false))
+                    sync::change_for(&d, current, false, false).map(Some)
                 }
             };
-            let Some(Some(change)) = change else {
+            let Some(change) = change else {
                 out.unchanged += 1;
                 return;
             };
@@ -112,16 +130,15 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
                 &mut out.blocking,
             );
             warnings.extend(warns.into_iter().map(|m| (r, m)));
-            let done = if change.action == Action::Create {
+            let (action, done) = match &change {
                 // The object is the file's, built once: its row is what a push would store.
-                w.put(&key, &row)
-            } else {
-                run_ops(w, &key, &change, push_opts)
+                None => (Action::Create, pending.put(w, key, row)),
+                Some(c) => (c.action, run_ops(w, &key, c, push_opts)),
             };
             if let Err(e) = done {
                 return failure = Some(e);
             }
-            changes.push((r, change.action, d.ty, d.id));
+            changes.push((r, action, d.ty, d.id));
         });
         let (files, diags) = match end {
             _ if fallback => return Ok((None, false)),
@@ -131,6 +148,7 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
         if let Some(e) = failure {
             return Err(e);
         }
+        pending.flush(w)?;
         out.files = files;
         out.diags = diags;
         out.diags.append(&mut conv.diags);
@@ -185,4 +203,35 @@ fn run_ops(
         }
     }
     Ok(())
+}
+
+/// New rows, written a few megabytes at a time in key order: a user's auth, aor and
+/// endpoint sit far apart in the table, and SQLite appends in order much faster than it
+/// inserts here and there.
+#[derive(Default)]
+struct Pending {
+    rows: Vec<(String, String)>,
+    bytes: usize,
+}
+
+impl Pending {
+    const LIMIT: usize = 4 << 20;
+
+    fn put(&mut self, w: &crate::store::Writer<'_>, key: String, row: String) -> Result<()> {
+        self.bytes += key.len() + row.len();
+        self.rows.push((key, row));
+        if self.bytes > Self::LIMIT {
+            self.flush(w)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, w: &crate::store::Writer<'_>) -> Result<()> {
+        self.rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (k, v) in self.rows.drain(..) {
+            w.put(&k, &v)?;
+        }
+        self.bytes = 0;
+        Ok(())
+    }
 }
