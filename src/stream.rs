@@ -18,11 +18,7 @@ use crate::sync::{self, Action, Plan};
 
 /// What to read and how to treat what astdb cannot hold.
 pub struct Request<'a> {
-    pub data: &'a [u8],
-    /// The name shown in origins.
-    pub name: &'a str,
-    /// The file itself, when it is one (include cycles are found through it).
-    pub path: Option<&'a Path>,
+    pub path: &'a Path,
     pub opts: &'a Options,
     pub accept_loss: bool,
     pub force: bool,
@@ -39,10 +35,28 @@ pub struct Outcome {
     /// astdb findings that block the apply, and those that only warn.
     pub blocking: Vec<String>,
     pub warnings: Vec<String>,
-    /// The changes, in the planner's order: by type, then file order; deletes last.
-    pub changes: Vec<(Action, &'static TypeDef, String)>,
+    /// The pushes by type (index in TYPES), each in file order.
+    pushes: Vec<Vec<(Action, String)>>,
+    /// The deletes of --prune, in the planner's order.
+    deletes: Vec<(&'static TypeDef, String)>,
     pub unchanged: usize,
     pub committed: bool,
+}
+
+impl Outcome {
+    /// The changes in the planner's order: pushes by type, then file order; deletes last.
+    pub fn changes(&self) -> impl Iterator<Item = (Action, &'static TypeDef, &str)> + '_ {
+        let pushes = self
+            .pushes
+            .iter()
+            .enumerate()
+            .flat_map(|(r, v)| v.iter().map(move |(a, id)| (*a, &TYPES[r], id.as_str())));
+        let deletes = self
+            .deletes
+            .iter()
+            .map(|(ty, id)| (Action::Delete, *ty, id.as_str()));
+        pushes.chain(deletes)
+    }
 }
 
 fn rank(ty: &TypeDef) -> usize {
@@ -61,9 +75,11 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
     };
     let flags = (req.accept_loss, req.force, false);
     db.astdb().write_if(|w| {
-        let mut out = Outcome::default();
+        let mut out = Outcome {
+            pushes: vec![Vec::new(); TYPES.len()],
+            ..Default::default()
+        };
         let mut conv = Converter::default();
-        let mut changes: Vec<(usize, Action, &'static TypeDef, String)> = Vec::new();
         let mut warnings: Vec<(usize, String)> = Vec::new();
         let mut types_seen = vec![false; TYPES.len()];
         // Types with nothing stored when the apply began: their objects need no lookup
@@ -72,7 +88,7 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
         let mut failure = None;
         let mut fallback = false;
         let mut pending = Pending::default();
-        let end = reader::stream(req.data, req.name, req.path, req.opts, &mut |sec| {
+        let end = reader::stream_file(req.path, req.opts, &mut |sec| {
             if failure.is_some() || fallback {
                 return;
             }
@@ -138,12 +154,13 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
             if let Err(e) = done {
                 return failure = Some(e);
             }
-            changes.push((r, action, d.ty, d.id));
+            out.pushes[r].push((action, d.id));
         });
         let (files, diags) = match end {
             _ if fallback => return Ok((None, false)),
-            Streamed::Revisit => return Ok((None, false)),
-            Streamed::Done { files, diags } => (files, diags),
+            // The planner reads it again and says why it cannot.
+            Err(_) | Ok(Streamed::Revisit) => return Ok((None, false)),
+            Ok(Streamed::Done { files, diags }) => (files, diags),
         };
         if let Some(e) = failure {
             return Err(e);
@@ -154,14 +171,9 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
         out.diags.append(&mut conv.diags);
         out.skipped = std::mem::take(&mut conv.skipped);
         let invalid = out.diags.iter().any(|d| d.level == Level::Error);
-        // The planner's order: by type (stable, so file order within one), deletes last.
-        changes.sort_by_key(|c| c.0);
+        // The planner's order: by type (stable, so file order within one).
         warnings.sort_by_key(|w| w.0);
         out.warnings = warnings.into_iter().map(|(_, m)| m).collect();
-        out.changes = changes
-            .into_iter()
-            .map(|(_, a, ty, id)| (a, ty, id))
-            .collect();
         if invalid || !out.blocking.is_empty() {
             return Ok((Some(out), false));
         }
@@ -174,7 +186,7 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
                     let id = &key[family.len() + 2..];
                     if !conv.defines(ty, id) {
                         w.delete(&key)?;
-                        out.changes.push((Action::Delete, ty, id.to_string()));
+                        out.deletes.push((ty, id.to_string()));
                     }
                 }
             }

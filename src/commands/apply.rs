@@ -5,7 +5,7 @@
 //! pushes only what differs, in the order PJSIP needs, in one transaction on the embedded
 //! engine (over ARI: object by object, stopping at the first failure unless --keep-going).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -256,8 +256,6 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     {
         return Ok(None);
     }
-    let data = std::fs::read(file)
-        .map_err(|e| Error::usage(format!("cannot read {}: {e}", file.display())))?;
     let opts = reader_options(ctx, &args.source);
     let db_path = ctx.db_path();
     let existed = db_path.exists();
@@ -268,11 +266,8 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
             let _ = std::fs::remove_file(&db_path);
         }
     };
-    let name = file.display().to_string();
     let req = crate::stream::Request {
-        data: &data,
-        name: &name,
-        path: Some(file),
+        path: file,
         opts: &opts,
         accept_loss: args.accept_loss,
         force: args.force,
@@ -281,7 +276,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let out = crate::stream::apply(&mut db, &req);
     drop(db);
     forget(matches!(&out, Ok(Some(o)) if o.committed));
-    let out = match out {
+    let mut out = match out {
         Ok(Some(out)) => out,
         Ok(None) => return Ok(None),
         Err(e) => {
@@ -298,19 +293,19 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     };
     let conv = Conversion {
         objects: Vec::new(),
-        skipped: out.skipped,
-        diags: out.diags,
-        files: out.files,
+        skipped: std::mem::take(&mut out.skipped),
+        diags: std::mem::take(&mut out.diags),
+        files: std::mem::take(&mut out.files),
     };
     print_notes(ctx, &conv);
     refuse_if_invalid(file, &conv, Vec::new())?;
     for w in &out.warnings {
         ctx.out.warn(w);
     }
-    refuse_if_invalid(file, &conv, out.blocking)?;
+    refuse_if_invalid(file, &conv, std::mem::take(&mut out.blocking))?;
     let skipped = conv.skipped.len();
-    let actions: Vec<Action> = out.changes.iter().map(|c| c.0).collect();
-    if out.changes.is_empty() {
+    let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
+    if actions.is_empty() {
         ctx.out.status(&format!(
             "{} is up to date: {}",
             format!("astdb {}", db_path.display()),
@@ -321,17 +316,19 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     if args.keep_going {
         ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
     }
-    let mut report = String::new();
-    for (action, ty, id) in &out.changes {
+    // Written as it goes: 300,000 lines need not be held.
+    let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+    for (action, ty, id) in out.changes() {
         let verb = match action {
             Action::Create => "created",
             Action::Update => "updated",
             Action::Recreate => "re-created",
             Action::Delete => "deleted",
         };
-        report.push_str(&format!("{verb} {} {id}\n", ty.name));
+        writeln!(o, "{verb} {} {id}", ty.name).map_err(io_err)?;
     }
-    ctx.out.data(&report).map_err(io_err)?;
+    o.flush().map_err(io_err)?;
+    drop(o);
     ctx.out
         .status(&summary_of(&actions, out.unchanged, skipped, ""));
     Ok(Some(Exit::Ok))

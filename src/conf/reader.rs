@@ -20,6 +20,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -128,14 +129,19 @@ pub struct Config {
 pub fn read_file(path: &Path, opts: &Options) -> std::io::Result<Config> {
     let bytes = std::fs::read(path)?;
     let mut r = Reader::new(opts, None);
-    r.load_main(&bytes, &path.display().to_string(), Some(path));
+    r.load_main(
+        &mut &bytes[..],
+        bytes.len(),
+        &path.display().to_string(),
+        Some(path),
+    );
     Ok(r.finish())
 }
 
 /// Read bytes as the main file (stdin); `name` is shown in origins.
 pub fn read_bytes(data: &[u8], name: &str, opts: &Options) -> Config {
     let mut r = Reader::new(opts, None);
-    r.load_main(data, name, None);
+    r.load_main(&mut &data[..], data.len(), name, None);
     r.finish()
 }
 
@@ -152,18 +158,41 @@ pub enum Streamed {
     Revisit,
 }
 
-/// Read `data` as the main file (`path`, when it is one, resolves include cycles), handing
-/// each non-template section to `sink` once no later line can change it. Only templates
-/// and the sections still open stay in memory, so a file of 100,000 users reads in little.
-pub fn stream(
-    data: &[u8],
+/// Read a file as the main pjsip.conf, handing each non-template section to `sink` once no
+/// later line can change it. Only templates and the sections still open stay in memory
+/// (and the file is read as it goes), so a file of 100,000 users reads in little.
+/// Only a failure to open the main file itself is an `Err`.
+pub fn stream_file(
+    path: &Path,
+    opts: &Options,
+    sink: &mut dyn FnMut(Section),
+) -> std::io::Result<Streamed> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut data = std::io::BufReader::with_capacity(1 << 16, file);
+    Ok(stream(
+        &mut data,
+        meta.len() as usize,
+        &path.display().to_string(),
+        Some(path),
+        opts,
+        sink,
+    ))
+}
+
+fn stream(
+    data: &mut dyn BufRead,
+    len: usize,
     name: &str,
     path: Option<&Path>,
     opts: &Options,
     sink: &mut dyn FnMut(Section),
 ) -> Streamed {
     let mut r = Reader::new(opts, Some(sink));
-    r.load_main(data, name, path);
+    r.load_main(data, len, name, path);
     if r.revisit {
         return Streamed::Revisit;
     }
@@ -316,11 +345,11 @@ impl<'o, 's> Reader<'o, 's> {
         }
     }
 
-    fn load_main(&mut self, data: &[u8], name: &str, path: Option<&Path>) {
+    fn load_main(&mut self, data: &mut dyn BufRead, len: usize, name: &str, path: Option<&Path>) {
         if let Some(p) = path {
             self.stack.push(canonical(p));
         }
-        self.load_file(data, Rc::from(name), &mut LoadState::new(None), 1);
+        self.load_file(data, len, Rc::from(name), &mut LoadState::new(None), 1);
     }
 
     fn finish(mut self) -> Config {
@@ -358,24 +387,41 @@ impl<'o, 's> Reader<'o, 's> {
     }
 
     /// Read one file's bytes. Stops at the first line Asterisk cannot parse, as it does.
-    fn load_file(&mut self, data: &[u8], name: Rc<str>, st: &mut LoadState, depth: usize) {
+    /// `len` is the input's size in bytes (it raises the MAX_VARS limit).
+    fn load_file(
+        &mut self,
+        data: &mut dyn BufRead,
+        len: usize,
+        name: Rc<str>,
+        st: &mut LoadState,
+        depth: usize,
+    ) {
         self.files.push(name.to_string());
-        self.bytes += data.len();
-        let mut pos = 0;
+        self.bytes += len;
         let mut line = 0;
-        while pos < data.len() {
+        loop {
+            let mut raw = Vec::new();
+            match data.read_until(b'\n', &mut raw) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let at = Origin {
+                        file: name.clone(),
+                        line: line + 1,
+                    };
+                    self.diag(Level::Error, Some(at), format!("cannot read {name}: {e}"));
+                    return;
+                }
+            }
+            if raw.last() == Some(&b'\n') {
+                raw.pop();
+            }
             st.lineno += 1;
             line += 1;
             let origin = Origin {
                 file: name.clone(),
                 line,
             };
-            let (end, next) = match data[pos..].iter().position(|&b| b == b'\n') {
-                Some(i) => (pos + i, pos + i + 1),
-                None => (data.len(), data.len()),
-            };
-            let raw = &data[pos..end];
-            pos = next;
             if raw.len() >= MAX_LINE {
                 // An error, not a warning: the setting (or section header) on it would be lost.
                 self.diag(
@@ -388,7 +434,7 @@ impl<'o, 's> Reader<'o, 's> {
                 );
                 continue;
             }
-            let mut buf = raw.to_vec();
+            let mut buf = raw;
             if let Some(z) = buf.iter().position(|&b| b == 0) {
                 buf.truncate(z); // strlen stops there
             }
@@ -979,7 +1025,8 @@ impl<'o, 's> Reader<'o, 's> {
             self.stack.push(canon);
             self.pins.extend(st.cat);
             self.load_file(
-                &bytes,
+                &mut &bytes[..],
+                bytes.len(),
                 Rc::from(file.display().to_string()),
                 &mut inner,
                 depth + 1,
@@ -1038,7 +1085,13 @@ impl<'o, 's> Reader<'o, 's> {
             (Ok(_), Ok(b)) => {
                 let mut inner = LoadState::new(self.current);
                 self.pins.extend(st.cat);
-                self.load_file(&b, Rc::from(format!("#exec {cmd}")), &mut inner, depth + 1);
+                self.load_file(
+                    &mut &b[..],
+                    b.len(),
+                    Rc::from(format!("#exec {cmd}")),
+                    &mut inner,
+                    depth + 1,
+                );
                 if st.cat.is_some() {
                     self.pins.pop();
                 }
@@ -1366,10 +1419,17 @@ mod tests {
             confdir: confdir.to_path_buf(),
             allow_exec: false,
         };
-        let end = stream(text.as_bytes(), "t.conf", None, &o, &mut |s: Section| {
-            let v = s.vars.iter().map(|v| (v.name.clone(), v.value.clone()));
-            got.push((s.name.clone(), v.collect()));
-        });
+        let end = stream(
+            &mut text.as_bytes(),
+            text.len(),
+            "t.conf",
+            None,
+            &o,
+            &mut |s: Section| {
+                let v = s.vars.iter().map(|v| (v.name.clone(), v.value.clone()));
+                got.push((s.name.clone(), v.collect()));
+            },
+        );
         matches!(end, Streamed::Done { .. }).then_some(got)
     }
 
@@ -1417,7 +1477,14 @@ mod tests {
         assert!(streamed("[a]\ntype=aor\n[b]\n[c]()\n", d).is_none());
         // Errors are still reported as a whole read reports them.
         let o = opts();
-        let end = stream(b"[a](nope)\n", "t.conf", None, &o, &mut |_| {});
+        let end = stream(
+            &mut &b"[a](nope)\n"[..],
+            10,
+            "t.conf",
+            None,
+            &o,
+            &mut |_| {},
+        );
         let Streamed::Done { diags, .. } = end else {
             panic!("{end:?}")
         };
