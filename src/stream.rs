@@ -9,11 +9,13 @@ use std::path::Path;
 
 use crate::backend::embedded::Embedded;
 use crate::backend::{Op, PushOptions};
-use crate::conf::convert::{Converter, Skipped};
+use crate::commands::apply::sort_findings;
+use crate::conf::convert::{Converter, Desired, Skipped};
 use crate::conf::reader::{self, Diag, Level, Options, Streamed};
 use crate::error::Result;
 use crate::policy;
 use crate::schema::{TypeDef, TYPES};
+use crate::store::Writer;
 use crate::sync::{self, Action, Plan};
 
 /// What to read and how to treat what astdb cannot hold.
@@ -66,6 +68,68 @@ fn rank(ty: &TypeDef) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// One object of the file, built and checked on the reading thread.
+struct Item {
+    rank: usize,
+    desired: Desired,
+    key: String,
+    row: String,
+}
+
+/// What the reading thread leaves behind.
+struct Read {
+    end: std::io::Result<Streamed>,
+    conv: Converter,
+    types_seen: Vec<bool>,
+    fallback: bool,
+}
+
+/// Read, convert and serialise on one thread while the caller's compares, checks and
+/// writes: the two halves take about as long, and a provisioning host has two cores.
+fn read_file(
+    req: &Request<'_>,
+    families: &[Option<String>],
+    tx: std::sync::mpsc::SyncSender<Item>,
+) -> Read {
+    let mut conv = Converter::default();
+    let mut types_seen = vec![false; TYPES.len()];
+    let mut fallback = false;
+    let mut stopped = false;
+    let end = reader::stream_file(req.path, req.opts, &mut |sec| {
+        if fallback {
+            return;
+        }
+        let Some(d) = conv.section(sec) else { return };
+        let r = rank(d.ty);
+        types_seen[r] = true;
+        let Some(family) = &families[r] else {
+            // Read-only through sorcery.conf: the planner explains that.
+            fallback = true;
+            return;
+        };
+        if stopped || conv.failed() {
+            // Refused at the end anyway: only the problems are still collected.
+            return;
+        }
+        let key = format!("/{family}/{}", d.id);
+        let row = d.object.row_json();
+        let item = Item {
+            rank: r,
+            desired: d,
+            key,
+            row,
+        };
+        // The writer stopped at a storage failure: nothing more is needed from here.
+        stopped = tx.send(item).is_err();
+    });
+    Read {
+        end,
+        conv,
+        types_seen,
+        fallback,
+    }
+}
+
 /// Apply the file in one transaction. `None`: rolled back, read it whole and plan instead.
 pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
     let families: Vec<Option<String>> = TYPES.iter().map(|t| db.family(t)).collect();
@@ -79,83 +143,39 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
             pushes: vec![Vec::new(); TYPES.len()],
             ..Default::default()
         };
-        let mut conv = Converter::default();
         let mut warnings: Vec<(usize, String)> = Vec::new();
-        let mut types_seen = vec![false; TYPES.len()];
         // Types with nothing stored when the apply began: their objects need no lookup
         // (the file defines each object once, and the write lock keeps others out).
         let mut empty: Vec<Option<bool>> = vec![None; TYPES.len()];
         let mut failure = None;
-        let mut fallback = false;
         let mut pending = Pending::default();
-        let end = reader::stream_file(req.path, req.opts, &mut |sec| {
-            if failure.is_some() || fallback {
-                return;
-            }
-            let Some(d) = conv.section(sec) else { return };
-            let r = rank(d.ty);
-            types_seen[r] = true;
-            let Some(family) = &families[r] else {
-                // Read-only through sorcery.conf: the planner explains that.
-                fallback = true;
-                return;
-            };
-            if conv.failed() {
-                // Refused at the end anyway: only the problems are still collected.
-                return;
-            }
-            let key = format!("/{family}/{}", d.id);
-            let row = d.object.row_json();
-            let stored = match empty[r] {
-                Some(true) => Ok(None),
-                Some(false) => w.get(&key),
-                None => w.family_is_empty(family).and_then(|e| {
-                    empty[r] = Some(e);
-                    if e {
-                        Ok(None)
-                    } else {
-                        w.get(&key)
-                    }
-                }),
-            };
-            let stored = match stored {
-                Ok(s) => s,
-                Err(e) => return failure = Some(e),
-            };
-            // An absent object is created from the row at hand; a stored one that differs
-            // is changed as the planner would change it.
-            let change = match stored {
-                Some(s) if s == row => None,
-                None => Some(None),
-                Some(s) => {
-                    let current = Some(sync::row_set(d.ty, &d.id, &s));
-                    sync::change_for(&d, current, false, false).map(Some)
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(512);
+        let read = std::thread::scope(|s| {
+            let reading = s.spawn(|| read_file(req, &families, tx));
+            for item in rx.iter() {
+                if let Err(e) = write_item(
+                    w,
+                    item,
+                    &mut empty,
+                    &families,
+                    &mut pending,
+                    (push_opts, flags),
+                    &mut out,
+                    &mut warnings,
+                ) {
+                    failure = Some(e);
+                    break;
                 }
-            };
-            let Some(change) = change else {
-                out.unchanged += 1;
-                return;
-            };
-            let mut warns = Vec::new();
-            let findings = policy::check(&d.object);
-            crate::commands::apply::sort_findings(
-                &d,
-                findings,
-                flags,
-                &mut warns,
-                &mut out.blocking,
-            );
-            warnings.extend(warns.into_iter().map(|m| (r, m)));
-            let (action, done) = match &change {
-                // The object is the file's, built once: its row is what a push would store.
-                None => (Action::Create, pending.put(w, key, row)),
-                Some(c) => (c.action, run_ops(w, &key, c, push_opts)),
-            };
-            if let Err(e) = done {
-                return failure = Some(e);
             }
-            out.pushes[r].push((action, d.id));
+            drop(rx);
+            reading.join().expect("the reading thread")
         });
+        let Read {
+            end,
+            mut conv,
+            types_seen,
+            fallback,
+        } = read;
         let (files, diags) = match end {
             _ if fallback => return Ok((None, false)),
             // The planner reads it again and says why it cannot.
@@ -196,14 +216,71 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
     })
 }
 
+/// Compare one object with its stored row and write what differs.
+#[allow(clippy::too_many_arguments)]
+fn write_item(
+    w: &Writer<'_>,
+    item: Item,
+    empty: &mut [Option<bool>],
+    families: &[Option<String>],
+    pending: &mut Pending,
+    (push_opts, flags): (PushOptions, (bool, bool, bool)),
+    out: &mut Outcome,
+    warnings: &mut Vec<(usize, String)>,
+) -> Result<()> {
+    let r = item.rank;
+    let d = &item.desired;
+    let stored = match empty[r] {
+        Some(true) => None,
+        Some(false) => w.get(&item.key)?,
+        None => {
+            let family = families[r].as_deref().unwrap_or_default();
+            let e = w.family_is_empty(family)?;
+            empty[r] = Some(e);
+            if e {
+                None
+            } else {
+                w.get(&item.key)?
+            }
+        }
+    };
+    // An absent object is created from the row at hand; a stored one that differs
+    // is changed as the planner would change it.
+    let change = match stored {
+        Some(s) if s == item.row => None,
+        None => Some(None),
+        Some(s) => {
+            let current = Some(sync::row_set(d.ty, &d.id, &s));
+            sync::change_for(d, current, false, false).map(Some)
+        }
+    };
+    let Some(change) = change else {
+        out.unchanged += 1;
+        return Ok(());
+    };
+    // The astdb traps matter for what is written.
+    let mut warns = Vec::new();
+    let findings = policy::check(&d.object);
+    sort_findings(d, findings, flags, &mut warns, &mut out.blocking);
+    warnings.extend(warns.into_iter().map(|m| (r, m)));
+    let action = match &change {
+        Some(c) => {
+            run_ops(w, &item.key, c, push_opts)?;
+            c.action
+        }
+        // The object is the file's, built once: its row is what a push would store.
+        None => {
+            pending.put(w, item.key, item.row)?;
+            Action::Create
+        }
+    };
+    out.pushes[r].push((action, item.desired.id));
+    Ok(())
+}
+
 /// An update (or delete and create) of a stored object, as the planner's batch runs it.
 /// (The push's own warnings repeat the conversion's, which are already reported.)
-fn run_ops(
-    w: &crate::store::Writer<'_>,
-    key: &str,
-    change: &sync::Change,
-    opts: PushOptions,
-) -> Result<()> {
+fn run_ops(w: &Writer<'_>, key: &str, change: &sync::Change, opts: PushOptions) -> Result<()> {
     for op in Plan::ops_of(change) {
         match op {
             Op::Push { ty, id, fields } => {
@@ -229,7 +306,7 @@ struct Pending {
 impl Pending {
     const LIMIT: usize = 4 << 20;
 
-    fn put(&mut self, w: &crate::store::Writer<'_>, key: String, row: String) -> Result<()> {
+    fn put(&mut self, w: &Writer<'_>, key: String, row: String) -> Result<()> {
         self.bytes += key.len() + row.len();
         self.rows.push((key, row));
         if self.bytes > Self::LIMIT {
@@ -238,7 +315,7 @@ impl Pending {
         Ok(())
     }
 
-    fn flush(&mut self, w: &crate::store::Writer<'_>) -> Result<()> {
+    fn flush(&mut self, w: &Writer<'_>) -> Result<()> {
         self.rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (k, v) in self.rows.drain(..) {
             w.put(&k, &v)?;

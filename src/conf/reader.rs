@@ -22,7 +22,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::conf::{glob, regex::Regex};
 
@@ -44,7 +44,7 @@ const VARS_PER_BYTE: usize = 1;
 /// Where something was written: a file and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: Rc<str>,
+    pub file: Arc<str>,
     pub line: usize,
 }
 
@@ -349,7 +349,7 @@ impl<'o, 's> Reader<'o, 's> {
         if let Some(p) = path {
             self.stack.push(canonical(p));
         }
-        self.load_file(data, len, Rc::from(name), &mut LoadState::new(None), 1);
+        self.load_file(data, len, Arc::from(name), &mut LoadState::new(None), 1);
     }
 
     fn finish(mut self) -> Config {
@@ -392,7 +392,7 @@ impl<'o, 's> Reader<'o, 's> {
         &mut self,
         data: &mut dyn BufRead,
         len: usize,
-        name: Rc<str>,
+        name: Arc<str>,
         st: &mut LoadState,
         depth: usize,
     ) {
@@ -1027,7 +1027,7 @@ impl<'o, 's> Reader<'o, 's> {
             self.load_file(
                 &mut &bytes[..],
                 bytes.len(),
-                Rc::from(file.display().to_string()),
+                Arc::from(file.display().to_string()),
                 &mut inner,
                 depth + 1,
             );
@@ -1088,7 +1088,7 @@ impl<'o, 's> Reader<'o, 's> {
                 self.load_file(
                     &mut &b[..],
                     b.len(),
-                    Rc::from(format!("#exec {cmd}")),
+                    Arc::from(format!("#exec {cmd}")),
                     &mut inner,
                     depth + 1,
                 );
