@@ -278,6 +278,7 @@ impl Object {
         // The empty name, as the first key's predecessor (a set_var variable may be named "").
         let mut prev = Key::Var("");
         let mut prev_start = 0;
+        let keys = self.ty.json_keys();
         self.entries(true, |k, v| {
             // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
             // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
@@ -292,7 +293,7 @@ impl Object {
                 }
                 prev = k;
                 match k {
-                    Key::Field(i) => s.push_str(self.ty.json_key(i)),
+                    Key::Field(i) => s.push_str(&keys[i]),
                     Key::Var(n) => {
                         write_json_str(&mut s, n);
                         s.push(':');
@@ -338,14 +339,15 @@ static ESCAPED: [bool; 256] = {
 
 /// JSON string escaping as jansson's compact dump writes it (non-ASCII kept as UTF-8).
 pub fn write_json_str(out: &mut String, s: &str) {
-    let Some(first) = s.bytes().position(|b| ESCAPED[b as usize]) else {
+    let first = plain_len(s.as_bytes());
+    if first == s.len() {
         // Most values need no escape: one copy.
         out.reserve(s.len() + 2);
         out.push('"');
         out.push_str(s);
         out.push('"');
         return;
-    };
+    }
     out.push('"');
     out.push_str(&s[..first]);
     let mut plain = first;

@@ -193,8 +193,8 @@ impl TypeDef {
     }
 
     /// Each field's JSON key as an astdb row writes it: `"name":`.
-    pub fn json_key(&'static self, i: usize) -> &'static str {
-        &self.cache().json_keys[i]
+    pub fn json_keys(&'static self) -> &'static [Box<str>] {
+        &self.cache().json_keys
     }
 
     /// Whether Asterisk keeps this type in the static pjsip.conf by default.
@@ -296,7 +296,7 @@ mod tests {
                 assert_eq!(t.field_index_exact(f.name), Some(i));
                 assert_eq!(t.order()[t.order_pos(i)], i);
                 assert_eq!(t.order_names()[t.order_pos(i)], f.name);
-                assert_eq!(t.json_key(i), format!("\"{}\":", f.name));
+                assert_eq!(&*t.json_keys()[i], format!("\"{}\":", f.name));
             }
         }
     }
