@@ -106,23 +106,28 @@ pub fn apply_pair(
                 .unwrap_or(idx);
         }
     }
-    values::apply(obj, idx, f.value).map_err(|reason| {
+    apply_at(obj, idx, f.value)
+}
+
+/// [`apply_pair`] for an attribute already found as field `idx` under its exact name.
+fn apply_at(obj: &mut Object, idx: usize, value: &str) -> Result<Option<String>, Refusal> {
+    values::apply(obj, idx, value).map_err(|reason| {
         let fd = &obj.ty.fields[idx];
         // A refused secret is still a secret: never echo it in an error.
         let secret = fd.has(crate::schema::field::SECRET);
-        let value = if secret {
+        let shown = if secret {
             crate::output::MASK.to_string()
         } else {
-            f.value.to_string()
+            value.to_string()
         };
-        let reason = if secret && !f.value.is_empty() {
-            reason.replace(f.value, crate::output::MASK)
+        let reason = if secret && !value.is_empty() {
+            reason.replace(value, crate::output::MASK)
         } else {
             reason
         };
         Refusal::InvalidValue {
             attribute: fd.name.to_string(),
-            value,
+            value: shown,
             reason,
         }
     })
@@ -228,37 +233,82 @@ pub fn from_row(
     id: &str,
     json: &str,
 ) -> Result<(Object, Vec<String>), RowError> {
-    let fast = crate::model::parse_flat_json(json).filter(|p| !repeats_a_field(ty, p));
-    let pairs = match fast {
+    match from_ordered_row(ty, id, json) {
+        Some(read) => read,
+        None => from_any_row(ty, id, json),
+    }
+}
+
+/// [`from_row`] in one pass for the usual row: flat, its fields' keys in the type's
+/// objectset order (as pjsipctl writes them, so none repeats), each value accepted.
+/// `None` sends anything else to [`from_any_row`], which reads it from scratch.
+fn from_ordered_row(
+    ty: &'static TypeDef,
+    id: &str,
+    json: &str,
+) -> Option<Result<(Object, Vec<String>), RowError>> {
+    let mut obj = Object::new(ty, id);
+    let mut dropped = Vec::new();
+    let mut applied = 0;
+    let mut keys = KeyCursor::new(ty);
+    crate::model::visit_flat_json(json, |k, v| match keys.find(&k) {
+        None => {
+            dropped.push(k.into_owned());
+            true
+        }
+        Some(idx) => {
+            applied += 1;
+            keys.ascending && (keeps_default(&obj, idx, &v) || apply_at(&mut obj, idx, &v).is_ok())
+        }
+    })?;
+    if applied == 0 {
+        return Some(Err(RowError::Empty(ty.name)));
+    }
+    Some(
+        apply_handler(&mut obj)
+            .map(|_| (obj, dropped))
+            .map_err(|e| RowError::Invalid(e.to_string())),
+    )
+}
+
+/// [`from_row`] for any row: a repeated key, keys out of order, a value refused.
+fn from_any_row(
+    ty: &'static TypeDef,
+    id: &str,
+    json: &str,
+) -> Result<(Object, Vec<String>), RowError> {
+    let fast = crate::model::parse_flat_json(json).and_then(|p| {
+        let (fields, repeats) = resolve_keys(ty, &p);
+        (!repeats).then_some((p, fields))
+    });
+    let (pairs, fields) = match fast {
         Some(p) => p,
         // Not our fast path (e.g. a repeated key, which keeps its last value): the full parser.
         None => match serde_json::from_str::<serde_json::Value>(json) {
-            Ok(serde_json::Value::Object(map)) if map.values().all(|v| v.is_string()) => map
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.as_str().unwrap_or_default().to_string().into()))
-                .collect(),
+            Ok(serde_json::Value::Object(map)) if map.values().all(|v| v.is_string()) => {
+                let pairs: Vec<_> = map
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v.as_str().unwrap_or_default().to_string().into()))
+                    .collect();
+                let fields = resolve_keys(ty, &pairs).0;
+                (pairs, fields)
+            }
             _ => return Err(row_json_error(json)),
         },
     };
     let mut obj = Object::new(ty, id);
     let mut dropped = Vec::new();
     let mut applied = 0;
-    for (k, v) in &pairs {
-        let Some(idx) = ty.field_index_exact(k) else {
+    for ((k, v), idx) in pairs.iter().zip(fields) {
+        let Some(idx) = idx else {
             dropped.push(k.to_string());
             continue;
         };
         applied += 1;
-        // A value equal to the fresh object's own is a fixed point of its handler: skip the work.
-        // (Only plain kinds: callerid, for one, reads its own "<unknown>" as a number.)
-        let plain = matches!(
-            ty.fields[idx].kind,
-            Kind::Bool | Kind::YesNo | Kind::UInt { .. } | Kind::Str | Kind::Enum { .. }
-        );
-        if plain && matches!(&obj.vals[idx], crate::model::Val::S(cur) if cur == v) {
+        if keeps_default(&obj, idx, v) {
             continue;
         }
-        apply_pair(&mut obj, k, v).map_err(|e| RowError::Invalid(e.to_string()))?;
+        apply_at(&mut obj, idx, v).map_err(|e| RowError::Invalid(e.to_string()))?;
     }
     if applied == 0 {
         return Err(RowError::Empty(ty.name));
@@ -267,16 +317,145 @@ pub fn from_row(
     Ok((obj, dropped))
 }
 
-/// Whether a field's key appears twice (jansson keeps the last value at the first place).
-fn repeats_a_field(
+/// Whether giving field `idx` the text `v` is a fixed point of its handler, so the work can
+/// be skipped: plain kinds at their current value, or a default checked to be one.
+/// (Not every kind: callerid, for one, reads its own "<unknown>" as a number.)
+fn keeps_default(obj: &Object, idx: usize, v: &str) -> bool {
+    let crate::model::Val::S(cur) = &obj.vals[idx] else {
+        return false;
+    };
+    let fd = &obj.ty.fields[idx];
+    let plain = matches!(
+        fd.kind,
+        Kind::Bool | Kind::YesNo | Kind::UInt { .. } | Kind::Str | Kind::Enum { .. }
+    );
+    same_text(cur, v) && (plain || (fixed_defaults(obj.ty)[idx] && same_text(v, fd.init)))
+}
+
+/// `a == b`, without a libc call for the short texts of a row.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if u64::from_ne_bytes(p.try_into().unwrap()) != u64::from_ne_bytes(q.try_into().unwrap()) {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
+
+/// Per field of a type: whether its handler, given the default text, leaves a fresh object
+/// as it was. Only kinds whose handler sets the field's own value from the text alone
+/// qualify, so the answer holds whatever the rest of the object is.
+fn fixed_defaults(ty: &'static TypeDef) -> &'static [bool] {
+    static CACHE: std::sync::OnceLock<Vec<Vec<bool>>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        crate::schema::TYPES
+            .iter()
+            .map(|ty| {
+                let fresh = Object::new(ty, "");
+                ty.fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let own = match f.kind {
+                            Kind::ReadableFile => f.init.is_empty(),
+                            Kind::Bool
+                            | Kind::YesNo
+                            | Kind::CapitalYesNo
+                            | Kind::UInt { .. }
+                            | Kind::Int { .. }
+                            | Kind::Double
+                            | Kind::Str
+                            | Kind::CharArray { .. }
+                            | Kind::ScanUInt
+                            | Kind::Enum { .. }
+                            | Kind::AstBoolEnum { .. }
+                            | Kind::IdentifyBy
+                            | Kind::FollowRedirect
+                            | Kind::CallerId
+                            | Kind::CallerIdPrivacy
+                            | Kind::Group
+                            | Kind::Tos { .. }
+                            | Kind::FromUser
+                            | Kind::CodecPrefs { .. } => true,
+                            _ => false,
+                        };
+                        own && matches!(fresh.vals[i], crate::model::Val::S(_)) && {
+                            let mut o = fresh.clone();
+                            values::apply(&mut o, i, f.init).is_ok() && o.vals == fresh.vals
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    &all[ty.position()]
+}
+
+/// How far ahead of the previous key's place a row key is looked for before the name map:
+/// a row leaves out hidden fields and unset ones, rarely many in a row.
+const LOOKAHEAD: usize = 8;
+
+/// Finds row keys' fields (exact-case). Rows pjsipctl wrote list their keys in the type's
+/// objectset order, so each key is first looked for just after the previous one's place.
+struct KeyCursor {
+    ty: &'static TypeDef,
+    order: &'static [usize],
+    names: &'static [&'static str],
+    /// The order position to look at next.
+    next: usize,
+    /// Whether every field found so far came after the one before it: then none repeats.
+    ascending: bool,
+}
+
+impl KeyCursor {
+    fn new(ty: &'static TypeDef) -> KeyCursor {
+        KeyCursor {
+            ty,
+            order: ty.order(),
+            names: ty.order_names(),
+            next: 0,
+            ascending: true,
+        }
+    }
+
+    fn find(&mut self, k: &str) -> Option<usize> {
+        let end = (self.next + LOOKAHEAD).min(self.names.len());
+        if let Some(p) = self.names[self.next..end]
+            .iter()
+            .position(|n| same_text(n, k))
+        {
+            self.next += p + 1;
+            return Some(self.order[self.next - 1]);
+        }
+        let idx = self.ty.field_index_exact(k)?;
+        let p = self.ty.order_pos(idx);
+        self.ascending &= p >= self.next;
+        self.next = p + 1;
+        Some(idx)
+    }
+}
+
+/// Each row key's field, and whether a field's key appears twice (jansson keeps the last
+/// value at the first place).
+fn resolve_keys(
     ty: &'static TypeDef,
     pairs: &[(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)],
-) -> bool {
-    let mut seen = vec![false; ty.fields.len()];
-    pairs
-        .iter()
-        .filter_map(|(k, _)| ty.field_index_exact(k))
-        .any(|i| std::mem::replace(&mut seen[i], true))
+) -> (Vec<Option<usize>>, bool) {
+    let mut keys = KeyCursor::new(ty);
+    let fields: Vec<Option<usize>> = pairs.iter().map(|(k, _)| keys.find(k)).collect();
+    let repeats = !keys.ascending && {
+        let mut seen = vec![false; ty.fields.len()];
+        fields
+            .iter()
+            .flatten()
+            .any(|&i| std::mem::replace(&mut seen[i], true))
+    };
+    (fields, repeats)
 }
 
 /// Why a row is not a flat JSON object of strings, in serde_json's words.
@@ -355,5 +534,173 @@ mod tests {
         assert!(set
             .iter()
             .any(|a| a.attribute == "username" && a.value.is_empty()));
+    }
+
+    /// from_row as it was before the key cursor and the one-pass read: every key looked up
+    /// by name, a repeat found by name, values applied through apply_pair.
+    fn reference_from_row(
+        ty: &'static TypeDef,
+        id: &str,
+        json: &str,
+    ) -> Result<(Object, Vec<String>), RowError> {
+        let parsed = crate::model::parse_flat_json(json).filter(|p| {
+            let mut seen = vec![false; ty.fields.len()];
+            !p.iter()
+                .filter_map(|(k, _)| ty.field_index_exact(k))
+                .any(|i| std::mem::replace(&mut seen[i], true))
+        });
+        let pairs = match parsed {
+            Some(p) => p,
+            None => match serde_json::from_str::<serde_json::Value>(json) {
+                Ok(serde_json::Value::Object(map)) if map.values().all(|v| v.is_string()) => map
+                    .into_iter()
+                    .map(|(k, v)| (k.into(), v.as_str().unwrap().to_string().into()))
+                    .collect(),
+                _ => return Err(row_json_error(json)),
+            },
+        };
+        let mut obj = Object::new(ty, id);
+        let mut dropped = Vec::new();
+        let mut applied = 0;
+        for (k, v) in &pairs {
+            let Some(idx) = ty.field_index_exact(k) else {
+                dropped.push(k.to_string());
+                continue;
+            };
+            applied += 1;
+            let plain = matches!(
+                ty.fields[idx].kind,
+                Kind::Bool | Kind::YesNo | Kind::UInt { .. } | Kind::Str | Kind::Enum { .. }
+            );
+            if plain && matches!(&obj.vals[idx], crate::model::Val::S(cur) if cur == v) {
+                continue;
+            }
+            apply_pair(&mut obj, k, v).map_err(|e| RowError::Invalid(e.to_string()))?;
+        }
+        if applied == 0 {
+            return Err(RowError::Empty(ty.name));
+        }
+        apply_handler(&mut obj).map_err(|e| RowError::Invalid(e.to_string()))?;
+        Ok((obj, dropped))
+    }
+
+    type Read = Result<(String, Vec<crate::model::Val>, Vec<String>), RowError>;
+
+    fn read(r: Result<(Object, Vec<String>), RowError>) -> Read {
+        r.map(|(o, d)| (o.id, o.vals, d))
+    }
+
+    /// The row with its pairs in another order (`pick` lists pair positions).
+    fn reordered(row: &str, pick: impl Fn(usize) -> Vec<usize>) -> String {
+        let pairs = crate::model::parse_flat_json(row).unwrap();
+        let mut s = String::from("{");
+        for (n, p) in pick(pairs.len()).into_iter().enumerate() {
+            if n > 0 {
+                s.push(',');
+            }
+            let (k, v) = &pairs[p];
+            crate::model::write_json_str(&mut s, k);
+            s.push(':');
+            crate::model::write_json_str(&mut s, v);
+        }
+        s.push('}');
+        s
+    }
+
+    #[test]
+    fn row_cursor_reads_as_the_name_lookup_did() {
+        let ep = crate::schema::find_type("endpoint").unwrap();
+        let fields = [
+            Attr::new("allow", "ulaw,alaw"),
+            Attr::new("context", "from-internal"),
+            Attr::new("callerid", "\"A\" <100>"),
+            Attr::new("set_var", "ALPHA=1"),
+            Attr::new("set_var", "BETA=two"),
+            Attr::new("direct_media_method", "update"),
+            Attr::new("max_audio_streams", "2"),
+        ];
+        let obj = build(ep, "e1", None, &fields).unwrap().object;
+        let row = obj.row_json();
+        // The set_var entries are written under the variables' names, out of the field order.
+        assert!(
+            row.contains(r#""ALPHA":"1""#) && row.contains(r#""BETA":"two""#),
+            "{row}"
+        );
+
+        let mut rows = vec![
+            row.clone(),
+            reordered(&row, |n| (0..n).rev().collect()),
+            reordered(&row, |n| (0..n).map(|i| (i * 7) % n).collect()),
+            // A field's key twice: jansson keeps the last value at the first place.
+            row.replacen(
+                r#""context":"from-internal""#,
+                r#""context":"first","context":"last""#,
+                1,
+            ),
+            row.replacen('{', r#"{"context":"early","#, 1),
+            // A variable named like a field repeats that field.
+            row.replacen(r#""ALPHA":"1""#, r#""context":"var""#, 1),
+            // Unregistered keys, and a registered one in the wrong case.
+            row.replacen('{', r#"{"bogus":"1","Context":"x","#, 1),
+            row.replacen('}', r#","bogus":"1","bogus":"2"}"#, 1),
+            // Over ARI the row starts with callerid.
+            format!(r#"{{"callerid":"<unknown>",{}"#, &row[1..]),
+            // A value Asterisk refuses, in order and out of it.
+            row.replacen(
+                r#""max_audio_streams":"2""#,
+                r#""max_audio_streams":"x""#,
+                1,
+            ),
+            reordered(
+                &row.replacen(
+                    r#""max_audio_streams":"2""#,
+                    r#""max_audio_streams":"x""#,
+                    1,
+                ),
+                |n| (0..n).rev().collect(),
+            ),
+            // Only unregistered keys, nothing, not JSON, not strings.
+            r#"{"ALPHA":"1"}"#.into(),
+            "{}".into(),
+            "{".into(),
+            r#"{"context":1}"#.into(),
+            r#"{"context":"abc"\"}"#.into(),
+        ];
+        let aor = crate::schema::find_type("aor").unwrap();
+        let a = build(
+            aor,
+            "a1",
+            None,
+            &[
+                Attr::new("contact", "sip:a@example.com"),
+                Attr::new("max_contacts", "3"),
+            ],
+        )
+        .unwrap()
+        .object;
+        let arow = a.row_json();
+        for r in [&arow, &reordered(&arow, |n| (0..n).rev().collect())] {
+            assert_eq!(
+                read(from_row(aor, "a1", r)),
+                read(reference_from_row(aor, "a1", r)),
+                "{r}"
+            );
+        }
+        assert!(from_ordered_row(aor, "a1", &arow).is_some());
+
+        // pjsipctl's own row is read in one pass, even with the set_var keys in it.
+        assert!(from_ordered_row(ep, "e1", &row).is_some());
+        rows.push(obj.row_json());
+        for r in &rows {
+            let want = read(reference_from_row(ep, "e1", r));
+            assert_eq!(read(from_row(ep, "e1", r)), want, "{r}");
+            assert_eq!(read(from_any_row(ep, "e1", r)), want, "{r}");
+        }
+        let (back, dropped) = from_row(ep, "e1", &rows[3]).unwrap();
+        assert_eq!(back.str("context"), "last");
+        assert_eq!(dropped, ["ALPHA", "BETA"]);
+        let (_, dropped) = from_row(ep, "e1", &rows[7]).unwrap();
+        assert_eq!(dropped, ["ALPHA", "BETA", "bogus", "bogus"]);
+        assert!(from_row(ep, "e1", &rows[9]).is_err());
     }
 }

@@ -87,24 +87,24 @@ pub fn holds_list(kind: &Kind) -> bool {
     )
 }
 
+/// A field's value in a freshly allocated object.
+fn default_val(f: &crate::schema::Field) -> Val {
+    match f.kind {
+        Kind::SetVar => Val::V(Vec::new()),
+        Kind::Md5Cred { .. } => Val::Null,
+        ref k if holds_list(k) => Val::L(Vec::new()),
+        _ if f.has(field::NULL_EMPTY) && f.init.is_empty() => Val::Null,
+        _ => Val::S(Cow::Borrowed(f.init)),
+    }
+}
+
 impl Object {
     /// A freshly allocated object: every field at its default (ast_sorcery_alloc).
     pub fn new(ty: &'static TypeDef, id: &str) -> Object {
-        let vals = ty
-            .fields
-            .iter()
-            .map(|f| match f.kind {
-                Kind::SetVar => Val::V(Vec::new()),
-                Kind::Md5Cred { .. } => Val::Null,
-                ref k if holds_list(k) => Val::L(Vec::new()),
-                _ if f.has(field::NULL_EMPTY) && f.init.is_empty() => Val::Null,
-                _ => Val::S(Cow::Borrowed(f.init)),
-            })
-            .collect();
         Object {
             ty,
             id: id.to_string(),
-            vals,
+            vals: ty.fields.iter().map(default_val).collect(),
         }
     }
 
@@ -125,6 +125,30 @@ impl Object {
     /// Visit the objectset entries in Asterisk's order. `row` selects the astdb JSON
     /// form, which leaves out fields whose to_str gives NULL.
     pub fn for_each_entry(&self, row: bool, mut f: impl FnMut(&str, &str)) {
+        self.entries(row, |k, v| f(self.key_name(k), v));
+    }
+
+    /// An entry key's text.
+    pub fn key_name<'a>(&'a self, k: Key<'a>) -> &'a str {
+        match k {
+            Key::Field(i) => self.ty.fields[i].name,
+            Key::Var(n) => n,
+        }
+    }
+
+    /// Whether two entry keys have the same text (field names are unique within a type).
+    fn same_key(&self, a: Key<'_>, b: Key<'_>) -> bool {
+        match (a, b) {
+            (Key::Field(x), Key::Field(y)) => x == y,
+            _ => self.key_name(a) == self.key_name(b),
+        }
+    }
+
+    /// [`Object::for_each_entry`] with the key as the field it belongs to, so callers can
+    /// use the field's index instead of its name.
+    pub fn entries<'a>(&'a self, row: bool, mut f: impl FnMut(Key<'a>, &str)) {
+        // One buffer for the values that have to be formatted (codec lists, joined ids).
+        let mut buf = String::new();
         for &i in self.ty.order() {
             let fd = &self.ty.fields[i];
             if fd.has(field::HIDDEN) {
@@ -138,10 +162,11 @@ impl Object {
             if row && fd.has(field::NULL_EMPTY) && unset {
                 continue;
             }
+            let key = Key::Field(i);
             match &fd.kind {
                 // Quirk: direct_media_method's to_str prints connected_line_method's value.
                 Kind::EnumShownAs { shows, .. } => {
-                    f(fd.name, self.str(shows));
+                    f(key, self.str(shows));
                     continue;
                 }
                 // md5_cred prints the MD5 digest of the shared digest store, NULL without one.
@@ -150,8 +175,8 @@ impl Object {
                         .get(store)
                         .and_then(|l| l.list().iter().find_map(|d| d.strip_prefix("MD5:")));
                     match md5 {
-                        Some(d) => f(fd.name, d),
-                        None if !row => f(fd.name, ""),
+                        Some(d) => f(key, d),
+                        None if !row => f(key, ""),
                         None => {}
                     }
                     continue;
@@ -161,66 +186,77 @@ impl Object {
             match v {
                 Val::Null => {
                     if !row {
-                        f(fd.name, "");
+                        f(key, "");
                     }
                 }
-                Val::S(s) => f(fd.name, s),
+                Val::S(s) => f(key, s),
                 Val::V(vars) => {
                     if vars.is_empty() {
                         if !row {
-                            f(fd.name, "");
+                            f(key, "");
                         }
                     } else {
                         for (k, val) in vars {
-                            f(k, val);
+                            f(Key::Var(k), val);
                         }
                     }
                 }
                 Val::L(items) => match fd.kind {
                     Kind::Codec { .. } => {
                         if items.is_empty() {
-                            f(fd.name, "(nothing)");
+                            f(key, "(nothing)");
                         } else {
-                            f(fd.name, &format!("({})", items.join("|")));
+                            buf.clear();
+                            buf.push('(');
+                            join_into(&mut buf, items, "|");
+                            buf.push(')');
+                            f(key, &buf);
                         }
                     }
                     _ if fd.has(field::MULTI) => {
                         if items.is_empty() {
                             if !row {
-                                f(fd.name, "");
+                                f(key, "");
                             }
                         } else {
                             for it in items {
-                                f(fd.name, it);
+                                f(key, it);
                             }
                         }
                     }
                     Kind::NamedAcl => {
                         if items.is_empty() {
                             if !row {
-                                f(fd.name, "");
+                                f(key, "");
                             }
                         } else {
-                            f(fd.name, crate::schema::values::acl_display(items))
+                            f(key, crate::schema::values::acl_display(items))
                         }
                     }
-                    Kind::NamedGroup => {
-                        f(fd.name, &crate::schema::values::named_groups_display(items))
+                    Kind::NamedGroup => f(key, &crate::schema::values::named_groups_display(items)),
+                    Kind::SecurityMechanisms => {
+                        buf.clear();
+                        join_into(&mut buf, items, ", ");
+                        f(key, &buf);
                     }
-                    Kind::SecurityMechanisms => f(fd.name, &items.join(", ")),
                     Kind::IdList => {
-                        let mut s = items.join(",");
+                        buf.clear();
+                        join_into(&mut buf, items, ",");
                         // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
-                        if s.len() > 127 {
+                        if buf.len() > 127 {
                             let mut cut = 127;
-                            while !s.is_char_boundary(cut) {
+                            while !buf.is_char_boundary(cut) {
                                 cut -= 1;
                             }
-                            s.truncate(cut);
+                            buf.truncate(cut);
                         }
-                        f(fd.name, &s)
+                        f(key, &buf)
                     }
-                    _ => f(fd.name, &items.join(",")),
+                    _ => {
+                        buf.clear();
+                        join_into(&mut buf, items, ",");
+                        f(key, &buf);
+                    }
                 },
             }
         }
@@ -239,24 +275,30 @@ impl Object {
     pub fn row_json(&self) -> String {
         let mut s = String::with_capacity(64 + self.vals.len() * 28);
         s.push('{');
-        let mut prev_key = String::new();
+        // The empty name, as the first key's predecessor (a set_var variable may be named "").
+        let mut prev = Key::Var("");
         let mut prev_start = 0;
-        self.for_each_entry(true, |k, v| {
+        let keys = self.ty.json_keys();
+        self.entries(true, |k, v| {
             // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
             // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
-            if k == "callerid" && v == "<unknown>" {
+            if v == "<unknown>" && self.key_name(k) == "callerid" {
                 return;
             }
-            if k == prev_key {
+            if self.same_key(k, prev) {
                 s.truncate(prev_start);
             } else {
                 if s.len() > 1 {
                     s.push(',');
                 }
-                prev_key.clear();
-                prev_key.push_str(k);
-                write_json_str(&mut s, k);
-                s.push(':');
+                prev = k;
+                match k {
+                    Key::Field(i) => s.push_str(&keys[i]),
+                    Key::Var(n) => {
+                        write_json_str(&mut s, n);
+                        s.push(':');
+                    }
+                }
                 prev_start = s.len();
             }
             write_json_str(&mut s, v);
@@ -266,11 +308,50 @@ impl Object {
     }
 }
 
+/// An objectset entry's key: a field's own name, or a set_var variable's.
+#[derive(Debug, Clone, Copy)]
+pub enum Key<'a> {
+    Field(usize),
+    Var(&'a str),
+}
+
+fn join_into(out: &mut String, items: &[String], sep: &str) {
+    for (n, it) in items.iter().enumerate() {
+        if n > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(it);
+    }
+}
+
+/// Bytes jansson's compact dump escapes: '"', '\\' and the control characters.
+static ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// JSON string escaping as jansson's compact dump writes it (non-ASCII kept as UTF-8).
 pub fn write_json_str(out: &mut String, s: &str) {
+    let first = plain_len(s.as_bytes());
+    if first == s.len() {
+        // Most values need no escape: one copy.
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
-    let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
+    out.push_str(&s[..first]);
+    let mut plain = first;
+    for (i, b) in s.bytes().enumerate().skip(first) {
         let esc = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -294,10 +375,52 @@ pub fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// How many bytes of `b` come before the first '"', '\\' or control character: eight at a
+/// time (a flagged byte borrows only into higher bytes, so the lowest flag is exact).
+fn plain_len(b: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().unwrap());
+        let quote = x ^ (LO * b'"' as u64);
+        let backslash = x ^ (LO * b'\\' as u64);
+        let found = (quote.wrapping_sub(LO) & !quote)
+            | (backslash.wrapping_sub(LO) & !backslash)
+            | (x.wrapping_sub(LO * 0x20) & !x);
+        let found = found & HI;
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + chunks
+        .remainder()
+        .iter()
+        .position(|&c| ESCAPED[c as usize])
+        .unwrap_or(chunks.remainder().len())
+}
+
 /// Parse a flat JSON object of strings (an astdb row) without building a JSON tree.
 /// `None` for anything else — a nested value, a number, bad syntax — so the caller can fall
 /// back to a full parser for the exact error. A repeated key is returned twice.
 pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+    // About one pair per 20 bytes of a row: one allocation.
+    let mut out = Vec::with_capacity(s.len() / 20 + 1);
+    visit_flat_json(s, |k, v| {
+        out.push((k, v));
+        true
+    })?;
+    Some(out)
+}
+
+/// [`parse_flat_json`] without the list: `f` gets each pair in turn and returns whether to
+/// go on. `None` when the text is not a flat object of strings, or `f` stopped.
+pub fn visit_flat_json<'a>(
+    s: &'a str,
+    mut f: impl FnMut(Cow<'a, str>, Cow<'a, str>) -> bool,
+) -> Option<()> {
     let b = s.as_bytes();
     let mut i = 0;
     let ws = |i: &mut usize| {
@@ -305,21 +428,20 @@ pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
             *i += 1;
         }
     };
-    let string = |i: &mut usize| -> Option<Cow<'_, str>> {
+    let string = |i: &mut usize| -> Option<Cow<'a, str>> {
         if b.get(*i) != Some(&b'"') {
             return None;
         }
         *i += 1;
         let start = *i;
-        while *i < b.len() && b[*i] != b'"' && b[*i] != b'\\' {
-            if b[*i] < 0x20 {
-                return None;
+        *i += plain_len(&b[start..]);
+        match b.get(*i) {
+            Some(b'"') => {
+                *i += 1;
+                return Some(Cow::Borrowed(&s[start..*i - 1]));
             }
-            *i += 1;
-        }
-        if b.get(*i) == Some(&b'"') {
-            *i += 1;
-            return Some(Cow::Borrowed(&s[start..*i - 1]));
+            Some(b'\\') => {}
+            _ => return None,
         }
         let mut out = String::from(&s[start..*i]);
         loop {
@@ -377,7 +499,6 @@ pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
         return None;
     }
     i += 1;
-    let mut out: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     ws(&mut i);
     if b.get(i) == Some(&b'}') {
         i += 1;
@@ -392,7 +513,9 @@ pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
             i += 1;
             ws(&mut i);
             let v = string(&mut i)?;
-            out.push((k, v));
+            if !f(k, v) {
+                return None;
+            }
             ws(&mut i);
             match b.get(i) {
                 Some(b',') => i += 1,
@@ -405,5 +528,5 @@ pub fn parse_flat_json(s: &str) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
         }
     }
     ws(&mut i);
-    (i == b.len()).then_some(out)
+    (i == b.len()).then_some(())
 }

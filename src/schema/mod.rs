@@ -147,52 +147,101 @@ impl TypeDef {
     }
 
     /// Field index by exact name: res_sorcery_astdb filters row keys case-sensitively.
+    /// (The map compares keys exactly, so a hit is the field of that very name.)
     pub fn field_index_exact(&'static self, name: &str) -> Option<usize> {
-        self.index()
-            .get(name)
-            .copied()
-            .filter(|&i| self.fields[i].name == name)
+        self.index().get(name).copied()
     }
 
     /// Name → index, built once per type (field names are all lower case).
     fn index(&'static self) -> &'static HashMap<&'static str, usize, Fnv> {
-        static CACHE: OnceLock<Vec<HashMap<&'static str, usize, Fnv>>> = OnceLock::new();
-        let all = CACHE.get_or_init(|| {
-            TYPES
-                .iter()
-                .map(|t| {
-                    t.fields
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| (f.name, i))
-                        .collect()
-                })
-                .collect()
-        });
+        &self.cache().index
+    }
+
+    fn cache(&'static self) -> &'static TypeCache {
+        static CACHE: OnceLock<Vec<TypeCache>> = OnceLock::new();
+        let all = CACHE.get_or_init(|| TYPES.iter().map(TypeCache::new).collect());
         &all[self.position()]
     }
 
-    fn position(&'static self) -> usize {
-        TYPES
-            .iter()
-            .position(|t| std::ptr::eq(t, self))
-            .expect("registered type")
+    /// The type's place in [`TYPES`].
+    pub fn position(&'static self) -> usize {
+        // Every TypeDef lives in TYPES: its address gives its position.
+        let at = (self as *const TypeDef as usize).wrapping_sub(TYPES.as_ptr() as usize)
+            / std::mem::size_of::<TypeDef>();
+        match TYPES.get(at) {
+            Some(t) if std::ptr::eq(t, self) => at,
+            _ => TYPES
+                .iter()
+                .position(|t| std::ptr::eq(t, self))
+                .expect("registered type"),
+        }
     }
 
     /// Field indices in Asterisk's objectset order (see [`objectset_order`]).
     pub fn order(&'static self) -> &'static [usize] {
-        static CACHE: OnceLock<Vec<Vec<usize>>> = OnceLock::new();
-        let all = CACHE.get_or_init(|| TYPES.iter().map(|t| objectset_order(t.fields)).collect());
-        let pos = TYPES
-            .iter()
-            .position(|t| std::ptr::eq(t, self))
-            .expect("registered type");
-        &all[pos]
+        &self.cache().order
+    }
+
+    /// The field names in [`TypeDef::order`].
+    pub fn order_names(&'static self) -> &'static [&'static str] {
+        &self.cache().order_names
+    }
+
+    /// Each field's position in [`TypeDef::order`].
+    pub fn order_pos(&'static self, i: usize) -> usize {
+        self.cache().order_pos[i]
+    }
+
+    /// Each field's JSON key as an astdb row writes it: `"name":`.
+    pub fn json_keys(&'static self) -> &'static [Box<str>] {
+        &self.cache().json_keys
     }
 
     /// Whether Asterisk keeps this type in the static pjsip.conf by default.
     pub fn static_only(&self) -> bool {
         self.default_astdb.is_none()
+    }
+}
+
+/// What every lookup of a type needs, computed once.
+struct TypeCache {
+    index: HashMap<&'static str, usize, Fnv>,
+    order: Vec<usize>,
+    order_names: Vec<&'static str>,
+    order_pos: Vec<usize>,
+    json_keys: Vec<Box<str>>,
+}
+
+impl TypeCache {
+    fn new(t: &'static TypeDef) -> TypeCache {
+        let order = objectset_order(t.fields);
+        TypeCache {
+            index: t
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name, i))
+                .collect(),
+            order_names: order.iter().map(|&i| t.fields[i].name).collect(),
+            order_pos: {
+                let mut pos = vec![0; t.fields.len()];
+                for (p, &i) in order.iter().enumerate() {
+                    pos[i] = p;
+                }
+                pos
+            },
+            order,
+            json_keys: t
+                .fields
+                .iter()
+                .map(|f| {
+                    let mut k = String::with_capacity(f.name.len() + 3);
+                    crate::model::write_json_str(&mut k, f.name);
+                    k.push(':');
+                    k.into_boxed_str()
+                })
+                .collect(),
+        }
     }
 }
 
@@ -236,6 +285,21 @@ impl std::hash::Hasher for FnvHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_names_are_unique_and_plain() {
+        // Object::row_json and engine::from_row tell keys apart by field index.
+        for t in TYPES {
+            let mut seen = std::collections::HashSet::new();
+            for (i, f) in t.fields.iter().enumerate() {
+                assert!(seen.insert(f.name), "{}: {} twice", t.name, f.name);
+                assert_eq!(t.field_index_exact(f.name), Some(i));
+                assert_eq!(t.order()[t.order_pos(i)], i);
+                assert_eq!(t.order_names()[t.order_pos(i)], f.name);
+                assert_eq!(&*t.json_keys()[i], format!("\"{}\":", f.name));
+            }
+        }
+    }
 
     #[test]
     fn aor_order_matches_asterisk() {
