@@ -260,7 +260,7 @@ fn write_item(
     };
     // The astdb traps matter for what is written.
     let mut warns = Vec::new();
-    let findings = policy::check(&d.object);
+    let findings = policy::check_with_row(&d.object, &item.row);
     sort_findings(d, findings, flags, &mut warns, &mut out.blocking);
     warnings.extend(warns.into_iter().map(|m| (r, m)));
     let action = match &change {
