@@ -68,7 +68,10 @@ fn rank(ty: &TypeDef) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// One object of the file, built and checked on the reading thread.
+/// Objects per message from the reading thread.
+const BATCH: usize = 64;
+
+/// One object of the file, built on the reading thread.
 struct Item {
     rank: usize,
     desired: Desired,
@@ -89,12 +92,14 @@ struct Read {
 fn read_file(
     req: &Request<'_>,
     families: &[Option<String>],
-    tx: std::sync::mpsc::SyncSender<Item>,
+    tx: std::sync::mpsc::SyncSender<Vec<Item>>,
 ) -> Read {
     let mut conv = Converter::default();
     let mut types_seen = vec![false; TYPES.len()];
     let mut fallback = false;
     let mut stopped = false;
+    // Items go over in batches: one wake-up of the writer per batch, not per object.
+    let mut batch = Vec::with_capacity(BATCH);
     let end = reader::stream_file(req.path, req.opts, &mut |sec| {
         if fallback {
             return;
@@ -119,9 +124,16 @@ fn read_file(
             key,
             row,
         };
-        // The writer stopped at a storage failure: nothing more is needed from here.
-        stopped = tx.send(item).is_err();
+        batch.push(item);
+        if batch.len() == BATCH {
+            // The writer stopped at a storage failure: nothing more is needed from here.
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            stopped = tx.send(full).is_err();
+        }
     });
+    if !batch.is_empty() && !stopped {
+        let _ = tx.send(batch);
+    }
     Read {
         end,
         conv,
@@ -149,10 +161,10 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
         let mut empty: Vec<Option<bool>> = vec![None; TYPES.len()];
         let mut failure = None;
         let mut pending = Pending::default();
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(512);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
         let read = std::thread::scope(|s| {
             let reading = s.spawn(|| read_file(req, &families, tx));
-            for item in rx.iter() {
+            for item in rx.iter().flatten() {
                 if let Err(e) = write_item(
                     w,
                     item,
