@@ -175,8 +175,16 @@ pub fn build(
 
 /// A type whose objectset is empty cannot be answered or read back (acl, inbound-publication).
 pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
-    let mut any = false;
-    obj.for_each_entry(false, |_, _| any = true);
+    use crate::schema::field::{HIDDEN, SKIP_UNSET};
+    // A field neither hidden nor skipped when unset is always in the objectset.
+    let mut any = obj
+        .ty
+        .fields
+        .iter()
+        .any(|f| !f.has(HIDDEN) && !f.has(SKIP_UNSET));
+    if !any {
+        obj.for_each_entry(false, |_, _| any = true);
+    }
     if !any {
         return Err(Refusal::EmptyObjectset(format!(
             "Asterisk prints nothing for a {} object (no field has an output form), so it answers \
