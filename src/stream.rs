@@ -94,7 +94,9 @@ fn read_file(
     families: &[Option<String>],
     tx: std::sync::mpsc::SyncSender<Vec<Item>>,
 ) -> Read {
-    let mut conv = Converter::default();
+    // An object takes about 70 bytes of a typical file.
+    let size = std::fs::metadata(req.path).map_or(0, |m| m.len() as usize);
+    let mut conv = Converter::with_capacity((size / 70).min(1 << 20));
     let mut types_seen = vec![false; TYPES.len()];
     let mut fallback = false;
     let mut stopped = false;

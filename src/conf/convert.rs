@@ -158,6 +158,14 @@ pub struct Converter {
 }
 
 impl Converter {
+    /// Room for about `n` objects.
+    pub fn with_capacity(n: usize) -> Converter {
+        Converter {
+            seen: HashMap::with_capacity(n),
+            ..Default::default()
+        }
+    }
+
     /// Whether an object of this type and id was defined (convertible or not).
     pub fn defines(&self, ty: &'static TypeDef, id: &str) -> bool {
         self.seen.contains_key(&(ty.name, id.to_string()))

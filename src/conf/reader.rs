@@ -349,6 +349,9 @@ impl<'o, 's> Reader<'o, 's> {
         if let Some(p) = path {
             self.stack.push(canonical(p));
         }
+        // A user's sections take about 200 bytes: growing the name map by rehashing costs
+        // more than guessing its size.
+        self.by_name.reserve((len / 200).min(1 << 20));
         self.load_file(data, len, Arc::from(name), &mut LoadState::new(None), 1);
     }
 
