@@ -307,8 +307,8 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
     if actions.is_empty() {
         ctx.out.status(&format!(
-            "{} is up to date: {}",
-            format!("astdb {}", db_path.display()),
+            "astdb {} is up to date: {}",
+            db_path.display(),
             summary_of(&actions, out.unchanged, skipped, "")
         ));
         return Ok(Some(Exit::Ok));
