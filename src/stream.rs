@@ -145,7 +145,12 @@ fn read_file(
 }
 
 /// Apply the file in one transaction. `None`: rolled back, read it whole and plan instead.
-pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
+/// `progress` gets the number of objects handled so far, now and then.
+pub fn apply(
+    db: &mut Embedded,
+    req: &Request<'_>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Option<Outcome>> {
     let families: Vec<Option<String>> = TYPES.iter().map(|t| db.family(t)).collect();
     let push_opts = PushOptions {
         force: req.force,
@@ -166,7 +171,10 @@ pub fn apply(db: &mut Embedded, req: &Request<'_>) -> Result<Option<Outcome>> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
         let read = std::thread::scope(|s| {
             let reading = s.spawn(|| read_file(req, &families, tx));
-            for item in rx.iter().flatten() {
+            for (n, item) in rx.iter().flatten().enumerate() {
+                if n % 1024 == 0 {
+                    progress(n);
+                }
                 if let Err(e) = write_item(
                     w,
                     item,

@@ -273,7 +273,20 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         force: args.force,
         prune: args.prune,
     };
-    let out = crate::stream::apply(&mut db, &req);
+    // A count, not a bar: how many objects the file holds is known only at its end.
+    let bar = if !ctx.global.quiet && std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} objects {msg}")
+        {
+            pb.set_style(style);
+        }
+        pb.set_message(format!("applying to astdb {}", db_path.display()));
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let out = crate::stream::apply(&mut db, &req, &mut |n| bar.set_position(n as u64));
+    bar.finish_and_clear();
     drop(db);
     forget(matches!(&out, Ok(Some(o)) if o.committed));
     let mut out = match out {
