@@ -1146,20 +1146,29 @@ impl<'o, 's> Reader<'o, 's> {
                 let addition = &cur[e + 1..];
                 let vars = &mut self.sections[cat].vars;
                 if let Some(ri) = vars.iter().rposition(|v| v.name == name) {
-                    let old = vars[ri].value.clone();
-                    let rname = vars[ri].name.clone();
-                    let joined = format!("{old}{addition}");
-                    let new = ast_strip(&joined).to_string();
-                    // ast_variable_update: the last variable with that name and (case-insensitively) that value.
-                    let mi = vars
-                        .iter()
-                        .rposition(|v| {
-                            v.name.eq_ignore_ascii_case(&rname)
-                                && (old.is_empty() || v.value.eq_ignore_ascii_case(&old))
+                    // ast_variable_update: the last variable with that name (case-insensitively)
+                    // and (case-insensitively) that value; [ri] is one, so only later ones can be.
+                    let (rname, old) = (&vars[ri].name, &vars[ri].value);
+                    let mi = (ri + 1..vars.len())
+                        .rev()
+                        .find(|&i| {
+                            vars[i].name.eq_ignore_ascii_case(rname)
+                                && (old.is_empty() || vars[i].value.eq_ignore_ascii_case(old))
                         })
                         .unwrap_or(ri);
-                    vars[mi].name = rname;
-                    vars[mi].value = new;
+                    if mi == ri && !old.is_empty() {
+                        // Appended in place: many `+=` lines cost linear, not quadratic, time.
+                        // `old` is already stripped, so only the end can need it again.
+                        let v = &mut vars[ri].value;
+                        v.push_str(addition);
+                        let keep = ast_strip_end(v).len();
+                        v.truncate(keep);
+                    } else {
+                        let new = ast_strip(&format!("{old}{addition}")).to_string();
+                        let rname = rname.clone();
+                        vars[mi].name = rname;
+                        vars[mi].value = new;
+                    }
                     vars[mi].appended.push(origin.clone());
                     return Ok(());
                 }
@@ -1204,6 +1213,11 @@ impl<'o, 's> Reader<'o, 's> {
         });
         Ok(())
     }
+}
+
+/// The end of ast_strip: blanks (bytes below 33) removed from the right.
+fn ast_strip_end(s: &str) -> &str {
+    s.trim_end_matches(|c: char| (c as u32) < 33)
 }
 
 fn ast_strip_bytes(b: &[u8]) -> &[u8] {
@@ -1515,6 +1529,22 @@ mod tests {
         assert_eq!(c.sections[1].vars[0].appended.len(), 2);
         // The inherited template keeps its value.
         assert_eq!(vars(&c, 0), pairs(&[("mailboxes", "1@a")]));
+    }
+
+    #[test]
+    fn plus_equals_updates_the_last_case_insensitive_match() {
+        // ast_variable_update picks the later M=1, which takes the exact name.
+        let c = read("[x]\nm=1\nM=1\nm+=2 \n");
+        assert_eq!(vars(&c, 0), pairs(&[("m", "1"), ("m", "12")]));
+        // Many additions to one value: each is appended in place.
+        let mut text = String::from("[y]\nv=a\n");
+        for _ in 0..20_000 {
+            text.push_str("v += bc \n");
+        }
+        let c = read(&text);
+        assert!(c.sections[0].vars[0].value.starts_with("a bc bc"));
+        assert_eq!(c.sections[0].vars[0].value.len(), 1 + 3 * 20_000);
+        assert_eq!(c.sections[0].vars[0].appended.len(), 20_000);
     }
 
     #[test]
