@@ -68,8 +68,7 @@ impl Astdb {
 
     /// Every (key, value) under `/<family>/`, in key order, through the primary-key index.
     pub fn family(&self, family: &str) -> Result<Vec<(String, String)>> {
-        let lo = format!("/{family}/");
-        let hi = format!("/{family}0"); // '0' follows '/' in ASCII
+        let (lo, hi) = family_range(family);
         let mut st = self
             .conn
             .prepare_cached(
@@ -180,8 +179,7 @@ impl Writer<'_> {
 
     /// Whether nothing is stored under `/<family>/`.
     pub fn family_is_empty(&self, family: &str) -> Result<bool> {
-        let lo = format!("/{family}/");
-        let hi = format!("/{family}0");
+        let (lo, hi) = family_range(family);
         self.tx
             .prepare_cached("SELECT 1 FROM astdb WHERE key >= ?1 AND key < ?2 LIMIT 1")
             .and_then(|mut st| st.exists(params![lo, hi]))
@@ -191,8 +189,7 @@ impl Writer<'_> {
 
     /// The keys under `/<family>/`, in key order.
     pub fn family_keys(&self, family: &str) -> Result<Vec<String>> {
-        let lo = format!("/{family}/");
-        let hi = format!("/{family}0");
+        let (lo, hi) = family_range(family);
         self.tx
             .prepare_cached("SELECT key FROM astdb WHERE key >= ?1 AND key < ?2 ORDER BY key")
             .and_then(|mut st| {
@@ -208,6 +205,12 @@ impl Writer<'_> {
             .and_then(|mut st| st.query_row([key], |r| r.get::<_, String>(0)).optional())
             .map_err(|e| storage_err(self.path, e))
     }
+}
+
+/// The keys of a family: from `/<family>/` up to, not including, `/<family>0`
+/// ('0' follows '/' in ASCII), so the primary-key index answers.
+fn family_range(family: &str) -> (String, String) {
+    (format!("/{family}/"), format!("/{family}0"))
 }
 
 fn create_private(path: &Path) -> Result<()> {

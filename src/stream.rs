@@ -61,13 +61,6 @@ impl Outcome {
     }
 }
 
-fn rank(ty: &TypeDef) -> usize {
-    TYPES
-        .iter()
-        .position(|t| std::ptr::eq(t, ty))
-        .unwrap_or(usize::MAX)
-}
-
 /// Objects per message from the reading thread.
 const BATCH: usize = 64;
 
@@ -107,7 +100,7 @@ fn read_file(
             return;
         }
         let Some(d) = conv.section(sec) else { return };
-        let r = rank(d.ty);
+        let r = d.ty.position();
         types_seen[r] = true;
         let Some(family) = &families[r] else {
             // Read-only through sorcery.conf: the planner explains that.

@@ -322,14 +322,8 @@ pub fn plan_with(
     over_ari: bool,
     detail: bool,
 ) -> Result<Plan> {
-    let rank = |ty: &TypeDef| {
-        TYPES
-            .iter()
-            .position(|t| std::ptr::eq(t, ty))
-            .unwrap_or(usize::MAX)
-    };
     let mut order: Vec<usize> = (0..desired.len()).collect();
-    order.sort_by_key(|&i| rank(desired[i].ty));
+    order.sort_by_key(|&i| desired[i].ty.position());
     let mut plan = Plan::default();
     // One listing per type where the target can list; else one GET per object.
     let mut listed: HashMap<&str, Listing> = HashMap::new();

@@ -137,9 +137,7 @@ impl Embedded {
 
     /// The astdb key of an object, or `None` when sorcery does not map its type to astdb.
     pub fn key(&self, ty: &TypeDef, id: &str) -> Option<String> {
-        self.mapping
-            .astdb_prefix(ty)
-            .map(|p| format!("/{p}/{}/{id}", ty.name))
+        self.family(ty).map(|f| format!("/{f}/{id}"))
     }
 
     /// The astdb file itself, for `serve`, which answers as Asterisk does.
@@ -396,10 +394,9 @@ impl Backend for Embedded {
     }
 
     fn raw_rows(&mut self, ty: &'static TypeDef) -> Result<Option<Vec<(String, String)>>> {
-        let Some(prefix) = self.mapping.astdb_prefix(ty) else {
+        let Some(family) = self.family(ty) else {
             return Ok(None);
         };
-        let family = format!("{prefix}/{}", ty.name);
         let skip = family.len() + 2;
         let rows = self.db.family(&family)?;
         Ok(Some(
