@@ -133,6 +133,19 @@ impl Astdb {
         Ok(out)
     }
 
+    /// One read transaction: a consistent view for `f`, and nothing written.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| storage_err(&path, e))?;
+        f(&Writer {
+            tx: &tx,
+            path: &path,
+        })
+    }
+
     /// Make the following [`Astdb::write`] calls one transaction (each its own savepoint),
     /// opened by the first of them, until [`Astdb::group_commit`]: many writes, one commit.
     /// Reads take no lock meanwhile.

@@ -13,10 +13,11 @@ use crate::commands::apply::sort_findings;
 use crate::conf::convert::{Converter, Desired, Skipped};
 use crate::conf::reader::{self, Diag, Level, Options, Streamed};
 use crate::error::Result;
+use crate::model::Objectset;
 use crate::policy;
 use crate::schema::{TypeDef, TYPES};
 use crate::store::Writer;
-use crate::sync::{self, Action, Plan};
+use crate::sync::{self, Action, Plan, Render};
 
 /// What to read and how to treat what astdb cannot hold.
 pub struct Request<'a> {
@@ -25,6 +26,8 @@ pub struct Request<'a> {
     pub accept_loss: bool,
     pub force: bool,
     pub prune: bool,
+    /// `diff`: write nothing, render each change, report every object's astdb traps.
+    pub compare: Option<&'a Render>,
 }
 
 /// What a one-pass apply did; when `committed` is false, nothing was written.
@@ -41,11 +44,23 @@ pub struct Outcome {
     pushes: Vec<Vec<(Action, String)>>,
     /// The deletes of --prune, in the planner's order.
     deletes: Vec<(&'static TypeDef, String)>,
+    /// Comparing: each type's changes as the plan's text, and its defaults.
+    texts: Vec<String>,
+    defaults: Vec<Option<Objectset>>,
     pub unchanged: usize,
     pub committed: bool,
 }
 
 impl Outcome {
+    /// Comparing: the changes as `sync::Render::text` prints a plan.
+    pub fn text(&self) -> String {
+        let mut s = self.texts.concat();
+        for (ty, id) in &self.deletes {
+            s.push_str(&format!("- {} {id}\n", ty.name));
+        }
+        s
+    }
+
     /// The changes in the planner's order: pushes by type, then file order; deletes last.
     pub fn changes(&self) -> impl Iterator<Item = (Action, &'static TypeDef, &str)> + '_ {
         let pushes = self
@@ -107,7 +122,7 @@ fn read_file(
             fallback = true;
             return;
         };
-        if stopped || conv.failed() {
+        if stopped || (conv.failed() && req.compare.is_none()) {
             // Refused at the end anyway: only the problems are still collected.
             return;
         }
@@ -150,9 +165,11 @@ pub fn apply(
         checked: true,
     };
     let flags = (req.accept_loss, req.force, false);
-    db.astdb().write_if(|w| {
+    let mut body = |w: &Writer<'_>| {
         let mut out = Outcome {
             pushes: vec![Vec::new(); TYPES.len()],
+            texts: vec![String::new(); TYPES.len()],
+            defaults: vec![None; TYPES.len()],
             ..Default::default()
         };
         let mut warnings: Vec<(usize, String)> = Vec::new();
@@ -168,16 +185,28 @@ pub fn apply(
                 if n % 1024 == 0 {
                     progress(n);
                 }
-                if let Err(e) = write_item(
-                    w,
-                    item,
-                    &mut empty,
-                    &families,
-                    &mut pending,
-                    (push_opts, flags),
-                    &mut out,
-                    &mut warnings,
-                ) {
+                let done = match req.compare {
+                    Some(render) => compare_item(
+                        w,
+                        item,
+                        &mut empty,
+                        &families,
+                        render,
+                        &mut out,
+                        &mut warnings,
+                    ),
+                    None => write_item(
+                        w,
+                        item,
+                        &mut empty,
+                        &families,
+                        &mut pending,
+                        (push_opts, flags),
+                        &mut out,
+                        &mut warnings,
+                    ),
+                };
+                if let Err(e) = done {
                     failure = Some(e);
                     break;
                 }
@@ -220,14 +249,83 @@ pub fn apply(
                 for key in w.family_keys(family)? {
                     let id = &key[family.len() + 2..];
                     if !conv.defines(ty, id) {
-                        w.delete(&key)?;
+                        if req.compare.is_none() {
+                            w.delete(&key)?;
+                        }
                         out.deletes.push((ty, id.to_string()));
                     }
                 }
             }
         }
-        out.committed = true;
-        Ok((Some(out), true))
+        out.committed = req.compare.is_none();
+        let commit = out.committed;
+        Ok((Some(out), commit))
+    };
+    match req.compare {
+        None => db.astdb().write_if(body),
+        Some(_) => db.astdb().read(|w| body(w).map(|(o, _)| o)),
+    }
+}
+
+/// `diff`: what writing this object would change, rendered; every object's traps reported.
+fn compare_item(
+    w: &Writer<'_>,
+    item: Item,
+    empty: &mut [Option<bool>],
+    families: &[Option<String>],
+    render: &Render,
+    out: &mut Outcome,
+    warnings: &mut Vec<(usize, String)>,
+) -> Result<()> {
+    let r = item.rank;
+    let d = &item.desired;
+    // What astdb would lose is said for every object (in file order), but stops nothing.
+    let mut warns = Vec::new();
+    let findings = policy::check_with_row(&d.object, &item.row);
+    sort_findings(
+        d,
+        findings,
+        (false, false, true),
+        &mut warns,
+        &mut Vec::new(),
+    );
+    warnings.extend(warns.into_iter().map(|m| (0, m)));
+    let change = match stored_row(w, &item, empty, families)? {
+        Some(s) if s == item.row => None,
+        None => sync::change_for(d, None, false, true),
+        Some(s) => sync::change_for(d, Some(sync::row_set(d.ty, &d.id, &s)), false, true),
+    };
+    let Some(c) = change else {
+        out.unchanged += 1;
+        return Ok(());
+    };
+    let defaults = out.defaults[r].get_or_insert_with(|| crate::engine::defaults(d.ty).objectset());
+    render.change_text(&c, defaults, &mut out.texts[r]);
+    out.pushes[r].push((c.action, item.desired.id));
+    Ok(())
+}
+
+/// The stored row of an item (no lookup for a type that held nothing at the start).
+fn stored_row(
+    w: &Writer<'_>,
+    item: &Item,
+    empty: &mut [Option<bool>],
+    families: &[Option<String>],
+) -> Result<Option<String>> {
+    let r = item.rank;
+    Ok(match empty[r] {
+        Some(true) => None,
+        Some(false) => w.get(&item.key)?,
+        None => {
+            let family = families[r].as_deref().unwrap_or_default();
+            let e = w.family_is_empty(family)?;
+            empty[r] = Some(e);
+            if e {
+                None
+            } else {
+                w.get(&item.key)?
+            }
+        }
     })
 }
 
@@ -245,20 +343,7 @@ fn write_item(
 ) -> Result<()> {
     let r = item.rank;
     let d = &item.desired;
-    let stored = match empty[r] {
-        Some(true) => None,
-        Some(false) => w.get(&item.key)?,
-        None => {
-            let family = families[r].as_deref().unwrap_or_default();
-            let e = w.family_is_empty(family)?;
-            empty[r] = Some(e);
-            if e {
-                None
-            } else {
-                w.get(&item.key)?
-            }
-        }
-    };
+    let stored = stored_row(w, &item, empty, families)?;
     // An absent object is created from the row at hand; a stored one that differs
     // is changed as the planner would change it.
     let change = match stored {

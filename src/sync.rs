@@ -565,33 +565,38 @@ impl Render {
             let d = defaults
                 .entry(c.ty.name)
                 .or_insert_with(|| engine::defaults(c.ty).objectset());
-            let sym = match c.action {
-                Action::Create => '+',
-                Action::Update | Action::Recreate => '~',
-                Action::Delete => '-',
-            };
-            s.push_str(&format!("{sym} {} {}", c.ty.name, c.id));
-            if let Some(o) = &c.origin {
-                s.push_str(&format!("  ({o})"));
-            }
-            if c.action == Action::Recreate {
-                s.push_str("  [delete and create again");
-                if let Some(n) = &c.note {
-                    s.push_str(&format!(": {n}"));
-                }
-                s.push(']');
-            }
-            s.push('\n');
-            for (attr, old, new) in self.attribute_changes(c, d) {
-                match (old, new) {
-                    (None, Some(new)) => s.push_str(&format!("    {attr} = {new}\n")),
-                    (Some(old), Some(new)) => s.push_str(&format!("    {attr}: {old} -> {new}\n")),
-                    (Some(old), None) => s.push_str(&format!("    {attr}: {old} -> (unset)\n")),
-                    (None, None) => {}
-                }
-            }
+            self.change_text(c, d, &mut s);
         }
         s
+    }
+
+    /// One change of [`Render::text`]; `defaults` are its type's.
+    pub fn change_text(&self, c: &Change, defaults: &Objectset, s: &mut String) {
+        let sym = match c.action {
+            Action::Create => '+',
+            Action::Update | Action::Recreate => '~',
+            Action::Delete => '-',
+        };
+        s.push_str(&format!("{sym} {} {}", c.ty.name, c.id));
+        if let Some(o) = &c.origin {
+            s.push_str(&format!("  ({o})"));
+        }
+        if c.action == Action::Recreate {
+            s.push_str("  [delete and create again");
+            if let Some(n) = &c.note {
+                s.push_str(&format!(": {n}"));
+            }
+            s.push(']');
+        }
+        s.push('\n');
+        for (attr, old, new) in self.attribute_changes(c, defaults) {
+            match (old, new) {
+                (None, Some(new)) => s.push_str(&format!("    {attr} = {new}\n")),
+                (Some(old), Some(new)) => s.push_str(&format!("    {attr}: {old} -> {new}\n")),
+                (Some(old), None) => s.push_str(&format!("    {attr}: {old} -> (unset)\n")),
+                (None, None) => {}
+            }
+        }
     }
 
     pub fn json(&self, plan: &Plan, status: Option<&[Status]>, skipped: &[Skipped]) -> String {

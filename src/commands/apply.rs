@@ -79,7 +79,7 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
 }
 
 /// How the reader resolves the file's references.
-fn reader_options(ctx: &Ctx, src: &SourceArgs) -> Options {
+pub fn reader_options(ctx: &Ctx, src: &SourceArgs) -> Options {
     let stdin = src.file.as_os_str() == "-";
     // Relative #include names resolve in Asterisk's config directory: --confdir when given,
     // else the folder of the file being converted (from stdin: the --confdir default).
@@ -96,7 +96,7 @@ fn reader_options(ctx: &Ctx, src: &SourceArgs) -> Options {
 
 /// The files read, then the reader's and the objects' warnings and notes (errors are
 /// reported with the refusal).
-fn print_notes(ctx: &Ctx, conv: &Conversion) {
+pub fn print_notes(ctx: &Ctx, conv: &Conversion) {
     if conv.files.len() > 1 {
         ctx.out.status(&format!(
             "read {} files: {}",
@@ -242,12 +242,19 @@ fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
     }
 }
 
+/// PJSIPCTL_ONE_PASS=0 sends apply and diff through the planner (which holds the whole
+/// file): an escape hatch, and how the tests compare the two.
+pub fn one_pass_off() -> bool {
+    std::env::var_os("PJSIPCTL_ONE_PASS").is_some_and(|v| v == "0")
+}
+
 /// The one-pass apply (crate::stream) where it gives what the planner gives: a file into
 /// the embedded engine, applied for real, reported as text, nothing to confirm.
 /// `None`: plan instead.
 fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    if ctx.uses_ari()
+    if one_pass_off()
+        || ctx.uses_ari()
         || args.dry_run
         || ctx.global.output == Format::Json
         || (args.prune && !args.yes)
@@ -272,6 +279,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         accept_loss: args.accept_loss,
         force: args.force,
         prune: args.prune,
+        compare: None,
     };
     // A count, not a bar: how many objects the file holds is known only at its end.
     let bar = if !ctx.global.quiet && std::io::stderr().is_terminal() {

@@ -3,8 +3,11 @@
 use clap::Args;
 
 use crate::cli::Format;
-use crate::commands::apply::{load, refuse_if_invalid, traps, SourceArgs};
+use crate::commands::apply::{
+    load, one_pass_off, print_notes, reader_options, refuse_if_invalid, traps, SourceArgs,
+};
 use crate::commands::{io_err, Ctx};
+use crate::conf::convert::Conversion;
 use crate::error::{Exit, Result};
 use crate::sync::{self, Render};
 
@@ -18,7 +21,89 @@ pub struct DiffArgs {
     pub prune: bool,
 }
 
+/// The one-pass comparison (crate::stream) of a file with the embedded engine, as text:
+/// memory follows the templates, not the file. `None`: plan instead.
+fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
+    let file = &args.source.file;
+    let db_path = ctx.db_path();
+    if one_pass_off()
+        || ctx.uses_ari()
+        || ctx.global.output == Format::Json
+        || args.source.allow_exec
+        || file.as_os_str() == "-"
+        || !db_path.exists()
+    {
+        return Ok(None);
+    }
+    let opts = reader_options(ctx, &args.source);
+    let render = Render {
+        show_secrets: ctx.global.show_secrets,
+    };
+    let req = crate::stream::Request {
+        path: file,
+        opts: &opts,
+        accept_loss: false,
+        force: false,
+        prune: args.prune,
+        compare: Some(&render),
+    };
+    let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
+    let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {
+        return Ok(None);
+    };
+    let conv = Conversion {
+        objects: Vec::new(),
+        skipped: std::mem::take(&mut out.skipped),
+        diags: std::mem::take(&mut out.diags),
+        files: std::mem::take(&mut out.files),
+    };
+    print_notes(ctx, &conv);
+    for w in &out.warnings {
+        ctx.out.warn(w);
+    }
+    refuse_if_invalid(file, &conv, Vec::new())?;
+    let text = out.text();
+    if !text.is_empty() {
+        ctx.out.data(&text).map_err(io_err)?;
+    }
+    let count = |a: sync::Action| out.changes().filter(|c| c.0 == a).count();
+    Ok(Some(report(
+        ctx,
+        &format!("astdb {}", db_path.display()),
+        file,
+        [
+            count(sync::Action::Create),
+            count(sync::Action::Update) + count(sync::Action::Recreate),
+            count(sync::Action::Delete),
+            out.unchanged,
+        ],
+    )))
+}
+
+/// The closing status line and exit code: in sync, or what differs.
+fn report(
+    ctx: &Ctx,
+    target: &str,
+    file: &std::path::Path,
+    [create, update, delete, unchanged]: [usize; 4],
+) -> Exit {
+    if create + update + delete == 0 {
+        ctx.out
+            .status(&format!("{target} matches {}", file.display()));
+        Exit::Ok
+    } else {
+        ctx.out.status(&format!(
+            "{target} differs from {}: {create} to create, {update} to update, {delete} to delete ({unchanged} unchanged)",
+            file.display(),
+        ));
+        Exit::Differs
+    }
+}
+
 pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
+    if let Some(exit) = run_streamed(ctx, args)? {
+        return Ok(exit);
+    }
     let conv = load(ctx, &args.source)?;
     // What astdb would lose is said, but does not stop a comparison.
     traps(ctx, &conv, false, false, true, None);
@@ -49,23 +134,15 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     if !text.is_empty() {
         ctx.out.data(&text).map_err(io_err)?;
     }
-    if plan.is_empty() {
-        ctx.out.status(&format!(
-            "{} matches {}",
-            backend.describe(),
-            args.source.file.display()
-        ));
-        Ok(Exit::Ok)
-    } else {
-        ctx.out.status(&format!(
-            "{} differs from {}: {} to create, {} to update, {} to delete ({} unchanged)",
-            backend.describe(),
-            args.source.file.display(),
+    Ok(report(
+        ctx,
+        &backend.describe(),
+        &args.source.file,
+        [
             plan.count(sync::Action::Create),
             plan.count(sync::Action::Update) + plan.count(sync::Action::Recreate),
             plan.count(sync::Action::Delete),
-            plan.unchanged
-        ));
-        Ok(Exit::Differs)
-    }
+            plan.unchanged,
+        ],
+    ))
 }
