@@ -26,8 +26,10 @@ pub struct Request<'a> {
     pub accept_loss: bool,
     pub force: bool,
     pub prune: bool,
-    /// `diff`: write nothing, render each change, report every object's astdb traps.
+    /// `diff` and `apply --dry-run`: write nothing, render each change.
     pub compare: Option<&'a Render>,
+    /// `diff`: report every object's astdb traps, and let none stop the comparison.
+    pub all_traps: bool,
 }
 
 /// What a one-pass apply did; when `committed` is false, nothing was written.
@@ -189,9 +191,8 @@ pub fn apply(
                     Some(render) => compare_item(
                         w,
                         item,
-                        &mut empty,
-                        &families,
-                        render,
+                        (&mut empty, &families),
+                        (render, req.all_traps, flags),
                         &mut out,
                         &mut warnings,
                     ),
@@ -267,29 +268,31 @@ pub fn apply(
     }
 }
 
-/// `diff`: what writing this object would change, rendered; every object's traps reported.
+/// `diff` and `apply --dry-run`: what writing this object would change, rendered. With
+/// `all_traps` (diff) every object's traps are reported, in file order, and stop nothing;
+/// else (dry run) they count as for an apply: only for what would be written.
 fn compare_item(
     w: &Writer<'_>,
     item: Item,
-    empty: &mut [Option<bool>],
-    families: &[Option<String>],
-    render: &Render,
+    (empty, families): (&mut [Option<bool>], &[Option<String>]),
+    (render, all_traps, flags): (&Render, bool, (bool, bool, bool)),
     out: &mut Outcome,
     warnings: &mut Vec<(usize, String)>,
 ) -> Result<()> {
     let r = item.rank;
     let d = &item.desired;
-    // What astdb would lose is said for every object (in file order), but stops nothing.
-    let mut warns = Vec::new();
-    let findings = policy::check_with_row(&d.object, &item.row);
-    sort_findings(
-        d,
-        findings,
-        (false, false, true),
-        &mut warns,
-        &mut Vec::new(),
-    );
-    warnings.extend(warns.into_iter().map(|m| (0, m)));
+    if all_traps {
+        let mut warns = Vec::new();
+        let findings = policy::check_with_row(&d.object, &item.row);
+        sort_findings(
+            d,
+            findings,
+            (false, false, true),
+            &mut warns,
+            &mut Vec::new(),
+        );
+        warnings.extend(warns.into_iter().map(|m| (0, m)));
+    }
     let change = match stored_row(w, &item, empty, families)? {
         Some(s) if s == item.row => None,
         None => sync::change_for(d, None, false, true),
@@ -299,6 +302,12 @@ fn compare_item(
         out.unchanged += 1;
         return Ok(());
     };
+    if !all_traps {
+        let mut warns = Vec::new();
+        let findings = policy::check_with_row(&d.object, &item.row);
+        sort_findings(d, findings, flags, &mut warns, &mut out.blocking);
+        warnings.extend(warns.into_iter().map(|m| (r, m)));
+    }
     let defaults = out.defaults[r].get_or_insert_with(|| crate::engine::defaults(d.ty).objectset());
     render.change_text(&c, defaults, &mut out.texts[r]);
     out.pushes[r].push((c.action, item.desired.id));

@@ -255,15 +255,17 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
     if one_pass_off()
         || ctx.uses_ari()
-        || args.dry_run
         || ctx.global.output == Format::Json
-        || (args.prune && !args.yes)
+        || (args.prune && !args.yes && !args.dry_run)
         || args.source.allow_exec
         || file.as_os_str() == "-"
     {
         return Ok(None);
     }
     let opts = reader_options(ctx, &args.source);
+    let render = Render {
+        show_secrets: ctx.global.show_secrets,
+    };
     let db_path = ctx.db_path();
     let existed = db_path.exists();
     let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
@@ -279,7 +281,8 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         accept_loss: args.accept_loss,
         force: args.force,
         prune: args.prune,
-        compare: None,
+        compare: args.dry_run.then_some(&render),
+        all_traps: false,
     };
     // A count, not a bar: how many objects the file holds is known only at its end.
     let bar = if !ctx.global.quiet && std::io::stderr().is_terminal() {
@@ -288,7 +291,12 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         {
             pb.set_style(style);
         }
-        pb.set_message(format!("applying to astdb {}", db_path.display()));
+        let verb = if args.dry_run {
+            "comparing with"
+        } else {
+            "applying to"
+        };
+        pb.set_message(format!("{verb} astdb {}", db_path.display()));
         pb
     } else {
         indicatif::ProgressBar::hidden()
@@ -326,6 +334,19 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     refuse_if_invalid(file, &conv, std::mem::take(&mut out.blocking))?;
     let skipped = conv.skipped.len();
     let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
+    if args.dry_run {
+        let text = out.text();
+        if !text.is_empty() {
+            ctx.out.data(&text).map_err(io_err)?;
+        }
+        ctx.out.status(&summary_of(
+            &actions,
+            out.unchanged,
+            skipped,
+            "dry run, nothing written: would be ",
+        ));
+        return Ok(Some(Exit::Ok));
+    }
     if actions.is_empty() {
         ctx.out.status(&format!(
             "astdb {} is up to date: {}",

@@ -46,6 +46,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
         force: false,
         prune: args.prune,
         compare: Some(&render),
+        all_traps: true,
     };
     let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
     let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {

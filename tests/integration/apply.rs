@@ -1203,8 +1203,9 @@ fn one_pass_apply_and_planner_agree() {
     both_paths_agree(seed, &bad);
 }
 
-/// `diff` (and `diff --prune`) of `file` against a database holding `seed`: the one-pass
-/// comparison and the planner (PJSIPCTL_ONE_PASS=0) print the same and exit the same.
+/// `diff` and `apply --dry-run` (each also with `--prune`) of `file` against a database
+/// holding `seed`: the one-pass comparison and the planner (PJSIPCTL_ONE_PASS=0) print the
+/// same and exit the same.
 fn both_diffs_agree(env: &Env, seed: &str, file: &str) {
     let db = env
         .dir
@@ -1218,8 +1219,14 @@ fn both_diffs_agree(env: &Env, seed: &str, file: &str) {
     } else {
         env.ok(&["--db", db, "list"]);
     }
-    for extra in [&[][..], &["--prune"][..]] {
-        let mut args = vec!["--db", db, "diff"];
+    let cases: [&[&str]; 4] = [
+        &["diff"],
+        &["diff", "--prune"],
+        &["apply", "--dry-run"],
+        &["apply", "--dry-run", "--prune"],
+    ];
+    for extra in cases {
+        let mut args = vec!["--db", db];
         args.extend(extra);
         args.push(file);
         let run = |one_pass: &str| {
@@ -1240,7 +1247,7 @@ fn both_diffs_agree(env: &Env, seed: &str, file: &str) {
 }
 
 #[test]
-fn one_pass_diff_and_planner_agree() {
+fn one_pass_diff_and_dry_run_agree_with_the_planner() {
     let env = Env::new();
     let mut files: Vec<String> = ["v1-office", "v2-provider", "v3-templates", "v4-webrtc"]
         .iter()
