@@ -1429,8 +1429,11 @@ mod tests {
         );
     }
 
-    /// The non-template sections a streamed read hands over, as (name, vars).
-    fn streamed(text: &str, confdir: &Path) -> Option<Vec<(String, Vec<(String, String)>)>> {
+    /// Sections as (name, vars).
+    type Named = Vec<(String, Vec<(String, String)>)>;
+
+    /// The non-template sections a streamed read hands over.
+    fn streamed(text: &str, confdir: &Path) -> Option<Named> {
         let mut got = Vec::new();
         let o = Options {
             confdir: confdir.to_path_buf(),
@@ -1450,7 +1453,7 @@ mod tests {
         matches!(end, Streamed::Done { .. }).then_some(got)
     }
 
-    fn whole(text: &str, confdir: &Path) -> Vec<(String, Vec<(String, String)>)> {
+    fn whole(text: &str, confdir: &Path) -> Named {
         let o = Options {
             confdir: confdir.to_path_buf(),
             allow_exec: false,
