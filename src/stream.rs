@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::backend::embedded::Embedded;
 use crate::backend::{Op, PushOptions};
 use crate::commands::apply::sort_findings;
-use crate::conf::convert::{Converter, Desired, Skipped};
+use crate::conf::convert::{Conversion, Converter, Desired, Skipped};
 use crate::conf::reader::{self, Diag, Level, Options, Streamed};
 use crate::error::Result;
 use crate::model::Objectset;
@@ -54,6 +54,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// What the file held besides its objects (files read, problems, skipped sections),
+    /// for the reports the planner's path prints.
+    pub fn take_conversion(&mut self) -> Conversion {
+        Conversion {
+            objects: Vec::new(),
+            skipped: std::mem::take(&mut self.skipped),
+            diags: std::mem::take(&mut self.diags),
+            files: std::mem::take(&mut self.files),
+        }
+    }
+
     /// Comparing: the changes as `sync::Render::text` prints a plan.
     pub fn text(&self) -> String {
         let mut s = self.texts.concat();
@@ -282,16 +293,8 @@ fn compare_item(
     let r = item.rank;
     let d = &item.desired;
     if all_traps {
-        let mut warns = Vec::new();
-        let findings = policy::check_with_row(&d.object, &item.row);
-        sort_findings(
-            d,
-            findings,
-            (false, false, true),
-            &mut warns,
-            &mut Vec::new(),
-        );
-        warnings.extend(warns.into_iter().map(|m| (0, m)));
+        let flags = (false, false, true);
+        traps(&item, flags, 0, &mut Vec::new(), warnings);
     }
     let change = match stored_row(w, &item, empty, families)? {
         Some(s) if s == item.row => None,
@@ -303,15 +306,28 @@ fn compare_item(
         return Ok(());
     };
     if !all_traps {
-        let mut warns = Vec::new();
-        let findings = policy::check_with_row(&d.object, &item.row);
-        sort_findings(d, findings, flags, &mut warns, &mut out.blocking);
-        warnings.extend(warns.into_iter().map(|m| (r, m)));
+        traps(&item, flags, r, &mut out.blocking, warnings);
     }
     let defaults = out.defaults[r].get_or_insert_with(|| crate::engine::defaults(d.ty).objectset());
     render.change_text(&c, defaults, &mut out.texts[r]);
     out.pushes[r].push((c.action, item.desired.id));
     Ok(())
+}
+
+/// An item's astdb traps (policy::check on the row it holds), as blocking messages and
+/// warnings; `order` places the warnings among the others.
+fn traps(
+    item: &Item,
+    flags: (bool, bool, bool),
+    order: usize,
+    blocking: &mut Vec<String>,
+    warnings: &mut Vec<(usize, String)>,
+) {
+    let d = &item.desired;
+    let mut warns = Vec::new();
+    let findings = policy::check_with_row(&d.object, &item.row);
+    sort_findings(d, findings, flags, &mut warns, blocking);
+    warnings.extend(warns.into_iter().map(|m| (order, m)));
 }
 
 /// The stored row of an item (no lookup for a type that held nothing at the start).
@@ -368,10 +384,7 @@ fn write_item(
         return Ok(());
     };
     // The astdb traps matter for what is written.
-    let mut warns = Vec::new();
-    let findings = policy::check_with_row(&d.object, &item.row);
-    sort_findings(d, findings, flags, &mut warns, &mut out.blocking);
-    warnings.extend(warns.into_iter().map(|m| (r, m)));
+    traps(&item, flags, r, &mut out.blocking, warnings);
     let action = match &change {
         Some(c) => {
             run_ops(w, &item.key, c, push_opts)?;

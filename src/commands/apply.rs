@@ -320,12 +320,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
             return Err(err);
         }
     };
-    let conv = Conversion {
-        objects: Vec::new(),
-        skipped: std::mem::take(&mut out.skipped),
-        diags: std::mem::take(&mut out.diags),
-        files: std::mem::take(&mut out.files),
-    };
+    let conv = out.take_conversion();
     print_notes(ctx, &conv);
     refuse_if_invalid(file, &conv, Vec::new())?;
     for w in &out.warnings {

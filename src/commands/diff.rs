@@ -7,7 +7,6 @@ use crate::commands::apply::{
     load, one_pass_off, print_notes, reader_options, refuse_if_invalid, traps, SourceArgs,
 };
 use crate::commands::{io_err, Ctx};
-use crate::conf::convert::Conversion;
 use crate::error::{Exit, Result};
 use crate::sync::{self, Render};
 
@@ -52,12 +51,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {
         return Ok(None);
     };
-    let conv = Conversion {
-        objects: Vec::new(),
-        skipped: std::mem::take(&mut out.skipped),
-        diags: std::mem::take(&mut out.diags),
-        files: std::mem::take(&mut out.files),
-    };
+    let conv = out.take_conversion();
     print_notes(ctx, &conv);
     for w in &out.warnings {
         ctx.out.warn(w);
