@@ -6,6 +6,7 @@
 //! with the recordings, request by request.
 
 mod faults;
+mod fresh;
 mod jobs;
 mod replay;
 mod sequence;
