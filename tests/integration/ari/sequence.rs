@@ -132,3 +132,25 @@ fn serve_answers_the_recorded_fresh_asterisk_sequence_in_order() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn the_client_reads_the_recorded_answers_of_a_fresh_asterisk() {
+    let replay = super::replay::Replay::start();
+    let env = crate::common::Env::new();
+    let run = |args: &[&str]| super::run_cmd(super::ari_cmd(&env, &replay.url()), args);
+    // 90_00: no endpoint yet.
+    let (code, out, err) = run(&["list", "endpoints"]);
+    assert_eq!((code, out.trim()), (0, "No objects found."), "{err}");
+    // 90_24: a static transport's update passes the field checks, then Asterisk refuses it.
+    let (code, _, err) = run(&["push", "transport", "transport-udp", "bind=127.0.0.1:5099"]);
+    assert_eq!(code, 6, "{err}");
+    assert!(
+        err.contains("Cannot update sorcery objects of type 'transport'")
+            && err.contains("transport=astdb,ps_transports"),
+        "{err}"
+    );
+    assert!(replay
+        .replayed()
+        .contains(&"90_24_static_transport_put".to_string()));
+    assert!(replay.violations().is_empty(), "{:?}", replay.violations());
+}
