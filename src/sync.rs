@@ -471,6 +471,11 @@ pub fn change_for(
     };
     match (current, want) {
         (None, _) => {}
+        // Over ARI, Asterisk lists it but cannot read it, so its DELETE answers 404; the
+        // PUT alone creates it anew over the unreadable row.
+        (Some(Err(_)), _) if over_ari => {
+            change.note = Some("Asterisk lists it but cannot read it back: written anew".into());
+        }
         (Some(Err(e)), _) => {
             change.action = Action::Recreate;
             change.note = Some(format!("the stored row is unreadable ({e})"));

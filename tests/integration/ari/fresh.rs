@@ -241,15 +241,15 @@ fn endpoints_asterisk_lists_but_cannot_read_are_reported_not_fatal() {
         out.contains("keep") && out.contains("nocodec") && !out.contains("old"),
         "{out}"
     );
-    // A push writes the row anew and repairs it.
-    let (code, _, err) = run(&[
-        "push",
-        "endpoint",
-        "nocodec",
-        "allow=ulaw",
-        "callerid=N <3>",
-    ]);
+    // Applying it with its codecs writes the row anew and repairs it (its DELETE would 404).
+    std::fs::write(
+        &file,
+        "[keep]\ntype=endpoint\nallow=ulaw\ncallerid=K <1>\n\n[nocodec]\ntype=endpoint\nallow=ulaw\ncallerid=N <3>\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["apply", f]);
     assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 created"), "{err}");
     let (code, out, err) = run(&["list", "endpoints"]);
     assert_eq!(code, 0, "{err}");
     assert!(
