@@ -60,7 +60,10 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
                 }
             }
         }
-        if let (Some(l), false) = (&label, ctx.global.output == Format::Table) {
+        // The label goes above the table; elsewhere, and for a type left out of `list`
+        // because nothing was reached, it goes to stderr.
+        let hidden = args.r#type.is_none() && items.is_empty();
+        if let (Some(l), true) = (&label, ctx.global.output != Format::Table || hidden) {
             ctx.out.warn(&format!("listing only the {l}"));
         }
         if args.r#type.is_none() && items.is_empty() {
