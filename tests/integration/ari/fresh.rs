@@ -39,6 +39,13 @@ fn a_fresh_asterisk_without_endpoints_is_an_empty_list() {
     let file = env.dir.path().join("pjsip.conf");
     std::fs::write(&file, walkthrough()).unwrap();
     let f = file.to_str().unwrap();
+    let bob_file = env.dir.path().join("bob.conf");
+    std::fs::write(
+        &bob_file,
+        "[bob]\ntype=endpoint\nallow=ulaw\ncallerid=\"Bob\" <200>\n",
+    )
+    .unwrap();
+    let bob = bob_file.to_str().unwrap();
     // The recorded Asterisk answers GET /endpoints/PJSIP with 404 while it has no endpoint
     // (golden 90_00); serve answers the same.
     let replay = Replay::start();
@@ -50,6 +57,9 @@ fn a_fresh_asterisk_without_endpoints_is_an_empty_list() {
         let (code, out, err) = run(&["export", "endpoint"]);
         assert_eq!(code, 0, "{url}: {err}");
         assert!(out.contains("; 0 objects;"), "{url}: {out}");
+        let (code, out, err) = run(&["diff", bob]);
+        assert_eq!(code, 1, "{url}: {err}");
+        assert!(out.contains("+ endpoint bob"), "{url}: {out}");
         let (code, out, err) = run(&["apply", "--dry-run", "--accept-loss", f]);
         assert_eq!(code, 0, "{url}: {err}");
         assert!(out.contains("+ endpoint alice"), "{url}: {out}");
