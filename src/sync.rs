@@ -1163,6 +1163,28 @@ mod tests {
     }
 
     #[test]
+    fn over_ari_either_form_of_an_unset_callerid_is_unchanged() {
+        let conv = crate::conf::convert::convert(crate::conf::reader::read_str(
+            "[e]\ntype=endpoint\nallow=ulaw\n",
+            "t.conf",
+            &crate::conf::reader::Options {
+                confdir: ".".into(),
+                allow_exec: false,
+            },
+        ));
+        let d = &conv.objects[0];
+        // What Asterisk reads back (`unknown`) and what serve keeps (`<unknown>`).
+        let asterisk = stored_form(&d.object, true).unwrap();
+        let serve = stored_form(&d.object, false).unwrap();
+        assert_ne!(asterisk, serve);
+        for cur in [asterisk, serve.clone()] {
+            assert!(change_for(d, Some(Ok(cur)), true, false).is_none());
+        }
+        // On the embedded engine only its own form is.
+        assert!(change_for(d, Some(Ok(serve)), false, false).is_none());
+    }
+
+    #[test]
     fn an_update_sends_only_what_differs() {
         // An endpoint without callerid: the engine's copy keeps it unset (pjsipctl's
         // deliberate difference), so only the changed attribute is sent.
