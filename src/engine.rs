@@ -143,6 +143,24 @@ pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, Refusal> {
     rules::apply_handler(obj).map_err(Refusal::Rejected)
 }
 
+/// The transport fields whose handlers create its temporary state.
+const TRANSPORT_STATE_FIELDS: &[&str] = &[
+    "type",
+    "protocol",
+    "bind",
+    "ca_list_file",
+    "ca_list_path",
+    "cert_file",
+    "priv_key_file",
+    "verify_server",
+    "verify_client",
+    "require_client_cert",
+    "allow_wildcard_certs",
+    "method",
+    "cipher",
+    "local_net",
+];
+
 /// ARI PUT: a new object starts from defaults; an existing one is copied
 /// (objectset out, applied onto a fresh object) and the fields merged on top.
 pub fn build(
@@ -153,12 +171,22 @@ pub fn build(
 ) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
     let mut obj = match existing {
-        // A transport's state is built when it loads; an update through push configuration
-        // cannot rebuild it, and Asterisk answers 400 ("failed to allocate memory" in its log).
-        Some(_) if ty.name == "transport" => {
+        // A transport's apply needs the temporary state that only some field handlers create
+        // (config_transport.c); the copy's apply used up the one its own fields made, so an
+        // update without such a field answers 400 ("failed to allocate memory" in the log;
+        // golden 25, 90_25), and one with it goes on (90_24).
+        Some(_)
+            if ty.name == "transport"
+                && !fields.iter().any(|f| {
+                    TRANSPORT_STATE_FIELDS
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(&f.attribute))
+                }) =>
+        {
             return Err(Refusal::Rejected(
-                "Asterisk cannot update a loaded transport through push configuration (it answers 400); \
-                 change it in pjsip.conf and reload"
+                "Asterisk cannot update a loaded transport through push configuration unless the \
+                 update sets bind, protocol or a TLS field (it answers 400); change it in pjsip.conf \
+                 and reload"
                     .into(),
             ))
         }

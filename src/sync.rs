@@ -48,6 +48,9 @@ pub struct Plan {
     pub unchanged: usize,
     /// Types of the file the target cannot list, with its reason: nothing of them is pruned.
     pub unlisted: Vec<(&'static TypeDef, String)>,
+    /// Listed objects `--prune` would delete but cannot: over ARI, one Asterisk lists but
+    /// cannot read (its DELETE retrieves it first and answers 404). With why it is unreadable.
+    pub unprunable: Vec<(&'static TypeDef, String, String)>,
 }
 
 impl Plan {
@@ -98,6 +101,21 @@ pub fn stored_form(obj: &Object, over_ari: bool) -> std::result::Result<Objectse
     engine::from_row(obj.ty, &obj.id, &row)
         .map(|(o, _)| o.objectset())
         .map_err(|e| e.to_string())
+}
+
+/// A stored objectset in the form Asterisk reads it back: over ARI an unset callerid
+/// (`<unknown>`, as `serve` keeps it) is the number `unknown` once Asterisk has stored it,
+/// which is what [`stored_form`] expects, so either form means "pushed without callerid".
+fn as_read_back(set: &Objectset, over_ari: bool) -> Objectset {
+    let mut set = set.clone();
+    if over_ari {
+        for a in set.iter_mut() {
+            if a.attribute == "callerid" && a.value == "<unknown>" {
+                a.value = "unknown".into();
+            }
+        }
+    }
+    set
 }
 
 /// A stored objectset as an object, the way the target rebuilds it before an update.
@@ -402,6 +420,10 @@ pub fn plan_with(
             };
             for id in ids {
                 if !wanted.contains(&(ty.name, id.as_str())) {
+                    if let (true, Some(Stored::Set(Err(why)))) = (over_ari, map.get(id)) {
+                        plan.unprunable.push((ty, id.clone(), why.clone()));
+                        continue;
+                    }
                     plan.changes.push(Change {
                         action: Action::Delete,
                         ty,
@@ -449,11 +471,18 @@ pub fn change_for(
     };
     match (current, want) {
         (None, _) => {}
+        // Over ARI, Asterisk lists it but cannot read it, so its DELETE answers 404; the
+        // PUT alone creates it anew over the unreadable row.
+        (Some(Err(_)), _) if over_ari => {
+            change.note = Some("Asterisk lists it but cannot read it back: written anew".into());
+        }
         (Some(Err(e)), _) => {
             change.action = Action::Recreate;
             change.note = Some(format!("the stored row is unreadable ({e})"));
         }
-        (Some(Ok(cur)), Ok(want)) if cur == want => return None,
+        (Some(Ok(cur)), Ok(want)) if cur == want || as_read_back(&cur, over_ari) == want => {
+            return None
+        }
         (Some(Ok(cur)), want) => {
             change.action = Action::Recreate;
             if let Ok(want) = &want {
@@ -1131,6 +1160,28 @@ mod tests {
         };
         assert_eq!(cid(stored_form(&obj, false).unwrap()), "<unknown>");
         assert_eq!(cid(stored_form(&obj, true).unwrap()), "unknown");
+    }
+
+    #[test]
+    fn over_ari_either_form_of_an_unset_callerid_is_unchanged() {
+        let conv = crate::conf::convert::convert(crate::conf::reader::read_str(
+            "[e]\ntype=endpoint\nallow=ulaw\n",
+            "t.conf",
+            &crate::conf::reader::Options {
+                confdir: ".".into(),
+                allow_exec: false,
+            },
+        ));
+        let d = &conv.objects[0];
+        // What Asterisk reads back (`unknown`) and what serve keeps (`<unknown>`).
+        let asterisk = stored_form(&d.object, true).unwrap();
+        let serve = stored_form(&d.object, false).unwrap();
+        assert_ne!(asterisk, serve);
+        for cur in [asterisk, serve.clone()] {
+            assert!(change_for(d, Some(Ok(cur)), true, false).is_none());
+        }
+        // On the embedded engine only its own form is.
+        assert!(change_for(d, Some(Ok(serve)), false, false).is_none());
     }
 
     #[test]

@@ -231,6 +231,10 @@ fn summary_of(actions: &[Action], unchanged: usize, skipped: usize, verb_prefix:
 }
 
 fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
+    for (ty, id, why) in &plan.unprunable {
+        ctx.out
+            .warn(&format!("{} {id} is not pruned: {why}", ty.name));
+    }
     for (ty, why) in &plan.unlisted {
         if prune {
             ctx.out.warn(&format!(

@@ -112,6 +112,10 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         true,
     )?;
     if args.prune {
+        for (ty, id, why) in &plan.unprunable {
+            ctx.out
+                .warn(&format!("{} {id} would not be pruned: {why}", ty.name));
+        }
         for (ty, why) in &plan.unlisted {
             ctx.out.warn(&format!(
                 "cannot list {} on this target ({why}): extra ones are not shown",

@@ -3,7 +3,8 @@
 
 use clap::Args;
 
-use crate::backend::Coverage;
+use crate::backend::{Coverage, Listed};
+use crate::commands::list::reached_over_ari;
 use crate::commands::{io_err, resolve_type, Ctx};
 use crate::error::{Exit, Result};
 use crate::output::conf::{export_section, ExportOptions};
@@ -36,6 +37,15 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
     };
     let mut body = String::new();
     let (mut objects, mut unreadable, mut withheld) = (0, 0, false);
+    // Over ARI: the types exported as far as endpoint references reach, and those not at all.
+    let (mut reached, mut missing): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let mut endpoints = None;
+    // Endpoints first, so that their references are known.
+    let mut types = types;
+    if ctx.uses_ari() {
+        types.sort_by_key(|t| t.name != "endpoint");
+    }
+    let mut sections: Vec<(usize, String)> = Vec::new();
     for ty in types {
         if ty.static_only() {
             ctx.out.warn(&format!(
@@ -44,13 +54,35 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
             ));
             continue;
         }
-        let (items, coverage) = backend.list(ty)?;
-        if let Coverage::Unavailable(why) = coverage {
-            if named || !why.contains("static") {
-                ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
-            }
-            continue;
+        let (mut items, coverage) = backend.list(ty)?;
+        if ctx.uses_ari() && ty.name == "endpoint" {
+            let copy = items.iter().map(|l| Listed {
+                id: l.id.clone(),
+                object: l.object.clone(),
+            });
+            endpoints = Some(copy.collect());
         }
+        if let Coverage::Unavailable(why) = coverage {
+            let r = match ctx.uses_ari() {
+                true => reached_over_ari(ctx, backend.as_mut(), ty, &mut endpoints)?,
+                false => None,
+            };
+            match r {
+                Some(r) => {
+                    reached.push(ty.plural);
+                    items = r;
+                }
+                None => {
+                    if ctx.uses_ari() {
+                        missing.push(ty.plural);
+                    } else if named || !why.contains("static") {
+                        ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
+                    }
+                    continue;
+                }
+            }
+        }
+        let mut body = String::new();
         for l in items {
             match l.object {
                 Ok(set) => {
@@ -76,12 +108,45 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
                 }
             }
         }
+        sections.push((ty.position(), body));
+    }
+    // In the type order apply pushes in (auth and aor before endpoint).
+    sections.sort_by_key(|(p, _)| *p);
+    for (_, s) in sections {
+        body.push_str(&s);
     }
     let mut text = format!(
-        "; pjsip.conf written by `pjsipctl export` from {}\n; {objects} object{}; `pjsipctl apply` of this file onto the same target changes nothing.\n",
+        "; pjsip.conf written by `pjsipctl export` from {}\n; {objects} object{}",
         backend.describe(),
         if objects == 1 { "" } else { "s" }
     );
+    let incomplete = !missing.is_empty() || !reached.is_empty();
+    if incomplete {
+        // ARI lists endpoints only: say what this file cannot hold.
+        let mut what = Vec::new();
+        if !reached.is_empty() {
+            what.push(format!(
+                "{} only as far as endpoints reference them (aors, auth, outbound_auth)",
+                reached.join(" and ")
+            ));
+        }
+        if !missing.is_empty() {
+            what.push(format!("no {} at all", missing.join(", ")));
+        }
+        let line = format!(
+            "INCOMPLETE: ARI lists endpoints only, so this export holds {}",
+            what.join(", and ")
+        );
+        text.push_str(&format!(
+            ".\n; {line}.\n; `pjsipctl apply` of it recreates only what it holds; export the astdb file on the Asterisk host (pjsipctl --db FILE export) for a complete copy.\n"
+        ));
+        ctx.out.warn(&format!(
+            "export over ARI is incomplete: it holds {}",
+            what.join(", and ")
+        ));
+    } else {
+        text.push_str("; `pjsipctl apply` of this file onto the same target changes nothing.\n");
+    }
     if withheld {
         text.push_str("; Secrets are withheld (commented out): this file cannot recreate them. Export with --show-secrets.\n");
     }
@@ -92,7 +157,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
         "exported {objects} object{}",
         if objects == 1 { "" } else { "s" }
     ));
-    Ok(if unreadable > 0 {
+    // An incomplete copy is not a success a script may rely on; the file is still written.
+    Ok(if unreadable > 0 || incomplete {
         Exit::Storage
     } else {
         Exit::Ok

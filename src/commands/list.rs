@@ -2,13 +2,13 @@
 
 use clap::Args;
 
-use crate::backend::{Coverage, Listed};
+use crate::backend::{ari, Backend, Coverage, Listed};
 use crate::cli::Format;
 use crate::commands::{io_err, resolve_type, Ctx};
 use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
-use crate::schema::{TypeDef, TYPES};
+use crate::schema::{find_type, TypeDef, TYPES};
 
 /// List stored objects of a type (all types when none is given)
 #[derive(Debug, Args)]
@@ -26,22 +26,61 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
     let mut text = String::new();
     let mut json = Vec::new();
     let mut broken = 0;
+    let mut endpoints: Option<Vec<Listed>> = None;
     for ty in &types {
-        let (items, coverage) = backend.list(ty)?;
-        if let Coverage::Unavailable(why) = &coverage {
-            if args.r#type.is_some() || ctx.uses_ari() {
-                ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
+        let (mut items, coverage) = match endpoints.take() {
+            // Listed already, to follow its references.
+            Some(e) if ty.name == "endpoint" => (e, Coverage::Complete),
+            cached => {
+                endpoints = cached;
+                backend.list(ty)?
             }
-            continue;
+        };
+        let mut label = None;
+        if let Coverage::Unavailable(why) = &coverage {
+            let reached = match ctx.uses_ari() {
+                true => reached_over_ari(ctx, backend.as_mut(), ty, &mut endpoints)?,
+                false => None,
+            };
+            match reached {
+                Some(r) => {
+                    label = Some(format!(
+                        "{} that endpoints reference ({} found; ARI cannot list {}, so others are not shown)",
+                        ty.plural,
+                        r.len(),
+                        ty.plural
+                    ));
+                    items = r;
+                }
+                None => {
+                    if args.r#type.is_some() || ctx.uses_ari() {
+                        ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
+                    }
+                    continue;
+                }
+            }
+        }
+        // The label goes above the table; elsewhere, and for a type left out of `list`
+        // because nothing was reached, it goes to stderr.
+        let hidden = args.r#type.is_none() && items.is_empty();
+        if let (Some(l), true) = (&label, ctx.global.output != Format::Table || hidden) {
+            ctx.out.warn(&format!("listing only the {l}"));
         }
         if args.r#type.is_none() && items.is_empty() {
             continue;
         }
         for l in &items {
             if let Err(e) = &l.object {
-                broken += 1;
-                ctx.out
-                    .warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
+                // Over ARI the target itself lists what it cannot read: reported, not a
+                // failure of the listing (a damaged astdb row is).
+                if ctx.uses_ari() {
+                    ctx.out
+                        .warn(&format!("{} {}: unreadable: {e}", ty.name, l.id));
+                } else {
+                    broken += 1;
+                    ctx.out
+                        .warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
+                }
             }
         }
         match ctx.global.output {
@@ -59,6 +98,9 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
             Format::Table => {
                 if types.len() > 1 {
                     text.push_str(&format!("== {} ==\n", ty.plural));
+                }
+                if let Some(l) = &label {
+                    text.push_str(&format!("Only the {l}:\n"));
                 }
                 text.push_str(&table(ty, &items));
                 text.push('\n');
@@ -79,6 +121,33 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
     }
     ctx.out.data(text.trim_end()).map_err(io_err)?;
     Ok(if broken > 0 { Exit::Storage } else { Exit::Ok })
+}
+
+/// Over ARI, which lists endpoints only: the objects of `ty` the endpoints reference
+/// (`None` when endpoints cannot reference `ty`). Dangling references are named.
+pub fn reached_over_ari(
+    ctx: &Ctx,
+    backend: &mut dyn Backend,
+    ty: &'static TypeDef,
+    endpoints: &mut Option<Vec<Listed>>,
+) -> Result<Option<Vec<Listed>>> {
+    if !ari::REFERENCES.iter().any(|(t, _)| *t == ty.name) {
+        return Ok(None);
+    }
+    if endpoints.is_none() {
+        let ep = find_type("endpoint").expect("endpoint is a type");
+        *endpoints = Some(backend.list(ep)?.0);
+    }
+    let Some(r) = ari::reached(backend, ty, endpoints.as_deref().unwrap_or_default())? else {
+        return Ok(None);
+    };
+    for (by, id) in &r.dangling {
+        ctx.out.warn(&format!(
+            "endpoint {by} references {} {id}, which does not exist",
+            ty.name
+        ));
+    }
+    Ok(Some(r.items))
 }
 
 fn v<'a>(set: &'a Objectset, name: &str) -> &'a str {

@@ -220,10 +220,19 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
         ),
         Route::Modules if m == Method::GET => Answer::json(
             200,
-            &Value::Array(route::MODULES.iter().map(|n| module_json(n)).collect()),
+            &Value::Array(route::MODULES.iter().map(|(n, _)| module_json(n)).collect()),
         ),
         Route::Module(name) if m == Method::GET || m == Method::PUT => match route::module(&name) {
+            // resource_asterisk.c: GET and reload word a missing module differently.
+            None if m == Method::GET => {
+                Answer::error(404, "Module could not be found in running modules")
+            }
             None => Answer::error(404, "Module not found in running modules"),
+            // ast_module_check matches `res_pjsip` or any case, but the module list is then
+            // searched for the exact loaded name (`res_pjsip.so`).
+            Some(n) if m == Method::GET && name != format!("{n}.so") => {
+                Answer::error(409, "Module information could not be retrieved")
+            }
             Some(n) if m == Method::GET => Answer::json(200, &module_json(n)),
             // Nothing to reload: every request reads the astdb file afresh.
             Some(_) => Answer::no_content(),
@@ -232,25 +241,20 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
             Answer::error(409, "pjsipctl serve cannot load or unload modules")
         }
         Route::Endpoints(tech) if m == Method::GET => {
-            if tech.as_deref().is_some_and(|t| t != "PJSIP") {
-                return Answer::error(
-                    404,
-                    format!(
-                        "No Endpoints found - invalid tech {}",
-                        tech.unwrap_or_default()
+            blocking(app, move |e| {
+                let ids = endpoint_ids(e)?;
+                Ok(match tech {
+                    // ast_endpoint_find_by_id(tech): the tech's endpoint exists (exact name)
+                    // only once it has an endpoint, so a fresh Asterisk answers an empty
+                    // PJSIP list as it answers an unknown tech (golden 90_00, 90_14).
+                    Some(t) if t != "PJSIP" || ids.is_empty() => {
+                        Answer::error(404, format!("No Endpoints found - invalid tech {t}"))
+                    }
+                    _ => Answer::json(
+                        200,
+                        &Value::Array(ids.iter().map(|id| endpoint_json(id)).collect()),
                     ),
-                );
-            }
-            blocking(app, |e| {
-                Ok(Answer::json(
-                    200,
-                    &Value::Array(
-                        endpoint_ids(e)?
-                            .iter()
-                            .map(|id| endpoint_json(id))
-                            .collect(),
-                    ),
-                ))
+                })
             })
             .await
         }
@@ -504,22 +508,35 @@ fn put_on(
     }
 }
 
+/// The endpoints Asterisk knows (ast_endpoint objects): every loadable one, and every
+/// astdb row even when it cannot be loaded back (an endpoint stored without codecs):
+/// the PUT that wrote it created the endpoint, which stays listed while its GET answers
+/// 404 (golden 90_44).
 fn endpoint_ids(e: &mut Embedded) -> Result<Vec<String>> {
     let ty = find_type("endpoint").expect("endpoint is a type");
     let (items, _) = e.list(ty)?;
-    Ok(items
-        .into_iter()
-        .filter(|l| l.object.is_ok())
-        .map(|l| l.id)
-        .collect())
+    let mut ids = Vec::with_capacity(items.len());
+    for l in items {
+        let stored = match (&l.object, e.key(ty, &l.id)) {
+            (Ok(_), _) => true,
+            (Err(_), Some(key)) => e.astdb().get(&key)?.is_some(),
+            (Err(_), None) => false,
+        };
+        if stored {
+            ids.push(l.id);
+        }
+    }
+    Ok(ids)
 }
 
+/// An endpoint's snapshot. Nothing registers with `serve`, so every endpoint is
+/// `offline`, as on an Asterisk where no device has registered (golden 90_10–12).
 fn endpoint_json(id: &str) -> Value {
-    json!({"technology": "PJSIP", "resource": id, "state": "unknown", "channel_ids": []})
+    json!({"technology": "PJSIP", "resource": id, "state": "offline", "channel_ids": []})
 }
 
 fn module_json(name: &str) -> Value {
-    json!({"name": format!("{name}.so"), "description": "pjsipctl embedded engine", "use_count": 0, "status": "Running", "support_level": "core"})
+    json!({"name": format!("{name}.so"), "description": route::description(name), "use_count": 0, "status": "Running", "support_level": "core"})
 }
 
 fn info(app: &App) -> Answer {

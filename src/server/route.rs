@@ -80,17 +80,38 @@ pub fn route(uri: &str) -> Route {
     }
 }
 
-/// The modules `serve` stands in for.
-pub static MODULES: &[&str] = &[
-    "res_pjsip",
-    "res_pjsip_acl",
-    "res_pjsip_endpoint_identifier_ip",
-    "res_pjsip_outbound_publish",
-    "res_pjsip_outbound_registration",
-    "res_pjsip_publish_asterisk",
-    "res_pjsip_pubsub",
-    "res_sorcery_astdb",
+/// The modules `serve` stands in for, with their AST_MODULE_INFO descriptions.
+pub static MODULES: &[(&str, &str)] = &[
+    ("res_pjsip", "Basic SIP resource"),
+    ("res_pjsip_acl", "PJSIP ACL Resource"),
+    (
+        "res_pjsip_endpoint_identifier_ip",
+        "PJSIP IP endpoint identifier",
+    ),
+    (
+        "res_pjsip_outbound_publish",
+        "PJSIP Outbound Publish Support",
+    ),
+    (
+        "res_pjsip_outbound_registration",
+        "PJSIP Outbound Registration Support",
+    ),
+    (
+        "res_pjsip_publish_asterisk",
+        "PJSIP Asterisk Event PUBLISH Support",
+    ),
+    ("res_pjsip_pubsub", "PJSIP event resource"),
+    ("res_sorcery_astdb", "Sorcery Astdb Object Wizard"),
 ];
+
+/// A module's description, as Asterisk reports it.
+pub fn description(module: &str) -> &'static str {
+    MODULES
+        .iter()
+        .find(|(m, _)| *m == module)
+        .map(|(_, d)| *d)
+        .unwrap_or("")
+}
 
 /// A module name as ARI accepts it (with or without `.so`, any case).
 pub fn module(name: &str) -> Option<&'static str> {
@@ -100,8 +121,11 @@ pub fn module(name: &str) -> Option<&'static str> {
         .unwrap_or(name);
     debug_assert!(TYPES
         .iter()
-        .all(|t| t.section == "acl" || MODULES.contains(&t.section)));
-    MODULES.iter().copied().find(|m| m.eq_ignore_ascii_case(n))
+        .all(|t| t.section == "acl" || MODULES.iter().any(|(m, _)| *m == t.section)));
+    MODULES
+        .iter()
+        .map(|(m, _)| *m)
+        .find(|m| m.eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]

@@ -209,6 +209,68 @@ impl Ari {
     }
 }
 
+/// Why an endpoint that /endpoints/PJSIP lists has no object: Asterisk created it from a PUT
+/// but cannot load its row (golden 90_43/90_44); its DELETE answers 404 as well, and only a
+/// PUT, which writes the row anew, repairs it.
+pub const LISTED_UNREADABLE: &str =
+    "Asterisk lists this endpoint but cannot read it back (its GET and DELETE answer 404; \
+     an endpoint stored without codecs is the usual cause): push it again whole with its codecs \
+     (`pjsipctl push endpoint ID allow=...`) to repair it";
+
+/// The endpoint attributes that name objects of another type: what a listing of endpoints
+/// reaches on a target that cannot list that type.
+pub const REFERENCES: &[(&str, &[&str])] =
+    &[("auth", &["auth", "outbound_auth"]), ("aor", &["aors"])];
+
+/// What endpoint references reach.
+pub struct Reached {
+    /// Each referenced object (id order), or why it is unreadable.
+    pub items: Vec<Listed>,
+    /// (endpoint, referenced id) pairs whose object does not exist.
+    pub dangling: Vec<(String, String)>,
+}
+
+/// The objects of `ty` that the listed endpoints reference (`aors`, `auth`,
+/// `outbound_auth`), each read with a GET; `None` when endpoints cannot reference `ty`.
+/// ARI lists endpoints only, so this is all of `ty` it can discover: never the whole type.
+pub fn reached(
+    backend: &mut dyn Backend,
+    ty: &'static TypeDef,
+    endpoints: &[Listed],
+) -> Result<Option<Reached>> {
+    let Some((_, attrs)) = REFERENCES.iter().find(|(t, _)| *t == ty.name) else {
+        return Ok(None);
+    };
+    let mut refs: BTreeMap<String, String> = BTreeMap::new();
+    for l in endpoints {
+        let Ok(set) = &l.object else { continue };
+        for a in set.iter().filter(|a| attrs.contains(&a.attribute.as_str())) {
+            for id in a.value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
+            }
+        }
+    }
+    let mut out = Reached {
+        items: Vec::new(),
+        dangling: Vec::new(),
+    };
+    for (id, by) in refs {
+        match backend.get(ty, &id) {
+            Ok(set) => out.items.push(Listed {
+                id,
+                object: Ok(set),
+            }),
+            Err(e) if e.exit == crate::error::Exit::NotFound => out.dangling.push((by, id)),
+            Err(e) if e.exit == crate::error::Exit::Usage => out.items.push(Listed {
+                id,
+                object: Err(e.message),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(out))
+}
+
 /// Ids ARI cannot carry (on top of the embedded engine's rules).
 fn ari_id(id: &str) -> Result<()> {
     check_id(id)?;
@@ -422,6 +484,11 @@ impl Backend for Ari {
         }
         let c = self.call("GET endpoints/PJSIP", "list", Some(ty), None);
         let (r, _) = self.exchange(Method::Get, "/endpoints/PJSIP", None, Retry::Idempotent, &c)?;
+        // Asterisk has no PJSIP tech endpoint until its first endpoint exists, and answers
+        // an empty list like an unknown tech (golden 90_00).
+        if r.status == 404 && message(&r.body) == "No Endpoints found - invalid tech PJSIP" {
+            return Ok((Vec::new(), Coverage::Complete));
+        }
         if r.status != 200 {
             return Err(self.status_error(&r, &c));
         }
@@ -440,7 +507,7 @@ impl Backend for Ari {
         for id in ids {
             let object = match self.fetch(ty, &id, "list") {
                 Ok(Some(set)) => Ok(set),
-                Ok(None) => Err("Asterisk lists this endpoint but its GET answers 404".to_string()),
+                Ok(None) => Err(LISTED_UNREADABLE.to_string()),
                 Err(e) if e.exit == crate::error::Exit::Usage => Err(e.message),
                 Err(e) => return Err(e),
             };

