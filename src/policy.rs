@@ -1,5 +1,7 @@
 //! What pjsipctl refuses or warns about beyond Asterisk: objects Asterisk accepts
 //! but cannot load back from astdb, or loads differently (CONVERSION.md, "What astdb cannot hold").
+//! `push`, `apply` and `diff` all judge through [`Rules::judge`], so one object gets one verdict
+//! whichever command carries it.
 
 use crate::model::{Object, Val};
 
@@ -7,8 +9,11 @@ use crate::model::{Object, Val};
 pub enum Severity {
     /// Asterisk could not load the object: refused unless forced.
     Broken,
-    /// Stored, but something is lost or changed on the way back.
+    /// Stored, but something is lost or changed on the way back: refused unless accepted.
     Loss,
+    /// Stored as given, but worth a word (a reference to nothing stored, a host that
+    /// does not resolve here): a warning, an error only with --strict.
+    Notice,
 }
 
 #[derive(Debug, Clone)]
@@ -19,30 +24,77 @@ pub struct Finding {
     pub fix: String,
 }
 
-/// What a push does with the findings: refuse what Asterisk could not load (unless forced),
-/// return the rest as warnings.
-pub fn enforce(obj: &Object, force: bool) -> crate::error::Result<Vec<String>> {
+/// What the user allowed, and where the object goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rules {
+    /// --accept-loss: store what astdb cannot hold as written.
+    pub accept_loss: bool,
+    /// --force: store what Asterisk could not load back.
+    pub force: bool,
+    /// --strict: every warning is an error.
+    pub strict: bool,
+    /// The target is a live Asterisk over ARI (it stores `<unknown>` for an unset callerid).
+    pub remote: bool,
+}
+
+impl Rules {
+    /// One finding: `Ok(warning)` when it may be stored, `Err(refusal)` otherwise.
+    pub fn judge(&self, f: &Finding) -> Result<String, String> {
+        let msg = if f.fix.is_empty() {
+            f.message.clone()
+        } else {
+            format!("{} — {}", f.message, f.fix)
+        };
+        let flag = match f.severity {
+            Severity::Loss if !self.accept_loss => "--accept-loss",
+            Severity::Broken if !self.force => "--force",
+            _ => return self.warning(msg),
+        };
+        Err(format!("{msg} (or {flag} to store it anyway)"))
+    }
+
+    /// Any other warning about what is about to be stored.
+    pub fn warning(&self, msg: String) -> Result<String, String> {
+        if self.strict {
+            Err(format!("{msg} (an error with --strict)"))
+        } else {
+            Ok(msg)
+        }
+    }
+}
+
+/// What a push does with an object and the engine's warnings about it: the first refusal
+/// as an error (exit 4, nothing stored), else every warning.
+pub fn enforce(
+    obj: &Object,
+    built_warnings: Vec<String>,
+    rules: Rules,
+) -> crate::error::Result<Vec<String>> {
     let mut warnings = Vec::new();
-    for f in check(obj) {
-        match f.severity {
-            Severity::Broken if !force => {
-                return Err(crate::error::Error::invalid(f.message)
-                    .hint(format!("{} (or --force to store it anyway)", f.fix)))
+    let verdicts = built_warnings.into_iter().map(|w| rules.warning(w)).chain(
+        check(obj, rules.remote)
+            .into_iter()
+            .map(|f| rules.judge(&f)),
+    );
+    for v in verdicts {
+        match v {
+            Ok(w) => warnings.push(w),
+            Err(e) => {
+                return Err(crate::error::Error::invalid(e).hint("nothing was stored"));
             }
-            _ => warnings.push(format!("{} — {}", f.message, f.fix)),
         }
     }
     Ok(warnings)
 }
 
 /// Check an object about to be stored in astdb.
-pub fn check(obj: &Object) -> Vec<Finding> {
-    check_with_row(obj, &obj.row_json())
+pub fn check(obj: &Object, remote: bool) -> Vec<Finding> {
+    check_with_row(obj, &obj.row_json(), remote)
 }
 
 /// [`check`] for a caller that already holds the row it will store: `row` must be
-/// `obj.row_json()`.
-pub fn check_with_row(obj: &Object, row: &str) -> Vec<Finding> {
+/// `obj.row_json()`. `remote`: the target is a live Asterisk over ARI.
+pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
     debug_assert_eq!(row, obj.row_json());
     let mut out = Vec::new();
     let id = &obj.id;
@@ -90,23 +142,49 @@ pub fn check_with_row(obj: &Object, row: &str) -> Vec<Finding> {
                     fix: "leave callerid unset, or give a real name and number".into(),
                 });
             }
+            if remote && obj.str("callerid") == "<unknown>" {
+                out.push(Finding {
+                    severity: Severity::Loss,
+                    message: format!(
+                        "endpoint {id} has no callerid: over ARI Asterisk stores '<unknown>' and reads it back as the \
+                         number 'unknown'"
+                    ),
+                    fix: "set callerid=\"Name\" <number>".into(),
+                });
+            }
         }
-        "aor" if obj.get("contact").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
-            severity: Severity::Loss,
-            message: format!(
-                "aor {id}: only the last of its {} contacts survives astdb",
-                obj.get("contact").unwrap().list().len()
-            ),
-            fix: "use one aor per static contact and list them all in the endpoint's aors".into(),
-        }),
-        "identify" if obj.get("match").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
-            severity: Severity::Loss,
-            message: format!(
-                "identify {id}: only the last of its {} match entries survives astdb",
-                obj.get("match").unwrap().list().len()
-            ),
-            fix: "use one identify object per match, all naming the same endpoint".into(),
-        }),
+        "aor" | "identify" => {
+            let (field, what, fix) = if obj.ty.name == "aor" {
+                (
+                    "contact",
+                    "contacts",
+                    "use one aor per static contact and list them all in the endpoint's aors",
+                )
+            } else {
+                (
+                    "match",
+                    "match entries",
+                    "use one identify object per match, all naming the same endpoint",
+                )
+            };
+            let n = obj.get(field).map_or(0, |v| v.list().len());
+            if n > 1 {
+                // The survivor is whatever Asterisk reads back from the row (the last of the
+                // duplicate keys), not necessarily the last one written.
+                let kept = crate::engine::from_row(obj.ty, id, row)
+                    .ok()
+                    .and_then(|(back, _)| back.get(field).map(|v| v.list().join(",")))
+                    .unwrap_or_default();
+                out.push(Finding {
+                    severity: Severity::Loss,
+                    message: format!(
+                        "{} {id}: only one of its {n} {what} survives astdb: {field}={kept}",
+                        obj.ty.name
+                    ),
+                    fix: fix.into(),
+                });
+            }
+        }
         _ => {}
     }
     round_trip(obj, row, &mut out);
@@ -220,7 +298,7 @@ mod tests {
         for f in ["deny", "contact_permit"] {
             let fields = [Attr::new("allow", "ulaw"), Attr::new(f, "10.0.0.0/8")];
             let obj = crate::engine::build(ty, "e", None, &fields).unwrap().object;
-            let found = check(&obj);
+            let found = check(&obj, false);
             assert!(
                 found.iter().any(|x| x.message.contains("deny/permit")),
                 "{f}: {found:?}"
@@ -228,6 +306,6 @@ mod tests {
         }
         let fields = [Attr::new("allow", "ulaw"), Attr::new("acl", "office")];
         let named = crate::engine::build(ty, "e", None, &fields).unwrap();
-        assert!(check(&named.object).is_empty());
+        assert!(check(&named.object, false).is_empty());
     }
 }

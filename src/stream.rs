@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::backend::embedded::Embedded;
 use crate::backend::{Op, PushOptions};
-use crate::commands::apply::sort_findings;
+use crate::commands::apply::{harden, judge_all};
 use crate::conf::convert::{Conversion, Converter, Desired, Skipped};
 use crate::conf::reader::{self, Diag, Level, Options, Streamed};
 use crate::error::Result;
@@ -23,13 +23,11 @@ use crate::sync::{self, Action, Plan, Render};
 pub struct Request<'a> {
     pub path: &'a Path,
     pub opts: &'a Options,
-    pub accept_loss: bool,
-    pub force: bool,
+    /// What the user allows; the same for apply, its dry run and diff.
+    pub rules: policy::Rules,
     pub prune: bool,
     /// `diff` and `apply --dry-run`: write nothing, render each change.
     pub compare: Option<&'a Render>,
-    /// `diff`: report every object's astdb traps, and let none stop the comparison.
-    pub all_traps: bool,
 }
 
 /// What a one-pass apply did; when `committed` is false, nothing was written.
@@ -174,10 +172,10 @@ pub fn apply(
 ) -> Result<Option<Outcome>> {
     let families: Vec<Option<String>> = TYPES.iter().map(|t| db.family(t)).collect();
     let push_opts = PushOptions {
-        force: req.force,
+        rules: req.rules,
         checked: true,
     };
-    let flags = (req.accept_loss, req.force, false);
+    let flags = req.rules;
     let mut body = |w: &Writer<'_>| {
         let mut out = Outcome {
             pushes: vec![Vec::new(); TYPES.len()],
@@ -203,7 +201,7 @@ pub fn apply(
                         w,
                         item,
                         (&mut empty, &families),
-                        (render, req.all_traps, flags),
+                        (render, flags),
                         &mut out,
                         &mut warnings,
                     ),
@@ -245,6 +243,7 @@ pub fn apply(
         out.files = files;
         out.diags = diags;
         out.diags.append(&mut conv.diags);
+        harden(&mut out.diags, req.rules.strict);
         out.skipped = std::mem::take(&mut conv.skipped);
         let invalid = out.diags.iter().any(|d| d.level == Level::Error);
         // The planner's order: by type (stable, so file order within one).
@@ -279,23 +278,18 @@ pub fn apply(
     }
 }
 
-/// `diff` and `apply --dry-run`: what writing this object would change, rendered. With
-/// `all_traps` (diff) every object's traps are reported, in file order, and stop nothing;
-/// else (dry run) they count as for an apply: only for what would be written.
+/// `diff` and `apply --dry-run`: what writing this object would change, rendered; its
+/// traps count as for an apply (only for what would be written), so both predict it.
 fn compare_item(
     w: &Writer<'_>,
     item: Item,
     (empty, families): (&mut [Option<bool>], &[Option<String>]),
-    (render, all_traps, flags): (&Render, bool, (bool, bool, bool)),
+    (render, flags): (&Render, policy::Rules),
     out: &mut Outcome,
     warnings: &mut Vec<(usize, String)>,
 ) -> Result<()> {
     let r = item.rank;
     let d = &item.desired;
-    if all_traps {
-        let flags = (false, false, true);
-        traps(&item, flags, 0, &mut Vec::new(), warnings);
-    }
     let change = match stored_row(w, &item, empty, families)? {
         Some(s) if s == item.row => None,
         None => sync::change_for(d, None, false, true),
@@ -305,9 +299,7 @@ fn compare_item(
         out.unchanged += 1;
         return Ok(());
     };
-    if !all_traps {
-        traps(&item, flags, r, &mut out.blocking, warnings);
-    }
+    traps(&item, flags, r, &mut out.blocking, warnings);
     let defaults = out.defaults[r].get_or_insert_with(|| crate::engine::defaults(d.ty).objectset());
     render.change_text(&c, defaults, &mut out.texts[r]);
     out.pushes[r].push((c.action, item.desired.id));
@@ -318,15 +310,15 @@ fn compare_item(
 /// warnings; `order` places the warnings among the others.
 fn traps(
     item: &Item,
-    flags: (bool, bool, bool),
+    rules: policy::Rules,
     order: usize,
     blocking: &mut Vec<String>,
     warnings: &mut Vec<(usize, String)>,
 ) {
     let d = &item.desired;
     let mut warns = Vec::new();
-    let findings = policy::check_with_row(&d.object, &item.row);
-    sort_findings(d, findings, flags, &mut warns, blocking);
+    let findings = policy::check_with_row(&d.object, &item.row, rules.remote);
+    judge_all(d, findings, rules, &mut warns, blocking);
     warnings.extend(warns.into_iter().map(|m| (order, m)));
 }
 
@@ -362,7 +354,7 @@ fn write_item(
     empty: &mut [Option<bool>],
     families: &[Option<String>],
     pending: &mut Pending,
-    (push_opts, flags): (PushOptions, (bool, bool, bool)),
+    (push_opts, flags): (PushOptions, policy::Rules),
     out: &mut Outcome,
     warnings: &mut Vec<(usize, String)>,
 ) -> Result<()> {

@@ -217,10 +217,15 @@ impl Embedded {
         let created = existing.is_none();
         let built = engine::build(ty, id, existing.as_ref(), fields)
             .map_err(|r| refusal_error(ty, id, created, r))?;
-        let mut warnings = built.warnings;
-        if !opts.checked {
-            warnings.extend(policy::enforce(&built.object, opts.force)?);
-        }
+        let warnings = if opts.checked {
+            built.warnings
+        } else {
+            let rules = policy::Rules {
+                remote: false,
+                ..opts.rules
+            };
+            policy::enforce(&built.object, built.warnings, rules)?
+        };
         w.put(key, &row_of(&built.object))?;
         Ok(Pushed {
             // A batch only reports warnings: building every answer would cost more than the write.

@@ -16,7 +16,7 @@ use crate::commands::{io_err, Ctx};
 use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
-use crate::policy::{self, Severity};
+use crate::policy::{self, Rules};
 use crate::sync::{self, Action, Execution, Plan, Render, Status};
 
 /// Where the configuration comes from and how its references resolve.
@@ -73,7 +73,8 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
         reader::read_file(&src.file, &opts)
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", src.file.display())))?
     };
-    let conv = convert::convert(cfg);
+    let mut conv = convert::convert(cfg);
+    harden(&mut conv.diags, ctx.global.strict);
     print_notes(ctx, &conv);
     Ok(conv)
 }
@@ -120,14 +121,12 @@ fn confdir_given() -> bool {
             .any(|a| a == "--confdir" || a.to_string_lossy().starts_with("--confdir="))
 }
 
-/// The astdb traps (policy::check) as problems: refused unless --accept-loss (loss) or
-/// --force (Asterisk could not load it). Returns the messages that block the apply.
+/// The astdb traps (policy::check) judged by the user's rules: warnings are printed, the
+/// messages that block the apply are returned. `only`: the objects that would be written.
 pub fn traps(
     ctx: &Ctx,
     conv: &Conversion,
-    accept_loss: bool,
-    force: bool,
-    report_only: bool,
+    rules: Rules,
     only: Option<&std::collections::HashSet<(&str, &str)>>,
 ) -> Vec<String> {
     let mut blocking = Vec::new();
@@ -135,23 +134,11 @@ pub fn traps(
         if only.is_some_and(|o| !o.contains(&(d.ty.name, d.id.as_str()))) {
             continue;
         }
-        let mut findings = policy::check(&d.object);
-        if ctx.uses_ari() && d.ty.name == "endpoint" && d.object.str("callerid") == "<unknown>" {
-            findings.push(policy::Finding {
-                severity: Severity::Loss,
-                message: format!(
-                    "endpoint {} has no callerid: over ARI Asterisk stores '<unknown>' and reads it back as the \
-                     number 'unknown'",
-                    d.id
-                ),
-                fix: "set callerid=\"Name\" <number>".into(),
-            });
-        }
         let mut warnings = Vec::new();
-        sort_findings(
+        judge_all(
             d,
-            findings,
-            (accept_loss, force, report_only),
+            policy::check(&d.object, rules.remote),
+            rules,
             &mut warnings,
             &mut blocking,
         );
@@ -162,26 +149,31 @@ pub fn traps(
     blocking
 }
 
-/// One object's astdb findings as messages: a warning where the flag allows it (or when
-/// only reporting), else a blocking message naming the flag.
-pub fn sort_findings(
+/// One object's findings as messages naming where it was defined: a warning where the
+/// rules allow it, else a blocking message naming the flag.
+pub fn judge_all(
     d: &Desired,
     findings: Vec<policy::Finding>,
-    (accept_loss, force, report_only): (bool, bool, bool),
+    rules: Rules,
     warnings: &mut Vec<String>,
     blocking: &mut Vec<String>,
 ) {
     for f in findings {
-        let (allowed, flag) = match f.severity {
-            Severity::Loss => (accept_loss, "--accept-loss"),
-            Severity::Broken => (force, "--force"),
-        };
-        let msg = format!("{}: {} — {}", d.origin, f.message, f.fix);
-        if allowed || report_only {
-            warnings.push(msg);
-        } else {
-            blocking.push(format!("{msg} (or {flag} to push it anyway)"));
+        match rules.judge(&f) {
+            Ok(m) => warnings.push(format!("{}: {m}", d.origin)),
+            Err(m) => blocking.push(format!("{}: {m}", d.origin)),
         }
+    }
+}
+
+/// With --strict, the reader's and converter's warnings are errors.
+pub fn harden(diags: &mut [reader::Diag], strict: bool) {
+    if !strict {
+        return;
+    }
+    for d in diags.iter_mut().filter(|d| d.level == Level::Warning) {
+        d.level = Level::Error;
+        d.message.push_str(" (an error with --strict)");
     }
 }
 
@@ -278,11 +270,9 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let req = crate::stream::Request {
         path: file,
         opts: &opts,
-        accept_loss: args.accept_loss,
-        force: args.force,
+        rules: ctx.rules(args.accept_loss, args.force),
         prune: args.prune,
         compare: args.dry_run.then_some(&render),
-        all_traps: false,
     };
     // A count, not a bar: how many objects the file holds is known only at its end.
     let bar = if !ctx.global.quiet && std::io::stderr().is_terminal() {
@@ -406,9 +396,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let blocking = traps(
         ctx,
         &conv,
-        args.accept_loss,
-        args.force,
-        false,
+        ctx.rules(args.accept_loss, args.force),
         Some(&changing),
     );
     if !blocking.is_empty() {
@@ -477,7 +465,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         &plan,
         Execution {
             opts: PushOptions {
-                force: args.force,
+                rules: ctx.rules(args.accept_loss, args.force),
                 checked: true,
             },
             transactional,

@@ -64,6 +64,16 @@ impl Ctx {
         Ok(Box::new(Embedded::open(&self.db_path(), self.mapping()?)?))
     }
 
+    /// What a command's flags allow to be stored (the backend sets where it goes).
+    pub fn rules(&self, accept_loss: bool, force: bool) -> crate::policy::Rules {
+        crate::policy::Rules {
+            accept_loss,
+            force,
+            strict: self.global.strict,
+            remote: self.uses_ari(),
+        }
+    }
+
     /// Ask on a terminal; without one, a destructive command needs --yes.
     pub fn confirm(&self, question: &str, yes: bool) -> Result<bool> {
         if yes {

@@ -340,8 +340,11 @@ impl Backend for Ari {
             };
             let built = engine::build(ty, id, existing.as_ref(), fields)
                 .map_err(|r| refusal_error(ty, id, created, r))?;
-            warnings = built.warnings;
-            warnings.extend(policy::enforce(&built.object, opts.force)?);
+            let rules = policy::Rules {
+                remote: true,
+                ..opts.rules
+            };
+            warnings = policy::enforce(&built.object, built.warnings, rules)?;
             Some(built.object)
         };
         let body = put_body(fields);
