@@ -50,7 +50,7 @@ impl Rules {
             Severity::Broken if !self.force => "--force",
             _ => return self.warning(msg),
         };
-        Err(format!("{msg} (or {flag} to store it anyway)"))
+        Err(format!("{msg} (or {flag} to push it anyway)"))
     }
 
     /// Any other warning about what is about to be stored.
