@@ -63,25 +63,99 @@ impl Rules {
     }
 }
 
+/// The attributes by which an object names others that must be stored for Asterisk to use
+/// it, and the type they name.
+pub const REFERENCES: &[(&str, &str, &str)] = &[
+    ("endpoint", "auth", "auth"),
+    ("endpoint", "outbound_auth", "auth"),
+    ("endpoint", "aors", "aor"),
+];
+
+/// The (attribute, type, id) references an object makes, from its objectset values.
+pub fn references_in<'a>(
+    ty: &str,
+    value: impl Fn(&str) -> &'a str,
+) -> Vec<(&'static str, &'static str, &'a str)> {
+    let mut out = Vec::new();
+    for &(t, attr, target) in REFERENCES {
+        if t == ty {
+            for name in value(attr)
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                out.push((attr, target, name));
+            }
+        }
+    }
+    out
+}
+
+/// The references of an object about to be stored.
+pub fn references(obj: &Object) -> Vec<(&'static str, &'static crate::schema::TypeDef, String)> {
+    let set = if REFERENCES.iter().any(|r| r.0 == obj.ty.name) {
+        obj.objectset()
+    } else {
+        return Vec::new();
+    };
+    let value = |a: &str| {
+        set.iter()
+            .find(|x| x.attribute == a)
+            .map_or("", |x| x.value.as_str())
+    };
+    references_in(obj.ty.name, value)
+        .into_iter()
+        .filter_map(|(a, t, n)| Some((a, crate::schema::find_type(t)?, n.to_string())))
+        .collect()
+}
+
+/// A reference to nothing stored: Asterisk accepts it, and the endpoint then fails at
+/// call time (no auth to challenge with, no aor to reach it at).
+pub fn missing_reference(obj: &Object, attr: &str, ty: &str, name: &str) -> Finding {
+    Finding {
+        severity: Severity::Notice,
+        message: format!(
+            "{} {}: {attr}={name} names no stored {ty}",
+            obj.ty.name, obj.id
+        ),
+        fix: format!("push {ty} {name} too (Asterisk accepts the reference, and calls fail on it)"),
+    }
+}
+
 /// What a push does with an object and the engine's warnings about it: the first refusal
-/// as an error (exit 4, nothing stored), else every warning.
+/// as an error (exit 4, nothing stored), else every warning. A trap the stored object
+/// (`existing`) already has is only a warning: this push does not cause it, and refusing
+/// would leave the object unchangeable.
 pub fn enforce(
     obj: &Object,
+    existing: Option<&Object>,
     built_warnings: Vec<String>,
+    extra: Vec<Finding>,
     rules: Rules,
 ) -> crate::error::Result<Vec<String>> {
+    let old: Vec<String> = existing
+        .map(|o| {
+            check(o, rules.remote)
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        })
+        .unwrap_or_default();
+    let findings = check(obj, rules.remote).into_iter().chain(extra);
+    let verdicts = built_warnings
+        .into_iter()
+        .map(|w| rules.warning(w))
+        .chain(findings.map(|mut f| {
+            if old.contains(&f.message) {
+                f.severity = Severity::Notice;
+            }
+            rules.judge(&f)
+        }));
     let mut warnings = Vec::new();
-    let verdicts = built_warnings.into_iter().map(|w| rules.warning(w)).chain(
-        check(obj, rules.remote)
-            .into_iter()
-            .map(|f| rules.judge(&f)),
-    );
     for v in verdicts {
         match v {
             Ok(w) => warnings.push(w),
-            Err(e) => {
-                return Err(crate::error::Error::invalid(e).hint("nothing was stored"));
-            }
+            Err(e) => return Err(crate::error::Error::invalid(e).hint("nothing was stored")),
         }
     }
     Ok(warnings)

@@ -398,7 +398,7 @@ fn run_ops(w: &Writer<'_>, key: &str, change: &sync::Change, opts: PushOptions) 
     for op in Plan::ops_of(change) {
         match op {
             Op::Push { ty, id, fields } => {
-                Embedded::push_in(w, ty, key, &id, &fields, opts, false)?;
+                Embedded::push_in(w, ty, key, &id, &fields, opts, false, Vec::new())?;
             }
             Op::Delete { .. } => {
                 w.delete(key)?;

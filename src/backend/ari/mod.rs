@@ -344,7 +344,24 @@ impl Backend for Ari {
                 remote: true,
                 ..opts.rules
             };
-            warnings = policy::enforce(&built.object, built.warnings, rules)?;
+            let mut missing = Vec::new();
+            for (attr, rty, name) in policy::references(&built.object) {
+                if self.fetch(rty, &name, "push")?.is_none() {
+                    missing.push(policy::missing_reference(
+                        &built.object,
+                        attr,
+                        rty.name,
+                        &name,
+                    ));
+                }
+            }
+            warnings = policy::enforce(
+                &built.object,
+                existing.as_ref(),
+                built.warnings,
+                missing,
+                rules,
+            )?;
             Some(built.object)
         };
         let body = put_body(fields);
