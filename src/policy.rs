@@ -91,33 +91,35 @@ pub fn references_in<'a>(
     out
 }
 
-/// The references of an object about to be stored.
+/// The references of an object about to be stored (read from its values: no objectset
+/// is built, apply calls this for every endpoint).
 pub fn references(obj: &Object) -> Vec<(&'static str, &'static crate::schema::TypeDef, String)> {
-    let set = if REFERENCES.iter().any(|r| r.0 == obj.ty.name) {
-        obj.objectset()
-    } else {
-        return Vec::new();
-    };
-    let value = |a: &str| {
-        set.iter()
-            .find(|x| x.attribute == a)
-            .map_or("", |x| x.value.as_str())
-    };
-    references_in(obj.ty.name, value)
-        .into_iter()
-        .filter_map(|(a, t, n)| Some((a, crate::schema::find_type(t)?, n.to_string())))
-        .collect()
+    let mut out = Vec::new();
+    for &(t, attr, target) in REFERENCES {
+        if t != obj.ty.name {
+            continue;
+        }
+        let Some(rty) = crate::schema::find_type(target) else {
+            continue;
+        };
+        let names: Vec<&str> = match obj.get(attr) {
+            Some(Val::L(l)) => l.iter().map(String::as_str).collect(),
+            Some(Val::S(v)) => v.split(',').collect(),
+            _ => Vec::new(),
+        };
+        for n in names.into_iter().map(str::trim).filter(|n| !n.is_empty()) {
+            out.push((attr, rty, n.to_string()));
+        }
+    }
+    out
 }
 
 /// A reference to nothing stored: Asterisk accepts it, and the endpoint then fails at
 /// call time (no auth to challenge with, no aor to reach it at).
-pub fn missing_reference(obj: &Object, attr: &str, ty: &str, name: &str) -> Finding {
+pub fn missing_reference(obj: (&str, &str), attr: &str, ty: &str, name: &str) -> Finding {
     Finding {
         severity: Severity::Notice,
-        message: format!(
-            "{} {}: {attr}={name} names no stored {ty}",
-            obj.ty.name, obj.id
-        ),
+        message: format!("{} {}: {attr}={name} names no stored {ty}", obj.0, obj.1),
         fix: format!("push {ty} {name} too (Asterisk accepts the reference, and calls fail on it)"),
     }
 }

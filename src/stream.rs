@@ -49,6 +49,19 @@ pub struct Outcome {
     defaults: Vec<Option<Objectset>>,
     pub unchanged: usize,
     pub committed: bool,
+    /// References of what is written, checked once the whole file is known.
+    refs: Vec<Ref>,
+}
+
+/// A reference an object to be written makes: where it was defined, and what it names.
+#[derive(Debug)]
+struct Ref {
+    rank: usize,
+    origin: String,
+    object: (&'static str, String),
+    attr: &'static str,
+    target: &'static TypeDef,
+    name: String,
 }
 
 impl Outcome {
@@ -245,6 +258,26 @@ pub fn apply(
         out.diags.append(&mut conv.diags);
         harden(&mut out.diags, req.rules.strict);
         out.skipped = std::mem::take(&mut conv.skipped);
+        // A reference is satisfied by the file or by what was stored before it.
+        for r in std::mem::take(&mut out.refs) {
+            let stored = || match families[r.target.position()].as_ref() {
+                Some(f) => w.get(&format!("/{f}/{}", r.name)).map(|v| v.is_some()),
+                None => Ok(false),
+            };
+            if conv.defines(r.target, &r.name) || stored()? {
+                continue;
+            }
+            let f = policy::missing_reference(
+                (r.object.0, &r.object.1),
+                r.attr,
+                r.target.name,
+                &r.name,
+            );
+            match req.rules.judge(&f) {
+                Ok(m) => warnings.push((r.rank, format!("{}: {m}", r.origin))),
+                Err(m) => out.blocking.push(format!("{}: {m}", r.origin)),
+            }
+        }
         let invalid = out.diags.iter().any(|d| d.level == Level::Error);
         // The planner's order: by type (stable, so file order within one).
         warnings.sort_by_key(|w| w.0);
@@ -299,7 +332,7 @@ fn compare_item(
         out.unchanged += 1;
         return Ok(());
     };
-    traps(&item, flags, r, &mut out.blocking, warnings);
+    traps(&item, flags, r, out, warnings);
     let defaults = out.defaults[r].get_or_insert_with(|| crate::engine::defaults(d.ty).objectset());
     render.change_text(&c, defaults, &mut out.texts[r]);
     out.pushes[r].push((c.action, item.desired.id));
@@ -312,13 +345,23 @@ fn traps(
     item: &Item,
     rules: policy::Rules,
     order: usize,
-    blocking: &mut Vec<String>,
+    out: &mut Outcome,
     warnings: &mut Vec<(usize, String)>,
 ) {
     let d = &item.desired;
     let mut warns = Vec::new();
     let findings = policy::check_with_row(&d.object, &item.row, rules.remote);
-    judge_all(d, findings, rules, &mut warns, blocking);
+    judge_all(d, findings, rules, &mut warns, &mut out.blocking);
+    for (attr, target, name) in policy::references(&d.object) {
+        out.refs.push(Ref {
+            rank: order,
+            origin: d.origin.to_string(),
+            object: (d.ty.name, d.id.clone()),
+            attr,
+            target,
+            name,
+        });
+    }
     warnings.extend(warns.into_iter().map(|m| (order, m)));
 }
 
@@ -376,7 +419,7 @@ fn write_item(
         return Ok(());
     };
     // The astdb traps matter for what is written.
-    traps(&item, flags, r, &mut out.blocking, warnings);
+    traps(&item, flags, r, out, warnings);
     let action = match &change {
         Some(c) => {
             run_ops(w, &item.key, c, push_opts)?;

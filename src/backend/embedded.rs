@@ -355,7 +355,10 @@ impl Backend for Embedded {
                         for (attr, rty, name) in policy::references(&b.object) {
                             if self.locate(rty, &name)?.is_none() {
                                 missing.push(policy::missing_reference(
-                                    &b.object, attr, rty.name, &name,
+                                    (ty.name, id),
+                                    attr,
+                                    rty.name,
+                                    &name,
                                 ));
                             }
                         }

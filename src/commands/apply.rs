@@ -123,25 +123,37 @@ fn confdir_given() -> bool {
 
 /// The astdb traps (policy::check) judged by the user's rules: warnings are printed, the
 /// messages that block the apply are returned. `only`: the objects that would be written.
+/// A reference counts as satisfied when the file defines its object or `stored` finds it.
 pub fn traps(
     ctx: &Ctx,
     conv: &Conversion,
     rules: Rules,
     only: Option<&std::collections::HashSet<(&str, &str)>>,
+    stored: &mut dyn FnMut(&'static crate::schema::TypeDef, &str) -> bool,
 ) -> Vec<String> {
+    let defined: std::collections::HashSet<(&str, &str)> = conv
+        .objects
+        .iter()
+        .map(|d| (d.ty.name, d.id.as_str()))
+        .collect();
     let mut blocking = Vec::new();
     for d in &conv.objects {
         if only.is_some_and(|o| !o.contains(&(d.ty.name, d.id.as_str()))) {
             continue;
         }
+        let mut findings = policy::check(&d.object, rules.remote);
+        for (attr, rty, name) in policy::references(&d.object) {
+            if !defined.contains(&(rty.name, name.as_str())) && !stored(rty, &name) {
+                findings.push(policy::missing_reference(
+                    (d.ty.name, &d.id),
+                    attr,
+                    rty.name,
+                    &name,
+                ));
+            }
+        }
         let mut warnings = Vec::new();
-        judge_all(
-            d,
-            policy::check(&d.object, rules.remote),
-            rules,
-            &mut warnings,
-            &mut blocking,
-        );
+        judge_all(d, findings, rules, &mut warnings, &mut blocking);
         for w in &warnings {
             ctx.out.warn(w);
         }
@@ -398,6 +410,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         &conv,
         ctx.rules(args.accept_loss, args.force),
         Some(&changing),
+        &mut |t, id| backend.get(t, id).is_ok(),
     );
     if !blocking.is_empty() {
         refuse_if_invalid(&args.source.file, &conv, blocking)?;

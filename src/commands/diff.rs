@@ -126,6 +126,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         &conv,
         ctx.rules(args.accept_loss, args.force),
         Some(&changing),
+        &mut |t, id| backend.get(t, id).is_ok(),
     );
     refuse_if_invalid(&args.source.file, &conv, blocking)?;
     if args.prune {

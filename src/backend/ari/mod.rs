@@ -348,7 +348,7 @@ impl Backend for Ari {
             for (attr, rty, name) in policy::references(&built.object) {
                 if self.fetch(rty, &name, "push")?.is_none() {
                     missing.push(policy::missing_reference(
-                        &built.object,
+                        (ty.name, id),
                         attr,
                         rty.name,
                         &name,
