@@ -112,6 +112,13 @@ pub fn run(cli: Cli) -> Result<Exit> {
         // Every run, even with --quiet: nobody should forget it is on.
         eprintln!("warning: --insecure: the server's TLS certificate is not verified");
     }
+    // Host names and files are checked where the objects will be used (issue 11, item 7).
+    use crate::schema::values::{set_locality, Locality};
+    set_locality(match &cli.command {
+        Command::Serve(_) => Locality::Here,
+        _ if ctx.uses_ari() => Locality::Remote,
+        _ => Locality::Embedded,
+    });
     match &cli.command {
         Command::Push(a) => push::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
