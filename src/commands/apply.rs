@@ -68,6 +68,7 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+        withheld_stdin(&bytes);
         reader::read_bytes(&bytes, "<stdin>", &opts)
     } else {
         reader::read_file(&src.file, &opts)
@@ -189,11 +190,44 @@ pub fn harden(diags: &mut [reader::Diag], strict: bool) {
     }
 }
 
+thread_local! {
+    /// Whether stdin (read once) held secrets that `export` withheld.
+    static STDIN_WITHHELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn withheld_stdin(bytes: &[u8]) {
+    STDIN_WITHHELD.with(|c| c.set(contains_withheld(bytes)));
+}
+
+fn contains_withheld(text: &[u8]) -> bool {
+    let m = crate::output::conf::WITHHELD.as_bytes();
+    text.windows(m.len()).any(|w| w == m)
+}
+
+/// Whether the file was written by `export` without --show-secrets (read again only
+/// when a password is missing).
+fn withheld_in(file: &Path) -> bool {
+    if file.as_os_str() == "-" {
+        return STDIN_WITHHELD.with(|c| c.get());
+    }
+    std::fs::read(file).is_ok_and(|t| contains_withheld(&t))
+}
+
 /// Print every problem and fail with exit 4 when there is any.
 pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
     let mut n = 0;
+    let mut withheld = None;
     for d in conv.errors() {
-        eprintln!("error: {}", crate::output::printable(&d.to_string()));
+        let mut line = d.to_string();
+        if line.contains("password: no password")
+            && *withheld.get_or_insert_with(|| withheld_in(file))
+        {
+            line.push_str(&format!(
+                " — the secret was withheld by `pjsipctl export`: export again with --show-secrets \
+                 (or write the password= line into the section)",
+            ));
+        }
+        eprintln!("error: {}", crate::output::printable(&line));
         n += 1;
     }
     for m in &more {

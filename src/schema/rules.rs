@@ -291,9 +291,11 @@ fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
                 ));
                 continue;
             }
-            Err(e) => return Err(format!(
+            Err(e) => {
+                return Err(format!(
                 "match={host}: the host name does not resolve ({e}); Asterisk refuses the identify"
-            )),
+            ))
+            }
         };
         if addrs.is_empty() {
             return Err(format!(
