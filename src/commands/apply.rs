@@ -222,10 +222,10 @@ pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> R
         if line.contains("password: no password")
             && *withheld.get_or_insert_with(|| withheld_in(file))
         {
-            line.push_str(&format!(
+            line.push_str(
                 " — the secret was withheld by `pjsipctl export`: export again with --show-secrets \
                  (or write the password= line into the section)",
-            ));
+            );
         }
         eprintln!("error: {}", crate::output::printable(&line));
         n += 1;
