@@ -7,6 +7,7 @@
 
 mod faults;
 mod jobs;
+mod policy;
 mod replay;
 mod stub;
 
