@@ -71,26 +71,6 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("endpoint", "aors", "aor"),
 ];
 
-/// The (attribute, type, id) references an object makes, from its objectset values.
-pub fn references_in<'a>(
-    ty: &str,
-    value: impl Fn(&str) -> &'a str,
-) -> Vec<(&'static str, &'static str, &'a str)> {
-    let mut out = Vec::new();
-    for &(t, attr, target) in REFERENCES {
-        if t == ty {
-            for name in value(attr)
-                .split(',')
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-            {
-                out.push((attr, target, name));
-            }
-        }
-    }
-    out
-}
-
 /// The references of an object about to be stored (read from its values: no objectset
 /// is built, apply calls this for every endpoint).
 pub fn references(obj: &Object) -> Vec<(&'static str, &'static crate::schema::TypeDef, String)> {
