@@ -106,14 +106,12 @@ impl Embedded {
                         return Ok(Some(Hit::Astdb));
                     }
                 }
-                "config" => {
-                    if self.static_objects(ty, &w.data).find(id).is_some() {
-                        let file = ConfigWizard::parse(&w.data)
-                            .path(&self.mapping.confdir)
-                            .display()
-                            .to_string();
-                        return Ok(Some(Hit::Static(file)));
-                    }
+                "config" if self.static_objects(ty, &w.data).find(id).is_some() => {
+                    let file = ConfigWizard::parse(&w.data)
+                        .path(&self.mapping.confdir)
+                        .display()
+                        .to_string();
+                    return Ok(Some(Hit::Static(file)));
                 }
                 _ => {}
             }
@@ -219,6 +217,7 @@ impl Embedded {
     }
 
     /// Build and store one push inside an open transaction.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn push_in(
         w: &Writer<'_>,
         ty: &'static TypeDef,
