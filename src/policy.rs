@@ -349,6 +349,59 @@ mod tests {
     use crate::model::Attr;
 
     #[test]
+    fn one_verdict_per_severity_and_flags() {
+        let f = |severity| Finding {
+            severity,
+            message: "m".into(),
+            fix: "f".into(),
+        };
+        let none = Rules::default();
+        assert_eq!(none.judge(&f(Severity::Notice)), Ok("m — f".into()));
+        assert!(none
+            .judge(&f(Severity::Loss))
+            .unwrap_err()
+            .ends_with("(or --accept-loss to push it anyway)"));
+        assert!(none
+            .judge(&f(Severity::Broken))
+            .unwrap_err()
+            .ends_with("(or --force to push it anyway)"));
+        let all = Rules {
+            accept_loss: true,
+            force: true,
+            ..Rules::default()
+        };
+        assert!(all.judge(&f(Severity::Loss)).is_ok() && all.judge(&f(Severity::Broken)).is_ok());
+        // --strict: what would be a warning is an error, whatever else was allowed.
+        let strict = Rules {
+            strict: true,
+            ..all
+        };
+        for s in [Severity::Notice, Severity::Loss, Severity::Broken] {
+            assert!(strict
+                .judge(&f(s))
+                .unwrap_err()
+                .ends_with("(an error with --strict)"));
+        }
+    }
+
+    #[test]
+    fn a_trap_already_stored_does_not_block_a_push() {
+        let ty = crate::schema::find_type("aor").unwrap();
+        let lossy = [Attr::new("contact", "sip:a@192.0.2.1,sip:b@192.0.2.2")];
+        let old = crate::engine::build(ty, "a", None, &lossy).unwrap().object;
+        let new = crate::engine::build(ty, "a", Some(&old), &[Attr::new("max_contacts", "2")])
+            .unwrap()
+            .object;
+        let rules = Rules::default();
+        assert!(enforce(&new, None, Vec::new(), Vec::new(), rules).is_err());
+        let warned = enforce(&new, Some(&old), Vec::new(), Vec::new(), rules).unwrap();
+        assert!(
+            warned.iter().any(|w| w.contains("contacts survives astdb")),
+            "{warned:?}"
+        );
+    }
+
+    #[test]
     fn inline_deny_permit_is_found() {
         let ty = crate::schema::find_type("endpoint").unwrap();
         for f in ["deny", "contact_permit"] {
