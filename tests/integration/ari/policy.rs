@@ -74,3 +74,58 @@ fn host_names_and_files_are_left_to_asterisk() {
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("/nonexistent/cert.pem"), "{err}");
 }
+
+#[test]
+fn an_asterisk_that_accepts_them_gets_them_as_written() {
+    use super::stub::{Act, Stub};
+    // An Asterisk whose host resolves the name and holds the file: it answers 200.
+    let answer =
+        serde_json::to_string(&crate::common::golden("03_put_endpoint_alice")["response_body"])
+            .unwrap();
+    let stub = Stub::start(move |r| match r.method.as_str() {
+        "GET" => Act::json(404, r#"{"message":"Object with id 'x' not found"}"#),
+        _ => Act::json(200, &answer),
+    });
+    let env = Env::new();
+    let (code, _, err) = run_cmd(
+        ari_cmd(&env, &stub.url()),
+        &[
+            "push",
+            "endpoint",
+            "d",
+            "allow=ulaw",
+            "callerid=D <1>",
+            "dtls_cert_file=/nonexistent/cert.pem",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: dtls_cert_file: '/nonexistent/cert.pem' is not readable on this machine"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = run_cmd(
+        ari_cmd(&env, &stub.url()),
+        &[
+            "push",
+            "identify",
+            "i",
+            "endpoint=d",
+            "match=pbx-only.invalid",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let puts: Vec<String> = stub
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(puts.len(), 2, "{puts:?}");
+    assert!(
+        puts[1].contains(r#""value":"pbx-only.invalid""#),
+        "{}",
+        puts[1]
+    );
+}
