@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pjsipctl_global_optspecs
-    string join \n db= sorcery= confdir= ari= target= user= password-file= api-key cacert= insecure timeout= o/output= show-secrets q/quiet h/help V/version
+    string join \n db= sorcery= confdir= ari= target= user= password-file= api-key cacert= insecure timeout= o/output= show-secrets q/quiet strict h/help V/version
 end
 
 function __fish_pjsipctl_needs_command
@@ -40,6 +40,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l api-key -d 'Send cred
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
@@ -70,10 +71,12 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s o -l output -
 json\t'ARI\'s attribute/value list'
 conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l force -d 'Store even an object Asterisk could not load back (e.g. an endpoint without codecs)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l accept-loss -d 'Store data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -93,6 +96,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l api-key -d 'S
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -111,6 +115,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l api-key -d 'S
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -130,6 +135,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l api-key -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s j -l jobs -d 'Over ARI: push over N connections at once (1-16); each type\'s objects still all finish before the next type starts (auths and aors before endpoints)' -r
@@ -156,6 +162,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l api-key -d '
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -172,10 +179,13 @@ json\t'ARI\'s attribute/value list'
 conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l allow-exec -d 'Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l prune -d 'Also show the stored objects of the file\'s types that the file does not define (apply --prune deletes them)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l accept-loss -d 'As apply --accept-loss: do not count what astdb cannot hold as a refusal'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l force -d 'As apply --force: do not count objects Asterisk could not load back as a refusal'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -195,6 +205,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l api-key -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -213,6 +224,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l api-key -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l listen -d 'Address to listen on (loopback by default; anything else is reachable from the network)' -r
@@ -232,6 +244,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l api-key -d '
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -250,6 +263,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l api-key -d 'S
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -268,6 +282,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l api-key -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l completions -d 'Directory for completions' -r -F
@@ -288,6 +303,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l api-key -
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'

@@ -71,6 +71,9 @@ pub struct Global {
     /// Print only errors on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Treat every warning about what would be stored as an error (exit 4, nothing written)
+    #[arg(long, global = true)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

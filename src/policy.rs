@@ -1,5 +1,7 @@
 //! What pjsipctl refuses or warns about beyond Asterisk: objects Asterisk accepts
 //! but cannot load back from astdb, or loads differently (CONVERSION.md, "What astdb cannot hold").
+//! `push`, `apply` and `diff` all judge through [`Rules::judge`], so one object gets one verdict
+//! whichever command carries it.
 
 use crate::model::{Object, Val};
 
@@ -7,8 +9,11 @@ use crate::model::{Object, Val};
 pub enum Severity {
     /// Asterisk could not load the object: refused unless forced.
     Broken,
-    /// Stored, but something is lost or changed on the way back.
+    /// Stored, but something is lost or changed on the way back: refused unless accepted.
     Loss,
+    /// Stored as given, but worth a word (a reference to nothing stored, a host that
+    /// does not resolve here): a warning, an error only with --strict.
+    Notice,
 }
 
 #[derive(Debug, Clone)]
@@ -19,30 +24,133 @@ pub struct Finding {
     pub fix: String,
 }
 
-/// What a push does with the findings: refuse what Asterisk could not load (unless forced),
-/// return the rest as warnings.
-pub fn enforce(obj: &Object, force: bool) -> crate::error::Result<Vec<String>> {
-    let mut warnings = Vec::new();
-    for f in check(obj) {
-        match f.severity {
-            Severity::Broken if !force => {
-                return Err(crate::error::Error::invalid(f.message)
-                    .hint(format!("{} (or --force to store it anyway)", f.fix)))
+/// What the user allowed, and where the object goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rules {
+    /// --accept-loss: store what astdb cannot hold as written.
+    pub accept_loss: bool,
+    /// --force: store what Asterisk could not load back.
+    pub force: bool,
+    /// --strict: every warning is an error.
+    pub strict: bool,
+    /// The target is a live Asterisk over ARI (it stores `<unknown>` for an unset callerid).
+    pub remote: bool,
+}
+
+impl Rules {
+    /// One finding: `Ok(warning)` when it may be stored, `Err(refusal)` otherwise.
+    pub fn judge(&self, f: &Finding) -> Result<String, String> {
+        let msg = if f.fix.is_empty() {
+            f.message.clone()
+        } else {
+            format!("{} — {}", f.message, f.fix)
+        };
+        let flag = match f.severity {
+            Severity::Loss if !self.accept_loss => "--accept-loss",
+            Severity::Broken if !self.force => "--force",
+            _ => return self.warning(msg),
+        };
+        Err(format!("{msg} (or {flag} to push it anyway)"))
+    }
+
+    /// Any other warning about what is about to be stored.
+    pub fn warning(&self, msg: String) -> Result<String, String> {
+        if self.strict {
+            Err(format!("{msg} (an error with --strict)"))
+        } else {
+            Ok(msg)
+        }
+    }
+}
+
+/// The attributes by which an object names others that must be stored for Asterisk to use
+/// it, and the type they name.
+pub const REFERENCES: &[(&str, &str, &str)] = &[
+    ("endpoint", "auth", "auth"),
+    ("endpoint", "outbound_auth", "auth"),
+    ("endpoint", "aors", "aor"),
+];
+
+/// The references of an object about to be stored (read from its values: no objectset
+/// is built, apply calls this for every endpoint).
+pub fn references(obj: &Object) -> Vec<(&'static str, &'static crate::schema::TypeDef, String)> {
+    let mut out = Vec::new();
+    for &(t, attr, target) in REFERENCES {
+        if t != obj.ty.name {
+            continue;
+        }
+        let Some(rty) = crate::schema::find_type(target) else {
+            continue;
+        };
+        let names: Vec<&str> = match obj.get(attr) {
+            Some(Val::L(l)) => l.iter().map(String::as_str).collect(),
+            Some(Val::S(v)) => v.split(',').collect(),
+            _ => Vec::new(),
+        };
+        for n in names.into_iter().map(str::trim).filter(|n| !n.is_empty()) {
+            out.push((attr, rty, n.to_string()));
+        }
+    }
+    out
+}
+
+/// A reference to nothing stored: Asterisk accepts it, and the endpoint then fails at
+/// call time (no auth to challenge with, no aor to reach it at).
+pub fn missing_reference(obj: (&str, &str), attr: &str, ty: &str, name: &str) -> Finding {
+    Finding {
+        severity: Severity::Notice,
+        message: format!("{} {}: {attr}={name} names no stored {ty}", obj.0, obj.1),
+        fix: format!("push {ty} {name} too (Asterisk accepts the reference, and calls fail on it)"),
+    }
+}
+
+/// What a push does with an object and the engine's warnings about it: the first refusal
+/// as an error (exit 4, nothing stored), else every warning. A trap the stored object
+/// (`existing`) already has is only a warning: this push does not cause it, and refusing
+/// would leave the object unchangeable.
+pub fn enforce(
+    obj: &Object,
+    existing: Option<&Object>,
+    built_warnings: Vec<String>,
+    extra: Vec<Finding>,
+    rules: Rules,
+) -> crate::error::Result<Vec<String>> {
+    let old: Vec<String> = existing
+        .map(|o| {
+            check(o, rules.remote)
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        })
+        .unwrap_or_default();
+    let findings = check(obj, rules.remote).into_iter().chain(extra);
+    let verdicts = built_warnings
+        .into_iter()
+        .map(|w| rules.warning(w))
+        .chain(findings.map(|mut f| {
+            if old.contains(&f.message) {
+                f.severity = Severity::Notice;
             }
-            _ => warnings.push(format!("{} — {}", f.message, f.fix)),
+            rules.judge(&f)
+        }));
+    let mut warnings = Vec::new();
+    for v in verdicts {
+        match v {
+            Ok(w) => warnings.push(w),
+            Err(e) => return Err(crate::error::Error::invalid(e).hint("nothing was stored")),
         }
     }
     Ok(warnings)
 }
 
 /// Check an object about to be stored in astdb.
-pub fn check(obj: &Object) -> Vec<Finding> {
-    check_with_row(obj, &obj.row_json())
+pub fn check(obj: &Object, remote: bool) -> Vec<Finding> {
+    check_with_row(obj, &obj.row_json(), remote)
 }
 
 /// [`check`] for a caller that already holds the row it will store: `row` must be
-/// `obj.row_json()`.
-pub fn check_with_row(obj: &Object, row: &str) -> Vec<Finding> {
+/// `obj.row_json()`. `remote`: the target is a live Asterisk over ARI.
+pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
     debug_assert_eq!(row, obj.row_json());
     let mut out = Vec::new();
     let id = &obj.id;
@@ -90,23 +198,49 @@ pub fn check_with_row(obj: &Object, row: &str) -> Vec<Finding> {
                     fix: "leave callerid unset, or give a real name and number".into(),
                 });
             }
+            if remote && obj.str("callerid") == "<unknown>" {
+                out.push(Finding {
+                    severity: Severity::Loss,
+                    message: format!(
+                        "endpoint {id} has no callerid: over ARI Asterisk stores '<unknown>' and reads it back as the \
+                         number 'unknown'"
+                    ),
+                    fix: "set callerid=\"Name\" <number>".into(),
+                });
+            }
         }
-        "aor" if obj.get("contact").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
-            severity: Severity::Loss,
-            message: format!(
-                "aor {id}: only the last of its {} contacts survives astdb",
-                obj.get("contact").unwrap().list().len()
-            ),
-            fix: "use one aor per static contact and list them all in the endpoint's aors".into(),
-        }),
-        "identify" if obj.get("match").is_some_and(|v| v.list().len() > 1) => out.push(Finding {
-            severity: Severity::Loss,
-            message: format!(
-                "identify {id}: only the last of its {} match entries survives astdb",
-                obj.get("match").unwrap().list().len()
-            ),
-            fix: "use one identify object per match, all naming the same endpoint".into(),
-        }),
+        "aor" | "identify" => {
+            let (field, what, fix) = if obj.ty.name == "aor" {
+                (
+                    "contact",
+                    "contacts",
+                    "use one aor per static contact and list them all in the endpoint's aors",
+                )
+            } else {
+                (
+                    "match",
+                    "match entries",
+                    "use one identify object per match, all naming the same endpoint",
+                )
+            };
+            let n = obj.get(field).map_or(0, |v| v.list().len());
+            if n > 1 {
+                // The survivor is whatever Asterisk reads back from the row (the last of the
+                // duplicate keys), not necessarily the last one written.
+                let kept = crate::engine::from_row(obj.ty, id, row)
+                    .ok()
+                    .and_then(|(back, _)| back.get(field).map(|v| v.list().join(",")))
+                    .unwrap_or_default();
+                out.push(Finding {
+                    severity: Severity::Loss,
+                    message: format!(
+                        "{} {id}: only one of its {n} {what} survives astdb: {field}={kept}",
+                        obj.ty.name
+                    ),
+                    fix: fix.into(),
+                });
+            }
+        }
         _ => {}
     }
     round_trip(obj, row, &mut out);
@@ -215,12 +349,65 @@ mod tests {
     use crate::model::Attr;
 
     #[test]
+    fn one_verdict_per_severity_and_flags() {
+        let f = |severity| Finding {
+            severity,
+            message: "m".into(),
+            fix: "f".into(),
+        };
+        let none = Rules::default();
+        assert_eq!(none.judge(&f(Severity::Notice)), Ok("m — f".into()));
+        assert!(none
+            .judge(&f(Severity::Loss))
+            .unwrap_err()
+            .ends_with("(or --accept-loss to push it anyway)"));
+        assert!(none
+            .judge(&f(Severity::Broken))
+            .unwrap_err()
+            .ends_with("(or --force to push it anyway)"));
+        let all = Rules {
+            accept_loss: true,
+            force: true,
+            ..Rules::default()
+        };
+        assert!(all.judge(&f(Severity::Loss)).is_ok() && all.judge(&f(Severity::Broken)).is_ok());
+        // --strict: what would be a warning is an error, whatever else was allowed.
+        let strict = Rules {
+            strict: true,
+            ..all
+        };
+        for s in [Severity::Notice, Severity::Loss, Severity::Broken] {
+            assert!(strict
+                .judge(&f(s))
+                .unwrap_err()
+                .ends_with("(an error with --strict)"));
+        }
+    }
+
+    #[test]
+    fn a_trap_already_stored_does_not_block_a_push() {
+        let ty = crate::schema::find_type("aor").unwrap();
+        let lossy = [Attr::new("contact", "sip:a@192.0.2.1,sip:b@192.0.2.2")];
+        let old = crate::engine::build(ty, "a", None, &lossy).unwrap().object;
+        let new = crate::engine::build(ty, "a", Some(&old), &[Attr::new("max_contacts", "2")])
+            .unwrap()
+            .object;
+        let rules = Rules::default();
+        assert!(enforce(&new, None, Vec::new(), Vec::new(), rules).is_err());
+        let warned = enforce(&new, Some(&old), Vec::new(), Vec::new(), rules).unwrap();
+        assert!(
+            warned.iter().any(|w| w.contains("contacts survives astdb")),
+            "{warned:?}"
+        );
+    }
+
+    #[test]
     fn inline_deny_permit_is_found() {
         let ty = crate::schema::find_type("endpoint").unwrap();
         for f in ["deny", "contact_permit"] {
             let fields = [Attr::new("allow", "ulaw"), Attr::new(f, "10.0.0.0/8")];
             let obj = crate::engine::build(ty, "e", None, &fields).unwrap().object;
-            let found = check(&obj);
+            let found = check(&obj, false);
             assert!(
                 found.iter().any(|x| x.message.contains("deny/permit")),
                 "{f}: {found:?}"
@@ -228,6 +415,6 @@ mod tests {
         }
         let fields = [Attr::new("allow", "ulaw"), Attr::new("acl", "office")];
         let named = crate::engine::build(ty, "e", None, &fields).unwrap();
-        assert!(check(&named.object).is_empty());
+        assert!(check(&named.object, false).is_empty());
     }
 }

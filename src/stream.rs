@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::backend::embedded::Embedded;
 use crate::backend::{Op, PushOptions};
-use crate::commands::apply::sort_findings;
+use crate::commands::apply::{harden, judge_all};
 use crate::conf::convert::{Conversion, Converter, Desired, Skipped};
 use crate::conf::reader::{self, Diag, Level, Options, Streamed};
 use crate::error::Result;
@@ -23,13 +23,11 @@ use crate::sync::{self, Action, Plan, Render};
 pub struct Request<'a> {
     pub path: &'a Path,
     pub opts: &'a Options,
-    pub accept_loss: bool,
-    pub force: bool,
+    /// What the user allows; the same for apply, its dry run and diff.
+    pub rules: policy::Rules,
     pub prune: bool,
     /// `diff` and `apply --dry-run`: write nothing, render each change.
     pub compare: Option<&'a Render>,
-    /// `diff`: report every object's astdb traps, and let none stop the comparison.
-    pub all_traps: bool,
 }
 
 /// What a one-pass apply did; when `committed` is false, nothing was written.
@@ -51,6 +49,19 @@ pub struct Outcome {
     defaults: Vec<Option<Objectset>>,
     pub unchanged: usize,
     pub committed: bool,
+    /// References of what is written, checked once the whole file is known.
+    refs: Vec<Ref>,
+}
+
+/// A reference an object to be written makes: where it was defined, and what it names.
+#[derive(Debug)]
+struct Ref {
+    rank: usize,
+    origin: String,
+    object: (&'static str, String),
+    attr: &'static str,
+    target: &'static TypeDef,
+    name: String,
 }
 
 impl Outcome {
@@ -174,10 +185,10 @@ pub fn apply(
 ) -> Result<Option<Outcome>> {
     let families: Vec<Option<String>> = TYPES.iter().map(|t| db.family(t)).collect();
     let push_opts = PushOptions {
-        force: req.force,
+        rules: req.rules,
         checked: true,
     };
-    let flags = (req.accept_loss, req.force, false);
+    let flags = req.rules;
     let mut body = |w: &Writer<'_>| {
         let mut out = Outcome {
             pushes: vec![Vec::new(); TYPES.len()],
@@ -203,7 +214,7 @@ pub fn apply(
                         w,
                         item,
                         (&mut empty, &families),
-                        (render, req.all_traps, flags),
+                        (render, flags),
                         &mut out,
                         &mut warnings,
                     ),
@@ -245,7 +256,28 @@ pub fn apply(
         out.files = files;
         out.diags = diags;
         out.diags.append(&mut conv.diags);
+        harden(&mut out.diags, req.rules.strict);
         out.skipped = std::mem::take(&mut conv.skipped);
+        // A reference is satisfied by the file or by what was stored before it.
+        for r in std::mem::take(&mut out.refs) {
+            let stored = || match families[r.target.position()].as_ref() {
+                Some(f) => w.get(&format!("/{f}/{}", r.name)).map(|v| v.is_some()),
+                None => Ok(false),
+            };
+            if conv.defines(r.target, &r.name) || stored()? {
+                continue;
+            }
+            let f = policy::missing_reference(
+                (r.object.0, &r.object.1),
+                r.attr,
+                r.target.name,
+                &r.name,
+            );
+            match req.rules.judge(&f) {
+                Ok(m) => warnings.push((r.rank, format!("{}: {m}", r.origin))),
+                Err(m) => out.blocking.push(format!("{}: {m}", r.origin)),
+            }
+        }
         let invalid = out.diags.iter().any(|d| d.level == Level::Error);
         // The planner's order: by type (stable, so file order within one).
         warnings.sort_by_key(|w| w.0);
@@ -279,23 +311,18 @@ pub fn apply(
     }
 }
 
-/// `diff` and `apply --dry-run`: what writing this object would change, rendered. With
-/// `all_traps` (diff) every object's traps are reported, in file order, and stop nothing;
-/// else (dry run) they count as for an apply: only for what would be written.
+/// `diff` and `apply --dry-run`: what writing this object would change, rendered; its
+/// traps count as for an apply (only for what would be written), so both predict it.
 fn compare_item(
     w: &Writer<'_>,
     item: Item,
     (empty, families): (&mut [Option<bool>], &[Option<String>]),
-    (render, all_traps, flags): (&Render, bool, (bool, bool, bool)),
+    (render, flags): (&Render, policy::Rules),
     out: &mut Outcome,
     warnings: &mut Vec<(usize, String)>,
 ) -> Result<()> {
     let r = item.rank;
     let d = &item.desired;
-    if all_traps {
-        let flags = (false, false, true);
-        traps(&item, flags, 0, &mut Vec::new(), warnings);
-    }
     let change = match stored_row(w, &item, empty, families)? {
         Some(s) if s == item.row => None,
         None => sync::change_for(d, None, false, true),
@@ -305,9 +332,7 @@ fn compare_item(
         out.unchanged += 1;
         return Ok(());
     };
-    if !all_traps {
-        traps(&item, flags, r, &mut out.blocking, warnings);
-    }
+    traps(&item, flags, r, out, warnings);
     let defaults = out.defaults[r].get_or_insert_with(|| crate::engine::defaults(d.ty).objectset());
     render.change_text(&c, defaults, &mut out.texts[r]);
     out.pushes[r].push((c.action, item.desired.id));
@@ -318,15 +343,25 @@ fn compare_item(
 /// warnings; `order` places the warnings among the others.
 fn traps(
     item: &Item,
-    flags: (bool, bool, bool),
+    rules: policy::Rules,
     order: usize,
-    blocking: &mut Vec<String>,
+    out: &mut Outcome,
     warnings: &mut Vec<(usize, String)>,
 ) {
     let d = &item.desired;
     let mut warns = Vec::new();
-    let findings = policy::check_with_row(&d.object, &item.row);
-    sort_findings(d, findings, flags, &mut warns, blocking);
+    let findings = policy::check_with_row(&d.object, &item.row, rules.remote);
+    judge_all(d, findings, rules, &mut warns, &mut out.blocking);
+    for (attr, target, name) in policy::references(&d.object) {
+        out.refs.push(Ref {
+            rank: order,
+            origin: d.origin.to_string(),
+            object: (d.ty.name, d.id.clone()),
+            attr,
+            target,
+            name,
+        });
+    }
     warnings.extend(warns.into_iter().map(|m| (order, m)));
 }
 
@@ -362,7 +397,7 @@ fn write_item(
     empty: &mut [Option<bool>],
     families: &[Option<String>],
     pending: &mut Pending,
-    (push_opts, flags): (PushOptions, (bool, bool, bool)),
+    (push_opts, flags): (PushOptions, policy::Rules),
     out: &mut Outcome,
     warnings: &mut Vec<(usize, String)>,
 ) -> Result<()> {
@@ -384,7 +419,7 @@ fn write_item(
         return Ok(());
     };
     // The astdb traps matter for what is written.
-    traps(&item, flags, r, &mut out.blocking, warnings);
+    traps(&item, flags, r, out, warnings);
     let action = match &change {
         Some(c) => {
             run_ops(w, &item.key, c, push_opts)?;
@@ -406,7 +441,7 @@ fn run_ops(w: &Writer<'_>, key: &str, change: &sync::Change, opts: PushOptions) 
     for op in Plan::ops_of(change) {
         match op {
             Op::Push { ty, id, fields } => {
-                Embedded::push_in(w, ty, key, &id, &fields, opts, false)?;
+                Embedded::push_in(w, ty, key, &id, &fields, opts, false, Vec::new())?;
             }
             Op::Delete { .. } => {
                 w.delete(key)?;

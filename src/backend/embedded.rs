@@ -91,6 +91,34 @@ impl Embedded {
         Ok(None)
     }
 
+    /// Where an object is, without reading it: a row Asterisk cannot parse can still be
+    /// found (and deleted, which never needs its content).
+    fn locate(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<Hit>> {
+        for w in self.mapping.wizards(ty).to_vec() {
+            match w.name.as_str() {
+                "astdb" if !w.cache => {
+                    let prefix = w.data.split(',').next().unwrap_or("");
+                    if self
+                        .db
+                        .get(&format!("/{prefix}/{}/{id}", ty.name))?
+                        .is_some()
+                    {
+                        return Ok(Some(Hit::Astdb));
+                    }
+                }
+                "config" if self.static_objects(ty, &w.data).find(id).is_some() => {
+                    let file = ConfigWizard::parse(&w.data)
+                        .path(&self.mapping.confdir)
+                        .display()
+                        .to_string();
+                    return Ok(Some(Hit::Static(file)));
+                }
+                _ => {}
+            }
+        }
+        Ok(None)
+    }
+
     /// Why a static object may be missing: its file is unreadable, or Asterisk refused its section.
     fn static_reason(&mut self, ty: &'static TypeDef, id: &str) -> Option<String> {
         for w in self.mapping.wizards(ty).to_vec() {
@@ -189,6 +217,7 @@ impl Embedded {
     }
 
     /// Build and store one push inside an open transaction.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn push_in(
         w: &Writer<'_>,
         ty: &'static TypeDef,
@@ -197,6 +226,7 @@ impl Embedded {
         fields: &[Attr],
         opts: PushOptions,
         answer: bool,
+        extra: Vec<policy::Finding>,
     ) -> Result<Pushed> {
         let existing = match w.get(key)? {
             None => None,
@@ -217,10 +247,21 @@ impl Embedded {
         let created = existing.is_none();
         let built = engine::build(ty, id, existing.as_ref(), fields)
             .map_err(|r| refusal_error(ty, id, created, r))?;
-        let mut warnings = built.warnings;
-        if !opts.checked {
-            warnings.extend(policy::enforce(&built.object, opts.force)?);
-        }
+        let warnings = if opts.checked {
+            built.warnings
+        } else {
+            let rules = policy::Rules {
+                remote: false,
+                ..opts.rules
+            };
+            policy::enforce(
+                &built.object,
+                existing.as_ref(),
+                built.warnings,
+                extra,
+                rules,
+            )?
+        };
         w.put(key, &row_of(&built.object))?;
         Ok(Pushed {
             // A batch only reports warnings: building every answer would cost more than the write.
@@ -303,29 +344,46 @@ impl Backend for Embedded {
         match self.retrieve(ty, id)? {
             Some((o, Hit::Static(file))) => self.push_read_only(ty, id, fields, Some((o, file))),
             None if self.key(ty, id).is_none() => self.push_read_only(ty, id, fields, None),
-            _ => {
+            found => {
                 let key = self.writable_key(ty, id, "push")?;
+                // What the object will reference, looked up before the write (a static
+                // object counts as stored); a refused build is reported by push_in.
+                let mut missing = Vec::new();
+                if !opts.checked && policy::REFERENCES.iter().any(|r| r.0 == ty.name) {
+                    if let Ok(b) = engine::build(ty, id, found.as_ref().map(|f| &f.0), fields) {
+                        for (attr, rty, name) in policy::references(&b.object) {
+                            if self.locate(rty, &name)?.is_none() {
+                                missing.push(policy::missing_reference(
+                                    (ty.name, id),
+                                    attr,
+                                    rty.name,
+                                    &name,
+                                ));
+                            }
+                        }
+                    }
+                }
                 self.db
-                    .write(|w| Self::push_in(w, ty, &key, id, fields, opts, true))
+                    .write(|w| Self::push_in(w, ty, &key, id, fields, opts, true, missing))
             }
         }
     }
 
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
         check_id(id)?;
-        match self.retrieve(ty, id)? {
+        match self.locate(ty, id)? {
             None => Err(Error::not_found(format!(
                 "{} {id} not found in {}",
                 ty.name,
                 self.describe()
             ))),
-            Some((_, Hit::Static(file))) => Err(Error::refused(format!(
+            Some(Hit::Static(file)) => Err(Error::refused(format!(
                 "cannot delete {} {id}: it lives in {file}, which push configuration cannot change \
                  (Asterisk answers 403 \"Could not delete object with id '{id}'\")",
                 ty.name
             ))
             .hint(format!("remove the [{id}] section from {file} and reload"))),
-            Some((_, Hit::Astdb)) => {
+            Some(Hit::Astdb) => {
                 let key = self.writable_key(ty, id, "delete")?;
                 if self.db.write(|w| w.delete(&key))? {
                     Ok(())
@@ -423,9 +481,16 @@ impl Backend for Embedded {
             let mut out = Vec::with_capacity(ops.len());
             for (i, (op, key)) in ops.iter().zip(&keys).enumerate() {
                 out.push(match op {
-                    Op::Push { ty, id, fields } => {
-                        Some(Self::push_in(w, ty, key, id, fields, opts, false)?)
-                    }
+                    Op::Push { ty, id, fields } => Some(Self::push_in(
+                        w,
+                        ty,
+                        key,
+                        id,
+                        fields,
+                        opts,
+                        false,
+                        Vec::new(),
+                    )?),
                     Op::Delete { ty, id } => {
                         if !w.delete(key)? {
                             return Err(Error::not_found(format!("{} {id} not found", ty.name)));

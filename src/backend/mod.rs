@@ -49,8 +49,8 @@ pub enum Op {
 /// Options that change what a push may store.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PushOptions {
-    /// Store even what pjsipctl refuses because Asterisk could not load it back.
-    pub force: bool,
+    /// What the user allows (--force, --accept-loss, --strict); `remote` is set by the backend.
+    pub rules: crate::policy::Rules,
     /// The caller already ran `policy::check` on what will be stored (apply's offline pass).
     pub checked: bool,
 }

@@ -16,7 +16,7 @@ use crate::commands::{io_err, Ctx};
 use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
-use crate::policy::{self, Severity};
+use crate::policy::{self, Rules};
 use crate::sync::{self, Action, Execution, Plan, Render, Status};
 
 /// Where the configuration comes from and how its references resolve.
@@ -68,12 +68,14 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+        withheld_stdin(&bytes);
         reader::read_bytes(&bytes, "<stdin>", &opts)
     } else {
         reader::read_file(&src.file, &opts)
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", src.file.display())))?
     };
-    let conv = convert::convert(cfg);
+    let mut conv = convert::convert(cfg);
+    harden(&mut conv.diags, ctx.global.strict);
     print_notes(ctx, &conv);
     Ok(conv)
 }
@@ -120,41 +122,39 @@ fn confdir_given() -> bool {
             .any(|a| a == "--confdir" || a.to_string_lossy().starts_with("--confdir="))
 }
 
-/// The astdb traps (policy::check) as problems: refused unless --accept-loss (loss) or
-/// --force (Asterisk could not load it). Returns the messages that block the apply.
+/// The astdb traps (policy::check) judged by the user's rules: warnings are printed, the
+/// messages that block the apply are returned. `only`: the objects that would be written.
+/// A reference counts as satisfied when the file defines its object or `stored` finds it.
 pub fn traps(
     ctx: &Ctx,
     conv: &Conversion,
-    accept_loss: bool,
-    force: bool,
-    report_only: bool,
+    rules: Rules,
     only: Option<&std::collections::HashSet<(&str, &str)>>,
+    stored: &mut dyn FnMut(&'static crate::schema::TypeDef, &str) -> bool,
 ) -> Vec<String> {
+    let defined: std::collections::HashSet<(&str, &str)> = conv
+        .objects
+        .iter()
+        .map(|d| (d.ty.name, d.id.as_str()))
+        .collect();
     let mut blocking = Vec::new();
     for d in &conv.objects {
         if only.is_some_and(|o| !o.contains(&(d.ty.name, d.id.as_str()))) {
             continue;
         }
-        let mut findings = policy::check(&d.object);
-        if ctx.uses_ari() && d.ty.name == "endpoint" && d.object.str("callerid") == "<unknown>" {
-            findings.push(policy::Finding {
-                severity: Severity::Loss,
-                message: format!(
-                    "endpoint {} has no callerid: over ARI Asterisk stores '<unknown>' and reads it back as the \
-                     number 'unknown'",
-                    d.id
-                ),
-                fix: "set callerid=\"Name\" <number>".into(),
-            });
+        let mut findings = policy::check(&d.object, rules.remote);
+        for (attr, rty, name) in policy::references(&d.object) {
+            if !defined.contains(&(rty.name, name.as_str())) && !stored(rty, &name) {
+                findings.push(policy::missing_reference(
+                    (d.ty.name, &d.id),
+                    attr,
+                    rty.name,
+                    &name,
+                ));
+            }
         }
         let mut warnings = Vec::new();
-        sort_findings(
-            d,
-            findings,
-            (accept_loss, force, report_only),
-            &mut warnings,
-            &mut blocking,
-        );
+        judge_all(d, findings, rules, &mut warnings, &mut blocking);
         for w in &warnings {
             ctx.out.warn(w);
         }
@@ -162,34 +162,72 @@ pub fn traps(
     blocking
 }
 
-/// One object's astdb findings as messages: a warning where the flag allows it (or when
-/// only reporting), else a blocking message naming the flag.
-pub fn sort_findings(
+/// One object's findings as messages naming where it was defined: a warning where the
+/// rules allow it, else a blocking message naming the flag.
+pub fn judge_all(
     d: &Desired,
     findings: Vec<policy::Finding>,
-    (accept_loss, force, report_only): (bool, bool, bool),
+    rules: Rules,
     warnings: &mut Vec<String>,
     blocking: &mut Vec<String>,
 ) {
     for f in findings {
-        let (allowed, flag) = match f.severity {
-            Severity::Loss => (accept_loss, "--accept-loss"),
-            Severity::Broken => (force, "--force"),
-        };
-        let msg = format!("{}: {} — {}", d.origin, f.message, f.fix);
-        if allowed || report_only {
-            warnings.push(msg);
-        } else {
-            blocking.push(format!("{msg} (or {flag} to push it anyway)"));
+        match rules.judge(&f) {
+            Ok(m) => warnings.push(format!("{}: {m}", d.origin)),
+            Err(m) => blocking.push(format!("{}: {m}", d.origin)),
         }
     }
+}
+
+/// With --strict, the reader's and converter's warnings are errors.
+pub fn harden(diags: &mut [reader::Diag], strict: bool) {
+    if !strict {
+        return;
+    }
+    for d in diags.iter_mut().filter(|d| d.level == Level::Warning) {
+        d.level = Level::Error;
+        d.message.push_str(" (an error with --strict)");
+    }
+}
+
+thread_local! {
+    /// Whether stdin (read once) held secrets that `export` withheld.
+    static STDIN_WITHHELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn withheld_stdin(bytes: &[u8]) {
+    STDIN_WITHHELD.with(|c| c.set(contains_withheld(bytes)));
+}
+
+fn contains_withheld(text: &[u8]) -> bool {
+    let m = crate::output::conf::WITHHELD.as_bytes();
+    text.windows(m.len()).any(|w| w == m)
+}
+
+/// Whether the file was written by `export` without --show-secrets (read again only
+/// when a password is missing).
+fn withheld_in(file: &Path) -> bool {
+    if file.as_os_str() == "-" {
+        return STDIN_WITHHELD.with(|c| c.get());
+    }
+    std::fs::read(file).is_ok_and(|t| contains_withheld(&t))
 }
 
 /// Print every problem and fail with exit 4 when there is any.
 pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
     let mut n = 0;
+    let mut withheld = None;
     for d in conv.errors() {
-        eprintln!("error: {}", crate::output::printable(&d.to_string()));
+        let mut line = d.to_string();
+        if line.contains("password: no password")
+            && *withheld.get_or_insert_with(|| withheld_in(file))
+        {
+            line.push_str(
+                " — the secret was withheld by `pjsipctl export`: export again with --show-secrets \
+                 (or write the password= line into the section)",
+            );
+        }
+        eprintln!("error: {}", crate::output::printable(&line));
         n += 1;
     }
     for m in &more {
@@ -282,11 +320,9 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let req = crate::stream::Request {
         path: file,
         opts: &opts,
-        accept_loss: args.accept_loss,
-        force: args.force,
+        rules: ctx.rules(args.accept_loss, args.force),
         prune: args.prune,
         compare: args.dry_run.then_some(&render),
-        all_traps: false,
     };
     // A count, not a bar: how many objects the file holds is known only at its end.
     let bar = if !ctx.global.quiet && std::io::stderr().is_terminal() {
@@ -410,10 +446,9 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let blocking = traps(
         ctx,
         &conv,
-        args.accept_loss,
-        args.force,
-        false,
+        ctx.rules(args.accept_loss, args.force),
         Some(&changing),
+        &mut |t, id| backend.get(t, id).is_ok(),
     );
     if !blocking.is_empty() {
         refuse_if_invalid(&args.source.file, &conv, blocking)?;
@@ -481,7 +516,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         &plan,
         Execution {
             opts: PushOptions {
-                force: args.force,
+                rules: ctx.rules(args.accept_loss, args.force),
                 checked: true,
             },
             transactional,

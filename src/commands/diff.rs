@@ -18,6 +18,12 @@ pub struct DiffArgs {
     /// Also show the stored objects of the file's types that the file does not define (apply --prune deletes them)
     #[arg(long)]
     pub prune: bool,
+    /// As apply --accept-loss: do not count what astdb cannot hold as a refusal
+    #[arg(long)]
+    pub accept_loss: bool,
+    /// As apply --force: do not count objects Asterisk could not load back as a refusal
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The one-pass comparison (crate::stream) of a file with the embedded engine, as text:
@@ -41,11 +47,9 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let req = crate::stream::Request {
         path: file,
         opts: &opts,
-        accept_loss: false,
-        force: false,
+        rules: ctx.rules(args.accept_loss, args.force),
         prune: args.prune,
         compare: Some(&render),
-        all_traps: true,
     };
     let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
     let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {
@@ -53,10 +57,12 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     };
     let conv = out.take_conversion();
     print_notes(ctx, &conv);
+    refuse_if_invalid(file, &conv, Vec::new())?;
     for w in &out.warnings {
         ctx.out.warn(w);
     }
-    refuse_if_invalid(file, &conv, Vec::new())?;
+    // What apply would refuse, diff refuses too (exit 4), so that it predicts apply.
+    refuse_if_invalid(file, &conv, std::mem::take(&mut out.blocking))?;
     let text = out.text();
     if !text.is_empty() {
         ctx.out.data(&text).map_err(io_err)?;
@@ -100,8 +106,6 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         return Ok(exit);
     }
     let conv = load(ctx, &args.source)?;
-    // What astdb would lose is said, but does not stop a comparison.
-    traps(ctx, &conv, false, false, true, None);
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let mut backend = ctx.backend()?;
     let plan = sync::plan(
@@ -111,6 +115,20 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         ctx.uses_ari(),
         true,
     )?;
+    // As apply judges them: only what would be written.
+    let changing: std::collections::HashSet<(&str, &str)> = plan
+        .changes
+        .iter()
+        .map(|c| (c.ty.name, c.id.as_str()))
+        .collect();
+    let blocking = traps(
+        ctx,
+        &conv,
+        ctx.rules(args.accept_loss, args.force),
+        Some(&changing),
+        &mut |t, id| backend.get(t, id).is_ok(),
+    );
+    refuse_if_invalid(&args.source.file, &conv, blocking)?;
     if args.prune {
         for (ty, id, why) in &plan.unprunable {
             ctx.out

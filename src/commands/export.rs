@@ -87,8 +87,12 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
             match l.object {
                 Ok(set) => {
                     let e = export_section(ty, &l.id, &set, &opts);
-                    for w in &e.warnings {
-                        ctx.out.warn(w);
+                    for w in e.warnings {
+                        // What the file cannot say exactly: an error with --strict.
+                        match ctx.rules(false, false).warning(w) {
+                            Ok(w) => ctx.out.warn(&w),
+                            Err(e) => return Err(crate::error::Error::invalid(e)),
+                        }
                     }
                     withheld |= e.withheld;
                     body.push_str(&e.text);

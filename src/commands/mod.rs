@@ -64,6 +64,16 @@ impl Ctx {
         Ok(Box::new(Embedded::open(&self.db_path(), self.mapping()?)?))
     }
 
+    /// What a command's flags allow to be stored (the backend sets where it goes).
+    pub fn rules(&self, accept_loss: bool, force: bool) -> crate::policy::Rules {
+        crate::policy::Rules {
+            accept_loss,
+            force,
+            strict: self.global.strict,
+            remote: self.uses_ari(),
+        }
+    }
+
     /// Ask on a terminal; without one, a destructive command needs --yes.
     pub fn confirm(&self, question: &str, yes: bool) -> Result<bool> {
         if yes {
@@ -102,6 +112,13 @@ pub fn run(cli: Cli) -> Result<Exit> {
         // Every run, even with --quiet: nobody should forget it is on.
         eprintln!("warning: --insecure: the server's TLS certificate is not verified");
     }
+    // Host names and files are checked where the objects will be used (issue 11, item 7).
+    use crate::schema::values::{set_locality, Locality};
+    set_locality(match &cli.command {
+        Command::Serve(_) => Locality::Here,
+        _ if ctx.uses_ari() => Locality::Remote,
+        _ => Locality::Embedded,
+    });
     match &cli.command {
         Command::Push(a) => push::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),

@@ -30,6 +30,9 @@ pub struct PushArgs {
     /// Store even an object Asterisk could not load back (e.g. an endpoint without codecs)
     #[arg(long)]
     pub force: bool,
+    /// Store data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)
+    #[arg(long)]
+    pub accept_loss: bool,
 }
 
 /// Parse `attr=value` arguments, splitting at the first '='.
@@ -102,7 +105,7 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
             &args.id,
             &fields,
             PushOptions {
-                force: args.force,
+                rules: ctx.rules(args.accept_loss, args.force),
                 ..PushOptions::default()
             },
         )

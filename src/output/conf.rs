@@ -42,6 +42,9 @@ pub struct ExportOptions {
     pub all: bool,
 }
 
+/// The note on a commented-out secret; `apply` looks for it to explain a missing password.
+pub const WITHHELD: &str = "secret withheld: export with --show-secrets to include it";
+
 /// What one exported section says beyond its text.
 #[derive(Debug, Default)]
 pub struct Exported {
@@ -125,10 +128,7 @@ pub fn export_section(
             }
             Kind::SetVar => {}
             _ if f.has(field::SECRET) && !a.value.is_empty() && !opts.show_secrets => {
-                s.push_str(&format!(
-                    ";{}=  ; secret withheld: export with --show-secrets to include it\n",
-                    a.attribute
-                ));
+                s.push_str(&format!(";{}=  ; {WITHHELD}\n", a.attribute));
                 out.withheld = true;
             }
             Kind::IdList if f.has(field::MULTI) => {
@@ -168,16 +168,29 @@ fn reapplies(ty: &'static TypeDef, attr: &str, value: &str) -> bool {
 
 /// A value as written after `name=`: `;` escaped, a leading `>` kept apart from the `=`
 /// (`=>` is read as `=`). Surrounding blanks cannot be written: Asterisk strips them.
+/// Such a value gets a comment saying so on its line, since no quoting keeps the blanks
+/// (config.c trims name and value and keeps quotes as text).
 fn value(v: &str, out: &mut Exported, ty: &TypeDef, id: &str) -> String {
-    if v.chars().any(|c| c == '\n' || c == '\r') || v.trim_matches(|c: char| (c as u32) < 33) != v {
+    let lossy =
+        v.chars().any(|c| c == '\n' || c == '\r') || v.trim_matches(|c: char| (c as u32) < 33) != v;
+    if lossy {
         out.warnings.push(format!(
-            "{} {id}: the value {v:?} has blanks or line breaks at its ends, which pjsip.conf cannot hold",
+            "{} {id}: the value {v:?} has blanks or line breaks at its ends, which pjsip.conf cannot hold: \
+             apply of this file stores it without them (push the value to keep it)",
             ty.name
         ));
     }
     let e = escape(v);
-    if e.starts_with('>') {
+    let e = if e.starts_with('>') {
         format!(" {e}")
+    } else {
+        e
+    };
+    if lossy {
+        format!(
+            "{e}  ; pjsip.conf cannot hold the blanks at its ends: read back as {:?}",
+            v.trim_matches(|c: char| (c as u32) < 33)
+        )
     } else {
         e
     }

@@ -266,6 +266,13 @@ fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
         .collect();
     hosts.sort_by_key(|h| clib::str_hash(h) % 53);
     let srv = obj.str("srv_lookups") == "true";
+    let locality = values::locality();
+    if locality == values::Locality::Remote {
+        // Asterisk resolves them on its own host: nothing is resolved here.
+        matches.extend(hosts);
+        obj.vals[idx] = Val::L(matches);
+        return Ok(());
+    }
     for host in hosts {
         let (name, port) = clib::split_hostport(&host);
         let port: u16 = port.and_then(|p| p.parse().ok()).unwrap_or(0);
@@ -275,10 +282,21 @@ fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
                  pjsipctl resolves A/AAAA only (set srv_lookups=no to match exactly)"
             ));
         }
-        let addrs: Vec<std::net::SocketAddr> = (name, port)
-            .to_socket_addrs()
-            .map_err(|e| format!("match={host}: the host name does not resolve ({e}); Asterisk refuses the identify"))?
-            .collect();
+        let addrs: Vec<std::net::SocketAddr> = match (name, port).to_socket_addrs() {
+            Ok(a) => a.collect(),
+            Err(e) if locality == values::Locality::Embedded => {
+                warnings.push(format!(
+                    "match={host}: the host name does not resolve on this machine ({e}); it is left out \
+                     (astdb stores addresses only; Asterisk on its own host would resolve it or refuse the identify)"
+                ));
+                continue;
+            }
+            Err(e) => {
+                return Err(format!(
+                "match={host}: the host name does not resolve ({e}); Asterisk refuses the identify"
+            ))
+            }
+        };
         if addrs.is_empty() {
             return Err(format!(
                 "match={host}: the host name resolves to no address; Asterisk refuses the identify"

@@ -92,6 +92,34 @@ const BASE_ACL: &str = "\u{1}";
 /// Marker for an identify match host waiting for resolution in the apply handler.
 pub const PENDING_HOST: char = '\u{2}';
 
+/// Where the facts of this machine (host names, files) stand for the PBX's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locality {
+    /// Asterisk runs here (`serve`, and the default): refuse what it would refuse.
+    Here = 0,
+    /// The embedded engine: the astdb file may go to another machine, so a host name that
+    /// does not resolve here is a warning (an error with --strict), not a refusal.
+    Embedded = 1,
+    /// A live Asterisk over ARI: host names and files are its business; nothing is
+    /// resolved here, and an unreadable file is only a warning naming it.
+    Remote = 2,
+}
+
+static LOCALITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Set once per process, by the command, before anything is built.
+pub fn set_locality(l: Locality) {
+    LOCALITY.store(l as u8, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn locality() -> Locality {
+    match LOCALITY.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => Locality::Embedded,
+        2 => Locality::Remote,
+        _ => Locality::Here,
+    }
+}
+
 fn s(v: impl Into<Cow<'static, str>>) -> Val {
     Val::S(v.into())
 }
@@ -281,7 +309,15 @@ pub fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
             Ok(warn)
         }
         Kind::ReadableFile => {
-            if !input.is_empty() && std::fs::File::open(input).is_err() {
+            let unreadable = !input.is_empty() && std::fs::File::open(input).is_err();
+            if unreadable && locality() == Locality::Remote {
+                obj.vals[idx] = s(input.to_string());
+                return Ok(Some(format!(
+                    "{name}: '{input}' is not readable on this machine; Asterisk checks it on its own host \
+                     when the value is set"
+                )));
+            }
+            if unreadable {
                 return fail(format!(
                     "'{input}' does not exist or is not readable (Asterisk checks the file when the value is set; \
                      pjsipctl checks it on this host)"

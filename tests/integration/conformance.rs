@@ -394,7 +394,13 @@ impl Run {
         let (ty, id) = target(&g);
         let method = g["method"].as_str().unwrap();
         let mut cmd: Vec<String> = match method {
-            "PUT" => vec!["push".into(), ty.clone(), id.clone()],
+            // Asterisk stores what astdb loses; so does pjsipctl when told (tested in fidelity::).
+            "PUT" => vec![
+                "push".into(),
+                ty.clone(),
+                id.clone(),
+                "--accept-loss".into(),
+            ],
             "GET" => vec!["show".into(), ty.clone(), id.clone()],
             "DELETE" => vec!["delete".into(), ty.clone(), id.clone(), "--yes".into()],
             m => panic!("{name}: method {m}"),

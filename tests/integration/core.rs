@@ -288,6 +288,7 @@ fn values_with_equals_and_commas_stay_intact() {
         "-f",
         "set_var=GREETING=a=b,c",
         "context=x=y",
+        "--accept-loss",
         "-o",
         "json",
     ]);

@@ -66,20 +66,33 @@ fn preferred_codec_only_cannot_be_read_back_and_is_refused() {
 #[test]
 fn astdb_losses_are_warned() {
     let env = Env::new();
-    let (code, _, err) = env.run(&[
+    let args = [
         "push",
         "registration",
         "r",
         "server_uri=sip:reg.example.com",
         "client_uri=sip:me@example.com",
         "outbound_auth=a1,a2",
-    ]);
+    ];
+    // Refused as apply refuses it, unless the loss is accepted; then it is a warning.
+    let (code, _, err) = env.run(&args);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("or --accept-loss to push it anyway"), "{err}");
+    assert!(env.rows().is_empty());
+    let (code, _, err) = env.run(&[&args[..], &["--accept-loss"]].concat());
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("outbound_auth: pushed \"a1,a2\", read back \"a2\""),
         "{err}"
     );
-    let (code, _, err) = env.run(&["push", "endpoint", "e", "allow=ulaw", "identify_by="]);
+    let (code, _, err) = env.run(&[
+        "push",
+        "endpoint",
+        "e",
+        "allow=ulaw",
+        "identify_by=",
+        "--accept-loss",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("identify_by: pushed \"\", read back \"username,ip\""),
@@ -152,6 +165,7 @@ fn deny_permit_rules_are_warned_about() {
         "e",
         "allow=ulaw",
         "permit=10.0.0.0/8",
+        "--accept-loss",
         "-o",
         "json",
     ]);

@@ -402,8 +402,28 @@ impl Backend for Ari {
             };
             let built = engine::build(ty, id, existing.as_ref(), fields)
                 .map_err(|r| refusal_error(ty, id, created, r))?;
-            warnings = built.warnings;
-            warnings.extend(policy::enforce(&built.object, opts.force)?);
+            let rules = policy::Rules {
+                remote: true,
+                ..opts.rules
+            };
+            let mut missing = Vec::new();
+            for (attr, rty, name) in policy::references(&built.object) {
+                if self.fetch(rty, &name, "push")?.is_none() {
+                    missing.push(policy::missing_reference(
+                        (ty.name, id),
+                        attr,
+                        rty.name,
+                        &name,
+                    ));
+                }
+            }
+            warnings = policy::enforce(
+                &built.object,
+                existing.as_ref(),
+                built.warnings,
+                missing,
+                rules,
+            )?;
             Some(built.object)
         };
         let body = put_body(fields);
