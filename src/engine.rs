@@ -80,6 +80,11 @@ pub fn apply_pair(
     value: &str,
 ) -> Result<Option<String>, Refusal> {
     let f = Pair { attribute, value };
+    // Sorcery's `^@` field: any `@name` is an extended attribute, kept as given.
+    if attribute.starts_with('@') {
+        obj.set_extended(attribute, value);
+        return Ok(None);
+    }
     let Some(mut idx) = obj.ty.field_index(f.attribute) else {
         return Err(Refusal::UnknownAttribute {
             ty: obj.ty.name,
@@ -260,6 +265,11 @@ fn from_ordered_row(
     let mut applied = 0;
     let mut keys = KeyCursor::new(ty);
     crate::model::visit_flat_json(json, |k, v| match keys.find(&k) {
+        None if k.starts_with('@') => {
+            applied += 1;
+            obj.set_extended(&k, &v);
+            true
+        }
         None => {
             dropped.push(k.into_owned());
             true
@@ -309,7 +319,12 @@ fn from_any_row(
     let mut applied = 0;
     for ((k, v), idx) in pairs.iter().zip(fields) {
         let Some(idx) = idx else {
-            dropped.push(k.to_string());
+            if k.starts_with('@') {
+                applied += 1;
+                obj.set_extended(k, v);
+            } else {
+                dropped.push(k.to_string());
+            }
             continue;
         };
         applied += 1;

@@ -68,6 +68,10 @@ pub struct Object {
     pub ty: &'static TypeDef,
     pub id: String,
     pub vals: Vec<Val>,
+    /// Sorcery's extended `@name` attributes, newest first: ast_sorcery_object_set_extended
+    /// puts a new one at the head (replacing one of the same name), and objectsets list
+    /// them in that order, at the place of the type's `^@` field.
+    pub ext: Vec<(String, String)>,
 }
 
 pub fn holds_list(kind: &Kind) -> bool {
@@ -105,7 +109,22 @@ impl Object {
             ty,
             id: id.to_string(),
             vals: ty.fields.iter().map(default_val).collect(),
+            ext: Vec::new(),
         }
+    }
+
+    /// ast_sorcery_object_set_extended: `name` (starting with '@') moves to the head.
+    pub fn set_extended(&mut self, name: &str, value: &str) {
+        self.ext.retain(|(n, _)| n != name);
+        self.ext.insert(0, (name.to_string(), value.to_string()));
+    }
+
+    /// An extended attribute's value (`name` with its '@').
+    pub fn extended(&self, name: &str) -> Option<&str> {
+        self.ext
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn get(&self, name: &str) -> Option<&Val> {
@@ -149,7 +168,13 @@ impl Object {
     pub fn entries<'a>(&'a self, row: bool, mut f: impl FnMut(Key<'a>, &str)) {
         // One buffer for the values that have to be formatted (codec lists, joined ids).
         let mut buf = String::new();
-        for &i in self.ty.order() {
+        let ext_at = self.ty.extended_pos();
+        for (p, &i) in self.ty.order().iter().enumerate() {
+            if p == ext_at {
+                for (k, v) in &self.ext {
+                    f(Key::Var(k), v);
+                }
+            }
             let fd = &self.ty.fields[i];
             if fd.has(field::HIDDEN) {
                 continue;
@@ -258,6 +283,11 @@ impl Object {
                         f(key, &buf);
                     }
                 },
+            }
+        }
+        if ext_at >= self.ty.order().len() {
+            for (k, v) in &self.ext {
+                f(Key::Var(k), v);
             }
         }
     }

@@ -108,7 +108,7 @@ fn object_from_set(
 ) -> std::result::Result<Object, String> {
     let fields: Vec<Attr> = set
         .iter()
-        .filter(|a| ty.field_index_exact(&a.attribute).is_some())
+        .filter(|a| ty.has_attribute_exact(&a.attribute))
         .cloned()
         .collect();
     let mut obj = Object::new(ty, id);
