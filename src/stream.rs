@@ -123,8 +123,11 @@ fn read_file(
     let mut stopped = false;
     // Items go over in batches: one wake-up of the writer per batch, not per object.
     let mut batch = Vec::with_capacity(BATCH);
+    let role = crate::wizard::role(req.path);
     let end = reader::stream_file(req.path, req.opts, &mut |sec| {
-        if fallback {
+        // Wizard files are expanded by the planner's reader (crate::wizard).
+        if fallback || (role != crate::wizard::Role::Plain && crate::wizard::is_wizard(&sec)) {
+            fallback = true;
             return;
         }
         let Some(d) = conv.section(sec) else { return };

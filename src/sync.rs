@@ -137,6 +137,9 @@ pub fn groups(set: &Objectset) -> Vec<(&str, Vec<&str>)> {
 /// entries as `set_var=NAME=value`, multi-valued attributes as one comma list.
 fn input_fields(ty: &'static TypeDef, attr: &str, vals: &[&str]) -> Vec<Attr> {
     let Some(f) = ty.fields.iter().find(|f| f.name == attr) else {
+        if attr.starts_with('@') {
+            return vec![Attr::new(attr, vals[0])];
+        }
         // An entry named after a set_var variable.
         return vals
             .iter()
