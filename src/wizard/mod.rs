@@ -113,7 +113,7 @@ pub fn expand(sec: &Section) -> Expansion {
         appended: Vec::new(),
     };
     let has = |vars: &[Var], name: &str| vars.iter().any(|v| v.name.eq_ignore_ascii_case(name));
-    let mut object = |x: &mut Expansion, ty: &str, name: String, vars: Vec<Var>| {
+    let object = |x: &mut Expansion, ty: &str, name: String, vars: Vec<Var>| {
         let mut all = vec![added("type", ty, &header)];
         all.extend(vars);
         x.sections.push(Section {

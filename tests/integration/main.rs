@@ -11,3 +11,4 @@ mod fidelity;
 mod generated;
 mod hardening;
 mod secrets;
+mod wizard;
