@@ -727,3 +727,41 @@ mod tests {
         assert!(from_row(ep, "e1", &rows[9]).is_err());
     }
 }
+
+#[cfg(test)]
+mod extended_tests {
+    use super::*;
+    use crate::schema::find_type;
+
+    #[test]
+    fn extended_attributes_are_accepted_stored_and_read_back_reversed() {
+        let ty = find_type("endpoint").unwrap();
+        let fields = [
+            Attr::new("allow", "ulaw"),
+            Attr::new("@pjsip_wizard", "w"),
+            Attr::new("@hint_context", "c"),
+            Attr::new("@hint_exten", "1"),
+            Attr::new("@", ""),
+        ];
+        let b = build(ty, "e", None, &fields).unwrap().object;
+        let ext = |o: &Object| o.ext.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ext(&b),
+            ["@", "@hint_exten", "@hint_context", "@pjsip_wizard"]
+        );
+        let row = b.row_json();
+        assert!(
+            row.contains(r#""@":"","@hint_exten":"1","@hint_context":"c","@pjsip_wizard":"w""#),
+            "{row}"
+        );
+        // res_sorcery_astdb applies the row's keys in order: each lands at the head.
+        let (back, dropped) = from_row(ty, "e", &row).unwrap();
+        assert!(dropped.is_empty());
+        assert_eq!(
+            ext(&back),
+            ["@pjsip_wizard", "@hint_context", "@hint_exten", "@"]
+        );
+        // ast_sorcery_copy (an update) goes through the objectset too.
+        assert_eq!(ext(&copy(&back).unwrap()), ext(&b));
+    }
+}

@@ -560,3 +560,56 @@ pub fn visit_flat_json<'a>(
     ws(&mut i);
     (i == b.len()).then_some(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::{find_type, TYPES};
+
+    #[test]
+    fn extended_attributes_sit_where_sorcery_links_its_field() {
+        // pjsip-schema.json's objectset_order: registration lists them after contact_user,
+        // endpoint after suppress_moh_on_sendonly, aor after remove_unavailable.
+        for (ty, before, after) in [
+            ("registration", "contact_user", "endpoint"),
+            ("endpoint", "suppress_moh_on_sendonly", "use_ptime"),
+            ("aor", "remove_unavailable", "voicemail_extension"),
+            ("auth", "md5_cred", "realm"),
+            ("identify", "srv_lookups", "endpoint"),
+        ] {
+            let mut o = super::Object::new(find_type(ty).unwrap(), "x");
+            o.set_extended("@a", "1");
+            o.set_extended("@b", "2");
+            let keys: Vec<String> = o.objectset().into_iter().map(|a| a.attribute).collect();
+            let at = keys.iter().position(|k| k == "@b").unwrap();
+            assert_eq!(keys[at - 1], before, "{ty}: {keys:?}");
+            // Newest first, as ast_sorcery_object_set_extended links them.
+            assert_eq!(keys[at + 1], "@a", "{ty}");
+            assert_eq!(keys[at + 2], after, "{ty}: {keys:?}");
+        }
+        // Every type can hold them, wherever its fields hash to.
+        for t in TYPES {
+            let mut o = super::Object::new(t, "x");
+            o.set_extended("@k", "v");
+            assert_eq!(
+                o.objectset().iter().filter(|a| a.attribute == "@k").count(),
+                1
+            );
+        }
+    }
+
+    #[test]
+    fn setting_an_extended_attribute_again_moves_it_to_the_head() {
+        let mut o = super::Object::new(find_type("aor").unwrap(), "x");
+        o.set_extended("@a", "1");
+        o.set_extended("@b", "2");
+        o.set_extended("@a", "3");
+        assert_eq!(
+            o.ext,
+            [("@a".into(), "3".into()), ("@b".into(), "2".into())]
+        );
+        assert_eq!(o.extended("@b"), Some("2"));
+        // Names compare exactly: @A is another attribute.
+        o.set_extended("@A", "4");
+        assert_eq!(o.ext.len(), 3);
+    }
+}

@@ -84,9 +84,10 @@ pub fn export_section(
         .map(|a| (a.attribute.as_str(), a.value.as_str()))
         .collect();
     let mut s = format!("[{}]\ntype={}\n", escape(id), ty.name);
-    // Extended attributes first, oldest first: Sorcery puts each one it sets at the head,
-    // so applying them in this order gives the stored order back.
-    for a in set.iter().rev().filter(|a| a.attribute.starts_with('@')) {
+    // Extended attributes first, in the stored order: Sorcery puts each one it sets at the
+    // head, so this order applied and read back from astdb (which reverses it again) is
+    // the stored order.
+    for a in set.iter().filter(|a| a.attribute.starts_with('@')) {
         s.push_str(&format!(
             "{}={}\n",
             a.attribute,

@@ -68,10 +68,62 @@ pub struct Expansion {
 /// The object types the wizard makes, in its pass order (phoneprov is never pushed).
 pub const TYPES: &[&str] = &["auth", "aor", "endpoint", "identify", "registration"];
 
+/// The wizard's own options (res_pjsip_config_wizard.c's documentation), compared
+/// case-insensitively as it looks them up.
+const OPTIONS: &[&str] = &[
+    "type",
+    "transport",
+    "remote_hosts",
+    "outbound_proxy",
+    "sends_auth",
+    "accepts_auth",
+    "sends_registrations",
+    "accepts_registrations",
+    "sends_line_with_registrations",
+    "has_phoneprov",
+    "has_hint",
+    "hint_context",
+    "hint_exten",
+    "hint_application",
+    "server_uri_pattern",
+    "client_uri_pattern",
+    "contact_pattern",
+];
+
+/// The prefixes of the lines passed on to an object (matched with their exact case).
+const PREFIXES: &[&str] = &[
+    "endpoint/",
+    "aor/",
+    "inbound_auth/",
+    "outbound_auth/",
+    "identify/",
+    "registration/",
+    "phoneprov/",
+];
+
 /// Expand one `type=wizard` section.
 pub fn expand(sec: &Section) -> Expansion {
     let mut x = Expansion::default();
     let id = sec.name.as_str();
+    // The wizard never complains about a name it does not use; pjsipctl says so.
+    for v in &sec.vars {
+        let known = OPTIONS.iter().any(|o| o.eq_ignore_ascii_case(&v.name))
+            || PREFIXES
+                .iter()
+                .any(|p| v.name.len() > p.len() && v.name.starts_with(p));
+        if !known {
+            x.diags.push(Diag {
+                level: Level::Warning,
+                origin: Some(v.origin.clone()),
+                message: format!(
+                    "wizard [{id}]: '{}' is no wizard option and has no object prefix (endpoint/, aor/, \
+                     inbound_auth/, outbound_auth/, identify/, registration/, phoneprov/, in lower case): \
+                     Asterisk ignores it",
+                    v.name
+                ),
+            });
+        }
+    }
     let last = |name: &str| -> Option<&Var> {
         sec.vars
             .iter()
@@ -552,6 +604,18 @@ mod tests {
             e[2].starts_with("w.conf:4: wizard [w]: sends_registrations=yes needs 'remote_hosts'")
         );
         assert_eq!(names(&x), ["aor w", "endpoint w"]);
+    }
+
+    #[test]
+    fn names_the_wizard_ignores_are_reported() {
+        let x = sections("[w]\ntype=wizard\naccepts_registrations=yes\nEndpoint/context=x\nendpoint/=y\nHAS_HINT=no\n");
+        let w: Vec<String> = x.diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("w.conf:4: wizard [w]: 'Endpoint/context' is no wizard option"));
+        assert!(w[1].starts_with("w.conf:5: wizard [w]: 'endpoint/' is no wizard option"));
+        // Nothing of it reaches the endpoint.
+        let ep = &x.sections[1];
+        assert_eq!(ep.vars.iter().filter(|v| v.name == "context").count(), 0);
     }
 
     #[test]

@@ -527,3 +527,60 @@ fn over_ari_the_expanded_objects_are_pushed_in_dependency_order() {
     };
     assert_eq!(strip(server.env.rows()), strip(direct.rows()));
 }
+
+#[test]
+fn extended_attributes_work_everywhere() {
+    let env = Env::new();
+    env.ok(&[
+        "push",
+        "endpoint",
+        "e",
+        "allow=ulaw",
+        "@owner=ops",
+        "@site=hq",
+    ]);
+    let rows = env.rows();
+    assert!(
+        rows[0].1.contains(r#""@site":"hq","@owner":"ops""#),
+        "{rows:?}"
+    );
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["show", "endpoint", "e", "-o", "json"])).unwrap();
+    let p = pairs(&shown);
+    // Read back from astdb, Sorcery lists them in the row's reverse order.
+    let at = p.iter().position(|(k, _)| k == "@owner").unwrap();
+    assert_eq!(p[at + 1], ("@site".to_string(), "hq".to_string()));
+    assert!(env.ok(&["show", "endpoint", "e"]).contains("@owner"));
+    // An update keeps them (Sorcery copies the object through its objectset).
+    env.ok(&["push", "endpoint", "e", "context=x"]);
+    assert!(env
+        .ok(&["show", "endpoint", "e", "-o", "json"])
+        .contains("\"@site\""));
+    // export → apply onto the same target changes nothing; onto a fresh one, the same rows.
+    let text = env.ok(&["export", "endpoint"]);
+    assert!(text.contains("@owner=ops\n"), "{text}");
+    assert!(!text.contains("set_var=@"), "{text}");
+    let path = env.dir.path().join("export.conf");
+    std::fs::write(&path, &text).unwrap();
+    let (code, out, err) = env.run(&["diff", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let fresh = Env::new();
+    fresh.ok(&["apply", path.to_str().unwrap()]);
+    let show = |e: &Env| e.ok(&["show", "endpoint", "e", "-o", "json"]);
+    assert_eq!(show(&fresh), show(&env));
+    // Over ARI to serve: PUT and GET carry them like any attribute.
+    let server = Served::start();
+    let mut c = env.cmd();
+    c.env("PJSIPCTL_PASSWORD", "wizpw").args([
+        "--ari",
+        &server.url,
+        "--user",
+        "wiz",
+        "push",
+        "aor",
+        "a",
+        "@pjsip_wizard=w",
+    ]);
+    assert!(c.output().unwrap().status.success());
+    assert!(server.env.rows()[0].1.contains(r#""@pjsip_wizard":"w""#));
+}
