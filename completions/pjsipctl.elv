@@ -339,7 +339,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf'
+            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pjsipctl;wizard;expand'= {
@@ -366,7 +366,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;wizard;help'= {
-            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf'
+            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pjsipctl;wizard;help;expand'= {
@@ -436,7 +436,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;help;reload'= {
         }
         &'pjsipctl;help;wizard'= {
-            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf'
+            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
         }
         &'pjsipctl;help;wizard;expand'= {
         }

@@ -289,7 +289,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
@@ -310,7 +310,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_see
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from help" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from help" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l completions -d 'Directory for completions' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l man -d 'Directory for man pages' -r -F
@@ -346,4 +346,4 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_s
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "wizard" -d 'Work with pjsip_wizard.conf (res_pjsip_config_wizard) files'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "generate" -d 'Write completions and man pages'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and __fish_seen_subcommand_from wizard" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and __fish_seen_subcommand_from wizard" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'

@@ -496,8 +496,9 @@ pub fn expand_config(mut cfg: Config, role: Role) -> (Config, Vec<Skipped>) {
     (cfg, skipped)
 }
 
-/// The expanded sections of a wizard file as pjsip.conf text, grouped by wizard section.
-pub fn to_conf(cfg: &Config) -> String {
+/// The expanded sections of a wizard file as pjsip.conf text, grouped by wizard section;
+/// secrets commented out unless `show_secrets`, as `export` does.
+pub fn to_conf(cfg: &Config, show_secrets: bool) -> String {
     let mut s = String::new();
     let mut last_origin: Option<Arc<str>> = None;
     let mut last_line = 0;
@@ -508,7 +509,18 @@ pub fn to_conf(cfg: &Config) -> String {
             last_line = sec.origin.line;
         }
         s.push_str(&format!("[{}]\n", sec.name));
+        let ty = crate::schema::find_type(&sec.vars[0].value);
         for v in &sec.vars {
+            let secret = ty
+                .and_then(|t| t.field_index(&v.name).map(|i| &t.fields[i]))
+                .is_some_and(|f| f.has(crate::schema::field::SECRET));
+            if secret && !show_secrets && !v.value.is_empty() {
+                s.push_str(&format!(
+                    ";{}=  ; secret withheld: expand with --show-secrets to include it\n",
+                    v.name
+                ));
+                continue;
+            }
             s.push_str(&format!(
                 "{}={}\n",
                 v.name,

@@ -197,7 +197,9 @@ fn expand_then_apply_gives_the_same_rows() {
         let direct = Env::new();
         direct.ok(&["apply", "--accept-loss", "--force", &conf(stem)]);
         let via = Env::new();
-        let text = via.ok(&["wizard", "expand", &conf(stem)]);
+        let masked = via.ok(&["wizard", "expand", &conf(stem)]);
+        assert!(masked.contains("secret withheld"), "{masked}");
+        let text = via.ok(&["--show-secrets", "wizard", "expand", &conf(stem)]);
         assert!(!text.contains("type=wizard"), "{text}");
         let path = via.dir.path().join("expanded.conf");
         std::fs::write(&path, &text).unwrap();
