@@ -125,8 +125,14 @@ fn read_file(
     let mut batch = Vec::with_capacity(BATCH);
     let role = crate::wizard::role(req.path);
     let end = reader::stream_file(req.path, req.opts, &mut |sec| {
-        // Wizard files are expanded by the planner's reader (crate::wizard).
-        if fallback || (role != crate::wizard::Role::Plain && crate::wizard::is_wizard(&sec)) {
+        // Wizard files are expanded by the planner's reader (crate::wizard), which also
+        // leaves out what pjsip_wizard.conf holds besides wizard sections.
+        let wizard = match role {
+            crate::wizard::Role::Plain => false,
+            crate::wizard::Role::Wizard => true,
+            crate::wizard::Role::Both => crate::wizard::is_wizard(&sec),
+        };
+        if fallback || wizard {
             fallback = true;
             return;
         }

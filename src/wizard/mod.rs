@@ -630,6 +630,38 @@ mod tests {
         assert_eq!(ep.vars.iter().filter(|v| v.name == "context").count(), 0);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Any wizard section expands without a panic, and every object names its section.
+        #[test]
+        fn any_wizard_section_expands(
+            name in "[a-z0-9.:-]{1,12}",
+            lines in proptest::collection::vec((
+                proptest::sample::select(vec![
+                    "remote_hosts", "sends_auth", "accepts_auth", "sends_registrations",
+                    "accepts_registrations", "sends_line_with_registrations", "has_phoneprov",
+                    "has_hint", "hint_exten", "hint_context", "transport", "outbound_proxy",
+                    "server_uri_pattern", "client_uri_pattern", "contact_pattern",
+                    "endpoint/allow", "aor/contact", "identify/match", "inbound_auth/username",
+                    "outbound_auth/username", "registration/expiration", "phoneprov/MAC", "bogus",
+                ]),
+                "[ -~]{0,20}",
+            ), 0..12),
+        ) {
+            let mut text = format!("[{name}]\ntype=wizard\n");
+            for (k, v) in &lines {
+                text.push_str(&format!("{k}={}\n", v.replace([';', '\\'], "")));
+            }
+            let cfg = read_str(&text, "w.conf", &Options { confdir: ".".into(), allow_exec: false });
+            if let Some(sec) = cfg.sections.iter().find(|s| is_wizard(s)) {
+                let x = expand(sec);
+                for s in &x.sections {
+                    proptest::prop_assert!(s.vars.iter().any(|v| v.name == "@pjsip_wizard" && v.value == sec.name));
+                }
+            }
+        }
+    }
+
     #[test]
     fn hosts_split_like_ast_strsep() {
         assert_eq!(split_hosts(" a , b:5060,"), ["a", "b:5060", ""]);

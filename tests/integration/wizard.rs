@@ -224,6 +224,21 @@ fn dry_run_and_diff_show_the_expansion_per_wizard_section() {
         "{err}"
     );
     assert!(out.contains("+ registration voipco-reg-1  ("), "{out}");
+    // What astdb cannot hold goes through the loss checks, named by the wizard section.
+    let (code, _, err) = env.run(&["apply", &file]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains(
+            "w2-trunks.conf:17: aor voipco: only the last of its 2 contacts survives astdb"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "w2-trunks.conf:17: identify voipco-identify: only the last of its 2 match entries"
+        ),
+        "{err}"
+    );
     assert!(out.contains("    @pjsip_wizard = voipco\n"), "{out}");
     assert!(
         out.contains("    client_uri = sip:8835021447@198.51.100.21:5080\n"),
@@ -351,6 +366,12 @@ fn wizard_problems_are_refused_with_file_line_and_nothing_is_written() {
     // Asterisk reads only wizard sections from pjsip_wizard.conf.
     assert!(err.contains("[plain] not a type=wizard section"), "{err}");
     assert_eq!(env.snapshot(), before);
+    // Also in one pass: a plain section of pjsip_wizard.conf is not pushed.
+    std::fs::write(&path, "[plain]\ntype=aor\n").unwrap();
+    let (code, out, err) = env.run(&["apply", p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("plain"), "{out}");
+    assert!(env.rows().is_empty());
 }
 
 #[test]
