@@ -434,8 +434,30 @@ fn substitute(
 pub fn expand_config(mut cfg: Config, role: Role) -> (Config, Vec<Skipped>) {
     let mut skipped = Vec::new();
     let mut sections = Vec::with_capacity(cfg.sections.len());
-    for sec in std::mem::take(&mut cfg.sections) {
+    // Two wizard sections of one name: the wizard runs both, the later replacing (or, for
+    // what it does not make, deleting) the earlier's objects, so only the later counts.
+    let mut last_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    if role != Role::Plain {
+        for (i, sec) in cfg.sections.iter().enumerate() {
+            if is_wizard(sec) {
+                last_of.insert(sec.name.clone(), i);
+            }
+        }
+    }
+    for (i, sec) in std::mem::take(&mut cfg.sections).into_iter().enumerate() {
         let wizard = is_wizard(&sec);
+        if wizard && role != Role::Plain && last_of.get(&sec.name) != Some(&i) {
+            cfg.diags.push(Diag {
+                level: Level::Warning,
+                origin: Some(sec.origin.clone()),
+                message: format!(
+                    "[{}] is a wizard section again further on: Asterisk's wizard replaces this one's objects \
+                     with the later one's, so only the later counts",
+                    sec.name
+                ),
+            });
+            continue;
+        }
         match (role, wizard) {
             (Role::Plain, _) => sections.push(sec),
             (Role::Wizard, false) => {
@@ -660,6 +682,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_repeated_wizard_section_counts_once_the_last() {
+        let cfg = read_str(
+            "[a]\ntype=wizard\nremote_hosts=h1\n[a]\ntype=wizard\naccepts_registrations=yes\n",
+            "w.conf",
+            &Options {
+                confdir: ".".into(),
+                allow_exec: false,
+            },
+        );
+        let (out, _) = expand_config(cfg, Role::Wizard);
+        let names: Vec<String> = out
+            .sections
+            .iter()
+            .map(|s| format!("{} {}", s.vars[0].value, s.name))
+            .collect();
+        assert_eq!(names, ["aor a", "endpoint a"]);
+        assert!(out.diags[0]
+            .to_string()
+            .starts_with("w.conf:1: [a] is a wizard section again"));
     }
 
     #[test]

@@ -366,6 +366,14 @@ fn wizard_problems_are_refused_with_file_line_and_nothing_is_written() {
     // Asterisk reads only wizard sections from pjsip_wizard.conf.
     assert!(err.contains("[plain] not a type=wizard section"), "{err}");
     assert_eq!(env.snapshot(), before);
+    // `wizard expand` refuses the same, the same way.
+    let (code, out, err2) = env.run(&["wizard", "expand", p]);
+    assert_eq!(code, 4, "{err2}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err2.contains(&format!("{p}:17: endpoint badval: dtmf_mode=bogus")),
+        "{err2}"
+    );
     // Also in one pass: a plain section of pjsip_wizard.conf is not pushed.
     std::fs::write(&path, "[plain]\ntype=aor\n").unwrap();
     let (code, out, err) = env.run(&["apply", p]);
