@@ -213,6 +213,19 @@ impl Converter {
             return None;
         }
         if let Some(first) = out.seen.get(&(ty.name, sec.name.clone())) {
+            // A wizard's object (it carries @pjsip_wizard) lives in the wizard's own store next
+            // to pjsip.conf's; astdb holds one object per id.
+            if sec.vars.iter().any(|v| v.name == "@pjsip_wizard") {
+                out.diags.push(Diag {
+                    level: Level::Error,
+                    origin: Some(sec.origin.clone()),
+                    message: format!(
+                        "{what}: duplicate object (also defined at {first}): astdb holds one {} per id; rename one",
+                        ty.name
+                    ),
+                });
+                return None;
+            }
             out.diags.push(Diag {
                 level: Level::Error,
                 origin: Some(sec.origin.clone()),
