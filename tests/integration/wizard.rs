@@ -314,7 +314,7 @@ fn prune_removes_exactly_what_a_wizard_section_made() {
     );
     // Only voipco sends registrations now: removing it removes its registrations, not plain-reg.
     let cut = text.find("[netfone]").unwrap();
-    let rest = format!("{}", &text[cut..text.find("[telco-line]").unwrap()]);
+    let rest = &text[cut..text.find("[telco-line]").unwrap()];
     std::fs::write(
         &path,
         rest.replace("sends_registrations = yes", "sends_registrations = no"),
@@ -493,13 +493,19 @@ impl Served {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
+        // Owned at once, so that a failed start still kills it.
+        let mut s = Served {
+            child,
+            env,
+            url: String::new(),
+        };
         let t0 = std::time::Instant::now();
         loop {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             if let Some(rest) = text.split("listening on http://127.0.0.1:").nth(1) {
                 let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
-                let url = format!("http://127.0.0.1:{port}/ari");
-                return Served { child, env, url };
+                s.url = format!("http://127.0.0.1:{port}/ari");
+                return s;
             }
             assert!(t0.elapsed().as_secs() < 30, "serve did not start: {text}");
             std::thread::sleep(std::time::Duration::from_millis(20));
