@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer ARI push-configuration requests from the embedded engine')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the ARI target answers and the credentials work')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Reload an Asterisk module (transports and registrations only change on reload)')
+            [CompletionResult]::new('wizard', 'wizard', [CompletionResultType]::ParameterValue, 'Work with pjsip_wizard.conf (res_pjsip_config_wizard) files')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -347,6 +348,68 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pjsipctl;wizard' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
+            [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the ARI password from the first line of FILE')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for https')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'ARI request timeout in seconds')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (prints a warning each time)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show passwords and other secrets instead of masking them')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Treat every warning about what would be stored as an error (exit 4, nothing written)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('expand', 'expand', [CompletionResultType]::ParameterValue, 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pjsipctl;wizard;expand' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
+            [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the ARI password from the first line of FILE')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for https')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'ARI request timeout in seconds')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--allow-exec', '--allow-exec', [CompletionResultType]::ParameterName, 'Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (prints a warning each time)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show passwords and other secrets instead of masking them')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Treat every warning about what would be stored as an error (exit 4, nothing written)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pjsipctl;wizard;help' {
+            [CompletionResult]::new('expand', 'expand', [CompletionResultType]::ParameterValue, 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pjsipctl;wizard;help;expand' {
+            break
+        }
+        'pjsipctl;wizard;help;help' {
+            break
+        }
         'pjsipctl;generate' {
             [CompletionResult]::new('--completions', '--completions', [CompletionResultType]::ParameterName, 'Directory for completions')
             [CompletionResult]::new('--man', '--man', [CompletionResultType]::ParameterName, 'Directory for man pages')
@@ -385,6 +448,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer ARI push-configuration requests from the embedded engine')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the ARI target answers and the credentials work')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Reload an Asterisk module (transports and registrations only change on reload)')
+            [CompletionResult]::new('wizard', 'wizard', [CompletionResultType]::ParameterValue, 'Work with pjsip_wizard.conf (res_pjsip_config_wizard) files')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -420,6 +484,13 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;help;reload' {
+            break
+        }
+        'pjsipctl;help;wizard' {
+            [CompletionResult]::new('expand', 'expand', [CompletionResultType]::ParameterValue, 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)')
+            break
+        }
+        'pjsipctl;help;wizard;expand' {
             break
         }
         'pjsipctl;help;generate' {

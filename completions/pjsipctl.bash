@@ -55,6 +55,9 @@ _pjsipctl() {
             pjsipctl,show)
                 cmd="pjsipctl__subcmd__show"
                 ;;
+            pjsipctl,wizard)
+                cmd="pjsipctl__subcmd__wizard"
+                ;;
             pjsipctl__subcmd__help,apply)
                 cmd="pjsipctl__subcmd__help__subcmd__apply"
                 ;;
@@ -94,6 +97,24 @@ _pjsipctl() {
             pjsipctl__subcmd__help,show)
                 cmd="pjsipctl__subcmd__help__subcmd__show"
                 ;;
+            pjsipctl__subcmd__help,wizard)
+                cmd="pjsipctl__subcmd__help__subcmd__wizard"
+                ;;
+            pjsipctl__subcmd__help__subcmd__wizard,expand)
+                cmd="pjsipctl__subcmd__help__subcmd__wizard__subcmd__expand"
+                ;;
+            pjsipctl__subcmd__wizard,expand)
+                cmd="pjsipctl__subcmd__wizard__subcmd__expand"
+                ;;
+            pjsipctl__subcmd__wizard,help)
+                cmd="pjsipctl__subcmd__wizard__subcmd__help"
+                ;;
+            pjsipctl__subcmd__wizard__subcmd__help,expand)
+                cmd="pjsipctl__subcmd__wizard__subcmd__help__subcmd__expand"
+                ;;
+            pjsipctl__subcmd__wizard__subcmd__help,help)
+                cmd="pjsipctl__subcmd__wizard__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -101,7 +122,7 @@ _pjsipctl() {
 
     case "${cmd}" in
         pjsipctl)
-            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version push show list delete apply diff export schema serve ping reload generate help"
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version push show list delete apply diff export schema serve ping reload wizard generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +486,7 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__help)
-            opts="push show list delete apply diff export schema serve ping reload generate help"
+            opts="push show list delete apply diff export schema serve ping reload wizard generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,6 +670,34 @@ _pjsipctl() {
         pjsipctl__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pjsipctl__subcmd__help__subcmd__wizard)
+            opts="expand"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pjsipctl__subcmd__help__subcmd__wizard__subcmd__expand)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1075,6 +1124,164 @@ _pjsipctl() {
                     COMPREPLY=($(compgen -W "table json conf" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pjsipctl__subcmd__wizard)
+            opts="-o -q -h -V --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version expand help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ari)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json conf" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json conf" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pjsipctl__subcmd__wizard__subcmd__expand)
+            opts="-o -q -h -V --allow-exec --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sorcery)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ari)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json conf" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json conf" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pjsipctl__subcmd__wizard__subcmd__help)
+            opts="expand help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pjsipctl__subcmd__wizard__subcmd__help__subcmd__expand)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pjsipctl__subcmd__wizard__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -50,6 +50,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand serve 'Answer ARI push-configuration requests from the embedded engine'
             cand ping 'Check that the ARI target answers and the credentials work'
             cand reload 'Reload an Asterisk module (transports and registrations only change on reload)'
+            cand wizard 'Work with pjsip_wizard.conf (res_pjsip_config_wizard) files'
             cand generate 'Write completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -332,6 +333,63 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pjsipctl;wizard'= {
+            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
+            cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
+            cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
+            cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
+            cand --password-file 'Read the ARI password from the first line of FILE'
+            cand --cacert 'Trust this CA certificate (PEM) for https'
+            cand --timeout 'ARI request timeout in seconds'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+            cand --insecure 'Do not verify the server''s certificate (prints a warning each time)'
+            cand --show-secrets 'Show passwords and other secrets instead of masking them'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand --strict 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pjsipctl;wizard;expand'= {
+            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
+            cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
+            cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
+            cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
+            cand --password-file 'Read the ARI password from the first line of FILE'
+            cand --cacert 'Trust this CA certificate (PEM) for https'
+            cand --timeout 'ARI request timeout in seconds'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --allow-exec 'Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)'
+            cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+            cand --insecure 'Do not verify the server''s certificate (prints a warning each time)'
+            cand --show-secrets 'Show passwords and other secrets instead of masking them'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand --strict 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pjsipctl;wizard;help'= {
+            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pjsipctl;wizard;help;expand'= {
+        }
+        &'pjsipctl;wizard;help;help'= {
+        }
         &'pjsipctl;generate'= {
             cand --completions 'Directory for completions'
             cand --man 'Directory for man pages'
@@ -369,6 +427,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand serve 'Answer ARI push-configuration requests from the embedded engine'
             cand ping 'Check that the ARI target answers and the credentials work'
             cand reload 'Reload an Asterisk module (transports and registrations only change on reload)'
+            cand wizard 'Work with pjsip_wizard.conf (res_pjsip_config_wizard) files'
             cand generate 'Write completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -393,6 +452,11 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;help;ping'= {
         }
         &'pjsipctl;help;reload'= {
+        }
+        &'pjsipctl;help;wizard'= {
+            cand expand 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
+        }
+        &'pjsipctl;help;wizard;expand'= {
         }
         &'pjsipctl;help;generate'= {
         }

@@ -54,6 +54,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "schema" -d 'Show 
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "serve" -d 'Answer ARI push-configuration requests from the embedded engine'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "ping" -d 'Check that the ARI target answers and the credentials work'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "reload" -d 'Reload an Asterisk module (transports and registrations only change on reload)'
+complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "wizard" -d 'Work with pjsip_wizard.conf (res_pjsip_config_wizard) files'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "generate" -d 'Write completions and man pages'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s f -l field -d 'One more field (repeatable), e.g. -f \'set_var=A=1\'' -r
@@ -285,6 +286,49 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s q -l quiet 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l password-file -d 'Read the ARI password from the first line of FILE' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l cacert -d 'Trust this CA certificate (PEM) for https' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l timeout -d 'ARI request timeout in seconds' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -s o -l output -d 'Output format' -r -f -a "table\t'Tables resembling the Asterisk CLI'
+json\t'ARI\'s attribute/value list'
+conf\t'pjsip.conf sections'"
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and not __fish_seen_subcommand_from expand help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l password-file -d 'Read the ARI password from the first line of FILE' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l cacert -d 'Trust this CA certificate (PEM) for https' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l timeout -d 'ARI request timeout in seconds' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -s o -l output -d 'Output format' -r -f -a "table\t'Tables resembling the Asterisk CLI'
+json\t'ARI\'s attribute/value list'
+conf\t'pjsip.conf sections'"
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l allow-exec -d 'Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from expand" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from help" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand wizard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l completions -d 'Directory for completions' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l man -d 'Directory for man pages' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -306,16 +350,18 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s q -l quie
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "show" -d 'Show one object with all its attributes'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "list" -d 'List stored objects of a type (all types when none is given)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "delete" -d 'Delete one object'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "apply" -d 'Push every object of a pjsip.conf, changing only what differs'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "diff" -d 'Show what apply would change; exit 0 when in sync, 1 when it differs'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "export" -d 'Write the target\'s objects as pjsip.conf'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "schema" -d 'Show the attributes of a type (or list the types), as Asterisk 23.4.1 registers them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "serve" -d 'Answer ARI push-configuration requests from the embedded engine'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "ping" -d 'Check that the ARI target answers and the credentials work'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "reload" -d 'Reload an Asterisk module (transports and registrations only change on reload)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "generate" -d 'Write completions and man pages'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "show" -d 'Show one object with all its attributes'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "list" -d 'List stored objects of a type (all types when none is given)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "delete" -d 'Delete one object'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "apply" -d 'Push every object of a pjsip.conf, changing only what differs'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "diff" -d 'Show what apply would change; exit 0 when in sync, 1 when it differs'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "export" -d 'Write the target\'s objects as pjsip.conf'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "schema" -d 'Show the attributes of a type (or list the types), as Asterisk 23.4.1 registers them'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "serve" -d 'Answer ARI push-configuration requests from the embedded engine'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "ping" -d 'Check that the ARI target answers and the credentials work'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "reload" -d 'Reload an Asterisk module (transports and registrations only change on reload)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "wizard" -d 'Work with pjsip_wizard.conf (res_pjsip_config_wizard) files'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "generate" -d 'Write completions and man pages'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and __fish_seen_subcommand_from wizard" -f -a "expand" -d 'Print the explicit sections (auth, aor, endpoint, identify, registration) that the wizard sections of FILE expand to, as pjsip.conf (secrets only with --show-secrets)'

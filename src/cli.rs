@@ -99,6 +99,7 @@ pub enum Command {
     Serve(crate::commands::serve::ServeArgs),
     Ping(crate::commands::ping::PingArgs),
     Reload(crate::commands::reload::ReloadArgs),
+    Wizard(crate::commands::wizard::WizardArgs),
     #[command(hide = true)]
     Generate(crate::commands::generate::GenerateArgs),
 }

@@ -80,6 +80,11 @@ pub fn apply_pair(
     value: &str,
 ) -> Result<Option<String>, Refusal> {
     let f = Pair { attribute, value };
+    // Sorcery's `^@` field: any `@name` is an extended attribute, kept as given.
+    if attribute.starts_with('@') {
+        obj.set_extended(attribute, value);
+        return Ok(None);
+    }
     let Some(mut idx) = obj.ty.field_index(f.attribute) else {
         return Err(Refusal::UnknownAttribute {
             ty: obj.ty.name,
@@ -288,6 +293,11 @@ fn from_ordered_row(
     let mut applied = 0;
     let mut keys = KeyCursor::new(ty);
     crate::model::visit_flat_json(json, |k, v| match keys.find(&k) {
+        None if k.starts_with('@') => {
+            applied += 1;
+            obj.set_extended(&k, &v);
+            true
+        }
         None => {
             dropped.push(k.into_owned());
             true
@@ -337,7 +347,12 @@ fn from_any_row(
     let mut applied = 0;
     for ((k, v), idx) in pairs.iter().zip(fields) {
         let Some(idx) = idx else {
-            dropped.push(k.to_string());
+            if k.starts_with('@') {
+                applied += 1;
+                obj.set_extended(k, v);
+            } else {
+                dropped.push(k.to_string());
+            }
             continue;
         };
         applied += 1;
@@ -738,5 +753,43 @@ mod tests {
         let (_, dropped) = from_row(ep, "e1", &rows[7]).unwrap();
         assert_eq!(dropped, ["ALPHA", "BETA", "bogus", "bogus"]);
         assert!(from_row(ep, "e1", &rows[9]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod extended_tests {
+    use super::*;
+    use crate::schema::find_type;
+
+    #[test]
+    fn extended_attributes_are_accepted_stored_and_read_back_reversed() {
+        let ty = find_type("endpoint").unwrap();
+        let fields = [
+            Attr::new("allow", "ulaw"),
+            Attr::new("@pjsip_wizard", "w"),
+            Attr::new("@hint_context", "c"),
+            Attr::new("@hint_exten", "1"),
+            Attr::new("@", ""),
+        ];
+        let b = build(ty, "e", None, &fields).unwrap().object;
+        let ext = |o: &Object| o.ext.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ext(&b),
+            ["@", "@hint_exten", "@hint_context", "@pjsip_wizard"]
+        );
+        let row = b.row_json();
+        assert!(
+            row.contains(r#""@":"","@hint_exten":"1","@hint_context":"c","@pjsip_wizard":"w""#),
+            "{row}"
+        );
+        // res_sorcery_astdb applies the row's keys in order: each lands at the head.
+        let (back, dropped) = from_row(ty, "e", &row).unwrap();
+        assert!(dropped.is_empty());
+        assert_eq!(
+            ext(&back),
+            ["@pjsip_wizard", "@hint_context", "@hint_exten", "@"]
+        );
+        // ast_sorcery_copy (an update) goes through the objectset too.
+        assert_eq!(ext(&copy(&back).unwrap()), ext(&b));
     }
 }

@@ -19,6 +19,7 @@ mod sorcery_conf;
 mod store;
 mod stream;
 mod sync;
+mod wizard;
 
 use std::process::ExitCode;
 

@@ -68,6 +68,10 @@ pub struct Object {
     pub ty: &'static TypeDef,
     pub id: String,
     pub vals: Vec<Val>,
+    /// Sorcery's extended `@name` attributes, newest first: ast_sorcery_object_set_extended
+    /// puts a new one at the head (replacing one of the same name), and objectsets list
+    /// them in that order, at the place of the type's `^@` field.
+    pub ext: Vec<(String, String)>,
 }
 
 pub fn holds_list(kind: &Kind) -> bool {
@@ -105,7 +109,22 @@ impl Object {
             ty,
             id: id.to_string(),
             vals: ty.fields.iter().map(default_val).collect(),
+            ext: Vec::new(),
         }
+    }
+
+    /// ast_sorcery_object_set_extended: `name` (starting with '@') moves to the head.
+    pub fn set_extended(&mut self, name: &str, value: &str) {
+        self.ext.retain(|(n, _)| n != name);
+        self.ext.insert(0, (name.to_string(), value.to_string()));
+    }
+
+    /// An extended attribute's value (`name` with its '@').
+    pub fn extended(&self, name: &str) -> Option<&str> {
+        self.ext
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn get(&self, name: &str) -> Option<&Val> {
@@ -149,7 +168,13 @@ impl Object {
     pub fn entries<'a>(&'a self, row: bool, mut f: impl FnMut(Key<'a>, &str)) {
         // One buffer for the values that have to be formatted (codec lists, joined ids).
         let mut buf = String::new();
-        for &i in self.ty.order() {
+        let ext_at = self.ty.extended_pos();
+        for (p, &i) in self.ty.order().iter().enumerate() {
+            if p == ext_at {
+                for (k, v) in &self.ext {
+                    f(Key::Var(k), v);
+                }
+            }
             let fd = &self.ty.fields[i];
             if fd.has(field::HIDDEN) {
                 continue;
@@ -258,6 +283,11 @@ impl Object {
                         f(key, &buf);
                     }
                 },
+            }
+        }
+        if ext_at >= self.ty.order().len() {
+            for (k, v) in &self.ext {
+                f(Key::Var(k), v);
             }
         }
     }
@@ -529,4 +559,57 @@ pub fn visit_flat_json<'a>(
     }
     ws(&mut i);
     (i == b.len()).then_some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::{find_type, TYPES};
+
+    #[test]
+    fn extended_attributes_sit_where_sorcery_links_its_field() {
+        // pjsip-schema.json's objectset_order: registration lists them after contact_user,
+        // endpoint after suppress_moh_on_sendonly, aor after remove_unavailable.
+        for (ty, before, after) in [
+            ("registration", "contact_user", "endpoint"),
+            ("endpoint", "suppress_moh_on_sendonly", "use_ptime"),
+            ("aor", "remove_unavailable", "voicemail_extension"),
+            ("auth", "md5_cred", "realm"),
+            ("identify", "srv_lookups", "endpoint"),
+        ] {
+            let mut o = super::Object::new(find_type(ty).unwrap(), "x");
+            o.set_extended("@a", "1");
+            o.set_extended("@b", "2");
+            let keys: Vec<String> = o.objectset().into_iter().map(|a| a.attribute).collect();
+            let at = keys.iter().position(|k| k == "@b").unwrap();
+            assert_eq!(keys[at - 1], before, "{ty}: {keys:?}");
+            // Newest first, as ast_sorcery_object_set_extended links them.
+            assert_eq!(keys[at + 1], "@a", "{ty}");
+            assert_eq!(keys[at + 2], after, "{ty}: {keys:?}");
+        }
+        // Every type can hold them, wherever its fields hash to.
+        for t in TYPES {
+            let mut o = super::Object::new(t, "x");
+            o.set_extended("@k", "v");
+            assert_eq!(
+                o.objectset().iter().filter(|a| a.attribute == "@k").count(),
+                1
+            );
+        }
+    }
+
+    #[test]
+    fn setting_an_extended_attribute_again_moves_it_to_the_head() {
+        let mut o = super::Object::new(find_type("aor").unwrap(), "x");
+        o.set_extended("@a", "1");
+        o.set_extended("@b", "2");
+        o.set_extended("@a", "3");
+        assert_eq!(
+            o.ext,
+            [("@a".into(), "3".into()), ("@b".into(), "2".into())]
+        );
+        assert_eq!(o.extended("@b"), Some("2"));
+        // Names compare exactly: @A is another attribute.
+        o.set_extended("@A", "4");
+        assert_eq!(o.ext.len(), 3);
+    }
 }

@@ -134,8 +134,17 @@ fn read_file(
     let mut stopped = false;
     // Items go over in batches: one wake-up of the writer per batch, not per object.
     let mut batch = Vec::with_capacity(BATCH);
+    let role = crate::wizard::role(req.path);
     let end = reader::stream_file(req.path, req.opts, &mut |sec| {
-        if fallback {
+        // Wizard files are expanded by the planner's reader (crate::wizard), which also
+        // leaves out what pjsip_wizard.conf holds besides wizard sections.
+        let wizard = match role {
+            crate::wizard::Role::Plain => false,
+            crate::wizard::Role::Wizard => true,
+            crate::wizard::Role::Both => crate::wizard::is_wizard(&sec),
+        };
+        if fallback || wizard {
+            fallback = true;
             return;
         }
         let Some(d) = conv.section(sec) else { return };

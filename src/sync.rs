@@ -126,7 +126,7 @@ fn object_from_set(
 ) -> std::result::Result<Object, String> {
     let fields: Vec<Attr> = set
         .iter()
-        .filter(|a| ty.field_index_exact(&a.attribute).is_some())
+        .filter(|a| ty.has_attribute_exact(&a.attribute))
         .cloned()
         .collect();
     let mut obj = Object::new(ty, id);
@@ -155,6 +155,9 @@ pub fn groups(set: &Objectset) -> Vec<(&str, Vec<&str>)> {
 /// entries as `set_var=NAME=value`, multi-valued attributes as one comma list.
 fn input_fields(ty: &'static TypeDef, attr: &str, vals: &[&str]) -> Vec<Attr> {
     let Some(f) = ty.fields.iter().find(|f| f.name == attr) else {
+        if attr.starts_with('@') {
+            return vec![Attr::new(attr, vals[0])];
+        }
         // An entry named after a set_var variable.
         return vals
             .iter()
@@ -414,12 +417,56 @@ pub fn plan_with(
     if prune {
         let wanted: HashSet<(&str, &str)> =
             desired.iter().map(|d| (d.ty.name, d.id.as_str())).collect();
+        // A wizard's objects carry @pjsip_wizard. Types the file defines plain objects of
+        // are pruned whole, as ever; with wizard objects in the file, the other types a
+        // wizard makes lose only the marked objects no section makes any more (a removed
+        // trunk's registrations), so applying pjsip_wizard.conf alone spares pjsip.conf's.
+        let full: HashSet<&str> = desired
+            .iter()
+            .filter(|d| d.object.extended(WIZARD_MARK).is_none())
+            .map(|d| d.ty.name)
+            .collect();
+        let mut owned: HashMap<&str, Listing> = HashMap::new();
+        if desired
+            .iter()
+            .any(|d| d.object.extended(WIZARD_MARK).is_some())
+        {
+            for ty in TYPES
+                .iter()
+                .filter(|t| crate::wizard::TYPES.contains(&t.name))
+            {
+                if listed.contains_key(ty.name) {
+                    continue;
+                }
+                if let Some(rows) = backend.raw_rows(ty)? {
+                    let ids = rows.iter().map(|(id, _)| id.clone()).collect();
+                    let map = rows
+                        .into_iter()
+                        .map(|(id, r)| (id, Stored::Row(r)))
+                        .collect();
+                    owned.insert(ty.name, (ids, map));
+                } else if let (items, Coverage::Complete) = backend.list(ty)? {
+                    let ids = items.iter().map(|l| l.id.clone()).collect();
+                    let map = items
+                        .into_iter()
+                        .map(|l| (l.id, Stored::Set(l.object)))
+                        .collect();
+                    owned.insert(ty.name, (ids, map));
+                }
+            }
+        }
         for ty in TYPES.iter().rev() {
-            let Some((ids, map)) = listed.get(ty.name) else {
+            let Some((ids, map)) = listed.get(ty.name).or_else(|| owned.get(ty.name)) else {
                 continue;
             };
+            let only_owned = !full.contains(ty.name);
             for id in ids {
-                if !wanted.contains(&(ty.name, id.as_str())) {
+                let marked = || {
+                    map.get(id)
+                        .and_then(|r| r.set(ty, id).ok())
+                        .is_some_and(|set| set.iter().any(|a| a.attribute == WIZARD_MARK))
+                };
+                if !wanted.contains(&(ty.name, id.as_str())) && (!only_owned || marked()) {
                     if let (true, Some(Stored::Set(Err(why)))) = (over_ari, map.get(id)) {
                         plan.unprunable.push((ty, id.clone(), why.clone()));
                         continue;
@@ -440,6 +487,9 @@ pub fn plan_with(
     }
     Ok(plan)
 }
+
+/// The extended attribute naming the wizard section an object came from.
+const WIZARD_MARK: &str = "@pjsip_wizard";
 
 /// The change that makes the target hold `d`, given what it holds now (None: absent;
 /// Err: unreadable). None when it already holds it.

@@ -25,6 +25,9 @@ pub struct SourceArgs {
     /// pjsip.conf to read ('-' for stdin); relative #include names resolve in the file's folder
     /// unless --confdir is given
     pub file: PathBuf,
+    /// More files, read after FILE in the order given, as Asterisk loads them (pjsip.conf, then
+    /// pjsip_wizard.conf); type=wizard sections expand into the objects Asterisk builds
+    pub more: Vec<PathBuf>,
     /// Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)
     #[arg(long)]
     pub allow_exec: bool,
@@ -62,37 +65,54 @@ pub struct ApplyArgs {
 /// Read and convert the file, printing the reader's notes and warnings. Errors are left
 /// in the conversion for the caller to report together with its own.
 pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
-    let stdin = src.file.as_os_str() == "-";
-    let opts = reader_options(ctx, src);
-    let cfg = if stdin {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
-        withheld_stdin(&bytes);
-        reader::read_bytes(&bytes, "<stdin>", &opts)
-    } else {
-        reader::read_file(&src.file, &opts)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", src.file.display())))?
-    };
-    let mut conv = convert::convert(cfg);
+    let mut all = reader::Config::default();
+    let mut skipped = Vec::new();
+    for file in std::iter::once(&src.file).chain(&src.more) {
+        let stdin = file.as_os_str() == "-";
+        let opts = reader_options_for(ctx, file, src.allow_exec);
+        let cfg = if stdin {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+            withheld_stdin(&bytes);
+            reader::read_bytes(&bytes, "<stdin>", &opts)
+        } else {
+            reader::read_file(file, &opts)
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}", file.display())))?
+        };
+        // type=wizard sections become the explicit sections the wizard builds objects from.
+        let (mut cfg, mut s) = crate::wizard::expand_config(cfg, crate::wizard::role(file));
+        skipped.append(&mut s);
+        all.sections.append(&mut cfg.sections);
+        all.files.append(&mut cfg.files);
+        all.diags.append(&mut cfg.diags);
+    }
+    let mut conv = convert::convert(all);
     harden(&mut conv.diags, ctx.global.strict);
+    // The wizard's objects that cannot be pushed, before the converter's (file order).
+    skipped.append(&mut conv.skipped);
+    conv.skipped = skipped;
     print_notes(ctx, &conv);
     Ok(conv)
 }
 
 /// How the reader resolves the file's references.
 pub fn reader_options(ctx: &Ctx, src: &SourceArgs) -> Options {
-    let stdin = src.file.as_os_str() == "-";
+    reader_options_for(ctx, &src.file, src.allow_exec)
+}
+
+fn reader_options_for(ctx: &Ctx, file: &Path, allow_exec: bool) -> Options {
+    let stdin = file.as_os_str() == "-";
     // Relative #include names resolve in Asterisk's config directory: --confdir when given,
     // else the folder of the file being converted (from stdin: the --confdir default).
     let confdir = if confdir_given() || stdin {
         ctx.global.confdir.clone()
     } else {
-        src.file.parent().map(Path::to_path_buf).unwrap_or_default()
+        file.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     Options {
         confdir,
-        allow_exec: src.allow_exec,
+        allow_exec,
     }
 }
 
@@ -300,6 +320,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         || ctx.global.output == Format::Json
         || (args.prune && !args.yes && !args.dry_run)
         || args.source.allow_exec
+        || !args.source.more.is_empty()
         || file.as_os_str() == "-"
     {
         return Ok(None);

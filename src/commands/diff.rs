@@ -35,6 +35,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
         || ctx.uses_ari()
         || ctx.global.output == Format::Json
         || args.source.allow_exec
+        || !args.source.more.is_empty()
         || file.as_os_str() == "-"
         || !db_path.exists()
     {

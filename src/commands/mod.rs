@@ -12,6 +12,7 @@ pub mod reload;
 pub mod schema;
 pub mod serve;
 pub mod show;
+pub mod wizard;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -131,6 +132,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Ping(a) => ping::run(&ctx, a),
         Command::Reload(a) => reload::run(&ctx, a),
+        Command::Wizard(a) => wizard::run(&ctx, a),
         Command::Generate(a) => generate::run(&ctx, a),
     }
 }

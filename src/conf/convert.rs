@@ -117,8 +117,8 @@ fn classify(value: Option<&str>) -> Class {
     match v {
         "wizard" => Class::Skip(
             Level::Warning,
-            "type=wizard is not converted: res_pjsip_config_wizard expands it (from pjsip_wizard.conf) into objects \
-             held in memory; write those objects (endpoint, aor, auth, identify, registration) as sections instead"
+            "type=wizard in pjsip.conf: Asterisk ignores it (res_pjsip_config_wizard reads wizard sections only from \
+             pjsip_wizard.conf); move it there and give both files: apply pjsip.conf pjsip_wizard.conf"
                 .into(),
         ),
         "phoneprov" => Class::Skip(
@@ -213,6 +213,19 @@ impl Converter {
             return None;
         }
         if let Some(first) = out.seen.get(&(ty.name, sec.name.clone())) {
+            // A wizard's object (it carries @pjsip_wizard) lives in the wizard's own store next
+            // to pjsip.conf's; astdb holds one object per id.
+            if sec.vars.iter().any(|v| v.name == "@pjsip_wizard") {
+                out.diags.push(Diag {
+                    level: Level::Error,
+                    origin: Some(sec.origin.clone()),
+                    message: format!(
+                        "{what}: duplicate object (also defined at {first}): astdb holds one {} per id; rename one",
+                        ty.name
+                    ),
+                });
+                return None;
+            }
             out.diags.push(Diag {
                 level: Level::Error,
                 origin: Some(sec.origin.clone()),
@@ -369,7 +382,7 @@ mod tests {
         assert!(c.skipped[0]
             .reason
             .contains("stays in the static pjsip.conf"));
-        assert!(c.skipped[2].reason.contains("type=wizard is not converted"));
+        assert!(c.skipped[2].reason.contains("Asterisk ignores it"));
         assert_eq!(msgs(&c, Level::Error).len(), 0);
     }
 

@@ -22,6 +22,9 @@ pub fn section(ty: &TypeDef, id: &str, set: &Objectset) -> String {
                 }
             }
             Some(_) => s.push_str(&format!("{}={}\n", a.attribute, escape(&a.value))),
+            None if a.attribute.starts_with('@') => {
+                s.push_str(&format!("{}={}\n", a.attribute, escape(&a.value)))
+            }
             // An entry named after a set_var variable.
             None => s.push_str(&format!("set_var={}={}\n", a.attribute, escape(&a.value))),
         }
@@ -84,9 +87,23 @@ pub fn export_section(
         .map(|a| (a.attribute.as_str(), a.value.as_str()))
         .collect();
     let mut s = format!("[{}]\ntype={}\n", escape(id), ty.name);
+    // Extended attributes first, in the stored order: Sorcery puts each one it sets at the
+    // head, so this order applied and read back from astdb (which reverses it again) is
+    // the stored order.
+    for a in set.iter().filter(|a| a.attribute.starts_with('@')) {
+        s.push_str(&format!(
+            "{}={}\n",
+            a.attribute,
+            value(&a.value, &mut out, ty, id)
+        ));
+    }
     // By name, for people; a stable sort keeps the entries of one attribute in order,
     // and no field's meaning depends on another's position (the apply handler runs last).
-    let mut sorted: Objectset = set.clone();
+    let mut sorted: Objectset = set
+        .iter()
+        .filter(|a| !a.attribute.starts_with('@'))
+        .cloned()
+        .collect();
     sorted.sort_by(|a, b| a.attribute.cmp(&b.attribute));
     let set = &sorted;
     let mut i = 0;

@@ -192,6 +192,18 @@ impl TypeDef {
         self.cache().order_pos[i]
     }
 
+    /// Where the extended `@name` attributes come in [`TypeDef::order`]: Sorcery registers
+    /// the `^@` field first, so it leads its hash bucket.
+    pub fn extended_pos(&'static self) -> usize {
+        self.cache().ext_pos
+    }
+
+    /// Whether Sorcery accepts `name` for this type under exactly that name (a field, or
+    /// an extended `@name` attribute).
+    pub fn has_attribute_exact(&'static self, name: &str) -> bool {
+        name.starts_with('@') || self.field_index_exact(name).is_some()
+    }
+
     /// Each field's JSON key as an astdb row writes it: `"name":`.
     pub fn json_keys(&'static self) -> &'static [Box<str>] {
         &self.cache().json_keys
@@ -210,12 +222,19 @@ struct TypeCache {
     order_names: Vec<&'static str>,
     order_pos: Vec<usize>,
     json_keys: Vec<Box<str>>,
+    ext_pos: usize,
 }
 
 impl TypeCache {
     fn new(t: &'static TypeDef) -> TypeCache {
         let order = objectset_order(t.fields);
+        let ext_bucket = bucket("^@");
+        let ext_pos = order
+            .iter()
+            .position(|&i| bucket(t.fields[i].name) >= ext_bucket)
+            .unwrap_or(order.len());
         TypeCache {
+            ext_pos,
             index: t
                 .fields
                 .iter()

@@ -12,3 +12,4 @@ mod generated;
 mod hardening;
 mod policy;
 mod secrets;
+mod wizard;
