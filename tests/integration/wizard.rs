@@ -229,13 +229,13 @@ fn dry_run_and_diff_show_the_expansion_per_wizard_section() {
     assert_eq!(code, 4, "{err}");
     assert!(
         err.contains(
-            "w2-trunks.conf:17: aor voipco: only the last of its 2 contacts survives astdb"
+            "w2-trunks.conf:17: aor voipco: only one of its 2 contacts survives astdb"
         ),
         "{err}"
     );
     assert!(
         err.contains(
-            "w2-trunks.conf:17: identify voipco-identify: only the last of its 2 match entries"
+            "w2-trunks.conf:17: identify voipco-identify: only one of its 2 match entries"
         ),
         "{err}"
     );
