@@ -3,6 +3,7 @@
 mod backend;
 mod cli;
 mod commands;
+mod complete;
 mod conf;
 mod engine;
 mod error;
@@ -22,10 +23,10 @@ mod sync;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    // `COMPLETE=bash pjsipctl -- WORDS…` (the scripts in completions/) answers and exits.
+    clap_complete::CompleteEnv::with_factory(cli::command).complete();
+    let cli = cli::parse();
     let code = run(cli);
     // For the benchmark: report this process's peak resident set size.
     if std::env::var_os("PJSIPCTL_REPORT_PEAK_RSS").is_some() {
