@@ -328,6 +328,19 @@ pub fn command() -> clap::Command {
     cmd.override_usage(top)
 }
 
+/// The command the completion engine walks: without the hidden subcommands, which it
+/// would otherwise offer once a prefix matches only them (`gen` → `generate`).
+pub fn completion_command() -> clap::Command {
+    let full = command();
+    let mut c = clap::Command::new("pjsipctl")
+        .version(env!("CARGO_PKG_VERSION"))
+        .args(full.get_arguments().cloned());
+    for s in full.get_subcommands().filter(|s| !s.is_hide_set()) {
+        c = c.subcommand(s.clone());
+    }
+    c
+}
+
 /// Parse the command line: clap's answer, with "did you mean" only where it is plausible.
 pub fn parse() -> Cli {
     use clap::FromArgMatches;

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // `COMPLETE=bash pjsipctl -- WORDS…` (the scripts in completions/) answers and exits.
-    clap_complete::CompleteEnv::with_factory(cli::command).complete();
+    clap_complete::CompleteEnv::with_factory(cli::completion_command).complete();
     let cli = cli::parse();
     let code = run(cli);
     // For the benchmark: report this process's peak resident set size.

@@ -155,7 +155,10 @@ fn template(ty: &'static TypeDef, fields: &[&Field], default: &dyn Fn(&Field) ->
         ty.name
     );
     for f in fields {
-        s.push_str(&format!(";{}={}\n", f.name, default(f)));
+        // "(nothing)" is how Asterisk shows an empty codec list, not a value to write.
+        let d = default(f);
+        let d = if d == "(nothing)" { String::new() } else { d };
+        s.push_str(&format!(";{}={d}\n", f.name));
     }
     s
 }
