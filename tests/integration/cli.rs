@@ -557,3 +557,17 @@ fn progress_is_never_drawn_without_a_terminal() {
         assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
     }
 }
+
+#[test]
+fn push_from_a_whole_file_points_to_apply() {
+    let env = Env::new();
+    let file = env.dir.path().join("pjsip.conf");
+    std::fs::write(&file, "[a]\ntype=aor\nmax_contacts=1\n[b]\ntype=aor\n").unwrap();
+    let (code, _, err) = env.run(&["push", "aor", "a", "--from", file.to_str().unwrap()]);
+    assert_eq!(code, 4);
+    assert!(
+        err.contains("use `pjsipctl apply FILE` for a whole pjsip.conf"),
+        "{err}"
+    );
+    assert!(env.rows().is_empty());
+}
