@@ -174,6 +174,7 @@ fn unused_globals(sub: &str) -> Vec<&'static str> {
         "ping" => v.extend(STORAGE.iter().chain(&["show_secrets"])),
         "reload" => v.extend(STORAGE.iter().chain(&["output", "show_secrets"])),
         "export" => v.push("output"),
+        "delete" => v.push("show_secrets"),
         "generate" => {
             v.extend(STORAGE);
             v.extend(ARI);
@@ -236,6 +237,12 @@ pub fn examples(sub: &str) -> &'static [&'static str] {
         "ping" => &[
             "pjsipctl --ari http://127.0.0.1:8088/ari --user asterisk ping",
             "pjsipctl --target lab ping -o json",
+        ],
+        "pjsipctl" => &[
+            "pjsipctl push endpoint alice context=default allow=ulaw auth=alice aors=alice",
+            "pjsipctl show endpoint alice",
+            "pjsipctl diff /etc/asterisk/pjsip.conf",
+            "pjsipctl --target lab apply pjsip.conf",
         ],
         "reload" => &[
             "pjsipctl --target lab reload res_pjsip_outbound_registration",
@@ -304,6 +311,9 @@ pub fn command() -> clap::Command {
             .help_heading("Clients")
             .help("Read the clients' password from the first line of FILE");
         cmd = cmd.mut_subcommand("serve", |sc| sc.arg(user).arg(file));
+    }
+    if let Some(ex) = examples_text("pjsipctl") {
+        cmd = cmd.after_long_help(ex);
     }
     cmd = crate::complete::add_completers(cmd);
     // clap's usage line lists options whose environment variable is set as if they were

@@ -114,20 +114,11 @@ fn write_page(cmd: &clap::Command, page: &str, subs: &[String], dir: &Path) -> s
     if !subs.is_empty() {
         man.render_subcommands_section(&mut w)?;
     }
-    let examples: Vec<String> = if subs.is_empty() {
-        crate::cli::examples(cmd.get_name())
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    } else {
-        subs.iter()
-            .filter_map(|s| crate::cli::examples(s).first().map(|e| e.to_string()))
-            .collect()
-    };
+    let examples = crate::cli::examples(cmd.get_name());
     if !examples.is_empty() {
         writeln!(w, ".SH EXAMPLES")?;
         for e in examples {
-            writeln!(w, ".TP\n.B {}", roff(&e))?;
+            writeln!(w, ".TP\n.B {}", roff(e))?;
         }
     }
     writeln!(w, ".SH EXIT STATUS")?;

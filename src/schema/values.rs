@@ -1606,7 +1606,7 @@ mod tests {
         assert_eq!(v("password_digest"), format!("MD5:{md5},SHA-256:{sha}"));
         assert!(apply(&mut o, t.field_index("md5_cred").unwrap(), "abc")
             .unwrap_err()
-            .contains("32 characters"));
+            .contains("32 hex digits are needed"));
         assert!(apply(
             &mut o,
             t.field_index("password_digest").unwrap(),
