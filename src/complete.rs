@@ -108,6 +108,13 @@ fn ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some((global, Some(ty))) = context() else {
         return Vec::new();
     };
+    stored_ids(global, ty, &current.to_string_lossy())
+        .into_iter()
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+fn stored_ids(global: crate::cli::Global, ty: &'static TypeDef, prefix: &str) -> Vec<String> {
     let ctx = crate::commands::Ctx {
         global,
         out: crate::output::Out { quiet: true },
@@ -118,21 +125,31 @@ fn ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let Ok(mut backend) = ctx.backend() else {
         return Vec::new();
     };
-    let cur = current.to_string_lossy();
     let Ok((listed, _)) = backend.list(ty) else {
         return Vec::new();
     };
     listed
         .into_iter()
-        .filter(|l| l.id.starts_with(cur.as_ref()))
-        .map(|l| CompletionCandidate::new(l.id))
+        .map(|l| l.id)
+        .filter(|id| id.starts_with(prefix))
         .collect()
+}
+
+/// The type whose ids a reference field names (`aors=` → aor ids).
+fn referenced_type(attr: &str) -> Option<&'static TypeDef> {
+    let name = match attr {
+        "aors" => "aor",
+        "auth" | "outbound_auth" => "auth",
+        "endpoint" => "endpoint",
+        _ => return None,
+    };
+    crate::schema::find_type(name)
 }
 
 /// `cont` → `context=`; after `=`, the values the field accepts (`direct_media=` →
 /// `yes no`), after the last comma for a list (`allow=ulaw,` → `allow=ulaw,alaw` …).
 fn fields(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some((_, Some(ty))) = context() else {
+    let Some((global, Some(ty))) = context() else {
         return Vec::new();
     };
     let cur = current.to_string_lossy();
@@ -151,9 +168,17 @@ fn fields(current: &OsStr) -> Vec<CompletionCandidate> {
                 Some((h, l)) => (format!("{attr}={h},"), l),
                 None => (format!("{attr}="), value),
             };
-            crate::schema::values::candidates(&ty.fields[i].kind)
+            let f = &ty.fields[i];
+            let values: Vec<String> = match referenced_type(f.name) {
+                Some(target) => stored_ids(global, target, last),
+                None => crate::schema::values::candidates(&f.kind)
+                    .into_iter()
+                    .filter(|v| starts_with_ci(v, last))
+                    .map(str::to_string)
+                    .collect(),
+            };
+            values
                 .into_iter()
-                .filter(|v| starts_with_ci(v, last))
                 .map(|v| CompletionCandidate::new(format!("{head}{v}")))
                 .collect()
         }

@@ -27,9 +27,19 @@ struct Plain {
 
 /// Whether progress may be drawn: a person is watching stderr.
 pub fn interactive() -> bool {
-    std::io::stderr().is_terminal()
-        && std::env::var_os("CI").is_none_or(|v| v.is_empty())
-        && std::env::var_os("TERM").is_none_or(|v| v != "dumb")
+    interactive_with(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("CI").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    )
+}
+
+fn interactive_with(
+    stderr_tty: bool,
+    ci: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    stderr_tty && ci.is_none_or(|v| v.is_empty()) && term.is_none_or(|v| v != "dumb")
 }
 
 impl Progress {
@@ -117,6 +127,18 @@ fn plain_line(what: &str, pos: u64, total: Option<u64>, elapsed: Duration) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drawn_only_for_a_terminal_outside_ci_and_not_dumb() {
+        use std::ffi::OsStr;
+        let s = |v: &'static str| Some(OsStr::new(v));
+        assert!(interactive_with(true, None, s("xterm-256color")));
+        assert!(interactive_with(true, s(""), None));
+        assert!(!interactive_with(false, None, s("xterm")));
+        assert!(!interactive_with(true, s("true"), s("xterm")));
+        assert!(!interactive_with(true, s("1"), None));
+        assert!(!interactive_with(true, None, s("dumb")));
+    }
 
     #[test]
     fn plain_lines_give_count_rate_and_time_left() {

@@ -219,6 +219,15 @@ fn completion_candidates_come_from_the_schema_and_the_target() {
         "{ids:?}"
     );
     assert_eq!(complete(&env, &["delete", "aors", "b"]), ["bob"]);
+    // References complete from the stored objects they name.
+    assert_eq!(
+        complete(&env, &["push", "endpoint", "alice", "aors=alice,"]),
+        ["aors=alice,alice", "aors=alice,bob"]
+    );
+    assert_eq!(
+        complete(&env, &["push", "endpoint", "alice", "auth="]),
+        ["auth=alice"]
+    );
     let other = env.dir.path().join("other.sqlite3");
     let none = complete(&env, &["--db", other.to_str().unwrap(), "show", "aor", "a"]);
     assert!(none.is_empty(), "{none:?}");
