@@ -182,6 +182,22 @@ fn unused_globals(sub: &str) -> Vec<&'static str> {
         }
         _ => {}
     }
+    // -v lists the notes only apply and diff print.
+    if matches!(
+        sub,
+        "push"
+            | "show"
+            | "list"
+            | "delete"
+            | "export"
+            | "schema"
+            | "serve"
+            | "ping"
+            | "reload"
+            | "generate"
+    ) {
+        v.push("verbose");
+    }
     v
 }
 
