@@ -63,11 +63,11 @@ impl Progress {
         let (bar, template) = match total {
             Some(n) => (
                 ProgressBar::new(n),
-                "{bar:30} {pos}/{len} objects  {per_sec:.0}  ETA {eta}  {msg}",
+                "{bar:30} {pos}/{len} objects  {per_sec}  ETA {eta}  {msg}",
             ),
             None => (
                 ProgressBar::new_spinner(),
-                "{spinner} {pos} objects  {per_sec:.0}  {msg}",
+                "{spinner} {pos} objects  {per_sec}  {msg}",
             ),
         };
         if let Ok(style) = ProgressStyle::with_template(template) {

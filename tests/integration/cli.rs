@@ -545,26 +545,58 @@ fn static_sections_are_noted_on_one_line_unless_verbose() {
     );
 }
 
+/// stderr of `pjsipctl apply FILE` run on a pseudo-terminal (util-linux `script`), with `env`.
+fn apply_on_a_terminal(env: &Env, file: &Path, db: &str, vars: &[(&str, &str)]) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("pjsipctl");
+    let line = format!("{} apply {} >/dev/null", bin.display(), file.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.dir.path())
+        .env("PJSIPCTL_DB", env.dir.path().join(db))
+        .envs(vars.iter().copied())
+        .output()
+        .expect("script (util-linux) runs the binary on a terminal");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
-fn progress_is_never_drawn_without_a_terminal() {
+fn progress_is_drawn_only_in_an_interactive_session() {
     let env = Env::new();
     let mut conf = String::new();
-    for i in 0..200 {
+    for i in 0..3000 {
         conf.push_str(&format!("[u{i}]\ntype=aor\nmax_contacts=1\n"));
     }
     let file = env.dir.path().join("many.conf");
     std::fs::write(&file, conf).unwrap();
-    for one_pass in ["1", "0"] {
-        let out = env
-            .cmd()
-            .env("PJSIPCTL_ONE_PASS", one_pass)
-            .env("CI", "true")
-            .args(["apply", file.to_str().unwrap()])
-            .output()
-            .unwrap();
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    // A terminal and nothing against it: drawn.
+    let drawn = apply_on_a_terminal(&env, &file, "a.sqlite3", &[("TERM", "xterm")]);
+    assert!(
+        drawn.contains('\u{1b}') && drawn.contains("objects"),
+        "{drawn:?}"
+    );
+    // The same terminal in CI, or a dumb one: plain lines only (a terminal ends them \r\n).
+    for (i, vars) in [
+        &[("TERM", "xterm"), ("CI", "true")][..],
+        &[("TERM", "dumb")][..],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let err = apply_on_a_terminal(&env, &file, &format!("{i}.sqlite3"), vars);
+        assert!(!err.contains('\u{1b}'), "{vars:?}: {err:?}");
+        assert!(
+            !err.replace("\r\n", "\n").contains('\r'),
+            "{vars:?}: {err:?}"
+        );
+        assert!(err.contains("3000 created"), "{vars:?}: {err:?}");
     }
+    // Not a terminal at all.
+    let (code, _, err) = env.run(&["apply", file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
 }
 
 #[test]
