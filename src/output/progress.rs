@@ -63,15 +63,21 @@ impl Progress {
         let (bar, template) = match total {
             Some(n) => (
                 ProgressBar::new(n),
-                "{bar:30} {pos}/{len} objects  {per_sec}  ETA {eta}  {msg}",
+                "{bar:30} {pos}/{len} objects  {rate}  ETA {eta}  {msg}",
             ),
             None => (
                 ProgressBar::new_spinner(),
-                "{spinner} {pos} objects  {per_sec}  {msg}",
+                "{spinner} {pos} objects  {rate}  {msg}",
             ),
         };
         if let Ok(style) = ProgressStyle::with_template(template) {
-            bar.set_style(style);
+            // Whole objects per second: indicatif's {per_sec} shows "3,508.516/s".
+            bar.set_style(style.with_key(
+                "rate",
+                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", s.per_sec());
+                },
+            ));
         }
         bar.set_message(what);
         Progress {
