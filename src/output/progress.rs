@@ -63,11 +63,11 @@ impl Progress {
         let (bar, template) = match total {
             Some(n) => (
                 ProgressBar::new(n),
-                "{bar:30} {pos}/{len} objects  {rate}  ETA {eta}  {msg}",
+                "{bar:30} {pos}/{len} objects  {rate}  ETA {eta}  {wide_msg}",
             ),
             None => (
                 ProgressBar::new_spinner(),
-                "{spinner} {pos} objects  {rate}  {msg}",
+                "{spinner} {pos} objects  {rate}  {wide_msg}",
             ),
         };
         if let Ok(style) = ProgressStyle::with_template(template) {
