@@ -19,7 +19,7 @@ pub fn add_completers(cmd: Command) -> Command {
             sc
         }
     };
-    let mut cmd = cmd;
+    let mut cmd = cmd.mut_arg("target", |a| a.add(ArgValueCompleter::new(targets)));
     let names: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_string())
@@ -37,6 +37,26 @@ pub fn add_completers(cmd: Command) -> Command {
         });
     }
     cmd
+}
+
+/// `--target <TAB>`: the targets config.toml names.
+fn targets(current: &OsStr) -> Vec<CompletionCandidate> {
+    use crate::backend::ari::target::{config_path, parse_config};
+    let Some(path) = config_path() else {
+        return Vec::new();
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let Ok(map) = parse_config(&text, &path.display().to_string(), dir) else {
+        return Vec::new();
+    };
+    let cur = current.to_string_lossy();
+    map.into_iter()
+        .filter(|(name, _)| name.starts_with(cur.as_ref()))
+        .map(|(name, t)| CompletionCandidate::new(name).help(t.url.map(Into::into)))
+        .collect()
 }
 
 /// The words typed before the one being completed (bash passes them all with an index).

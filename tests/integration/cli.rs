@@ -231,6 +231,16 @@ fn completion_candidates_come_from_the_schema_and_the_target() {
     let other = env.dir.path().join("other.sqlite3");
     let none = complete(&env, &["--db", other.to_str().unwrap(), "show", "aor", "a"]);
     assert!(none.is_empty(), "{none:?}");
+    // Named targets from config.toml.
+    let cfg = env.dir.path().join("config/pjsipctl");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        "[targets.lab]\nurl = \"http://10.0.0.5:8088/ari\"\n[targets.prod]\nurl = \"http://10.0.0.6:8088/ari\"\n",
+    )
+    .unwrap();
+    assert_eq!(complete(&env, &["--target", "l"]), ["lab"]);
+    assert_eq!(complete(&env, &["show", "--target", ""]), ["lab", "prod"]);
     // The hidden generate is not offered.
     assert!(!complete(&env, &["gen"]).contains(&"generate".to_string()));
 }
