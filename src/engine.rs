@@ -220,9 +220,10 @@ pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
     }
     if !any {
         return Err(Refusal::EmptyObjectset(format!(
-            "Asterisk prints nothing for a {} object (no field has an output form), so it answers \
+            "Asterisk prints nothing for {} {} object (no field has an output form), so it answers \
              500 \"Allocation failed\" and can never read the stored row back; define it in a static \
              config file ({}) instead",
+            obj.ty.article(),
             obj.ty.name,
             if obj.ty.name == "acl" { "acl.conf or pjsip.conf" } else { "pjsip.conf" }
         )));
@@ -535,7 +536,7 @@ fn suggest(ty: &TypeDef, attr: &str) -> String {
     }
 }
 
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

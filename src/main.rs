@@ -3,6 +3,7 @@
 mod backend;
 mod cli;
 mod commands;
+mod complete;
 mod conf;
 mod engine;
 mod error;
@@ -23,10 +24,10 @@ mod wizard;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    // `COMPLETE=bash pjsipctl -- WORDS…` (the scripts in completions/) answers and exits.
+    clap_complete::CompleteEnv::with_factory(cli::completion_command).complete();
+    let cli = cli::parse();
     let code = run(cli);
     // For the benchmark: report this process's peak resident set size.
     if std::env::var_os("PJSIPCTL_REPORT_PEAK_RSS").is_some() {

@@ -5,7 +5,7 @@
 //! pushes only what differs, in the order PJSIP needs, in one transaction on the embedded
 //! engine (over ARI: object by object, stopping at the first failure unless --keep-going).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -16,6 +16,7 @@ use crate::commands::{io_err, Ctx};
 use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
+use crate::output::progress::Progress;
 use crate::policy::{self, Rules};
 use crate::sync::{self, Action, Execution, Plan, Render, Status};
 
@@ -126,11 +127,33 @@ pub fn print_notes(ctx: &Ctx, conv: &Conversion) {
             conv.files.join(", ")
         ));
     }
+    // The notes every run repeats (each static section) collapse to one line unless -v.
+    let is_static = |d: &crate::conf::reader::Diag| {
+        d.level == Level::Note && d.message.contains("stays in the static pjsip.conf")
+    };
     for d in &conv.diags {
         match d.level {
             Level::Error => {}
             Level::Warning => ctx.out.warn(&d.to_string()),
+            Level::Note if is_static(d) && !ctx.global.verbose => {}
             Level::Note => ctx.out.status(&format!("note: {d}")),
+        }
+    }
+    if !ctx.global.verbose {
+        let names: Vec<&str> = conv
+            .diags
+            .iter()
+            .filter(|d| is_static(d))
+            .filter_map(|d| d.message.strip_prefix('[')?.split_once(']').map(|(n, _)| n))
+            .collect();
+        if !names.is_empty() {
+            let n = names.len();
+            ctx.out.status(&format!(
+                "note: {n} section{} in the static file ({}); -v lists {}",
+                if n == 1 { " stays" } else { "s stay" },
+                names.join(", "),
+                if n == 1 { "it" } else { "them" }
+            ));
         }
     }
 }
@@ -345,25 +368,19 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         prune: args.prune,
         compare: args.dry_run.then_some(&render),
     };
-    // A count, not a bar: how many objects the file holds is known only at its end.
-    let bar = if !ctx.global.quiet && std::io::stderr().is_terminal() {
-        let pb = indicatif::ProgressBar::new_spinner();
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} objects {msg}")
-        {
-            pb.set_style(style);
-        }
-        let verb = if args.dry_run {
-            "comparing with"
-        } else {
-            "applying to"
-        };
-        pb.set_message(format!("{verb} astdb {}", db_path.display()));
-        pb
+    // A count and rate, not a bar: how many objects the file holds is known only at its end.
+    let verb = if args.dry_run {
+        "comparing with"
     } else {
-        indicatif::ProgressBar::hidden()
+        "applying to"
     };
-    let out = crate::stream::apply(&mut db, &req, &mut |n| bar.set_position(n as u64));
-    bar.finish_and_clear();
+    let mut bar = Progress::new(
+        &ctx.out,
+        None,
+        format!("{verb} astdb {}", db_path.display()),
+    );
+    let out = crate::stream::apply(&mut db, &req, &mut |n| bar.set(n as u64));
+    bar.finish();
     drop(db);
     forget(matches!(&out, Ok(Some(o)) if o.committed));
     let mut out = match out {
@@ -521,17 +538,16 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
     }
     let total_ops: usize = plan.changes.iter().map(|c| Plan::ops_of(c).len()).sum();
-    let bar = if total_ops > 50 && !ctx.global.quiet && std::io::stderr().is_terminal() {
-        let pb = indicatif::ProgressBar::new(total_ops as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
-            pb.set_style(style);
-        }
-        pb.set_message(format!("applying to {}", backend.describe()));
-        pb
+    let mut bar = if total_ops > 50 {
+        Progress::new(
+            &ctx.out,
+            Some(total_ops as u64),
+            format!("applying to {}", backend.describe()),
+        )
     } else {
-        indicatif::ProgressBar::hidden()
+        Progress::hidden()
     };
-    let mut tick = |n: usize| bar.set_position(n as u64);
+    let mut tick = |n: usize| bar.set(n as u64);
     let (status, warnings, errors) = sync::execute(
         backend.as_mut(),
         &plan,
@@ -546,7 +562,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             workers,
         },
     );
-    bar.finish_and_clear();
+    bar.finish();
     if !transactional {
         for w in &warnings {
             ctx.out.warn(w);

@@ -22,7 +22,7 @@ use crate::backend::Backend;
 use crate::cli::{Cli, Command, Global};
 use crate::error::{Error, Exit, Result};
 use crate::output::Out;
-use crate::schema::{find_type, type_names, TypeDef};
+use crate::schema::{find_type, type_names, TypeDef, TYPES};
 use crate::sorcery_conf::Mapping;
 
 /// Resolved settings and the output handle, shared by every command.
@@ -94,11 +94,35 @@ impl Ctx {
     }
 }
 
-/// A type named on the command line: `endpoint`, or its plural `endpoints`.
+/// A type as people type it: any case, `_` or `-`, singular or plural
+/// (`Endpoint`, `ENDPOINTS`, `outbound_publish`, `domain-alias`).
+pub fn lookup_type(name: &str) -> Option<&'static TypeDef> {
+    let key = fold_type(name);
+    find_type(name).or_else(|| {
+        TYPES
+            .iter()
+            .find(|t| fold_type(t.name) == key || fold_type(t.plural) == key)
+    })
+}
+
+fn fold_type(name: &str) -> String {
+    name.to_ascii_lowercase().replace('_', "-")
+}
+
+/// A type named on the command line, or a usage error with the nearest type.
 pub fn resolve_type(name: &str) -> Result<&'static TypeDef> {
-    find_type(name).ok_or_else(|| {
-        Error::usage(format!("unknown object type '{name}'"))
-            .hint(format!("types on res_pjsip: {}", type_names().join(", ")))
+    lookup_type(name).ok_or_else(|| {
+        let key = fold_type(name);
+        let nearest = TYPES
+            .iter()
+            .flat_map(|t| [(t.name, t.name), (t.plural, t.name)])
+            .map(|(spelling, t)| (crate::engine::distance(&key, &fold_type(spelling)), t))
+            .min();
+        let mut e = Error::usage(format!("unknown object type '{name}'"));
+        if let Some((_, t)) = nearest.filter(|(d, _)| *d <= 3.max(key.len() / 3)) {
+            e.message.push_str(&format!(" (did you mean '{t}'?)"));
+        }
+        e.hint(format!("types on res_pjsip: {}", type_names().join(", ")))
     })
 }
 

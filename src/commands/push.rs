@@ -85,6 +85,17 @@ fn at_line(mut e: Error, lines: &[(String, String)]) -> Error {
 
 pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
+    // A read-only type is refused before its values are judged (`bind=bad` on a transport
+    // is beside the point), with the exit code of deleting one (6). `serve` keeps
+    // Asterisk's order (400 for a bad value first): that is the backend's.
+    if !ctx.uses_ari() {
+        let mapping = ctx.mapping()?;
+        if mapping.astdb_prefix(ty).is_none()
+            && mapping.wizards(ty).iter().any(|w| w.name == "config")
+        {
+            return Err(crate::backend::embedded::read_only(ty, "push", &mapping));
+        }
+    }
     let mut fields = Vec::new();
     // Where each --from field came from, to point a refusal at its line.
     let mut lines: Vec<(String, String)> = Vec::new();

@@ -112,8 +112,9 @@ pub fn parse_body_lines(text: &str, source: &str, ty: &str) -> Result<Vec<(Attr,
         }
         if name.eq_ignore_ascii_case("type") && value != ty {
             return Err(Error::invalid(format!(
-                "{source}:{}: type={value}, but the object pushed is a {ty}",
-                n + 1
+                "{source}:{}: type={value}, but the object pushed is {} {ty}",
+                n + 1,
+                crate::schema::article(ty)
             )));
         }
         out.push((Attr::new(name, value), n + 1));

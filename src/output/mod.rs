@@ -2,6 +2,7 @@
 
 pub mod conf;
 pub mod json;
+pub mod progress;
 pub mod table;
 
 use std::io::{self, Write};

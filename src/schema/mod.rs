@@ -129,6 +129,15 @@ pub fn find_type(name: &str) -> Option<&'static TypeDef> {
         .or_else(|| TYPES.iter().find(|t| t.plural == name))
 }
 
+/// "a" or "an" before a type name.
+pub fn article(name: &str) -> &'static str {
+    if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 pub fn type_names() -> Vec<&'static str> {
     TYPES.iter().map(|t| t.name).collect()
 }
@@ -212,6 +221,18 @@ impl TypeDef {
     /// Whether Asterisk keeps this type in the static pjsip.conf by default.
     pub fn static_only(&self) -> bool {
         self.default_astdb.is_none()
+    }
+
+    /// Whether `push` stores objects of this type: not a static type, and not one Asterisk
+    /// prints nothing for (acl, inbound-publication), whose rows it cannot read back.
+    pub fn pushable(&'static self) -> bool {
+        !self.static_only()
+            && crate::engine::check_storable(&crate::model::Object::new(self, "x")).is_ok()
+    }
+
+    /// "a" or "an", for messages: "an acl object", "a registration".
+    pub fn article(&self) -> &'static str {
+        article(self.name)
     }
 }
 

@@ -205,6 +205,30 @@ pub fn accepted(k: &Kind) -> String {
     }
 }
 
+/// The values a shell can offer for a field (completion); empty where the value is free.
+pub fn candidates(k: &Kind) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = match k {
+        Kind::Bool | Kind::YesNo | Kind::CapitalYesNo => vec!["yes", "no"],
+        Kind::Enum { values, .. }
+        | Kind::EnumShownAs { values, .. }
+        | Kind::LenientEnum(values) => values.iter().map(|(i, _)| *i).collect(),
+        Kind::AstBoolEnum { others, .. } => ["yes", "no"]
+            .into_iter()
+            .chain(others.iter().map(|(i, _)| *i))
+            .collect(),
+        Kind::Codec { .. } => std::iter::once("all")
+            .chain(CODECS.iter().copied())
+            .collect(),
+        Kind::CallerIdPrivacy => PRESENTATIONS.iter().map(|(n, _)| *n).collect(),
+        Kind::Tos { .. } => DSCP.iter().map(|(n, _)| *n).collect(),
+        Kind::IdentifyBy => vec!["username", "auth_username", "ip", "header", "request_uri"],
+        _ => Vec::new(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|x| seen.insert(*x));
+    v
+}
+
 fn spellings(values: &[(&str, &str)]) -> String {
     let mut v: Vec<&str> = Vec::new();
     for (i, _) in values {
@@ -1071,9 +1095,10 @@ fn digests(obj: &mut Object, store: usize, input: &str) -> Applied {
         let len = DIGESTS[i].1;
         if digest.len() != len {
             return Err(format!(
-                "a {} digest has {len} characters, '{digest}' has {}",
-                DIGESTS[i].0,
-                digest.len()
+                // The digest itself is a secret and is masked in messages: only its length.
+                "the value has {} characters; {len} hex digits are needed for {}",
+                digest.len(),
+                DIGESTS[i].0
             ));
         }
         set.retain(|(j, _)| *j != i);
@@ -1617,7 +1642,7 @@ mod tests {
         assert_eq!(v("password_digest"), format!("MD5:{md5},SHA-256:{sha}"));
         assert!(apply(&mut o, t.field_index("md5_cred").unwrap(), "abc")
             .unwrap_err()
-            .contains("32 characters"));
+            .contains("32 hex digits are needed"));
         assert!(apply(
             &mut o,
             t.field_index("password_digest").unwrap(),

@@ -439,7 +439,7 @@ fn malformed_inputs() -> Vec<Bad> {
             From,
             "type=bogus\n",
             4,
-            &["body.conf:1: type=bogus, but the object pushed is a aor"],
+            &["body.conf:1: type=bogus, but the object pushed is an aor"],
         ),
         bad(
             "unknown attribute",

@@ -3,6 +3,7 @@
 
 mod apply;
 mod ari;
+mod cli;
 mod common;
 mod conformance;
 mod conversions;

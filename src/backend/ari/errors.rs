@@ -149,7 +149,8 @@ fn allocation_failed(c: &Call, quoted: &str) -> Error {
     let object = c.object();
     match c.ty.map(|t| t.name) {
         Some(t @ ("acl" | "inbound-publication")) => Error::refused(format!(
-            "{object}: Asterisk answered {quoted}: a {t} object prints no attributes, so ARI cannot answer for it and astdb cannot hold it"
+            "{object}: Asterisk answered {quoted}: {} {t} object prints no attributes, so ARI cannot answer for it and astdb cannot hold it",
+            crate::schema::article(t)
         ))
         .hint(format!(
             "define {t} objects in a static config file ({}) instead; Asterisk may have stored an empty row: delete it with `pjsipctl delete {t} {}`",
