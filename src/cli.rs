@@ -96,6 +96,7 @@ pub enum Command {
     Serve(crate::commands::serve::ServeArgs),
     Ping(crate::commands::ping::PingArgs),
     Reload(crate::commands::reload::ReloadArgs),
+    Db(crate::commands::db::DbArgs),
     #[command(hide = true)]
     Generate(crate::commands::generate::GenerateArgs),
 }

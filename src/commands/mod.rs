@@ -1,6 +1,7 @@
 //! One file per subcommand: its clap `Args` and a `run` beside it.
 
 pub mod apply;
+pub mod db;
 pub mod delete;
 pub mod diff;
 pub mod export;
@@ -44,6 +45,12 @@ impl Ctx {
         base.join("pjsipctl").join("astdb.sqlite3")
     }
 
+    /// `--db` when it names a PostgreSQL database (the realtime backend).
+    pub fn pg_url(&self) -> Option<String> {
+        let db = self.global.db.as_ref()?.to_str()?;
+        crate::realtime::is_url(db).then(|| db.to_string())
+    }
+
     pub fn mapping(&self) -> Result<Mapping> {
         let m = match &self.global.sorcery {
             Some(p) => Mapping::load(p)?,
@@ -60,6 +67,9 @@ impl Ctx {
     pub fn backend(&self) -> Result<Box<dyn Backend>> {
         if self.uses_ari() {
             return crate::backend::open_ari(&self.global, &self.out);
+        }
+        if let Some(url) = self.pg_url() {
+            return Ok(Box::new(crate::realtime::backend::Realtime::open(&url)?));
         }
         Ok(Box::new(Embedded::open(&self.db_path(), self.mapping()?)?))
     }
@@ -114,6 +124,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Serve(a) => serve::run(&ctx, a),
         Command::Ping(a) => ping::run(&ctx, a),
         Command::Reload(a) => reload::run(&ctx, a),
+        Command::Db(a) => db::run(&ctx, a),
         Command::Generate(a) => generate::run(&ctx, a),
     }
 }
