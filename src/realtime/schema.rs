@@ -56,6 +56,12 @@ impl Schema {
 pub fn parse(ddl: &str) -> Schema {
     let mut s = Schema::default();
     for stmt in ddl.split(";\n") {
+        let stmt = stmt.trim_start_matches(|c: char| c.is_whitespace());
+        let stmt = stmt
+            .lines()
+            .skip_while(|l| l.starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
         let stmt = stmt.trim();
         if let Some(rest) = stmt.strip_prefix("CREATE TYPE ") {
             let Some((name, body)) = rest.split_once(" AS ENUM (") else {
