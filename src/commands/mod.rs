@@ -51,6 +51,17 @@ impl Ctx {
         crate::realtime::is_url(db).then(|| db.to_string())
     }
 
+    /// How the chosen target stores objects (what apply and diff compare with).
+    pub fn stored_as(&self) -> crate::sync::StoredAs {
+        if self.uses_ari() {
+            crate::sync::StoredAs::Ari
+        } else if self.pg_url().is_some() {
+            crate::sync::StoredAs::Realtime
+        } else {
+            crate::sync::StoredAs::Astdb
+        }
+    }
+
     pub fn mapping(&self) -> Result<Mapping> {
         let m = match &self.global.sorcery {
             Some(p) => Mapping::load(p)?,

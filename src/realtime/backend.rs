@@ -240,6 +240,12 @@ impl Backend for Realtime {
     }
 
     fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
+        if table_of(ty.name).is_none() {
+            return Ok((
+                Vec::new(),
+                Coverage::Unavailable(format!("{} objects have no realtime table", ty.name)),
+            ));
+        }
         let (table, cols) = self.table(ty)?;
         let q = sql::select_all(table, &names(&cols));
         let rows = self
