@@ -403,7 +403,9 @@ pub fn plan_with(
         let current: Option<std::result::Result<Objectset, String>> = match listed.get(d.ty.name) {
             // The row pjsipctl would write is already there, byte for byte: nothing to do.
             Some((_, map)) => match map.get(&d.id) {
-                Some(Stored::Row(row)) if over_ari == StoredAs::Astdb && *row == d.object.row_json() => {
+                Some(Stored::Row(row))
+                    if over_ari == StoredAs::Astdb && *row == d.object.row_json() =>
+                {
                     plan.unchanged += 1;
                     continue;
                 }

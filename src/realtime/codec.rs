@@ -157,15 +157,24 @@ pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, Stri
         }
         row.push((c.name.clone(), text));
     }
-    for (name, _) in &by_col {
-        if !cols.iter().any(|c| c.name == *name) {
-            problems.push(format!(
-                "{name}: the table has no column {name} (run `pjsipctl db check`)"
-            ));
-        }
-    }
     if problems.is_empty() {
-        problems = lost(obj, &row);
+        // A missing column matters only where the value would not read back (an older schema).
+        let missing: Vec<&str> = by_col
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| !cols.iter().any(|c| c.name == *n))
+            .collect();
+        problems = lost(obj, &row)
+            .into_iter()
+            .map(
+                |p| match missing.iter().find(|m| p.starts_with(&format!("{m}:"))) {
+                    Some(m) => {
+                        format!("{m}: the table has no column {m} (run `pjsipctl db check`)")
+                    }
+                    None => p,
+                },
+            )
+            .collect();
     }
     if problems.is_empty() {
         Ok(row)
