@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'pjsipctl' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer ARI push-configuration requests from the embedded engine')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the ARI target answers and the credentials work')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Reload an Asterisk module (transports and registrations only change on reload)')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Create or check the ps_* tables of a PostgreSQL realtime database (--db postgresql://…)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -60,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'One more field (repeatable), e.g. -f ''set_var=A=1''')
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'One more field (repeatable), e.g. -f ''set_var=A=1''')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read fields from the body of a pjsip.conf section in FILE (''-'' for stdin)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -84,7 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -109,7 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -132,7 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;delete' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -159,7 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         'pjsipctl;apply' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -191,7 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;diff' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -216,7 +217,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;export' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -240,7 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;schema' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -264,7 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
         }
         'pjsipctl;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (loopback by default; anything else is reachable from the network)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -287,7 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;ping' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -310,7 +311,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;reload' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -332,10 +333,97 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pjsipctl;db' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
+            [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the ARI password from the first line of FILE')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for https')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'ARI request timeout in seconds')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (prints a warning each time)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show passwords and other secrets instead of masking them')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Name every missing or extra column, wrong type and a wrong alembic revision')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pjsipctl;db;init' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
+            [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the ARI password from the first line of FILE')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for https')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'ARI request timeout in seconds')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (prints a warning each time)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show passwords and other secrets instead of masking them')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pjsipctl;db;check' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
+            [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
+            [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the ARI password from the first line of FILE')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) for https')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'ARI request timeout in seconds')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (prints a warning each time)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show passwords and other secrets instead of masking them')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pjsipctl;db;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Name every missing or extra column, wrong type and a wrong alembic revision')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pjsipctl;db;help;init' {
+            break
+        }
+        'pjsipctl;db;help;check' {
+            break
+        }
+        'pjsipctl;db;help;help' {
+            break
+        }
         'pjsipctl;generate' {
             [CompletionResult]::new('--completions', '--completions', [CompletionResultType]::ParameterName, 'Directory for completions')
             [CompletionResult]::new('--man', '--man', [CompletionResultType]::ParameterName, 'Directory for man pages')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
             [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari')
@@ -369,6 +457,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer ARI push-configuration requests from the embedded engine')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Check that the ARI target answers and the credentials work')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Reload an Asterisk module (transports and registrations only change on reload)')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Create or check the ps_* tables of a PostgreSQL realtime database (--db postgresql://…)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completions and man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -404,6 +493,17 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;help;reload' {
+            break
+        }
+        'pjsipctl;help;db' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Name every missing or extra column, wrong type and a wrong alembic revision')
+            break
+        }
+        'pjsipctl;help;db;init' {
+            break
+        }
+        'pjsipctl;help;db;check' {
             break
         }
         'pjsipctl;help;generate' {

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
     }
     var completions = [
         &'pjsipctl'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -49,6 +49,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand serve 'Answer ARI push-configuration requests from the embedded engine'
             cand ping 'Check that the ARI target answers and the credentials work'
             cand reload 'Reload an Asterisk module (transports and registrations only change on reload)'
+            cand db 'Create or check the ps_* tables of a PostgreSQL realtime database (--db postgresql://…)'
             cand generate 'Write completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -56,7 +57,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand -f 'One more field (repeatable), e.g. -f ''set_var=A=1'''
             cand --field 'One more field (repeatable), e.g. -f ''set_var=A=1'''
             cand --from 'Read fields from the body of a pjsip.conf section in FILE (''-'' for stdin)'
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -79,7 +80,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;show'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -103,7 +104,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;list'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -125,7 +126,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;delete'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -151,7 +152,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;apply'= {
             cand -j 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)'
             cand --jobs 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)'
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -182,7 +183,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;diff'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -206,7 +207,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;export'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -229,7 +230,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;schema'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -252,7 +253,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         }
         &'pjsipctl;serve'= {
             cand --listen 'Address to listen on (loopback by default; anything else is reachable from the network)'
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -274,7 +275,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;ping'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -296,7 +297,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;reload'= {
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -317,10 +318,90 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pjsipctl;db'= {
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
+            cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
+            cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
+            cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
+            cand --password-file 'Read the ARI password from the first line of FILE'
+            cand --cacert 'Trust this CA certificate (PEM) for https'
+            cand --timeout 'ARI request timeout in seconds'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+            cand --insecure 'Do not verify the server''s certificate (prints a warning each time)'
+            cand --show-secrets 'Show passwords and other secrets instead of masking them'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database'
+            cand check 'Name every missing or extra column, wrong type and a wrong alembic revision'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pjsipctl;db;init'= {
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
+            cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
+            cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
+            cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
+            cand --password-file 'Read the ARI password from the first line of FILE'
+            cand --cacert 'Trust this CA certificate (PEM) for https'
+            cand --timeout 'ARI request timeout in seconds'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+            cand --insecure 'Do not verify the server''s certificate (prints a warning each time)'
+            cand --show-secrets 'Show passwords and other secrets instead of masking them'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pjsipctl;db;check'= {
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
+            cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
+            cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
+            cand --target 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)'
+            cand --user 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt'
+            cand --password-file 'Read the ARI password from the first line of FILE'
+            cand --cacert 'Trust this CA certificate (PEM) for https'
+            cand --timeout 'ARI request timeout in seconds'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+            cand --insecure 'Do not verify the server''s certificate (prints a warning each time)'
+            cand --show-secrets 'Show passwords and other secrets instead of masking them'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pjsipctl;db;help'= {
+            cand init 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database'
+            cand check 'Name every missing or extra column, wrong type and a wrong alembic revision'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pjsipctl;db;help;init'= {
+        }
+        &'pjsipctl;db;help;check'= {
+        }
+        &'pjsipctl;db;help;help'= {
+        }
         &'pjsipctl;generate'= {
             cand --completions 'Directory for completions'
             cand --man 'Directory for man pages'
-            cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
+            cand --db 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
             cand --ari 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari'
@@ -353,6 +434,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand serve 'Answer ARI push-configuration requests from the embedded engine'
             cand ping 'Check that the ARI target answers and the credentials work'
             cand reload 'Reload an Asterisk module (transports and registrations only change on reload)'
+            cand db 'Create or check the ps_* tables of a PostgreSQL realtime database (--db postgresql://…)'
             cand generate 'Write completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -377,6 +459,14 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
         &'pjsipctl;help;ping'= {
         }
         &'pjsipctl;help;reload'= {
+        }
+        &'pjsipctl;help;db'= {
+            cand init 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database'
+            cand check 'Name every missing or extra column, wrong type and a wrong alembic revision'
+        }
+        &'pjsipctl;help;db;init'= {
+        }
+        &'pjsipctl;help;db;check'= {
         }
         &'pjsipctl;help;generate'= {
         }

@@ -24,7 +24,7 @@ function __fish_pjsipctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -53,11 +53,12 @@ complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "schema" -d 'Show 
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "serve" -d 'Answer ARI push-configuration requests from the embedded engine'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "ping" -d 'Check that the ARI target answers and the credentials work'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "reload" -d 'Reload an Asterisk module (transports and registrations only change on reload)'
+complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "db" -d 'Create or check the ps_* tables of a PostgreSQL realtime database (--db postgresql://…)'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "generate" -d 'Write completions and man pages'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s f -l field -d 'One more field (repeatable), e.g. -f \'set_var=A=1\'' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l from -d 'Read fields from the body of a pjsip.conf section in FILE (\'-\' for stdin)' -r -F
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -76,7 +77,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l show-secrets 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -95,7 +96,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l show-secrets 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -113,7 +114,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l show-secrets 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -133,7 +134,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s q -l quiet 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s j -l jobs -d 'Over ARI: push over N connections at once (1-16); each type\'s objects still all finish before the next type starts (auths and aors before endpoints)' -r
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -158,7 +159,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l show-secrets
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -178,7 +179,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l show-secrets 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -197,7 +198,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l show-secret
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -216,7 +217,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s q -l quiet 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l listen -d 'Address to listen on (loopback by default; anything else is reachable from the network)' -r
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -234,7 +235,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l show-secrets
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -252,7 +253,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l show-secrets 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -270,9 +271,69 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l show-secret
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l password-file -d 'Read the ARI password from the first line of FILE' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l cacert -d 'Trust this CA certificate (PEM) for https' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l timeout -d 'ARI request timeout in seconds' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -s o -l output -d 'Output format' -r -f -a "table\t'Tables resembling the Asterisk CLI'
+json\t'ARI\'s attribute/value list'
+conf\t'pjsip.conf sections'"
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -f -a "init" -d 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -f -a "check" -d 'Name every missing or extra column, wrong type and a wrong alembic revision'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and not __fish_seen_subcommand_from init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l password-file -d 'Read the ARI password from the first line of FILE' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l cacert -d 'Trust this CA certificate (PEM) for https' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l timeout -d 'ARI request timeout in seconds' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -s o -l output -d 'Output format' -r -f -a "table\t'Tables resembling the Asterisk CLI'
+json\t'ARI\'s attribute/value list'
+conf\t'pjsip.conf sections'"
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l target -d 'A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l user -d 'ARI user name; the password comes from PJSIPCTL_PASSWORD, --password-file or a prompt' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l password-file -d 'Read the ARI password from the first line of FILE' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l cacert -d 'Trust this CA certificate (PEM) for https' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l timeout -d 'ARI request timeout in seconds' -r
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'Tables resembling the Asterisk CLI'
+json\t'ARI\'s attribute/value list'
+conf\t'pjsip.conf sections'"
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "check" -d 'Name every missing or extra column, wrong type and a wrong alembic revision'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l completions -d 'Directory for completions' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l man -d 'Directory for man pages' -r -F
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l db -d 'astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l ari -d 'Use a live Asterisk over ARI instead, e.g. http://127.0.0.1:8088/ari' -r
@@ -290,16 +351,19 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l show-secr
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s q -l quiet -d 'Print only errors on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "show" -d 'Show one object with all its attributes'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "list" -d 'List stored objects of a type (all types when none is given)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "delete" -d 'Delete one object'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "apply" -d 'Push every object of a pjsip.conf, changing only what differs'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "diff" -d 'Show what apply would change; exit 0 when in sync, 1 when it differs'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "export" -d 'Write the target\'s objects as pjsip.conf'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "schema" -d 'Show the attributes of a type (or list the types), as Asterisk 23.4.1 registers them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "serve" -d 'Answer ARI push-configuration requests from the embedded engine'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "ping" -d 'Check that the ARI target answers and the credentials work'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "reload" -d 'Reload an Asterisk module (transports and registrations only change on reload)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "generate" -d 'Write completions and man pages'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "show" -d 'Show one object with all its attributes'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "list" -d 'List stored objects of a type (all types when none is given)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "delete" -d 'Delete one object'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "apply" -d 'Push every object of a pjsip.conf, changing only what differs'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "diff" -d 'Show what apply would change; exit 0 when in sync, 1 when it differs'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "export" -d 'Write the target\'s objects as pjsip.conf'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "schema" -d 'Show the attributes of a type (or list the types), as Asterisk 23.4.1 registers them'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "serve" -d 'Answer ARI push-configuration requests from the embedded engine'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "ping" -d 'Check that the ARI target answers and the credentials work'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "reload" -d 'Reload an Asterisk module (transports and registrations only change on reload)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "db" -d 'Create or check the ps_* tables of a PostgreSQL realtime database (--db postgresql://…)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "generate" -d 'Write completions and man pages'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload db generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "init" -d 'Create the tables, types and indexes of alembic head e89e30cee53f in an empty database'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "check" -d 'Name every missing or extra column, wrong type and a wrong alembic revision'

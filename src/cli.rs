@@ -23,7 +23,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]
+    /// astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime
+    /// ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]
     #[arg(long, env = "PJSIPCTL_DB", global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// sorcery.conf giving each type's astdb prefix [default: the mapping Asterisk's docs suggest]
