@@ -138,6 +138,11 @@ pub fn pg_error(e: &postgres::Error, db: &str) -> Error {
                 LOCK_WAIT.as_secs()
             ))
             .hint("try again when the other transaction has finished")
+        } else if code.code().starts_with("57P") || code.code().starts_with("08") {
+            Error::storage(format!(
+                "{db}: the connection was lost ({}); the open transaction was rolled back, nothing was committed",
+                d.message()
+            ))
         } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
             Error::refused(format!("{db}: {}", d.message()))
         } else {
@@ -150,7 +155,7 @@ pub fn pg_error(e: &postgres::Error, db: &str) -> Error {
     }
     if e.is_closed() {
         return Error::storage(format!(
-            "{db}: the connection was lost (an open transaction was rolled back)"
+            "{db}: the connection was lost; the open transaction was rolled back, nothing was committed"
         ));
     }
     let mut cause = e.to_string();

@@ -598,3 +598,70 @@ fn faults_are_one_clear_line_with_their_exit_code() {
     tx.rollback().unwrap();
     assert_eq!(db.cell("ps_auths", "a", "password").as_deref(), Some("x"));
 }
+
+#[test]
+fn a_connection_lost_mid_apply_commits_nothing_and_an_unknown_role_is_refused() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .env(
+            "PJSIPCTL_DB",
+            "postgresql://pjsipctl_no_such_role@127.0.0.1/postgres",
+        )
+        .args(["show", "auth", "a"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("authentication failed"),
+        "{err}"
+    );
+
+    let db = PgDb::new("drop");
+    db.init(&env);
+    let mut conf = String::new();
+    for i in 0..1500 {
+        conf.push_str(&format!("[u{i}]\ntype=auth\nusername=u{i}\npassword=x\n"));
+    }
+    let path = env.dir.path().join("many.conf");
+    std::fs::write(&path, conf).unwrap();
+    #[allow(deprecated)]
+    let bin = assert_cmd::cargo::cargo_bin("pjsipctl");
+    let child = std::process::Command::new(bin)
+        .env_clear()
+        .env("HOME", env.dir.path())
+        .env("PJSIPCTL_DB", &db.url)
+        .args(["apply", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Cut pjsipctl's session once its transaction has written something.
+    let mut admin = admin();
+    let t = Instant::now();
+    let mut cut = false;
+    while t.elapsed() < Duration::from_secs(60) && !cut {
+        cut = admin
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 \
+                 AND application_name = 'pjsipctl' AND backend_xid IS NOT NULL",
+                &[&db.name],
+            )
+            .unwrap()
+            .iter()
+            .any(|r| r.get::<_, bool>(0));
+    }
+    assert!(cut, "the apply's transaction was never seen");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("the connection was lost") && err.contains("nothing was committed"),
+        "{err}"
+    );
+    assert!(db.rows("ps_auths").is_empty());
+    // Run again, it finishes.
+    db.ok(&env, &["apply", path.to_str().unwrap()]);
+    assert_eq!(db.rows("ps_auths").len(), 1500);
+}
