@@ -1191,7 +1191,7 @@ mod tests {
         .object;
         let cur = stored_form(&stored, false).unwrap();
         let want = stored_form(&d.object, false).unwrap();
-        let fields = merge_fields(d, &stored, &cur, &want, false).unwrap();
+        let fields = merge_fields(d, &stored, &cur, &want, StoredAs::Astdb).unwrap();
         assert_eq!(fields, [Attr::new("context", "new")]);
     }
 }

@@ -9,7 +9,7 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
 use crate::policy::{self, Severity};
-use crate::schema::TypeDef;
+use crate::schema::{Kind, TypeDef};
 
 use super::codec::{self, Row};
 use super::schema::{table_of, Column, Schema};
@@ -128,8 +128,22 @@ fn push_in(
     check_id(id)?;
     let existing = fetch(tx, shown, ty, id, table, cols, true)?;
     let created = existing.is_none();
-    let built = engine::build(ty, id, existing.as_ref(), fields)
+    let mut built = engine::build(ty, id, existing.as_ref(), fields)
         .map_err(|r| refusal_error(ty, id, created, r))?;
+    // Sorcery's copy cannot carry ACL rules (they have no text form); their columns keep
+    // them unless this push sets new ones, as Asterisk's UPDATE leaves those columns alone.
+    if let Some(old) = &existing {
+        for (i, fd) in ty.fields.iter().enumerate() {
+            if matches!(fd.kind, Kind::AclRule { .. })
+                && built.object.vals[i].is_empty()
+                && !fields
+                    .iter()
+                    .any(|f| f.attribute.eq_ignore_ascii_case(fd.name))
+            {
+                built.object.vals[i] = old.vals[i].clone();
+            }
+        }
+    }
     // What astdb loses is no concern here (the codec checks what this table keeps);
     // what Asterisk cannot load is refused as everywhere.
     for f in policy::check(&built.object) {

@@ -472,6 +472,13 @@ pub fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
                     l.insert(0, BASE_ACL.to_string());
                 }
             }
+            // The rules themselves, never printed (no to_str), for a store that keeps them
+            // in their own column (realtime).
+            let kept = match &obj.vals[idx] {
+                Val::S(s) if !s.is_empty() => format!("{s},{input}"),
+                _ => input.to_string(),
+            };
+            obj.vals[idx] = Val::S(kept.into());
             Ok(None)
         }
         Kind::NamedAcl => {

@@ -450,6 +450,47 @@ fn lists_and_separators_are_stored_losslessly() {
             "{k}: {ep}"
         );
     }
+    // ACL rules have no text form in GET: they go to their own columns, and an update keeps them.
+    db.ok(
+        &env,
+        &[
+            "push",
+            "endpoint",
+            "acl",
+            "allow=ulaw",
+            "deny=0.0.0.0/0",
+            "permit=10.0.0.0/8,192.0.2.0/24",
+            "contact_deny=0.0.0.0/0",
+        ],
+    );
+    db.ok(&env, &["push", "endpoint", "acl", "context=office"]);
+    assert_eq!(
+        db.cell("ps_endpoints", "acl", "deny").as_deref(),
+        Some("0.0.0.0/0")
+    );
+    assert_eq!(
+        db.cell("ps_endpoints", "acl", "permit").as_deref(),
+        Some("10.0.0.0/8,192.0.2.0/24")
+    );
+    assert_eq!(
+        db.cell("ps_endpoints", "acl", "contact_deny").as_deref(),
+        Some("0.0.0.0/0")
+    );
+    assert_eq!(db.cell("ps_endpoints", "acl", "acl"), None);
+    let ep = db.show(&env, "endpoint", "acl");
+    for (k, v) in [
+        ("acl", "deny/permit"),
+        ("contact_acl", "deny/permit"),
+        ("context", "office"),
+    ] {
+        assert!(
+            ep.as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["attribute"] == k && a["value"] == v),
+            "{k}: {ep}"
+        );
+    }
     // A contact id in the registrar's form: ';' in the id is stored as ^3B too.
     db.ok(
         &env,
