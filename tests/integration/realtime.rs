@@ -706,3 +706,48 @@ fn a_connection_lost_mid_apply_commits_nothing_and_an_unknown_role_is_refused() 
     db.ok(&env, &["apply", path.to_str().unwrap()]);
     assert_eq!(db.rows("ps_auths").len(), 1500);
 }
+
+#[test]
+fn readers_never_see_half_an_apply_and_concurrent_applies_both_finish() {
+    let (env, db) = (Env::new(), PgDb::new("conc"));
+    db.init(&env);
+    let mut conf = String::new();
+    for i in 0..800 {
+        conf.push_str(&format!("[c{i}]\ntype=auth\nusername=c{i}\npassword=x\n"));
+    }
+    let path = env.dir.path().join("many.conf");
+    std::fs::write(&path, conf).unwrap();
+    let path = path.to_str().unwrap().to_string();
+    // Two applies of the same file at once, while a reader (as Asterisk would) counts rows.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let seen = std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let mut c = db.client();
+            let mut seen = std::collections::BTreeSet::new();
+            while !stop.load(Ordering::SeqCst) {
+                let n: i64 = c
+                    .query_one("SELECT count(*) FROM ps_auths", &[])
+                    .unwrap()
+                    .get(0);
+                seen.insert(n);
+            }
+            seen
+        });
+        let runs: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| db.run(&env, &["apply", &path])))
+            .collect();
+        for r in runs {
+            let (code, _, err) = r.join().unwrap();
+            assert!(
+                code == 0 || (code == 5 && err.lines().count() <= 2 && err.starts_with("error: ")),
+                "{code}: {err}"
+            );
+        }
+        stop.store(true, Ordering::SeqCst);
+        reader.join().unwrap()
+    });
+    assert!(seen.iter().all(|n| *n == 0 || *n == 800), "{seen:?}");
+    assert_eq!(db.rows("ps_auths").len(), 800);
+    let (_, _, err) = db.run(&env, &["apply", &path]);
+    assert!(err.contains("up to date"), "{err}");
+}
