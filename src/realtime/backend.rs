@@ -1,6 +1,8 @@
 //! The realtime backend: Sorcery semantics from `engine`, rows in the ps_* tables through
 //! `codec`, every change of a command in one transaction.
 
+use std::collections::HashMap;
+
 use postgres::types::ToSql;
 
 use crate::backend::embedded::refusal_error;
@@ -124,9 +126,10 @@ fn push_in(
     cols: &[Column],
     fields: &[Attr],
     opts: PushOptions,
-) -> Result<Pushed> {
-    check_id(id)?;
-    let existing = fetch(tx, shown, ty, id, table, cols, true)?;
+    existing: Option<Object>,
+    upsert: &postgres::Statement,
+    answer: bool,
+) -> Result<(Pushed, Object)> {
     let created = existing.is_none();
     let mut built = engine::build(ty, id, existing.as_ref(), fields)
         .map_err(|r| refusal_error(ty, id, created, r))?;
@@ -163,19 +166,23 @@ fn push_in(
             "the stored object is unchanged"
         })
     })?;
-    let typed: Vec<(&str, &str)> = cols
-        .iter()
-        .map(|c| (c.name.as_str(), c.ty.as_str()))
-        .collect();
     let params: Vec<&(dyn ToSql + Sync)> =
         row.iter().map(|(_, v)| v as &(dyn ToSql + Sync)).collect();
-    tx.execute(sql::upsert(table, &typed).as_str(), &params)
+    tx.execute(upsert, &params)
         .map_err(|e| pg_error(&e, shown))?;
-    Ok(Pushed {
-        objectset: built.object.objectset(),
-        created,
-        warnings: built.warnings,
-    })
+    Ok((
+        Pushed {
+            // A batch only reports warnings: building every answer would cost more than the write.
+            objectset: if answer {
+                built.object.objectset()
+            } else {
+                Vec::new()
+            },
+            created,
+            warnings: built.warnings,
+        },
+        built.object,
+    ))
 }
 
 fn delete_in(
@@ -183,11 +190,10 @@ fn delete_in(
     shown: &str,
     ty: &TypeDef,
     id: &str,
-    table: &str,
+    delete: &postgres::Statement,
 ) -> Result<()> {
-    check_id(id)?;
     let n = tx
-        .execute(sql::delete(table).as_str(), &[&codec::encode_chunk(id)])
+        .execute(delete, &[&codec::encode_chunk(id)])
         .map_err(|e| pg_error(&e, shown))?;
     if n == 0 {
         return Err(Error::not_found(format!(
@@ -286,7 +292,8 @@ impl Backend for Realtime {
         Ok((out, Coverage::Complete))
     }
 
-    /// One transaction: all of it is committed, or none.
+    /// One transaction: all of it is committed, or none. The rows of the pushed objects
+    /// are read (and locked) with one query per table; statements are prepared once.
     fn batch(
         &mut self,
         ops: &[Op],
@@ -295,26 +302,94 @@ impl Backend for Realtime {
     ) -> Result<Vec<Option<Pushed>>> {
         let mut tables = Vec::with_capacity(ops.len());
         for op in ops {
-            let ty = match op {
-                Op::Push { ty, .. } | Op::Delete { ty, .. } => ty,
+            let (ty, id) = match op {
+                Op::Push { ty, id, .. } | Op::Delete { ty, id } => (ty, id),
             };
+            check_id(id)?;
             tables.push(self.table(ty)?);
         }
         let shown = self.db.shown.clone();
+        // Per table: its columns, statements and the (stored) ids pushed.
+        let mut per: HashMap<&str, (&[Column], Stmts, Vec<String>)> = HashMap::new();
+        for (op, (table, cols)) in ops.iter().zip(&tables) {
+            if !per.contains_key(table) {
+                let stmts = Stmts::prepare(&mut self.db.client, table, cols)
+                    .map_err(|e| pg_error(&e, &shown))?;
+                per.insert(table, (cols, stmts, Vec::new()));
+            }
+            if let Op::Push { id, .. } = op {
+                per.get_mut(table).unwrap().2.push(codec::encode_chunk(id));
+            }
+        }
         let live = &self.live;
         let mut tx = self
             .db
             .client
             .transaction()
             .map_err(|e| pg_error(&e, &shown))?;
+        let mut stored: HashMap<(&str, String), Row> = HashMap::new();
+        for (table, (cols, stmts, ids)) in &per {
+            if ids.is_empty() {
+                continue;
+            }
+            for r in tx
+                .query(&stmts.select, &[ids])
+                .map_err(|e| pg_error(&e, &shown))?
+            {
+                let row: Row = cols
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.name.clone(), r.get::<_, Option<String>>(i)))
+                    .collect();
+                let id = row
+                    .iter()
+                    .find(|(n, _)| n == "id")
+                    .and_then(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                stored.insert((table, id), row);
+            }
+        }
+        // What this batch already did to an object (a re-create deletes, then pushes).
+        let mut done: HashMap<(&str, &str), Option<Object>> = HashMap::new();
+        let answer = ops.len() == 1;
         let mut out = Vec::with_capacity(ops.len());
         for (i, (op, (table, cols))) in ops.iter().zip(&tables).enumerate() {
+            let stmts = &per[table].1;
             out.push(match op {
-                Op::Push { ty, id, fields } => Some(push_in(
-                    &mut tx, &shown, live, ty, id, table, cols, fields, opts,
-                )?),
+                Op::Push { ty, id, fields } => {
+                    let existing = match done.remove(&(*table, id.as_str())) {
+                        Some(o) => o,
+                        None => match stored.get(&(*table, codec::encode_chunk(id))) {
+                            None => None,
+                            Some(row) => Some(codec::read(ty, id, row).map_err(|e| {
+                                Error::storage(format!(
+                                    "{} {id}: the stored row in {table} is unreadable: {e}",
+                                    ty.name
+                                ))
+                                .hint("Asterisk answers 404 for it; delete it with `pjsipctl delete` and push it again")
+                            })?),
+                        },
+                    };
+                    let (pushed, obj) = push_in(
+                        &mut tx,
+                        &shown,
+                        live,
+                        ty,
+                        id,
+                        table,
+                        cols,
+                        fields,
+                        opts,
+                        existing,
+                        &stmts.upsert,
+                        answer,
+                    )?;
+                    done.insert((table, id), Some(obj));
+                    Some(pushed)
+                }
                 Op::Delete { ty, id } => {
-                    delete_in(&mut tx, &shown, ty, id, table)?;
+                    delete_in(&mut tx, &shown, ty, id, &stmts.delete)?;
+                    done.insert((table, id), None);
                     None
                 }
             });
@@ -322,5 +397,30 @@ impl Backend for Realtime {
         }
         tx.commit().map_err(|e| pg_error(&e, &shown))?;
         Ok(out)
+    }
+}
+
+/// The statements a batch runs on one table.
+struct Stmts {
+    select: postgres::Statement,
+    upsert: postgres::Statement,
+    delete: postgres::Statement,
+}
+
+impl Stmts {
+    fn prepare(
+        c: &mut postgres::Client,
+        table: &str,
+        cols: &[Column],
+    ) -> std::result::Result<Stmts, postgres::Error> {
+        let typed: Vec<(&str, &str)> = cols
+            .iter()
+            .map(|c| (c.name.as_str(), c.ty.as_str()))
+            .collect();
+        Ok(Stmts {
+            select: c.prepare(&sql::select_locked(table, &names(cols)))?,
+            upsert: c.prepare(&sql::upsert(table, &typed))?,
+            delete: c.prepare(&sql::delete(table))?,
+        })
     }
 }

@@ -58,6 +58,15 @@ pub fn select_one(table: &str, cols: &[&str], lock: bool) -> String {
     )
 }
 
+/// The rows of a set of ids (a text array), locked for the rest of the transaction.
+pub fn select_locked(table: &str, cols: &[&str]) -> String {
+    format!(
+        "SELECT {} FROM {} WHERE id = ANY($1::text[]) FOR UPDATE",
+        select_list(cols),
+        ident(table)
+    )
+}
+
 /// Every row, by id.
 pub fn select_all(table: &str, cols: &[&str]) -> String {
     format!(

@@ -751,3 +751,30 @@ fn readers_never_see_half_an_apply_and_concurrent_applies_both_finish() {
     let (_, _, err) = db.run(&env, &["apply", &path]);
     assert!(err.contains("up to date"), "{err}");
 }
+
+#[test]
+fn apply_recreates_what_a_merge_cannot_reach_in_the_same_transaction() {
+    let (env, db) = (Env::new(), PgDb::new("recreate"));
+    db.init(&env);
+    db.ok(
+        &env,
+        &[
+            "push",
+            "aor",
+            "r",
+            "contact=sip:a@192.0.2.1",
+            "contact=sip:b@192.0.2.2",
+        ],
+    );
+    // A contact cannot be taken away by a push (lists accumulate): apply re-creates the aor.
+    let conf = env.dir.path().join("r.conf");
+    std::fs::write(&conf, "[r]\ntype=aor\ncontact=sip:b@192.0.2.2\n").unwrap();
+    let (code, _, err) = db.run(&env, &["apply", conf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        db.cell("ps_aors", "r", "contact").as_deref(),
+        Some("sip:b@192.0.2.2")
+    );
+    let (code, _, err) = db.run(&env, &["diff", conf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}
