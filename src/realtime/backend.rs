@@ -83,7 +83,7 @@ fn names(cols: &[Column]) -> Vec<&str> {
     cols.iter().map(|c| c.name.as_str()).collect()
 }
 
-/// Read one object's row inside `tx` (locked for the transaction when `lock`).
+/// Read one object as Asterisk would (`None`: no row).
 fn fetch(
     tx: &mut impl postgres::GenericClient,
     shown: &str,
@@ -91,9 +91,8 @@ fn fetch(
     id: &str,
     table: &str,
     cols: &[Column],
-    lock: bool,
 ) -> Result<Option<Object>> {
-    let q = sql::select_one(table, &names(cols), lock);
+    let q = sql::select_one(table, &names(cols));
     let rows = tx
         .query(q.as_str(), &[&codec::encode_chunk(id)])
         .map_err(|e| pg_error(&e, shown))?;
@@ -212,15 +211,7 @@ impl Backend for Realtime {
     fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
         check_id(id)?;
         let (table, cols) = self.table(ty)?;
-        match fetch(
-            &mut self.db.client,
-            &self.db.shown,
-            ty,
-            id,
-            table,
-            &cols,
-            false,
-        )? {
+        match fetch(&mut self.db.client, &self.db.shown, ty, id, table, &cols)? {
             Some(o) => Ok(o.objectset()),
             None => Err(Error::not_found(format!(
                 "{} {id} not found in {}",

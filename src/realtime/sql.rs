@@ -48,13 +48,12 @@ fn select_list(cols: &[&str]) -> String {
     s
 }
 
-/// One row by id; `lock` takes the row for the rest of the transaction.
-pub fn select_one(table: &str, cols: &[&str], lock: bool) -> String {
+/// One row by id.
+pub fn select_one(table: &str, cols: &[&str]) -> String {
     format!(
-        "SELECT {} FROM {} WHERE id = $1{}",
+        "SELECT {} FROM {} WHERE id = $1",
         select_list(cols),
-        ident(table),
-        if lock { " FOR UPDATE" } else { "" }
+        ident(table)
     )
 }
 
