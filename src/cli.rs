@@ -23,7 +23,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]
+    /// astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime
+    /// ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]
     #[arg(
         help_heading = "Storage",
         long,
@@ -140,6 +141,7 @@ pub enum Command {
     Ping(crate::commands::ping::PingArgs),
     Reload(crate::commands::reload::ReloadArgs),
     Wizard(crate::commands::wizard::WizardArgs),
+    Db(crate::commands::db::DbArgs),
     #[command(hide = true)]
     Generate(crate::commands::generate::GenerateArgs),
 }

@@ -14,6 +14,7 @@ mod output;
 mod policy;
 #[cfg(test)]
 mod proptests;
+mod realtime;
 mod schema;
 mod server;
 mod sorcery_conf;

@@ -35,6 +35,9 @@ pub struct Rules {
     pub strict: bool,
     /// The target is a live Asterisk over ARI (it stores `<unknown>` for an unset callerid).
     pub remote: bool,
+    /// The target is a realtime database: its tables keep what astdb loses (the realtime
+    /// codec refuses a real loss by name), so only what Asterisk cannot load is judged here.
+    pub realtime: bool,
 }
 
 impl Rules {
@@ -117,13 +120,13 @@ pub fn enforce(
 ) -> crate::error::Result<Vec<String>> {
     let old: Vec<String> = existing
         .map(|o| {
-            check(o, rules.remote)
+            check_for(o, &rules)
                 .into_iter()
                 .map(|f| f.message)
                 .collect()
         })
         .unwrap_or_default();
-    let findings = check(obj, rules.remote).into_iter().chain(extra);
+    let findings = check_for(obj, &rules).into_iter().chain(extra);
     let verdicts = built_warnings
         .into_iter()
         .map(|w| rules.warning(w))
@@ -144,6 +147,15 @@ pub fn enforce(
 }
 
 /// Check an object about to be stored in astdb.
+/// [`check`] for the target the rules describe.
+pub fn check_for(obj: &Object, rules: &Rules) -> Vec<Finding> {
+    let mut findings = check(obj, rules.remote);
+    if rules.realtime {
+        findings.retain(|f| f.severity == Severity::Broken);
+    }
+    findings
+}
+
 pub fn check(obj: &Object, remote: bool) -> Vec<Finding> {
     check_with_row(obj, &obj.row_json(), remote)
 }

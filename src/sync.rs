@@ -86,10 +86,40 @@ impl Plan {
     }
 }
 
+/// How a target stores objects, which decides what it reads back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredAs {
+    /// pjsipctl's astdb row.
+    Astdb,
+    /// Asterisk's own astdb row, written over ARI.
+    Ari,
+    /// ps_* rows, which hold every attribute (or the push is refused by name).
+    Realtime,
+}
+
+impl From<bool> for StoredAs {
+    fn from(over_ari: bool) -> StoredAs {
+        if over_ari {
+            StoredAs::Ari
+        } else {
+            StoredAs::Astdb
+        }
+    }
+}
+
 /// What a target reads back after storing `obj`: the row pjsipctl writes (over ARI,
 /// Asterisk's own row, which keeps an unset callerid as `<unknown>`), read as
-/// res_sorcery_astdb reads it.
-pub fn stored_form(obj: &Object, over_ari: bool) -> std::result::Result<Objectset, String> {
+/// res_sorcery_astdb reads it; on realtime tables the object itself (the realtime
+/// codec refuses what would read back differently).
+pub fn stored_form(
+    obj: &Object,
+    target: impl Into<StoredAs>,
+) -> std::result::Result<Objectset, String> {
+    let target = target.into();
+    if target == StoredAs::Realtime {
+        return Ok(obj.objectset());
+    }
+    let over_ari = target == StoredAs::Ari;
     let mut row = obj.row_json();
     if over_ari && obj.ty.name == "endpoint" && obj.str("callerid") == "<unknown>" {
         row = if row == "{}" {
@@ -209,7 +239,7 @@ fn merge_fields(
     existing: &Object,
     cur: &Objectset,
     want: &Objectset,
-    over_ari: bool,
+    over_ari: StoredAs,
 ) -> std::result::Result<Vec<Attr>, String> {
     let mut fields = update_fields(d.ty, cur, want);
     let mut left = Vec::new();
@@ -300,7 +330,7 @@ pub fn plan(
     backend: &mut dyn Backend,
     desired: &[Desired],
     prune: bool,
-    over_ari: bool,
+    over_ari: impl Into<StoredAs>,
     detail: bool,
 ) -> Result<Plan> {
     plan_with(backend, &mut [], desired, prune, over_ari, detail)
@@ -340,9 +370,10 @@ pub fn plan_with(
     workers: &mut [Box<dyn Backend + Send>],
     desired: &[Desired],
     prune: bool,
-    over_ari: bool,
+    over_ari: impl Into<StoredAs>,
     detail: bool,
 ) -> Result<Plan> {
+    let over_ari = over_ari.into();
     let mut order: Vec<usize> = (0..desired.len()).collect();
     order.sort_by_key(|&i| desired[i].ty.position());
     let mut plan = Plan::default();
@@ -393,7 +424,9 @@ pub fn plan_with(
         let current: Option<std::result::Result<Objectset, String>> = match listed.get(d.ty.name) {
             // The row pjsipctl would write is already there, byte for byte: nothing to do.
             Some((_, map)) => match map.get(&d.id) {
-                Some(Stored::Row(row)) if !over_ari && *row == d.object.row_json() => {
+                Some(Stored::Row(row))
+                    if over_ari == StoredAs::Astdb && *row == d.object.row_json() =>
+                {
                     plan.unchanged += 1;
                     continue;
                 }
@@ -467,7 +500,7 @@ pub fn plan_with(
                         .is_some_and(|set| set.iter().any(|a| a.attribute == WIZARD_MARK))
                 };
                 if !wanted.contains(&(ty.name, id.as_str())) && (!only_owned || marked()) {
-                    if let (true, Some(Stored::Set(Err(why)))) = (over_ari, map.get(id)) {
+                    if let (StoredAs::Ari, Some(Stored::Set(Err(why)))) = (over_ari, map.get(id)) {
                         plan.unprunable.push((ty, id.clone(), why.clone()));
                         continue;
                     }
@@ -496,9 +529,10 @@ const WIZARD_MARK: &str = "@pjsip_wizard";
 pub fn change_for(
     d: &Desired,
     current: Option<std::result::Result<Objectset, String>>,
-    over_ari: bool,
+    over_ari: impl Into<StoredAs>,
     detail: bool,
 ) -> Option<Change> {
+    let over_ari = over_ari.into();
     // What the target would read back is only needed to compare, or to show a create.
     let want = if current.is_some() || detail {
         stored_form(&d.object, over_ari)
@@ -523,14 +557,14 @@ pub fn change_for(
         (None, _) => {}
         // Over ARI, Asterisk lists it but cannot read it, so its DELETE answers 404; the
         // PUT alone creates it anew over the unreadable row.
-        (Some(Err(_)), _) if over_ari => {
+        (Some(Err(_)), _) if over_ari == StoredAs::Ari => {
             change.note = Some("Asterisk lists it but cannot read it back: written anew".into());
         }
         (Some(Err(e)), _) => {
             change.action = Action::Recreate;
             change.note = Some(format!("the stored row is unreadable ({e})"));
         }
-        (Some(Ok(cur)), Ok(want)) if cur == want || as_read_back(&cur, over_ari) == want => {
+        (Some(Ok(cur)), Ok(want)) if cur == want || as_read_back(&cur, over_ari == StoredAs::Ari) == want => {
             return None
         }
         (Some(Ok(cur)), want) => {
@@ -1258,7 +1292,7 @@ mod tests {
         .object;
         let cur = stored_form(&stored, false).unwrap();
         let want = stored_form(&d.object, false).unwrap();
-        let fields = merge_fields(d, &stored, &cur, &want, false).unwrap();
+        let fields = merge_fields(d, &stored, &cur, &want, StoredAs::Astdb).unwrap();
         assert_eq!(fields, [Attr::new("context", "new")]);
     }
 }

@@ -185,7 +185,7 @@ pub fn traps(
         if only.is_some_and(|o| !o.contains(&(d.ty.name, d.id.as_str()))) {
             continue;
         }
-        let mut findings = policy::check(&d.object, rules.remote);
+        let mut findings = policy::check_for(&d.object, &rules);
         for (attr, rty, name) in policy::references(&d.object) {
             if !defined.contains(&(rty.name, name.as_str())) && !stored(rty, &name) {
                 findings.push(policy::missing_reference(
@@ -340,6 +340,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
     if one_pass_off()
         || ctx.uses_ari()
+        || ctx.pg_url().is_some()
         || ctx.global.output == Format::Json
         || (args.prune && !args.yes && !args.dry_run)
         || args.source.allow_exec
@@ -471,7 +472,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         &mut workers,
         &conv.objects,
         args.prune,
-        ctx.uses_ari(),
+        ctx.stored_as(),
         args.dry_run || ctx.global.output == Format::Json,
     )?;
     // The astdb traps matter for what will be written; an object already stored as the

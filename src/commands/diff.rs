@@ -33,6 +33,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let db_path = ctx.db_path();
     if one_pass_off()
         || ctx.uses_ari()
+        || ctx.pg_url().is_some()
         || ctx.global.output == Format::Json
         || args.source.allow_exec
         || !args.source.more.is_empty()
@@ -113,7 +114,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         backend.as_mut(),
         &conv.objects,
         args.prune,
-        ctx.uses_ari(),
+        ctx.stored_as(),
         true,
     )?;
     // As apply judges them: only what would be written.

@@ -1,6 +1,7 @@
 //! One file per subcommand: its clap `Args` and a `run` beside it.
 
 pub mod apply;
+pub mod db;
 pub mod delete;
 pub mod diff;
 pub mod export;
@@ -45,6 +46,23 @@ impl Ctx {
         base.join("pjsipctl").join("astdb.sqlite3")
     }
 
+    /// `--db` when it names a PostgreSQL database (the realtime backend).
+    pub fn pg_url(&self) -> Option<String> {
+        let db = self.global.db.as_ref()?.to_str()?;
+        crate::realtime::is_url(db).then(|| db.to_string())
+    }
+
+    /// How the chosen target stores objects (what apply and diff compare with).
+    pub fn stored_as(&self) -> crate::sync::StoredAs {
+        if self.uses_ari() {
+            crate::sync::StoredAs::Ari
+        } else if self.pg_url().is_some() {
+            crate::sync::StoredAs::Realtime
+        } else {
+            crate::sync::StoredAs::Astdb
+        }
+    }
+
     pub fn mapping(&self) -> Result<Mapping> {
         let m = match &self.global.sorcery {
             Some(p) => Mapping::load(p)?,
@@ -62,6 +80,9 @@ impl Ctx {
         if self.uses_ari() {
             return crate::backend::open_ari(&self.global, &self.out);
         }
+        if let Some(url) = self.pg_url() {
+            return Ok(Box::new(crate::realtime::backend::Realtime::open(&url)?));
+        }
         Ok(Box::new(Embedded::open(&self.db_path(), self.mapping()?)?))
     }
 
@@ -72,6 +93,7 @@ impl Ctx {
             force,
             strict: self.global.strict,
             remote: self.uses_ari(),
+            realtime: self.pg_url().is_some(),
         }
     }
 
@@ -157,6 +179,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Ping(a) => ping::run(&ctx, a),
         Command::Reload(a) => reload::run(&ctx, a),
         Command::Wizard(a) => wizard::run(&ctx, a),
+        Command::Db(a) => db::run(&ctx, a),
         Command::Generate(a) => generate::run(&ctx, a),
     }
 }

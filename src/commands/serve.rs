@@ -28,6 +28,11 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
             "serve answers from the embedded engine (--db); drop --ari/--target",
         ));
     }
+    if ctx.pg_url().is_some() {
+        return Err(Error::usage(
+            "serve does not answer from a PostgreSQL database yet; give it an astdb file (--db PATH)",
+        ));
+    }
     let need = || {
         Error::usage("serve refuses to start without a credential for its clients")
             .hint("pass --user NAME and the password in PJSIPCTL_PASSWORD or --password-file FILE")

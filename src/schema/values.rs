@@ -88,7 +88,7 @@ const DIGESTS: &[(&str, usize)] = &[("MD5", 32), ("SHA-256", 64), ("SHA-512-256"
 const SECURITY_MECHANISMS: &[&str] = &["none", "msrp-tls", "sdes-srtp", "dtls-srtp"];
 
 /// Marker for the unnamed ACL that deny/permit rules build (printed "deny/permit").
-const BASE_ACL: &str = "\u{1}";
+pub(crate) const BASE_ACL: &str = "\u{1}";
 /// Marker for an identify match host waiting for resolution in the apply handler.
 pub const PENDING_HOST: char = '\u{2}';
 
@@ -532,6 +532,13 @@ pub fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
                     l.insert(0, BASE_ACL.to_string());
                 }
             }
+            // The rules themselves, never printed (no to_str), for a store that keeps them
+            // in their own column (realtime).
+            let kept = match &obj.vals[idx] {
+                Val::S(s) if !s.is_empty() => format!("{s},{input}"),
+                _ => input.to_string(),
+            };
+            obj.vals[idx] = Val::S(kept.into());
             Ok(None)
         }
         Kind::NamedAcl => {

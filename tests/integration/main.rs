@@ -12,5 +12,6 @@ mod fidelity;
 mod generated;
 mod hardening;
 mod policy;
+mod realtime;
 mod secrets;
 mod wizard;
