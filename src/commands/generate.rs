@@ -34,9 +34,9 @@ pub const EXIT_STATUS: &[(&str, &str)] = &[
     ("1", "diff: the target differs from the file"),
     ("2", "usage error: bad flags or arguments, unknown type, refusing to act without --yes"),
     ("3", "not found: the object does not exist"),
-    ("4", "validation failed: unknown attribute, invalid value, an object Asterisk could not load"),
-    ("5", "storage or connection error: the astdb file is locked or unreadable, a stored row is corrupt, ARI unreachable"),
-    ("6", "refused by the target: read-only type (Asterisk's 403), access denied"),
+    ("4", "validation failed: unknown attribute, invalid value, an object Asterisk could not load or astdb cannot hold, any warning with --strict"),
+    ("5", "storage or connection error: the astdb file is locked or unreadable, a stored row is corrupt, ARI or PostgreSQL unreachable, a realtime table missing or a row held too long, db check found differences; an export over ARI that cannot be complete"),
+    ("6", "refused by the target: read-only type (Asterisk's 403), access denied, PostgreSQL authentication failed, a type without a realtime table"),
 ];
 
 /// Every environment variable pjsipctl reads (a test checks the sources against this list).
@@ -50,6 +50,8 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("PJSIPCTL_PASSWORD", "the ARI password (serve: the clients' password); there is no flag for it"),
     ("PJSIPCTL_ONE_PASS", "0 sends apply, diff and apply --dry-run through the planner instead of the one-pass path"),
     ("PJSIPCTL_REPORT_PEAK_RSS", "set: print the process's peak memory on stderr at exit (for the benchmark)"),
+    ("PGPASSWORD", "the PostgreSQL password when --db postgresql://... names none"),
+    ("PGPASSFILE", "the password file read next (else ~/.pgpass), as libpq reads it"),
     ("XDG_DATA_HOME", "where the default astdb file lives (pjsipctl/astdb.sqlite3; else ~/.local/share)"),
     ("XDG_CONFIG_HOME", "where config.toml lives (pjsipctl/config.toml; else ~/.config)"),
     ("HOME", "the base of the two defaults above"),
@@ -63,6 +65,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
 const FILES: &[(&str, &str)] = &[
     ("$XDG_CONFIG_HOME/pjsipctl/config.toml", "named ARI targets ([targets.NAME] url, user, password_file, api_key, cacert, insecure, timeout); else ~/.config/pjsipctl/config.toml"),
     ("$XDG_DATA_HOME/pjsipctl/astdb.sqlite3", "the default astdb file of the embedded engine; else ~/.local/share/pjsipctl/astdb.sqlite3"),
+    ("~/.pgpass", "PostgreSQL passwords for --db postgresql://... (host:port:database:user:password), as libpq reads it"),
     ("/etc/asterisk", "the default config directory: pjsip.conf for the static types, #include names"),
 ];
 
