@@ -52,7 +52,7 @@ fn run_stdin(env: &Env, args: &[&str], input: &str) -> (i32, String, String) {
 #[test]
 fn conversions_match_what_asterisk_built() {
     for stem in ["v1-office", "v2-provider", "v3-templates", "v4-webrtc"] {
-        let env = Env::new();
+        let env = Env::with_unset_confdir();
         let conf = conv_dir().join("conf").join(format!("{stem}.conf"));
         let (code, _, err) = env.run(&["apply", conf.to_str().unwrap()]);
         assert_eq!(code, 0, "{stem}: {err}");
@@ -101,7 +101,7 @@ fn conversions_match_what_asterisk_built() {
 
 #[test]
 fn conversion_origins_match_the_manifest() {
-    let env = Env::new();
+    let env = Env::with_unset_confdir();
     let conf = conv_dir().join("conf/v3-templates.conf");
     let out = env.ok(&["apply", "--dry-run", conf.to_str().unwrap()]);
     let manifest: Value = serde_json::from_str(
@@ -144,7 +144,7 @@ fn cat(parts: &[&[&str]]) -> Vec<String> {
 
 /// Apply the file in one env, push the hand-flattened fields in another, compare everything.
 fn same_as_pushed(file: &str, objects: &[Obj]) -> String {
-    let applied = Env::new();
+    let applied = Env::with_unset_confdir();
     let (code, _, err) = applied.run(&["apply", file]);
     assert_eq!(code, 0, "{err}");
     let pushed = Env::new();
@@ -563,11 +563,12 @@ fn stdin_and_confdir() {
     assert!(err.contains("<stdin>:3: The file 'extra/phones.conf' was listed as a #include but it does not exist"), "{err}");
     assert!(env2.rows().is_empty());
     // A file's includes resolve in its own folder, or in --confdir when given.
-    let main = write(&env2, "elsewhere/main.conf", text);
-    let (code, _, err) = env2.run(&["apply", &main]);
+    let env3 = Env::with_unset_confdir();
+    let main = write(&env3, "elsewhere/main.conf", text);
+    let (code, _, err) = env3.run(&["apply", &main]);
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("elsewhere/extra/phones.conf"), "{err}");
-    let (code, out, err) = env2.run(&["apply", "--confdir", confdir.to_str().unwrap(), &main]);
+    let (code, out, err) = env3.run(&["apply", "--confdir", confdir.to_str().unwrap(), &main]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "created aor p0\ncreated aor p1\n");
 }
@@ -1154,7 +1155,7 @@ fn roundtrip_of_the_recorded_conversions() {
 /// Apply `file` with the one-pass path (plain `apply`) and with the planner (`--prune`
 /// without `--yes`, which takes it) into fresh databases holding `seed`: same rows, same report.
 fn both_paths_agree(seed: &str, file: &str) {
-    let (one, planned) = (Env::new(), Env::new());
+    let (one, planned) = (Env::with_unset_confdir(), Env::with_unset_confdir());
     for env in [&one, &planned] {
         if !seed.is_empty() {
             let s = write(env, "seed.conf", seed);

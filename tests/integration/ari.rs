@@ -157,15 +157,7 @@ impl Drop for Serve {
 
 /// The real binary with the same fixed environment as `Env::cmd`.
 fn serve_command(env: &Env) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("pjsipctl"));
-    c.env_clear()
-        .env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.dir.path().join("data"))
-        .env("XDG_CONFIG_HOME", env.dir.path().join("config"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("PJSIPCTL_DB", env.db())
-        .current_dir(env.dir.path());
-    c
+    env.std_cmd()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -112,6 +112,37 @@ fn passwords_never_need_the_command_line() {
         !help.contains("--password ") && help.contains("--password-file"),
         "{help}"
     );
+    // Nor the URL: credentials in it are refused, unsaid and unsent (the whole argument tree
+    // is walked by cli_tests::no_argument_takes_a_password).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://u:hunter2@{}/ari", listener.local_addr().unwrap());
+    std::fs::create_dir_all(env.dir.path().join("config/pjsipctl")).unwrap();
+    std::fs::write(
+        env.dir.path().join("config/pjsipctl/config.toml"),
+        format!("[targets.lab]\nurl = \"{url}\"\nuser = \"u\"\n"),
+    )
+    .unwrap();
+    for (how, args, var) in [
+        ("flag", vec!["--ari", url.as_str(), "ping"], None),
+        ("PJSIPCTL_ARI", vec!["ping"], Some(url.as_str())),
+        ("config.toml", vec!["--target", "lab", "ping"], None),
+    ] {
+        let mut c = env.cmd();
+        c.env("PJSIPCTL_PASSWORD", "pw").args(&args);
+        if let Some(v) = var {
+            c.env("PJSIPCTL_ARI", v);
+        }
+        let out = c.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{how}: {err}");
+        assert!(
+            err.contains("credentials do not belong in the URL"),
+            "{how}: {err}"
+        );
+        assert!(!err.contains("hunter2"), "{how}: {err}");
+        assert!(listener.accept().is_err(), "{how}: a connection was made");
+    }
     // An auth object's password can come from stdin (or a file, or apply).
     let out = env
         .cmd()
@@ -250,10 +281,8 @@ fn serve_listens_on_loopback_unless_told_otherwise() {
     let help = env.ok(&["serve", "--help"]);
     assert!(help.contains("[default: 127.0.0.1:8088]"), "{help}");
     // Anything else is said aloud before it starts.
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pjsipctl"))
-        .env_clear()
-        .env("HOME", env.dir.path())
-        .env("PJSIPCTL_DB", env.db())
+    let mut child = env
+        .std_cmd()
         .env("PJSIPCTL_PASSWORD", "pw")
         .args(["--user", "u", "serve", "--listen", "0.0.0.0:0"])
         .stderr(std::process::Stdio::piped())
