@@ -957,6 +957,44 @@ fn prune_deletes_only_with_confirmation_and_in_reverse_order() {
 
 #[test]
 fn a_failure_while_writing_rolls_everything_back() {
+    // A real storage failure mid-write: a trigger that fails the insert of endpoint t, but only
+    // once the file's aors are already in the transaction (so the failure cannot come first).
+    let file_text =
+        "[a1]\ntype=aor\n[a2]\ntype=aor\n[a3]\ntype=aor\n\n[t]\ntype=endpoint\nallow=ulaw\n\n\
+                     [z]\ntype=aor\n";
+    for one_pass in ["1", "0"] {
+        let env = Env::new();
+        env.ok(&["push", "aor", "keep", "max_contacts=1"]);
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch(
+            "CREATE TRIGGER fail_t BEFORE INSERT ON astdb \
+             WHEN NEW.key = '/ps_endpoints/endpoint/t' \
+              AND (SELECT count(*) FROM astdb WHERE key GLOB '/ps_aors/aor/a[123]') = 3 \
+             BEGIN SELECT RAISE(ABORT, 'injected disk failure'); END;",
+        )
+        .unwrap();
+        drop(conn);
+        let file = write(&env, "t.conf", file_text);
+        let before = env.rows();
+        let (code, out, err) = run_one_pass(&env, &["apply", &file], Some(one_pass));
+        assert_eq!(code, 5, "PJSIPCTL_ONE_PASS={one_pass}: {err}");
+        assert!(
+            err.contains("injected disk failure") && err.contains("nothing was written"),
+            "PJSIPCTL_ONE_PASS={one_pass}: {err}"
+        );
+        assert!(!out.contains("created aor a1"), "{out}");
+        // The aors written before the failure are gone with it.
+        assert_eq!(env.rows(), before, "PJSIPCTL_ONE_PASS={one_pass}");
+        // Without the trigger the same apply goes through (the failure was the trigger's).
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch("DROP TRIGGER fail_t").unwrap();
+        drop(conn);
+        let (code, _, err) = run_one_pass(&env, &["apply", &file], Some(one_pass));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(env.rows().len(), 6);
+    }
+
+    // A refusal mid-way (a type this sorcery.conf keeps in pjsip.conf) writes nothing either.
     let env = Env::new();
     env.ok(&["push", "aor", "keep", "max_contacts=1"]);
     // identify is stored in pjsip.conf by this sorcery.conf, so its push is refused mid-way.
