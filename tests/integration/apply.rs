@@ -1160,7 +1160,7 @@ mod generated {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
         #[test]
         fn export_then_apply_is_a_no_op(
@@ -1190,8 +1190,6 @@ fn roundtrip_of_the_recorded_conversions() {
 
 // ------------------------------------------------------------------ the one-pass apply
 
-/// Apply `file` with the one-pass path (plain `apply`) and with the planner (`--prune`
-/// without `--yes`, which takes it) into fresh databases holding `seed`: same rows, same report.
 fn both_paths_agree(seed: &str, file: &str, one_pass: bool) {
     let (one, planned) = (Env::with_unset_confdir(), Env::with_unset_confdir());
     for env in [&one, &planned] {
