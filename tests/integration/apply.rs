@@ -792,16 +792,44 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
             .replace("allow=ulaw", "allow=g722,ulaw\ncontext=sales")
             .replace("max_contacts=1", "max_contacts=01"),
     );
-    let out = env.ok(&["apply", "-n", "pbx.conf"]);
+    // Every dry run of an update leaves the file as it was, byte for byte and untouched.
+    let (bytes, mtime) = (
+        env.snapshot(),
+        std::fs::metadata(env.db()).unwrap().modified().unwrap(),
+    );
+    let dry = |args: &[&str]| {
+        let out = env.ok(args);
+        assert_eq!(env.snapshot(), bytes, "{args:?} wrote");
+        assert_eq!(
+            std::fs::metadata(env.db()).unwrap().modified().unwrap(),
+            mtime,
+            "{args:?} touched the file"
+        );
+        out
+    };
+    let out = dry(&["apply", "-n", "pbx.conf"]);
     assert_eq!(
         out,
         "~ auth a1  (pbx.conf:1)\n    password: ******** -> ********\n\
          ~ endpoint a1  (pbx.conf:10)\n    allow: (ulaw) -> (g722|ulaw)\n    context: default -> sales\n"
     );
-    let out = env.ok(&["apply", "-n", "--show-secrets", "pbx.conf"]);
+    let out = dry(&["apply", "-n", "--show-secrets", "pbx.conf"]);
     assert!(out.contains("    password: s3cret -> n3w\n"), "{out}");
+    // Deletes and creates in the plan too (--prune deletes within the file's types).
+    write(
+        &env,
+        "less.conf",
+        "[a1]\ntype=aor\nmax_contacts=2\n\n[b1]\ntype=endpoint\nallow=ulaw\n",
+    );
+    let out = dry(&["apply", "-n", "--prune", "less.conf"]);
+    assert!(
+        out.contains("- endpoint a1") && out.contains("~ aor a1") && out.contains("+ endpoint b1"),
+        "{out}"
+    );
     let j: Value =
-        serde_json::from_str(&env.ok(&["apply", "-n", "-o", "json", "pbx.conf"])).unwrap();
+        serde_json::from_str(&dry(&["apply", "-n", "--prune", "-o", "json", "less.conf"])).unwrap();
+    assert_eq!(j["summary"]["delete"], 1, "{j}");
+    let j: Value = serde_json::from_str(&dry(&["apply", "-n", "-o", "json", "pbx.conf"])).unwrap();
     assert_eq!(j["summary"]["update"], 2);
     assert_eq!(j["summary"]["unchanged"], 1);
     assert_eq!(
