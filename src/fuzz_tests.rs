@@ -20,9 +20,10 @@ use crate::model::Attr;
 /// watchdog, so generous; it only costs time when something is wrong.
 const HANG: Duration = Duration::from_secs(120);
 
-/// A case taking longer than this is a performance bug (a blow-up, not yet a hang):
-/// 25 times what a benign 40 KB file (about 500 objects) takes to read and convert on this machine, measured
-/// once (best of 3), so that a loaded or slow machine moves the limit with it; at least 1 s.
+/// A case taking longer than this is a performance bug (a blow-up, not yet a hang): 25
+/// times what a benign 40 KB file (about 500 objects) takes to read and convert on this
+/// machine, measured once (best of 3), so that a loaded or slow machine moves the limit
+/// with it; at least 1 s.
 fn slow() -> Duration {
     static SLOW: OnceLock<Duration> = OnceLock::new();
     *SLOW.get_or_init(|| {
