@@ -2,6 +2,8 @@
 
 mod backend;
 mod cli;
+#[cfg(test)]
+mod cli_tests;
 mod commands;
 mod complete;
 mod conf;

@@ -91,45 +91,85 @@ pub(crate) fn pushes() -> impl Strategy<Value = (usize, Vec<Attr>)> {
     })
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
-
-    #[test]
-    fn any_push_is_answered_without_panic_and_round_trips_through_astdb((t, fields) in pushes()) {
-        let ty = &TYPES[t];
-        // transport, global and system stay in the static pjsip.conf: never stored in astdb.
-        if ty.static_only() { return Ok(()); }
-        let Ok(built) = engine::build(ty, "prop", None, &fields) else { return Ok(()); };
-        let obj = built.object;
-        let row = obj.row_json();
-        let parsed: serde_json::Value = serde_json::from_str(&row).expect("row is JSON");
-        prop_assert!(parsed.as_object().unwrap().values().all(|v| v.is_string()));
-        let back = match engine::from_row(ty, "prop", &row) {
-            Ok((back, _)) => back,
-            // A row Asterisk could not read back must never be stored: the policy refuses it.
-            Err(e) => {
-                let refused = crate::policy::check(&obj, false).iter().any(|f| f.severity == crate::policy::Severity::Broken);
-                prop_assert!(refused, "unreadable row not refused: {}: {}", row, e);
-                return Ok(());
+/// Round trip through an astdb row: 2000 cases that really reach the comparison; those with
+/// nothing to compare (a static type, a push the engine refuses, a row the policy refuses)
+/// are skipped with prop_assume and counted, and may not crowd out the rest.
+#[test]
+fn any_push_is_answered_without_panic_and_round_trips_through_astdb() {
+    use std::cell::Cell;
+    let (static_only, refused, unreadable) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 2000,
+        max_global_rejects: 20_000,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&pushes(), |(t, fields)| {
+            let ty = &TYPES[t];
+            // transport, global and system stay in the static pjsip.conf: never stored in astdb.
+            if ty.static_only() {
+                static_only.set(static_only.get() + 1);
             }
-        };
-        // Compare the answers as astdb can hold them: set_var is dropped, a multi-valued
-        // field keeps its last item (internal state may differ where an output quirk hides it).
-        let lossy = |o: &crate::model::Object| -> Vec<(String, String)> {
-            let mut v: Vec<(String, String)> = Vec::new();
-            for a in o.objectset() {
-                let Some(f) = o.ty.fields.iter().find(|f| f.name == a.attribute) else { continue };
-                if matches!(f.kind, Kind::SetVar) { continue; }
-                match v.last_mut() {
-                    Some(last) if f.has(field::MULTI) && last.0 == a.attribute => last.1 = a.value,
-                    _ => v.push((a.attribute, a.value)),
+            prop_assume!(!ty.static_only());
+            let built = engine::build(ty, "prop", None, &fields);
+            if built.is_err() {
+                refused.set(refused.get() + 1);
+            }
+            prop_assume!(built.is_ok());
+            let obj = built.unwrap().object;
+            let row = obj.row_json();
+            let parsed: serde_json::Value = serde_json::from_str(&row).expect("row is JSON");
+            prop_assert!(parsed.as_object().unwrap().values().all(|v| v.is_string()));
+            let back = match engine::from_row(ty, "prop", &row) {
+                Ok((back, _)) => back,
+                // A row Asterisk could not read back must never be stored: the policy refuses it.
+                Err(e) => {
+                    let refused = crate::policy::check(&obj, false)
+                        .iter()
+                        .any(|f| f.severity == crate::policy::Severity::Broken);
+                    prop_assert!(refused, "unreadable row not refused: {}: {}", row, e);
+                    unreadable.set(unreadable.get() + 1);
+                    prop_assume!(false);
+                    unreachable!()
                 }
-            }
-            v
-        };
-        prop_assert_eq!(lossy(&obj), lossy(&back), "row {}", row);
-    }
+            };
+            // Compare the answers as astdb can hold them: set_var is dropped, a multi-valued
+            // field keeps its last item (internal state may differ where an output quirk hides it).
+            let lossy = |o: &crate::model::Object| -> Vec<(String, String)> {
+                let mut v: Vec<(String, String)> = Vec::new();
+                for a in o.objectset() {
+                    let Some(f) = o.ty.fields.iter().find(|f| f.name == a.attribute) else {
+                        continue;
+                    };
+                    if matches!(f.kind, Kind::SetVar) {
+                        continue;
+                    }
+                    match v.last_mut() {
+                        Some(last) if f.has(field::MULTI) && last.0 == a.attribute => {
+                            last.1 = a.value
+                        }
+                        _ => v.push((a.attribute, a.value)),
+                    }
+                }
+                v
+            };
+            prop_assert_eq!(lossy(&obj), lossy(&back), "row {}", row);
+            Ok(())
+        })
+        .unwrap();
+    let skipped = static_only.get() + refused.get() + unreadable.get();
+    eprintln!(
+        "2000 round trips compared; skipped {skipped}: {} static types, {} refused pushes, {} unreadable rows",
+        static_only.get(),
+        refused.get(),
+        unreadable.get()
+    );
+    // About 4 skips per comparison (hostile values are refused by design): a generator that
+    // drifts into mostly refused pushes fails here rather than test less.
+    assert!(skipped < 5 * 2000, "skipped {skipped} for 2000 compared");
+}
 
+proptest! {
     #[test]
     fn push_arguments_never_panic(args in prop::collection::vec("\\PC{0,20}", 0..6)) {
         let _ = crate::commands::push::parse_fields(&args);

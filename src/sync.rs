@@ -564,7 +564,9 @@ pub fn change_for(
             change.action = Action::Recreate;
             change.note = Some(format!("the stored row is unreadable ({e})"));
         }
-        (Some(Ok(cur)), Ok(want)) if cur == want || as_read_back(&cur, over_ari == StoredAs::Ari) == want => {
+        (Some(Ok(cur)), Ok(want))
+            if cur == want || as_read_back(&cur, over_ari == StoredAs::Ari) == want =>
+        {
             return None
         }
         (Some(Ok(cur)), want) => {

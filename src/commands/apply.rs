@@ -333,21 +333,44 @@ pub fn one_pass_off() -> bool {
     std::env::var_os("PJSIPCTL_ONE_PASS").is_some_and(|v| v == "0")
 }
 
+/// Why the one-pass reader hands a file to the planner.
+pub const HANDED_OVER: &str =
+    "the one-pass reader handed the file over (a section adds to or inherits from one \
+     already handed over, or a problem the planner words)";
+
+/// The planner instead of the one pass (`None`), or with PJSIPCTL_ONE_PASS=1 a usage error
+/// saying why: so a test knows which path ran, and no fallback goes unnoticed.
+pub fn to_planner(why: &str) -> Result<Option<Exit>> {
+    if std::env::var_os("PJSIPCTL_ONE_PASS").is_some_and(|v| v == "1") {
+        return Err(Error::usage(format!(
+            "PJSIPCTL_ONE_PASS=1, but this runs through the planner: {why}"
+        )));
+    }
+    Ok(None)
+}
+
 /// The one-pass apply (crate::stream) where it gives what the planner gives: a file into
 /// the embedded engine, applied for real, reported as text, nothing to confirm.
 /// `None`: plan instead.
 fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    if one_pass_off()
-        || ctx.uses_ari()
-        || ctx.pg_url().is_some()
-        || ctx.global.output == Format::Json
-        || (args.prune && !args.yes && !args.dry_run)
-        || args.source.allow_exec
-        || !args.source.more.is_empty()
-        || file.as_os_str() == "-"
-    {
+    if one_pass_off() {
         return Ok(None);
+    }
+    let planner = [
+        (ctx.uses_ari(), "ARI"),
+        (ctx.pg_url().is_some(), "PostgreSQL"),
+        (!args.source.more.is_empty(), "several files"),
+        (ctx.global.output == Format::Json, "-o json"),
+        (
+            args.prune && !args.yes && !args.dry_run,
+            "--prune without --yes",
+        ),
+        (args.source.allow_exec, "--allow-exec"),
+        (file.as_os_str() == "-", "stdin"),
+    ];
+    if let Some((_, why)) = planner.iter().find(|(on, _)| *on) {
+        return to_planner(why);
     }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
@@ -386,7 +409,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     forget(matches!(&out, Ok(Some(o)) if o.committed));
     let mut out = match out {
         Ok(Some(out)) => out,
-        Ok(None) => return Ok(None),
+        Ok(None) => return to_planner(HANDED_OVER),
         Err(e) => {
             let mut err = Error::new(
                 e.exit,

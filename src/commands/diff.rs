@@ -4,7 +4,8 @@ use clap::Args;
 
 use crate::cli::Format;
 use crate::commands::apply::{
-    load, one_pass_off, print_notes, reader_options, refuse_if_invalid, traps, SourceArgs,
+    load, one_pass_off, print_notes, reader_options, refuse_if_invalid, to_planner, traps,
+    SourceArgs, HANDED_OVER,
 };
 use crate::commands::{io_err, Ctx};
 use crate::error::{Exit, Result};
@@ -31,16 +32,20 @@ pub struct DiffArgs {
 fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
     let db_path = ctx.db_path();
-    if one_pass_off()
-        || ctx.uses_ari()
-        || ctx.pg_url().is_some()
-        || ctx.global.output == Format::Json
-        || args.source.allow_exec
-        || !args.source.more.is_empty()
-        || file.as_os_str() == "-"
-        || !db_path.exists()
-    {
+    if one_pass_off() {
         return Ok(None);
+    }
+    let planner = [
+        (ctx.uses_ari(), "ARI"),
+        (ctx.pg_url().is_some(), "PostgreSQL"),
+        (!args.source.more.is_empty(), "several files"),
+        (ctx.global.output == Format::Json, "-o json"),
+        (args.source.allow_exec, "--allow-exec"),
+        (file.as_os_str() == "-", "stdin"),
+        (!db_path.exists(), "no astdb file yet"),
+    ];
+    if let Some((_, why)) = planner.iter().find(|(on, _)| *on) {
+        return to_planner(why);
     }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
@@ -55,7 +60,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     };
     let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
     let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {
-        return Ok(None);
+        return to_planner(HANDED_OVER);
     };
     let conv = out.take_conversion();
     print_notes(ctx, &conv);

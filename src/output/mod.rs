@@ -45,15 +45,12 @@ impl Out {
 /// Text for the terminal: control characters other than newline and tab (from an id, a
 /// value or a file) are shown escaped, `\u{1b}`, so they cannot drive the terminal.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
         .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
+            if c.is_control() && c != '\n' {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()

@@ -4,6 +4,7 @@
 //! object that prints no attribute (acl) is not stored.
 
 mod auth;
+mod idle;
 mod route;
 
 use std::net::SocketAddr;
@@ -125,7 +126,7 @@ pub fn run(
             started: SystemTime::now(),
         });
         let router = axum::Router::new().fallback(handle).with_state(app);
-        axum::serve(listener, router)
+        axum::serve(idle::Listener(listener), router)
             .await
             .map_err(|e| Error::storage(format!("the server stopped: {e}")))
     })

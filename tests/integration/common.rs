@@ -10,12 +10,64 @@ use serde_json::Value;
 /// A temporary directory holding the astdb file; every command runs with a fixed environment.
 pub struct Env {
     pub dir: tempfile::TempDir,
+    /// PJSIPCTL_CONFDIR left unset (see `with_unset_confdir`).
+    unset_confdir: bool,
 }
+
+/// What `Env` sets a variable to: a path inside its directory, a fixed value, the test
+/// runner's own value (PATH only: the shell for `#exec`), or unset.
+#[derive(Clone, Copy, Debug)]
+pub enum Pin {
+    Path(&'static str),
+    Value(&'static str),
+    Inherit,
+    Unset,
+}
+
+/// Every environment variable the binary (or a library it uses on a terminal) reads, and
+/// what every test pins it to, so that no test depends on the host (an /etc/asterisk, a
+/// ~/.config/pjsipctl, a PJSIPCTL_ARI pointing at a real Asterisk). `cli_tests` in src/
+/// fails when the binary reads a variable missing here.
+pub const PINNED: &[(&str, Pin)] = &[
+    ("PJSIPCTL_DB", Pin::Path("astdb.sqlite3")),
+    ("PJSIPCTL_SORCERY", Pin::Unset),
+    // The default /etc/asterisk would read the host's pjsip.conf: the test's directory is
+    // Asterisk's config directory (so its includes resolve there too).
+    ("PJSIPCTL_CONFDIR", Pin::Path("")),
+    ("PJSIPCTL_ARI", Pin::Unset),
+    ("PJSIPCTL_TARGET", Pin::Unset),
+    ("PJSIPCTL_USER", Pin::Unset),
+    ("PJSIPCTL_PASSWORD", Pin::Unset),
+    ("PJSIPCTL_ONE_PASS", Pin::Unset),
+    ("PJSIPCTL_REPORT_PEAK_RSS", Pin::Unset),
+    ("HOME", Pin::Path("")),
+    ("XDG_DATA_HOME", Pin::Path("data")),
+    ("XDG_CONFIG_HOME", Pin::Path("config")),
+    ("TMPDIR", Pin::Path("")),
+    ("PATH", Pin::Inherit),
+    ("COLUMNS", Pin::Value("100")),
+    ("NO_COLOR", Pin::Value("1")),
+    ("TERM", Pin::Unset),
+    ("CLICOLOR", Pin::Unset),
+    ("CLICOLOR_FORCE", Pin::Unset),
+    ("CI", Pin::Unset),
+];
 
 impl Env {
     pub fn new() -> Env {
         Env {
             dir: tempfile::tempdir().unwrap(),
+            unset_confdir: false,
+        }
+    }
+
+    /// For `apply FILE` of a file outside this directory whose relative includes resolve in
+    /// its own folder, as they do only when no config directory is given. Not for `show` or
+    /// `list` of a static type, which would then read /etc/asterisk.
+    pub fn with_unset_confdir() -> Env {
+        Env {
+            unset_confdir: true,
+            ..Env::new()
         }
     }
 
@@ -23,19 +75,28 @@ impl Env {
         self.dir.path().join("astdb.sqlite3")
     }
 
-    /// `pjsipctl` with HOME, XDG dirs, COLUMNS and NO_COLOR fixed and --db pointing here.
-    pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("pjsipctl").unwrap();
-        c.env_clear()
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("COLUMNS", "100")
-            .env("NO_COLOR", "1")
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("PJSIPCTL_DB", self.db())
-            .current_dir(self.dir.path());
+    /// The real binary with every variable of `PINNED` pinned (and nothing else inherited),
+    /// run in this directory. For tests that spawn and keep a process (serve, kills).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("pjsipctl"));
+        c.env_clear().current_dir(self.dir.path());
+        for (name, pin) in PINNED {
+            match pin {
+                Pin::Path(p) => c.env(name, self.dir.path().join(p)),
+                Pin::Value(v) => c.env(name, v),
+                Pin::Inherit => c.env(name, std::env::var_os(name).unwrap_or_default()),
+                Pin::Unset => c.env_remove(name),
+            };
+        }
+        if self.unset_confdir {
+            c.env_remove("PJSIPCTL_CONFDIR");
+        }
         c
+    }
+
+    /// `pjsipctl` with the environment of `std_cmd`.
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.std_cmd())
     }
 
     /// Run with arguments; returns (exit code, stdout, stderr).

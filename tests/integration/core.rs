@@ -385,7 +385,24 @@ fn changed_view_lists_only_non_defaults() {
 fn new_database_is_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
-    env.ok(&["push", "aor", "p", "max_contacts=1"]);
+    // Under umask 022, not the runner's (under 077 any file would be owner-only).
+    let c = env.std_cmd();
+    let bin = c.get_program().to_owned();
+    let mut sh = std::process::Command::new("/bin/sh");
+    sh.env_clear()
+        .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .current_dir(env.dir.path())
+        .args(["-c", "umask 022 && touch probe && exec \"$0\" \"$@\""])
+        .arg(bin)
+        .args(["push", "aor", "p", "max_contacts=1"]);
+    let out = sh.output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let probe = std::fs::metadata(env.dir.path().join("probe")).unwrap();
+    assert_eq!(
+        probe.permissions().mode() & 0o777,
+        0o644,
+        "umask 022 did not hold"
+    );
     let mode = std::fs::metadata(env.db()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }

@@ -112,6 +112,37 @@ fn passwords_never_need_the_command_line() {
         !help.contains("--password ") && help.contains("--password-file"),
         "{help}"
     );
+    // Nor the URL: credentials in it are refused, unsaid and unsent (the whole argument tree
+    // is walked by cli_tests::no_argument_takes_a_password).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://u:hunter2@{}/ari", listener.local_addr().unwrap());
+    std::fs::create_dir_all(env.dir.path().join("config/pjsipctl")).unwrap();
+    std::fs::write(
+        env.dir.path().join("config/pjsipctl/config.toml"),
+        format!("[targets.lab]\nurl = \"{url}\"\nuser = \"u\"\n"),
+    )
+    .unwrap();
+    for (how, args, var) in [
+        ("flag", vec!["--ari", url.as_str(), "ping"], None),
+        ("PJSIPCTL_ARI", vec!["ping"], Some(url.as_str())),
+        ("config.toml", vec!["--target", "lab", "ping"], None),
+    ] {
+        let mut c = env.cmd();
+        c.env("PJSIPCTL_PASSWORD", "pw").args(&args);
+        if let Some(v) = var {
+            c.env("PJSIPCTL_ARI", v);
+        }
+        let out = c.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{how}: {err}");
+        assert!(
+            err.contains("credentials do not belong in the URL"),
+            "{how}: {err}"
+        );
+        assert!(!err.contains("hunter2"), "{how}: {err}");
+        assert!(listener.accept().is_err(), "{how}: a connection was made");
+    }
     // An auth object's password can come from stdin (or a file, or apply).
     let out = env
         .cmd()
@@ -244,33 +275,103 @@ fn https_verifies_certificates_by_default_and_insecure_warns_every_time() {
 
 // ------------------------------------------------------------------------------ serve
 
+/// A process killed when dropped, also when an assertion fails first.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `serve` started with these arguments; its stderr (a file: it keeps logging) once the
+/// "listening on" line is there. Retries while the address is in use (another run of this
+/// suite may hold the default port).
+fn start_serve(env: &Env, args: &[&str]) -> (Killed, String) {
+    let log = env.dir.path().join("serve.log");
+    let t0 = std::time::Instant::now();
+    loop {
+        let mut child = Killed(
+            env.std_cmd()
+                .env("PJSIPCTL_PASSWORD", "pw")
+                .args(["--user", "u", "serve"])
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .stderr(std::fs::File::create(&log).unwrap())
+                .spawn()
+                .unwrap(),
+        );
+        loop {
+            let err = std::fs::read_to_string(&log).unwrap_or_default();
+            let started = err
+                .split("serve: listening on ")
+                .nth(1)
+                .is_some_and(|r| r.contains('\n'));
+            if started {
+                return (child, err);
+            }
+            if child.0.try_wait().unwrap().is_some() {
+                assert!(
+                    err.contains("in use") && t0.elapsed() < std::time::Duration::from_secs(60),
+                    "serve did not start: {err}"
+                );
+                break;
+            }
+            assert!(
+                t0.elapsed() < std::time::Duration::from_secs(60),
+                "serve did not start: {err}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
 #[test]
 fn serve_listens_on_loopback_unless_told_otherwise() {
+    use std::time::{Duration, Instant};
     let env = Env::new();
-    let help = env.ok(&["serve", "--help"]);
-    assert!(help.contains("[default: 127.0.0.1:8088]"), "{help}");
-    // Anything else is said aloud before it starts.
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pjsipctl"))
-        .env_clear()
-        .env("HOME", env.dir.path())
-        .env("PJSIPCTL_DB", env.db())
-        .env("PJSIPCTL_PASSWORD", "pw")
-        .args(["--user", "u", "serve", "--listen", "0.0.0.0:0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
+    // With the default --listen: loopback, and it answers there.
+    let (child, err) = start_serve(&env, &[]);
+    let addr = err
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|r| r.split("/ari").next())
+        .unwrap_or_else(|| panic!("{err}"))
+        .to_string();
+    let sock: std::net::SocketAddr = addr.parse().unwrap();
+    assert!(sock.ip().is_loopback(), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let mut c = std::net::TcpStream::connect(sock).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    c.write_all(
+        b"GET /ari/asterisk/ping HTTP/1.1\r\nHost: x\r\nAuthorization: Basic dTpwdw==\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // A client that starts a request and goes quiet is cut off (Asterisk's session_inactivity,
+    // 30 s) rather than held forever; 120 s is the watchdog, not the expectation.
+    let mut c = std::net::TcpStream::connect(sock).unwrap();
+    c.write_all(b"GET /ari/asterisk/ping HTTP/1.1\r\nHost: x\r\n")
         .unwrap();
-    let mut err = String::new();
-    let mut stderr = child.stderr.take().unwrap();
-    let mut buf = [0u8; 1024];
-    let t0 = std::time::Instant::now();
-    while !err.contains("listening on") && t0.elapsed() < std::time::Duration::from_secs(30) {
-        match stderr.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => err.push_str(&String::from_utf8_lossy(&buf[..n])),
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    c.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let t0 = Instant::now();
+    let mut rest = Vec::new();
+    let closed = c.read_to_end(&mut rest);
+    let took = t0.elapsed();
+    drop(child);
+    let timed_out = matches!(&closed, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut));
+    assert!(!timed_out, "serve held a silent connection for {took:?}");
+    assert!(
+        took >= Duration::from_secs(20),
+        "cut off after only {took:?}"
+    );
+    // Anything else is said aloud before it starts.
+    let (child, err) = start_serve(&env, &["--listen", "0.0.0.0:0"]);
+    drop(child);
     assert!(
         err.contains("warning: listening on 0.0.0.0:0, which is not loopback"),
         "{err}"

@@ -120,7 +120,9 @@ fn serve_conn(
                     return;
                 }
                 Fault::Stall => {
-                    thread::sleep(Duration::from_secs(3));
+                    // Never answer: wait for the client to give up (a watchdog of 120 s).
+                    let _ = w.set_read_timeout(Some(Duration::from_secs(120)));
+                    let _ = std::io::Read::read(&mut w, &mut [0u8; 1]);
                     let _ = w.shutdown(Shutdown::Both);
                     return;
                 }
@@ -178,7 +180,13 @@ fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
     let file = env.dir.path().join("phones.conf");
     std::fs::write(&file, TWO_PHONES).unwrap();
     let f = file.to_str().unwrap();
-    let (code, out, err) = run_cmd(ari_cmd(&env, &proxy.url()), &["--timeout", "1", "apply", f]);
+    // A timeout only the stalled request meets: the others answer well within it even on a
+    // loaded machine (the stall never answers, so no race decides the outcome).
+    let timeout = if fault == Fault::Stall { "10" } else { "120" };
+    let (code, out, err) = run_cmd(
+        ari_cmd(&env, &proxy.url()),
+        &["--timeout", timeout, "apply", f],
+    );
     let ctx = format!("{fault:?}: exit {code}\nstdout:\n{out}stderr:\n{err}");
     if code != 5 {
         return Err(format!("{ctx}\nexpected exit 5"));
@@ -206,7 +214,7 @@ fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
         Fault::Reset | Fault::CutMidResponse => {
             format!("ARI {url} closed the connection before answering {request} (tried twice)")
         }
-        Fault::Stall => format!("ARI {url} did not answer {request} within 1 s"),
+        Fault::Stall => format!("ARI {url} did not answer {request} within 10 s"),
         Fault::Status500 => format!("answered {request} with 500"),
         Fault::NotJson => {
             format!("answered {request} with 200 but not with Asterisk's attribute/value list")
