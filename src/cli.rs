@@ -29,6 +29,7 @@ pub struct Global {
         help_heading = "Storage",
         long,
         env = "PJSIPCTL_DB",
+        hide_env_values = true,
         global = true,
         value_name = "PATH"
     )]
@@ -38,6 +39,7 @@ pub struct Global {
         help_heading = "Storage",
         long,
         env = "PJSIPCTL_SORCERY",
+        hide_env_values = true,
         global = true,
         value_name = "FILE"
     )]
@@ -47,6 +49,7 @@ pub struct Global {
         help_heading = "Storage",
         long,
         env = "PJSIPCTL_CONFDIR",
+        hide_env_values = true,
         global = true,
         value_name = "DIR",
         default_value = "/etc/asterisk"
@@ -57,6 +60,7 @@ pub struct Global {
         help_heading = "ARI target",
         long,
         env = "PJSIPCTL_ARI",
+        hide_env_values = true,
         global = true,
         value_name = "URL"
     )]
@@ -66,6 +70,7 @@ pub struct Global {
         help_heading = "ARI target",
         long,
         env = "PJSIPCTL_TARGET",
+        hide_env_values = true,
         global = true,
         value_name = "NAME"
     )]
@@ -75,6 +80,7 @@ pub struct Global {
         help_heading = "ARI target",
         long,
         env = "PJSIPCTL_USER",
+        hide_env_values = true,
         global = true,
         value_name = "NAME"
     )]

@@ -159,7 +159,7 @@ impl Embedded {
                 ty.name,
                 Mapping::writable_line(ty)
             )),
-            None => read_only(ty, "push", &self.mapping),
+            None => read_only(ty, "push", Some(id), &self.mapping),
         })
     }
 
@@ -206,7 +206,7 @@ impl Embedded {
     fn writable_key(&self, ty: &TypeDef, id: &str, verb: &str) -> Result<String> {
         check_id(id)?;
         self.key(ty, id)
-            .ok_or_else(|| read_only(ty, verb, &self.mapping))
+            .ok_or_else(|| read_only(ty, verb, Some(id), &self.mapping))
     }
 
     /// The astdb family (`prefix/type`) of a type's rows, when sorcery maps it to astdb.
@@ -282,10 +282,18 @@ pub fn row_of(obj: &Object) -> String {
     obj.row_json()
 }
 
-pub fn read_only(ty: &TypeDef, verb: &str, mapping: &Mapping) -> Error {
+/// The refusal of a write to a type sorcery maps to a static file; `id` names the object
+/// when there is one; `verb` is what was asked ("push", "update", "delete").
+pub fn read_only(ty: &TypeDef, verb: &str, id: Option<&str>, mapping: &Mapping) -> Error {
+    let what = match id {
+        Some(id) => format!("{} {id}", ty.name),
+        None => format!("{} objects", ty.name),
+    };
+    let asterisk = if verb == "update" { "update" } else { "create" };
     Error::refused(format!(
-        "cannot {verb} {} objects: sorcery maps them to a static config file, which push configuration \
-         cannot change (Asterisk answers 403 \"Cannot create sorcery objects of type '{}'\") [{}]",
+        "cannot {verb} {what}: sorcery maps {} objects to a static config file, which push \
+         configuration cannot change (Asterisk answers 403 \"Cannot {asterisk} sorcery objects of type \
+         '{}'\") [{}]",
         ty.name, ty.name, mapping.source
     ))
     .hint(format!(

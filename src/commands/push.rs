@@ -93,7 +93,21 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
         if mapping.astdb_prefix(ty).is_none()
             && mapping.wizards(ty).iter().any(|w| w.name == "config")
         {
-            return Err(crate::backend::embedded::read_only(ty, "push", &mapping));
+            // Asterisk's 403 says "create" or "update": name the object as it would.
+            use crate::backend::static_conf::{load, ConfigWizard};
+            let exists = mapping.wizards(ty).iter().any(|w| {
+                w.name == "config"
+                    && load(ty, &mapping.confdir, &ConfigWizard::parse(&w.data))
+                        .find(&args.id)
+                        .is_some()
+            });
+            let verb = if exists { "update" } else { "push" };
+            return Err(crate::backend::embedded::read_only(
+                ty,
+                verb,
+                Some(&args.id),
+                &mapping,
+            ));
         }
     }
     let mut fields = Vec::new();

@@ -1048,7 +1048,7 @@ fn a_failure_while_writing_rolls_everything_back() {
     assert_eq!(code, 6, "{err}");
     assert!(out.is_empty(), "{out}");
     assert!(
-        err.contains("cannot push identify objects") && err.contains("nothing was written"),
+        err.contains("cannot push identify t-id") && err.contains("nothing was written"),
         "{err}"
     );
     assert_eq!(env.snapshot(), before);

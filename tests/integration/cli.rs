@@ -486,7 +486,7 @@ fn static_objects_are_refused_as_read_only_before_their_values() {
     let (code, _, err) = env.run(&["--confdir", c, "push", "transport", "t2", "bind=bad"]);
     assert_eq!(code, 6, "{err}");
     assert!(
-        err.contains("cannot push transport objects") && !err.contains("bind"),
+        err.contains("cannot push transport t2") && !err.contains("bind"),
         "{err}"
     );
     let (update, _, err) = env.run(&[
@@ -497,7 +497,10 @@ fn static_objects_are_refused_as_read_only_before_their_values() {
         "transport-udp",
         "bind=0.0.0.0:5061",
     ]);
-    assert!(err.contains("cannot push transport"), "{err}");
+    assert!(
+        err.contains("cannot update transport transport-udp"),
+        "{err}"
+    );
     let (delete, _, _) = env.run(&[
         "--confdir",
         c,

@@ -51,6 +51,12 @@ pub const PINNED: &[(&str, Pin)] = &[
     ("CLICOLOR", Pin::Unset),
     ("CLICOLOR_FORCE", Pin::Unset),
     ("CI", Pin::Unset),
+    // libpq's password sources for --db postgresql://… (HOME above keeps ~/.pgpass out).
+    ("PGPASSWORD", Pin::Unset),
+    ("PGPASSFILE", Pin::Unset),
+    // clap_complete's completion protocol: set only by the completion tests.
+    ("COMPLETE", Pin::Unset),
+    ("_CLAP_COMPLETE_INDEX", Pin::Unset),
 ];
 
 impl Env {

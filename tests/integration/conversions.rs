@@ -170,7 +170,10 @@ fn static_objects_match(stem: &str, conf: &str) {
     let (code, _, err) = env.run(&w);
     // Read-only first, with delete's exit code (issue 12).
     assert_eq!(code, 6, "{err}");
-    assert!(err.contains("cannot push transport objects"), "{err}");
+    assert!(
+        err.contains("cannot update transport transport-udp"),
+        "{err}"
+    );
     let mut d: Vec<&str> = extra.to_vec();
     d.extend(["delete", "transport", "transport-udp", "--yes"]);
     let (code, _, err) = env.run(&d);

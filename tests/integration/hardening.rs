@@ -437,7 +437,7 @@ fn malformed_inputs() -> Vec<Bad> {
             push_args(&[b"transport", b"t", b"bind=0.0.0.0"]),
             "",
             6,
-            &["cannot push transport objects"],
+            &["cannot push transport t"],
         ),
         bad(
             "unknown type",

@@ -504,7 +504,7 @@ fn lists_and_separators_are_stored_losslessly() {
 #[test]
 fn conversions_give_the_same_objects_as_on_astdb() {
     for stem in ["v1-office", "v2-provider", "v3-templates", "v4-webrtc"] {
-        let (env, db) = (Env::new(), PgDb::new("conv"));
+        let (env, db) = (Env::with_unset_confdir(), PgDb::new("conv"));
         db.init(&env);
         let conf = fixtures()
             .join("conversions/conf")
