@@ -56,6 +56,15 @@ enum Inst {
 /// a filter is a few characters; this bounds the work per matched character.
 const MAX_PROGRAM: usize = 4096;
 
+/// Why a filter expression is not used.
+#[derive(Debug, PartialEq)]
+pub enum RegexError {
+    /// regcomp refuses it (regerror's words): Asterisk logs that and matches nothing.
+    Compile(String),
+    /// regcomp accepts it but pjsipctl will not match it (see above): refused by name.
+    Refused(String),
+}
+
 /// Deeper group nesting is refused (recursion in regcomp and in the parser below).
 const MAX_DEPTH: usize = 64;
 
@@ -68,8 +77,8 @@ pub struct Regex {
 }
 
 impl Regex {
-    /// Compile; `Err` carries why, as regcomp would refuse it.
-    pub fn new(pattern: &str) -> Result<Regex, String> {
+    /// Compile: regcomp's verdict first, then the automaton's own limits.
+    pub fn new(pattern: &str) -> Result<Regex, RegexError> {
         // glibc's regcomp recurses per group: bound the nesting before it sees the pattern
         // (5000 '(' overflow a 2 MB thread's stack). Counted on the raw text, so never less.
         let mut depth = 0usize;
@@ -80,10 +89,16 @@ impl Regex {
                 _ => depth,
             };
             if depth > MAX_DEPTH {
-                return Err(format!("groups nested deeper than {MAX_DEPTH}"));
+                return Err(RegexError::Refused(format!(
+                    "groups nested deeper than {MAX_DEPTH}"
+                )));
             }
         }
-        crate::schema::values::posix_regex_check(pattern)?;
+        crate::schema::values::posix_regex_check(pattern).map_err(RegexError::Compile)?;
+        Self::automaton(pattern).map_err(RegexError::Refused)
+    }
+
+    fn automaton(pattern: &str) -> Result<Regex, String> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut pos = 0;
         let alts = parse_alts(&chars, &mut pos, 0)?;
@@ -393,7 +408,7 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Item, Node, Regex};
+    use super::{Item, Node, Regex, RegexError};
 
     fn m(p: &str, t: &str) -> bool {
         Regex::new(p).unwrap().is_match(t)
@@ -507,16 +522,26 @@ mod tests {
         assert!(Regex::new("*a").is_err());
         assert!(Regex::new("a{3,2}").is_err());
         assert!(Regex::new("(a{1000}){1000}").is_err(), "too large");
-        assert!(Regex::new(&"(".repeat(5000)).is_err(), "no deep recursion");
+        assert!(
+            matches!(Regex::new(&"(".repeat(5000)), Err(RegexError::Refused(_))),
+            "no deep recursion"
+        );
+        assert!(matches!(
+            Regex::new("(a{1000}){1000}"),
+            Err(RegexError::Refused(_))
+        ));
     }
 
     #[test]
     fn regcomp_decides_what_is_accepted() {
         // glibc's regerror words, as Asterisk logs them.
         let e = Regex::new("(ab").unwrap_err();
-        assert_eq!(e, "Unmatched ( or \\(");
+        assert_eq!(e, RegexError::Compile("Unmatched ( or \\(".into()));
         let e = Regex::new("a{1").unwrap_err();
-        assert!(e.starts_with("Unmatched \\{"), "{e}");
+        assert!(
+            matches!(&e, RegexError::Compile(m) if m.starts_with("Unmatched \\{")),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -524,7 +549,10 @@ mod tests {
         // glibc: a back-reference (matches "aa"); a literal '1' here would be a silent difference.
         for p in ["(a)\\1", "\\w+", "\\<type", "[[=a=]]", "[[.-.]]"] {
             let e = Regex::new(p).unwrap_err();
-            assert!(e.contains("not match"), "{p}: {e}");
+            assert!(
+                matches!(&e, RegexError::Refused(m) if m.contains("not match")),
+                "{p}: {e:?}"
+            );
         }
         assert!(m("a\\.b", "a.b"), "punctuation escapes stay");
     }
