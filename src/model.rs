@@ -302,6 +302,9 @@ impl Object {
     /// The astdb row value: compact JSON, keys in objectset order. A repeated key keeps its
     /// first position and its last value (jansson's json_object_set); repeats only come from
     /// one multi-valued field, so they are consecutive.
+    /// Written by hand on purpose, not by serde_json: the row must be byte for byte what
+    /// jansson's json_dumps(JSON_COMPACT) writes (its escapes, `\u001f` in lower case hex,
+    /// a repeated key kept at its first place), and serde_json's map cannot repeat a key.
     pub fn row_json(&self) -> String {
         let mut s = String::with_capacity(64 + self.vals.len() * 28);
         s.push('{');

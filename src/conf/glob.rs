@@ -2,6 +2,9 @@
 //! (include/asterisk/compat.h). A pattern without `*?[` is returned as written, whether the
 //! file exists or not; `{a,b}` expands in order; matches are sorted (C locale, byte order);
 //! wildcards do not match a leading `.` of a name.
+//! Kept by hand on purpose: the `glob` crate has no `{a,b}` braces, and GLOB_BRACE's order
+//! (alternatives as written, each one's matches sorted) plus the README's bounds (at most
+//! 1024 names from braces, wildcards matched in polynomial time) need the expansion in hand.
 
 use std::path::{Path, PathBuf};
 

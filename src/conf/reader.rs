@@ -24,7 +24,10 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::conf::{glob, regex::Regex};
+use crate::conf::{
+    glob,
+    regex::{Regex, RegexError},
+};
 
 /// fgets(buf, 8192): a line of 8191 bytes or more (without its newline) is skipped.
 pub const MAX_LINE: usize = 8191;
@@ -648,7 +651,7 @@ impl<'o, 's> Reader<'o, 's> {
                         Target::Existing(i) => self.sections[*i].template = true,
                     }
                 } else if let Some(filter) = tok.strip_prefix('+') {
-                    let Some(found) = self.find(name, Some(filter), '&', origin) else {
+                    let Some(found) = self.find(name, Some(filter), '&', origin)? else {
                         if self.revisit {
                             return Err(());
                         }
@@ -677,7 +680,7 @@ impl<'o, 's> Reader<'o, 's> {
                         t.appended_at.push(origin.clone());
                     }
                 } else {
-                    let Some(base) = self.find(tok, Some("TEMPLATES=include"), ',', origin) else {
+                    let Some(base) = self.find(tok, Some("TEMPLATES=include"), ',', origin)? else {
                         if self.revisit {
                             return Err(());
                         }
@@ -792,14 +795,14 @@ impl<'o, 's> Reader<'o, 's> {
     }
 
     /// category_get_sep: the first section (in file order) with this name (case-insensitive;
-    /// an empty name matches any) that passes the filter.
+    /// an empty name matches any) that passes the filter. `Err` once a refused filter is reported.
     fn find(
         &mut self,
         name: &str,
         filter: Option<&str>,
         sep: char,
         origin: &Origin,
-    ) -> Option<usize> {
+    ) -> Result<Option<usize>, ()> {
         let candidates: Vec<usize> = if name.is_empty() {
             (0..self.sections.len()).collect()
         } else {
@@ -811,23 +814,41 @@ impl<'o, 's> Reader<'o, 's> {
         for i in candidates {
             if self.sections.gone(i) {
                 self.revisit = true;
-                return None;
+                return Ok(None);
             }
             match self.matches(i, filter, sep) {
-                Ok(true) => return Some(i),
+                Ok(true) => return Ok(Some(i)),
                 Ok(false) => {}
-                Err(e) => {
-                    self.diag(Level::Warning, Some(origin.clone()), e);
-                    return None;
+                Err((RegexError::Compile(m), expr)) => {
+                    // Asterisk logs it and finds nothing.
+                    self.diag(
+                        Level::Warning,
+                        Some(origin.clone()),
+                        format!("Regular expression '{expr}' failed to compile: {m}"),
+                    );
+                    return Ok(None);
+                }
+                Err((RegexError::Refused(m), expr)) => {
+                    self.diag(
+                        Level::Error,
+                        Some(origin.clone()),
+                        format!("pjsipctl refuses the filter expression '{expr}': {m}"),
+                    );
+                    return Err(());
                 }
             }
         }
-        None
+        Ok(None)
     }
 
     /// does_category_match: every `name=value` of the filter must match one variable
     /// (both as unanchored POSIX regexes); templates only with TEMPLATES=include|restrict.
-    fn matches(&self, i: usize, filter: Option<&str>, sep: char) -> Result<bool, String> {
+    fn matches(
+        &self,
+        i: usize,
+        filter: Option<&str>,
+        sep: char,
+    ) -> Result<bool, (RegexError, String)> {
         let sec = &self.sections[i];
         let Some(filter) = filter.filter(|f| !f.is_empty()) else {
             return Ok(!sec.template);
@@ -853,10 +874,8 @@ impl<'o, 's> Reader<'o, 's> {
                 }
                 continue;
             }
-            let rn = Regex::new(mname)
-                .map_err(|e| format!("Regular expression '{mname}' failed to compile: {e}"))?;
-            let rv = Regex::new(mvalue)
-                .map_err(|e| format!("Regular expression '{mvalue}' failed to compile: {e}"))?;
+            let rn = Regex::new(mname).map_err(|e| (e, mname.to_string()))?;
+            let rv = Regex::new(mvalue).map_err(|e| (e, mvalue.to_string()))?;
             if sec
                 .vars
                 .iter()
@@ -1274,6 +1293,30 @@ mod tests {
             .filter(|d| d.level == Level::Error)
             .map(|d| d.to_string())
             .collect()
+    }
+
+    #[test]
+    fn filters_regcomp_refuses_are_asterisks_refusals_the_others_pjsipctls() {
+        // regcomp refuses it: Asterisk logs it, finds nothing, and refuses the file there.
+        let c = read("[a]\ntype=aor\n[a](+type=a{1)\nx=1\n");
+        let w: Vec<String> = c.diags.iter().map(|d| d.to_string()).collect();
+        assert!(
+            w[0].starts_with("t.conf:3: Regular expression 'a{1' failed to compile: Unmatched \\{"),
+            "{w:?}"
+        );
+        assert!(errors(&c)[0].contains("does not exist"), "{w:?}");
+        // regcomp accepts a GNU escape, which pjsipctl refuses rather than read otherwise.
+        let e = errors(&read("[a]\ntype=aor\n[a](+type=\\wor)\nx=1\n"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("t.conf:3: pjsipctl refuses the filter expression '\\wor': '\\w' is")
+                && e[0].ends_with("pjsipctl stops reading t.conf here"),
+            "{e:?}"
+        );
+        // And a plain filter matches.
+        let c = read("[a]\ntype=aor\n[a](+type=^a.r$)\nx=1\n");
+        assert!(c.diags.is_empty(), "{:?}", c.diags);
+        assert_eq!(vars(&c, 0), pairs(&[("type", "aor"), ("x", "1")]));
     }
 
     #[test]

@@ -1,7 +1,18 @@
-//! The small part of POSIX extended regular expressions that `[name](+filter)` needs:
-//! main/config.c matches a filter's `name=value` with regcomp(REG_EXTENDED) + regexec,
-//! i.e. an unanchored search. Literals, `.`, `[...]`, `^`, `$`, `*`, `+`, `?`, `{m,n}`,
-//! `|` and `( )` are supported; that covers what people write in a filter.
+//! `[name](+filter)` matching: main/config.c (does_category_match) compiles each side of a
+//! filter's `name=value` with regcomp(REG_EXTENDED | REG_NOSUB) and tests every variable with
+//! regexec, i.e. an unanchored search, under LC_ALL=C.UTF-8 (main/asterisk.c).
+//!
+//! Acceptance is the C library's: every expression goes through regcomp first
+//! (`values::posix_regex_check`), so what Asterisk refuses is refused with regerror's words.
+//! Matching stays with the automaton below, for a measured reason: glibc 2.36's regexec
+//! backtracks or re-walks its NFA per start position, and on one 8001-byte value
+//! (`a`×8000 `c`, under C.UTF-8) took 7 s on `.{1,255}b`, 13 s on `[^b]{1,255}b`, 56 s on
+//! `.{1,1000}b`, 86 s on `a{1,100}{1,100}b`, and grows exponentially with back-references
+//! (`(.*)(.*)(.*)\3\2\1b`: 1.9 s on 40 bytes). Asterisk hangs on those too; pjsipctl promises
+//! no file can hang it (README). The automaton takes text length × expression size, and an
+//! expansion past MAX_PROGRAM is refused. The constructs whose glibc meaning it does not
+//! implement (back-references, GNU escapes such as `\w` or `\<`, `[=a=]`/`[.a.]`) are refused
+//! by name rather than matched differently.
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -45,6 +56,18 @@ enum Inst {
 /// a filter is a few characters; this bounds the work per matched character.
 const MAX_PROGRAM: usize = 4096;
 
+/// Why a filter expression is not used.
+#[derive(Debug, PartialEq)]
+pub enum RegexError {
+    /// regcomp refuses it (regerror's words): Asterisk logs that and matches nothing.
+    Compile(String),
+    /// regcomp accepts it but pjsipctl will not match it (see above): refused by name.
+    Refused(String),
+}
+
+/// Deeper group nesting is refused (recursion in regcomp and in the parser below).
+const MAX_DEPTH: usize = 64;
+
 /// A compiled expression. Matching simulates the automaton over the whole text at
 /// once, so it takes time proportional to text length × expression size whatever
 /// the expression (no exponential backtracking on `a*a*a*…b`).
@@ -54,8 +77,28 @@ pub struct Regex {
 }
 
 impl Regex {
-    /// Compile; `Err` carries why, as regcomp would refuse it.
-    pub fn new(pattern: &str) -> Result<Regex, String> {
+    /// Compile: regcomp's verdict first, then the automaton's own limits.
+    pub fn new(pattern: &str) -> Result<Regex, RegexError> {
+        // glibc's regcomp recurses per group: bound the nesting before it sees the pattern
+        // (5000 '(' overflow a 2 MB thread's stack). Counted on the raw text, so never less.
+        let mut depth = 0usize;
+        for ch in pattern.chars() {
+            depth = match ch {
+                '(' => depth + 1,
+                ')' => depth.saturating_sub(1),
+                _ => depth,
+            };
+            if depth > MAX_DEPTH {
+                return Err(RegexError::Refused(format!(
+                    "groups nested deeper than {MAX_DEPTH}"
+                )));
+            }
+        }
+        crate::schema::values::posix_regex_check(pattern).map_err(RegexError::Compile)?;
+        Self::automaton(pattern).map_err(RegexError::Refused)
+    }
+
+    fn automaton(pattern: &str) -> Result<Regex, String> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut pos = 0;
         let alts = parse_alts(&chars, &mut pos, 0)?;
@@ -214,8 +257,8 @@ fn compile_node(node: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
 }
 
 fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>>, String> {
-    if depth > 64 {
-        return Err("groups nested deeper than 64".into());
+    if depth > MAX_DEPTH {
+        return Err(format!("groups nested deeper than {MAX_DEPTH}"));
     }
     let mut alts = vec![Vec::new()];
     while *pos < c.len() {
@@ -246,6 +289,13 @@ fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>
             '\\' => {
                 let e = *c.get(*pos).ok_or("trailing backslash")?;
                 *pos += 1;
+                if e.is_ascii_alphanumeric() || matches!(e, '<' | '>' | '`' | '\'') {
+                    // glibc reads \1-\9 as back-references and \w \s \b \< … as GNU classes.
+                    return Err(format!(
+                        "'\\{e}' is a back-reference or GNU escape, which pjsipctl does not match \
+                         (escape only punctuation)"
+                    ));
+                }
                 Node::Char(e)
             }
             '*' | '+' | '?' | '{' => return Err(format!("'{ch}' follows nothing")),
@@ -318,6 +368,12 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
             break;
         }
         first = false;
+        if ch == '[' && matches!(c.get(*pos), Some('=' | '.')) {
+            return Err(
+                "equivalence classes [= =] and collating symbols [. .] are not matched by pjsipctl"
+                    .into(),
+            );
+        }
         if ch == '[' && c.get(*pos) == Some(&':') {
             let close = (*pos..c.len().saturating_sub(1))
                 .find(|&i| c[i] == ':' && c[i + 1] == ']')
@@ -352,7 +408,7 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Item, Node, Regex};
+    use super::{Item, Node, Regex, RegexError};
 
     fn m(p: &str, t: &str) -> bool {
         Regex::new(p).unwrap().is_match(t)
@@ -466,6 +522,38 @@ mod tests {
         assert!(Regex::new("*a").is_err());
         assert!(Regex::new("a{3,2}").is_err());
         assert!(Regex::new("(a{1000}){1000}").is_err(), "too large");
-        assert!(Regex::new(&"(".repeat(5000)).is_err(), "no deep recursion");
+        assert!(
+            matches!(Regex::new(&"(".repeat(5000)), Err(RegexError::Refused(_))),
+            "no deep recursion"
+        );
+        assert!(matches!(
+            Regex::new("(a{1000}){1000}"),
+            Err(RegexError::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn regcomp_decides_what_is_accepted() {
+        // glibc's regerror words, as Asterisk logs them.
+        let e = Regex::new("(ab").unwrap_err();
+        assert_eq!(e, RegexError::Compile("Unmatched ( or \\(".into()));
+        let e = Regex::new("a{1").unwrap_err();
+        assert!(
+            matches!(&e, RegexError::Compile(m) if m.starts_with("Unmatched \\{")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn what_glibc_reads_otherwise_is_refused_not_mismatched() {
+        // glibc: a back-reference (matches "aa"); a literal '1' here would be a silent difference.
+        for p in ["(a)\\1", "\\w+", "\\<type", "[[=a=]]", "[[.-.]]"] {
+            let e = Regex::new(p).unwrap_err();
+            assert!(
+                matches!(&e, RegexError::Refused(m) if m.contains("not match")),
+                "{p}: {e:?}"
+            );
+        }
+        assert!(m("a\\.b", "a.b"), "punctuation escapes stay");
     }
 }

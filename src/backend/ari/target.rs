@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+
 use crate::cli::Global;
 use crate::error::{Error, Result};
 use crate::output::Out;
@@ -240,178 +242,86 @@ fn load_target(name: &str) -> Result<FileTarget> {
     })
 }
 
-/// Parse the small TOML subset config.toml uses: `[targets.NAME]` tables holding
-/// strings, booleans and numbers. Relative paths are taken from the file's directory.
+/// config.toml as pjsipctl reads it: only `[targets.NAME]` tables are its business; other
+/// top-level tables and keys are left to whoever else shares the file.
+#[derive(Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    targets: BTreeMap<String, RawTarget>,
+}
+
+/// One target table as written; a key pjsipctl does not know is an error (a typo would
+/// otherwise silently fall back to a default such as certificate checks).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    url: Option<String>,
+    user: Option<String>,
+    password_file: Option<String>,
+    api_key: Option<bool>,
+    cacert: Option<String>,
+    insecure: Option<bool>,
+    timeout: Option<toml::Spanned<f64>>,
+}
+
+/// Parse config.toml (TOML, by the `toml` crate). Errors name `source:line`; relative
+/// paths are taken from the file's directory.
 pub fn parse_config(text: &str, source: &str, dir: &Path) -> Result<BTreeMap<String, FileTarget>> {
-    let mut out: BTreeMap<String, FileTarget> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let at = |m: String| Error::usage(format!("{source}:{}: {m}", n + 1));
-        let line = strip_comment(raw).trim().to_string();
-        if line.is_empty() {
-            continue;
+    let at = |span: Option<std::ops::Range<usize>>, m: &str| {
+        let line = span.map(|s| {
+            let upto = text.get(..s.start).unwrap_or(text);
+            upto.bytes().filter(|&b| b == b'\n').count() + 1
+        });
+        match line {
+            Some(n) => Error::usage(format!("{source}:{n}: {m}")),
+            None => Error::usage(format!("{source}: {m}")),
         }
-        if let Some(h) = line.strip_prefix('[') {
-            let h = h
-                .strip_suffix(']')
-                .ok_or_else(|| at("a table header must end with ']'".into()))?
-                .trim();
-            current = match h.strip_prefix("targets.") {
-                Some(name) => {
-                    let name = unquote_key(name.trim()).map_err(at)?;
-                    if out.contains_key(&name) {
-                        return Err(at(format!("target '{name}' is defined twice")));
-                    }
-                    out.insert(name.clone(), FileTarget::default());
-                    Some(name)
-                }
-                None => None, // other tables are not pjsipctl's business (yet)
-            };
-            continue;
-        }
-        let (k, v) = line
-            .split_once('=')
-            .ok_or_else(|| at("expected key = value".into()))?;
-        let key = unquote_key(k.trim()).map_err(at)?;
-        let Some(name) = &current else { continue };
-        let value = parse_value(v.trim()).map_err(at)?;
-        let t = out.get_mut(name).expect("inserted at its header");
-        let path = |v: &Value| -> std::result::Result<PathBuf, String> {
-            Ok(expand_path(&v.string()?, dir))
-        };
-        match key.as_str() {
-            "url" => t.url = Some(value.string().map_err(at)?),
-            "user" => t.user = Some(value.string().map_err(at)?),
-            "password_file" => t.password_file = Some(path(&value).map_err(at)?),
-            "cacert" => t.cacert = Some(path(&value).map_err(at)?),
-            "api_key" => t.api_key = Some(value.boolean().map_err(at)?),
-            "insecure" => t.insecure = Some(value.boolean().map_err(at)?),
-            "timeout" => t.timeout = Some(value.number().map_err(at)?),
-            "password" => {
-                return Err(at("passwords are not read from config.toml".into())
-                    .hint("put it in a file only you can read and name it with password_file = \"...\""))
-            }
-            other => {
-                return Err(at(format!(
-                    "unknown key '{other}' in [targets.{name}] (expected url, user, password_file, api_key, cacert, insecure, timeout)"
-                )))
-            }
-        }
-    }
-    Ok(out)
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Value {
-    Str(String),
-    Bool(bool),
-    Num(f64),
-}
-
-impl Value {
-    fn string(&self) -> std::result::Result<String, String> {
-        match self {
-            Value::Str(s) => Ok(s.clone()),
-            _ => Err("expected a quoted string".into()),
-        }
-    }
-    fn boolean(&self) -> std::result::Result<bool, String> {
-        match self {
-            Value::Bool(b) => Ok(*b),
-            _ => Err("expected true or false".into()),
-        }
-    }
-    fn number(&self) -> std::result::Result<f64, String> {
-        match self {
-            Value::Num(n) if *n > 0.0 => Ok(*n),
-            _ => Err("expected a positive number".into()),
-        }
-    }
-}
-
-/// Drop a `#` comment that is outside any string.
-fn strip_comment(line: &str) -> &str {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some('"') if escaped => escaped = false,
-            Some('"') if c == '\\' => escaped = true,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '#' => return &line[..i],
-            None => {}
-        }
-    }
-    line
-}
-
-fn unquote_key(k: &str) -> std::result::Result<String, String> {
-    if k.starts_with('"') || k.starts_with('\'') {
-        match parse_value(k)? {
-            Value::Str(s) => Ok(s),
-            _ => unreachable!("a quoted value is a string"),
-        }
-    } else if !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let doc = toml::de::DeTable::parse(text).map_err(|e| at(e.span(), e.message()))?;
+    // A password in the file gets its own advice rather than "unknown field".
+    if let Some(toml::de::DeValue::Table(targets)) =
+        doc.get_ref().get("targets").map(|v| v.get_ref())
     {
-        Ok(k.to_string())
-    } else {
-        Err(format!("'{k}' is not a valid key (quote it)"))
-    }
-}
-
-fn parse_value(v: &str) -> std::result::Result<Value, String> {
-    if let Some(rest) = v.strip_prefix('\'') {
-        let s = rest.strip_suffix('\'').ok_or("unterminated string")?;
-        if s.contains('\'') {
-            return Err("unexpected ' inside a literal string".into());
-        }
-        return Ok(Value::Str(s.to_string()));
-    }
-    if let Some(rest) = v.strip_prefix('"') {
-        let mut s = String::new();
-        let mut chars = rest.chars();
-        loop {
-            match chars.next() {
-                None => return Err("unterminated string".into()),
-                Some('"') => break,
-                Some('\\') => match chars.next() {
-                    Some('"') => s.push('"'),
-                    Some('\\') => s.push('\\'),
-                    Some('n') => s.push('\n'),
-                    Some('t') => s.push('\t'),
-                    Some('r') => s.push('\r'),
-                    Some(c @ ('u' | 'U')) => {
-                        let n = if c == 'u' { 4 } else { 8 };
-                        let hex: String = chars.by_ref().take(n).collect();
-                        let ch = u32::from_str_radix(&hex, 16)
-                            .ok()
-                            .and_then(char::from_u32)
-                            .ok_or("bad \\u escape")?;
-                        s.push(ch);
-                    }
-                    _ => return Err("unknown escape in string".into()),
-                },
-                Some(c) => s.push(c),
+        for (_, t) in targets.iter() {
+            if let toml::de::DeValue::Table(t) = t.get_ref() {
+                if let Some((k, _)) = t.iter().find(|(k, _)| k.get_ref() == "password") {
+                    return Err(at(Some(k.span()), "passwords are not read from config.toml").hint(
+                        "put it in a file only you can read and name it with password_file = \"...\"",
+                    ));
+                }
             }
         }
-        if !chars.as_str().trim().is_empty() {
-            return Err("unexpected text after the string".into());
-        }
-        return Ok(Value::Str(s));
     }
-    match v {
-        "true" => Ok(Value::Bool(true)),
-        "false" => Ok(Value::Bool(false)),
-        _ => v
-            .replace('_', "")
-            .parse::<f64>()
-            .map(Value::Num)
-            .map_err(|_| format!("cannot read the value {v}")),
-    }
+    let file = ConfigFile::deserialize(toml::de::Deserializer::from(doc))
+        .map_err(|e| at(e.span(), e.message()))?;
+    let path = |p: Option<String>| p.map(|p| expand_path(&p, dir));
+    file.targets
+        .into_iter()
+        .map(|(name, t)| {
+            let timeout = match t.timeout {
+                Some(s) if s.get_ref().is_nan() || *s.get_ref() <= 0.0 => {
+                    return Err(at(
+                        Some(s.span()),
+                        &format!(
+                            "timeout = {}: expected a positive number of seconds",
+                            s.get_ref()
+                        ),
+                    ))
+                }
+                s => s.map(toml::Spanned::into_inner),
+            };
+            let target = FileTarget {
+                url: t.url,
+                user: t.user,
+                password_file: path(t.password_file),
+                api_key: t.api_key,
+                cacert: path(t.cacert),
+                insecure: t.insecure,
+                timeout,
+            };
+            Ok((name, target))
+        })
+        .collect()
 }
 
 fn expand_path(p: &str, dir: &Path) -> PathBuf {
@@ -471,10 +381,45 @@ ignored = 1
             "{}",
             e.message
         );
-        let e = parse_config("[targets.a]\nusr = \"x\"\n", "c", Path::new("/")).unwrap_err();
-        assert!(e.message.contains("unknown key 'usr'"), "{}", e.message);
+        let e = parse_config(
+            "[targets.a]\nurl = \"u\"\n\nusr = \"x\"\n",
+            "c",
+            Path::new("/"),
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("c:4: unknown field `usr`, expected one of `url`, `user`"),
+            "{}",
+            e.message
+        );
         let e = parse_config("[targets.a]\nurl = \"x\n", "c", Path::new("/")).unwrap_err();
-        assert!(e.message.contains("unterminated"), "{}", e.message);
+        assert!(e.message.starts_with("c:2: "), "{}", e.message);
+        assert!(e.message.contains("string"), "{}", e.message);
+    }
+
+    #[test]
+    fn errors_name_the_line_of_the_value() {
+        let err = |text: &str| parse_config(text, "c", Path::new("/")).unwrap_err().message;
+        let e = err("# lab\n[targets.a]\nurl = \"u\"\ninsecure = \"yes\"\n");
+        assert!(
+            e.starts_with("c:4: invalid type: string \"yes\", expected a boolean"),
+            "{e}"
+        );
+        let e = err("[targets.a]\ntimeout = 0\n");
+        assert!(
+            e.starts_with("c:2: timeout = 0: expected a positive"),
+            "{e}"
+        );
+        let e = err("[targets.a]\ntimeout = nan\n");
+        assert!(e.starts_with("c:2: timeout = NaN"), "{e}");
+        let e = err("[targets.a]\nurl = \"u\"\n[targets.a]\nurl = \"v\"\n");
+        assert!(e.starts_with("c:3: "), "{e}");
+        let e = err("[targets]\na = 1\n");
+        assert!(e.starts_with("c:2: invalid type: integer"), "{e}");
+        // Whole numbers are seconds too.
+        let t = parse_config("[targets.a]\ntimeout = 3\n", "c", Path::new("/")).unwrap();
+        assert_eq!(t["a"].timeout, Some(3.0));
     }
 
     #[test]
