@@ -28,9 +28,10 @@ enum Hit {
 }
 
 impl Embedded {
-    pub fn open(path: &Path, mapping: Mapping) -> Result<Embedded> {
+    /// Open an existing astdb file; `writes` says whether the command may write to it.
+    pub fn open(path: &Path, mapping: Mapping, writes: bool) -> Result<Embedded> {
         Ok(Embedded {
-            db: Astdb::open(path)?,
+            db: Astdb::open(path, writes)?,
             mapping,
             statics: Vec::new(),
         })

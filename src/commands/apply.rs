@@ -12,7 +12,7 @@ use clap::Args;
 
 use crate::backend::PushOptions;
 use crate::cli::Format;
-use crate::commands::{io_err, Ctx};
+use crate::commands::{io_err, Access, Ctx};
 use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
@@ -266,9 +266,13 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let render = Render {
         show_secrets: ctx.global.show_secrets,
     };
-    let db_path = ctx.db_path();
+    let db_path = ctx.db_path()?;
     let existed = db_path.exists();
-    let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
+    let mut db = ctx.embedded(if args.dry_run {
+        Access::Read
+    } else {
+        Access::Create
+    })?;
     // Nothing written means no new file either.
     let forget = |committed: bool| {
         if !committed && !existed {
@@ -386,7 +390,14 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         let main: Box<dyn crate::backend::Backend> = pool.pop().expect("a client");
         (main, pool)
     } else {
-        (ctx.backend()?, Vec::new())
+        (
+            ctx.backend(if args.dry_run {
+                Access::Read
+            } else {
+                Access::Create
+            })?,
+            Vec::new(),
+        )
     };
     let plan = sync::plan_with(
         backend.as_mut(),

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::commands::{resolve_type, Ctx};
+use crate::commands::{resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 
 /// Delete one object
@@ -20,7 +20,7 @@ pub struct DeleteArgs {
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     crate::backend::check_id(&args.id)?;
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Write)?;
     if !ctx.confirm(
         &format!(
             "delete {} {} from {}?",

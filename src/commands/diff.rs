@@ -6,7 +6,7 @@ use crate::cli::Format;
 use crate::commands::apply::{
     load, one_pass_off, print_notes, reader_options, refuse_if_invalid, traps, SourceArgs,
 };
-use crate::commands::{io_err, Ctx};
+use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::sync::{self, Render};
 
@@ -24,7 +24,7 @@ pub struct DiffArgs {
 /// memory follows the templates, not the file. `None`: plan instead.
 fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    let db_path = ctx.db_path();
+    let db_path = ctx.db_path()?;
     if one_pass_off()
         || ctx.uses_ari()
         || ctx.global.output == Format::Json
@@ -47,7 +47,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
         compare: Some(&render),
         all_traps: true,
     };
-    let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
+    let mut db = ctx.embedded(Access::Read)?;
     let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {
         return Ok(None);
     };
@@ -103,7 +103,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     // What astdb would lose is said, but does not stop a comparison.
     traps(ctx, &conv, false, false, true, None);
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Read)?;
     let plan = sync::plan(
         backend.as_mut(),
         &conv.objects,

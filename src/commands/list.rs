@@ -4,7 +4,7 @@ use clap::Args;
 
 use crate::backend::{Coverage, Listed};
 use crate::cli::Format;
-use crate::commands::{io_err, resolve_type, Ctx};
+use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         Some(t) => vec![resolve_type(t)?],
         None => TYPES.iter().collect(),
     };
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Read)?;
     let mut text = String::new();
     let mut json = Vec::new();
     let mut broken = 0;

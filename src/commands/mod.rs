@@ -14,7 +14,7 @@ pub mod serve;
 pub mod show;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::backend::embedded::Embedded;
 use crate::backend::Backend;
@@ -28,20 +28,69 @@ use crate::sorcery_conf::Mapping;
 pub struct Ctx {
     pub global: Global,
     pub out: Out,
+    /// The astdb file this run created, if any: announced on success, removed on failure.
+    pub created: std::cell::RefCell<Option<PathBuf>>,
+}
+
+/// What a command does with the astdb file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only reads: the file must exist and is never changed.
+    Read,
+    /// Writes to objects that must already be there (delete).
+    Write,
+    /// Writes, creating the file when there is none (push, apply, serve).
+    Create,
+}
+
+/// What `--db` / PJSIPCTL_DB names. Only a file path for now: a URL (`postgresql://…`)
+/// is refused here, the one place that would route it to another backend.
+pub fn db_location(given: &Path) -> Result<PathBuf> {
+    let s = given.to_string_lossy();
+    if let Some((scheme, _)) = s.split_once("://") {
+        let is_scheme = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme {
+            return Err(Error::usage(format!(
+                "--db {s}: not a file path; the embedded engine stores objects in an astdb SQLite file"
+            ))
+            .hint("give the path of astdb.sqlite3 (e.g. /var/lib/asterisk/astdb.sqlite3), or --ari URL for a running Asterisk"));
+        }
+    }
+    Ok(crate::backend::ari::target::expand_home(given))
 }
 
 impl Ctx {
-    /// The astdb file: --db, $PJSIPCTL_DB, else under the XDG data directory.
-    pub fn db_path(&self) -> PathBuf {
-        if let Some(p) = &self.global.db {
-            return p.clone();
+    /// The astdb file: --db, $PJSIPCTL_DB (`~/` expanded as in config.toml), else under the
+    /// XDG data directory.
+    pub fn db_path(&self) -> Result<PathBuf> {
+        match &self.global.db {
+            Some(p) => db_location(p),
+            None => Ok(default_db_path()),
         }
-        let base = std::env::var_os("XDG_DATA_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .unwrap_or_else(|| PathBuf::from("."));
-        base.join("pjsipctl").join("astdb.sqlite3")
+    }
+
+    /// The embedded engine on the astdb file. Only `Access::Create` makes a new file (its
+    /// folder must exist, except the default location's, which is created); the run says so.
+    pub fn embedded(&self, access: Access) -> Result<Embedded> {
+        let path = self.db_path()?;
+        if access == Access::Create && !path.exists() {
+            if self.global.db.is_none() {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        Error::storage(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+            }
+            crate::store::create(&path)?;
+            *self.created.borrow_mut() = Some(path.clone());
+        }
+        Embedded::open(&path, self.mapping()?, access != Access::Read)
     }
 
     pub fn mapping(&self) -> Result<Mapping> {
@@ -57,11 +106,11 @@ impl Ctx {
     }
 
     /// The backend the flags choose: ARI when a URL or target is given, else the embedded engine.
-    pub fn backend(&self) -> Result<Box<dyn Backend>> {
+    pub fn backend(&self, access: Access) -> Result<Box<dyn Backend>> {
         if self.uses_ari() {
             return crate::backend::open_ari(&self.global, &self.out);
         }
-        Ok(Box::new(Embedded::open(&self.db_path(), self.mapping()?)?))
+        Ok(Box::new(self.embedded(access)?))
     }
 
     /// Ask on a terminal; without one, a destructive command needs --yes.
@@ -91,30 +140,55 @@ pub fn resolve_type(name: &str) -> Result<&'static TypeDef> {
     })
 }
 
+/// `$XDG_DATA_HOME/pjsipctl/astdb.sqlite3`, else under `~/.local/share`.
+fn default_db_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("pjsipctl").join("astdb.sqlite3")
+}
+
 pub fn run(cli: Cli) -> Result<Exit> {
     let ctx = Ctx {
         out: Out {
             quiet: cli.global.quiet,
         },
         global: cli.global,
+        created: Default::default(),
     };
+    let result = dispatch(&ctx, &cli.command);
+    // A new file is worth one line (a mistyped path shows at once); a failed run leaves none.
+    if let Some(path) = ctx.created.borrow().as_ref() {
+        if result.is_err() {
+            crate::store::remove_if_empty(path);
+        } else if path.exists() {
+            ctx.out
+                .status(&format!("created new astdb at {}", path.display()));
+        }
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, command: &Command) -> Result<Exit> {
     if ctx.global.insecure {
         // Every run, even with --quiet: nobody should forget it is on.
         eprintln!("warning: --insecure: the server's TLS certificate is not verified");
     }
-    match &cli.command {
-        Command::Push(a) => push::run(&ctx, a),
-        Command::Show(a) => show::run(&ctx, a),
-        Command::List(a) => list::run(&ctx, a),
-        Command::Delete(a) => delete::run(&ctx, a),
-        Command::Apply(a) => apply::run(&ctx, a),
-        Command::Diff(a) => diff::run(&ctx, a),
-        Command::Export(a) => export::run(&ctx, a),
-        Command::Schema(a) => schema::run(&ctx, a),
-        Command::Serve(a) => serve::run(&ctx, a),
-        Command::Ping(a) => ping::run(&ctx, a),
-        Command::Reload(a) => reload::run(&ctx, a),
-        Command::Generate(a) => generate::run(&ctx, a),
+    match command {
+        Command::Push(a) => push::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Delete(a) => delete::run(ctx, a),
+        Command::Apply(a) => apply::run(ctx, a),
+        Command::Diff(a) => diff::run(ctx, a),
+        Command::Export(a) => export::run(ctx, a),
+        Command::Schema(a) => schema::run(ctx, a),
+        Command::Serve(a) => serve::run(ctx, a),
+        Command::Ping(a) => ping::run(ctx, a),
+        Command::Reload(a) => reload::run(ctx, a),
+        Command::Generate(a) => generate::run(ctx, a),
     }
 }
 

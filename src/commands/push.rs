@@ -6,7 +6,7 @@ use clap::Args;
 
 use crate::backend::PushOptions;
 use crate::cli::Format;
-use crate::commands::{io_err, resolve_type, Ctx};
+use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Error, Exit, Result};
 use crate::model::Attr;
 use crate::output;
@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     fields.extend(parse_fields(&args.fields)?);
     fields.extend(parse_fields(&args.extra)?);
     crate::backend::check_id(&args.id)?;
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Create)?;
     let pushed = backend
         .push(
             ty,
