@@ -159,11 +159,11 @@ pub fn run(cli: Cli) -> Result<Exit> {
         created: Default::default(),
     };
     let result = dispatch(&ctx, &cli.command);
-    // A new file is worth one line (a mistyped path shows at once); a failed run leaves none.
+    // A new file is worth one line (a mistyped path shows at once); a run that stored
+    // nothing in it (failed, or had nothing to write) leaves none.
     if let Some(path) = ctx.created.borrow().as_ref() {
-        if result.is_err() {
-            crate::store::remove_if_empty(path);
-        } else if path.exists() {
+        crate::store::remove_if_empty(path);
+        if path.exists() {
             ctx.out
                 .status(&format!("created new astdb at {}", path.display()));
         }

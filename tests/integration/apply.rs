@@ -102,6 +102,7 @@ fn conversions_match_what_asterisk_built() {
 #[test]
 fn conversion_origins_match_the_manifest() {
     let env = Env::new();
+    env.init_db();
     let conf = conv_dir().join("conf/v3-templates.conf");
     let out = env.ok(&["apply", "--dry-run", conf.to_str().unwrap()]);
     let manifest: Value = serde_json::from_str(
@@ -770,6 +771,7 @@ const SMALL: &str = "[a1]\ntype=auth\nusername=a1\npassword=s3cret\n\n[a1]\ntype
 #[test]
 fn dry_run_prints_the_plan_and_writes_nothing() {
     let env = Env::new();
+    env.init_db();
     write(&env, "pbx.conf", SMALL);
     let (code, out, err) = env.run(&["apply", "--dry-run", "pbx.conf"]);
     assert_eq!(code, 0, "{err}");
@@ -833,6 +835,7 @@ fn second_apply_changes_nothing_and_keeps_the_file_bytes() {
 #[test]
 fn diff_exit_codes() {
     let env = Env::new();
+    env.init_db();
     write(&env, "pbx.conf", SMALL);
     let file = "pbx.conf".to_string();
     let (code, out, _) = env.run(&["diff", &file]);
@@ -1156,6 +1159,7 @@ fn roundtrip_of_the_recorded_conversions() {
 fn both_paths_agree(seed: &str, file: &str) {
     let (one, planned) = (Env::new(), Env::new());
     for env in [&one, &planned] {
+        env.init_db();
         if !seed.is_empty() {
             let s = write(env, "seed.conf", seed);
             env.ok(&["apply", &s]);
@@ -1217,7 +1221,7 @@ fn both_diffs_agree(env: &Env, seed: &str, file: &str) {
         let s = write(env, "seed.conf", seed);
         env.ok(&["--db", db, "apply", &s]);
     } else {
-        env.ok(&["--db", db, "list"]);
+        crate::common::init_db(std::path::Path::new(db));
     }
     let cases: [&[&str]; 4] = [
         &["diff"],

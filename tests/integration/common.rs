@@ -38,6 +38,11 @@ impl Env {
         c
     }
 
+    /// An empty astdb file (as Asterisk leaves it): read-only commands need one to exist.
+    pub fn init_db(&self) {
+        init_db(&self.db());
+    }
+
     /// Run with arguments; returns (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self.cmd().args(args).output().unwrap();
@@ -74,6 +79,14 @@ impl Env {
     pub fn snapshot(&self) -> Vec<u8> {
         std::fs::read(self.db()).unwrap_or_default()
     }
+}
+
+/// An empty astdb file at `path`.
+pub fn init_db(path: &Path) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch("CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))")
+        .unwrap();
 }
 
 pub fn fixtures() -> PathBuf {

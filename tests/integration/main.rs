@@ -10,4 +10,5 @@ mod core;
 mod fidelity;
 mod generated;
 mod hardening;
+mod safety;
 mod secrets;

@@ -1,0 +1,267 @@
+//! Issue 11 items 3, 4 and 8 (and issue 12's database errors): nothing created by mistake,
+//! masked secrets never written back, prompts that cancel cleanly.
+
+use std::path::Path;
+
+use crate::common::Env;
+
+fn run_env(env: &Env, vars: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let mut c = env.cmd();
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    let out = c.args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every entry under `dir`, to prove a command left nothing behind.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        out.push(p.display().to_string());
+        if p.is_dir() {
+            out.extend(tree(&p));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn read_only_commands_never_create_a_database() {
+    let env = Env::new();
+    let conf = env.dir.path().join("p.conf");
+    std::fs::write(&conf, "[a]\ntype=aor\nmax_contacts=1\n").unwrap();
+    let f = conf.to_str().unwrap();
+    let before = tree(env.dir.path());
+    let missing = env.dir.path().join("no/such/dir/astdb.sqlite3");
+    let m = missing.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["list", "aor"],
+        vec!["show", "aor", "a"],
+        vec!["export"],
+        vec!["diff", f],
+        vec!["diff", "--prune", f],
+        vec!["apply", "--dry-run", f],
+        vec!["apply", "--dry-run", "-o", "json", f],
+        vec!["delete", "--yes", "aor", "a"],
+    ];
+    for args in &commands {
+        // An explicit path (--db and PJSIPCTL_DB), in a missing folder or an existing one.
+        for db in [m, env.db().to_str().unwrap()] {
+            let mut with_flag = vec!["--db", db];
+            with_flag.extend(args);
+            let (code, out, err) = env.run(&with_flag);
+            assert_eq!(code, 5, "{with_flag:?}: {out}{err}");
+            assert!(
+                err.contains(&format!("error: no astdb at {db}")),
+                "{with_flag:?}: {err}"
+            );
+            let (code, _, err) = run_env(&env, &[("PJSIPCTL_DB", db)], args);
+            assert_eq!(code, 5, "{args:?}: {err}");
+        }
+        // The default location under XDG_DATA_HOME: not even its folder.
+        let out = env
+            .cmd()
+            .env_remove("PJSIPCTL_DB")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "{args:?}");
+        assert_eq!(tree(env.dir.path()), before, "{args:?} created something");
+    }
+}
+
+#[test]
+fn a_write_creates_the_database_once_and_says_so() {
+    let env = Env::new();
+    let db = env.db();
+    let d = db.to_str().unwrap();
+    // A folder that does not exist is not created: the path is probably mistyped.
+    let deep = env.dir.path().join("typo/astdb.sqlite3");
+    let (code, _, err) = env.run(&["--db", deep.to_str().unwrap(), "push", "aor", "a"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("the folder") && err.contains("does not exist") && err.contains("mkdir -p"),
+        "{err}"
+    );
+    assert!(!env.dir.path().join("typo").exists());
+    // A refused push creates nothing either.
+    let (code, _, err) = env.run(&["push", "aor", "a", "max_contacts=lots"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(!db.exists(), "a refused push left a database");
+    // The first write says it created the file, once; later writes do not.
+    let (code, _, err) = env.run(&["push", "aor", "a", "max_contacts=1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.matches(&format!("created new astdb at {d}")).count(),
+        1,
+        "{err}"
+    );
+    let (code, _, err) = env.run(&["push", "aor", "b"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("created new astdb"), "{err}");
+    // apply too; an apply that writes nothing leaves no file.
+    let other = env.dir.path().join("other.sqlite3");
+    let o = other.to_str().unwrap();
+    let conf = env.dir.path().join("p.conf");
+    std::fs::write(&conf, "[x]\ntype=aor\n").unwrap();
+    let (code, _, err) = env.run(&["--db", o, "apply", conf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("created new astdb at {o}")), "{err}");
+    std::fs::remove_file(&other).unwrap();
+    std::fs::write(&conf, "; nothing\n").unwrap();
+    let (code, _, err) = env.run(&["--db", o, "apply", conf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !other.exists() && !err.contains("created new astdb"),
+        "{err}"
+    );
+    // The default location is the one folder made for the user (the quick start needs it).
+    let out = env
+        .cmd()
+        .env_remove("PJSIPCTL_DB")
+        .args(["push", "aor", "a"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let default = env.dir.path().join("data/pjsipctl/astdb.sqlite3");
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("created new astdb at {}", default.display())),
+        "{err}"
+    );
+    assert!(default.exists());
+}
+
+#[test]
+fn tilde_in_pjsipctl_db_expands_to_home() {
+    let env = Env::new();
+    let (code, _, err) = run_env(
+        &env,
+        &[("PJSIPCTL_DB", "~/mine.sqlite3")],
+        &["push", "aor", "a"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let home_db = env.dir.path().join("mine.sqlite3");
+    assert!(home_db.exists(), "{err}");
+    assert!(
+        !env.dir.path().join("~").exists(),
+        "a folder named ~ was created"
+    );
+    let (code, out, err) = run_env(&env, &[("PJSIPCTL_DB", "~/mine.sqlite3")], &["list", "aor"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Objects found: 1"), "{out}");
+}
+
+#[test]
+fn a_url_as_db_is_not_a_file_path() {
+    let env = Env::new();
+    for url in [
+        "postgresql://asterisk@localhost/asterisk",
+        "mysql://root@db/ast",
+        "sqlite:///tmp/x.db",
+    ] {
+        for args in [
+            vec!["--db", url, "push", "aor", "a"],
+            vec!["--db", url, "list"],
+        ] {
+            let (code, _, err) = env.run(&args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(
+                err.contains(&format!("--db {url}: not a file path")),
+                "{err}"
+            );
+        }
+        let (code, _, err) = run_env(&env, &[("PJSIPCTL_DB", url)], &["push", "aor", "a"]);
+        assert_eq!(code, 2, "{err}");
+    }
+    let scheme_dirs: Vec<String> = tree(env.dir.path())
+        .into_iter()
+        .filter(|p| p.contains(':'))
+        .collect();
+    assert!(scheme_dirs.is_empty(), "{scheme_dirs:?}");
+}
+
+/// Run as an unprivileged user when the tests run as root (root ignores permissions).
+fn as_user(env: &Env, args: &[&str]) -> (i32, String, String) {
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let bin = assert_cmd::cargo::cargo_bin("pjsipctl");
+    let mut c = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = c
+        .env_clear()
+        .env("HOME", env.dir.path())
+        .env("PJSIPCTL_DB", env.db())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn database_errors_name_the_real_cause() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.ok(&["push", "aor", "a"]);
+    let dir = env.dir.path();
+    let set = |p: &Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    // Owned by the unprivileged user when run as root, so only the modes below decide.
+    let _ = std::process::Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(dir)
+        .status();
+    let db = env.db();
+    let before = std::fs::read(&db).unwrap();
+    // A folder where the journal cannot be created.
+    set(dir, 0o555);
+    let (code, _, err) = as_user(&env, &["push", "aor", "b"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("is read-only for this user") && err.contains("journal"),
+        "{err}"
+    );
+    // Reading still works there.
+    let (code, out, err) = as_user(&env, &["list", "aor"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Objects found: 1"), "{out}");
+    set(dir, 0o755);
+    // The file itself read-only.
+    set(&db, 0o444);
+    let (code, _, err) = as_user(&env, &["push", "aor", "b"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("permission denied: the file is read-only"),
+        "{err}"
+    );
+    // Unreadable: a command that only reads does not talk about writing.
+    set(&db, 0o000);
+    let (code, _, err) = as_user(&env, &["show", "aor", "a"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("this user may not read the file"), "{err}");
+    assert!(!err.contains("write"), "{err}");
+    set(&db, 0o600);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
