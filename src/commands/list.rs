@@ -45,13 +45,30 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
             }
         }
         match ctx.global.output {
-            Format::Json => json.push(output::json::listing(ty.name, &items)),
+            Format::Json => {
+                // Unlike show -o json (ARI's own answer), a listing is pjsipctl's: masked.
+                let items: Vec<Listed> = items
+                    .iter()
+                    .map(|l| Listed {
+                        id: l.id.clone(),
+                        object: l
+                            .object
+                            .as_ref()
+                            .map(|set| output::mask(ty, set, ctx.global.show_secrets))
+                            .map_err(Clone::clone),
+                    })
+                    .collect();
+                json.push(output::json::listing(ty.name, &items))
+            }
             Format::Conf => {
                 for l in &items {
                     if let Ok(set) = &l.object {
-                        let set =
-                            output::mask(ty, &output::changed(ty, set), ctx.global.show_secrets);
-                        text.push_str(&output::conf::section(ty, &l.id, &set));
+                        text.push_str(&output::conf::section(
+                            ty,
+                            &l.id,
+                            &output::changed(ty, set),
+                            ctx.global.show_secrets,
+                        ));
                         text.push('\n');
                     }
                 }

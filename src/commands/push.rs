@@ -95,6 +95,14 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     fields.extend(parse_fields(&args.fields)?);
     fields.extend(parse_fields(&args.extra)?);
     crate::backend::check_id(&args.id)?;
+    for f in &fields {
+        if f.value == output::MASK {
+            if let Some(why) = output::masked_secret(ty, &f.attribute) {
+                return Err(Error::invalid(format!("{} {}: {why}", ty.name, args.id))
+                    .hint("nothing was stored; give the secret itself (e.g. --from - on stdin)"));
+            }
+        }
+    }
     let mut backend = ctx.backend(Access::Create)?;
     let pushed = backend
         .push(
@@ -124,13 +132,14 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
             .data(&output::json::object(&pushed.objectset))
             .map_err(io_err)?,
         Format::Conf => {
-            let set = output::mask(
-                ty,
-                &output::changed(ty, &pushed.objectset),
-                ctx.global.show_secrets,
-            );
+            let set = output::changed(ty, &pushed.objectset);
             ctx.out
-                .data(&output::conf::section(ty, &args.id, &set))
+                .data(&output::conf::section(
+                    ty,
+                    &args.id,
+                    &set,
+                    ctx.global.show_secrets,
+                ))
                 .map_err(io_err)?
         }
         Format::Table => {}

@@ -41,11 +41,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
             } else {
                 output::changed(ty, &full)
             };
-            output::conf::section(
-                ty,
-                &args.id,
-                &output::mask(ty, &set, ctx.global.show_secrets),
-            )
+            output::conf::section(ty, &args.id, &set, ctx.global.show_secrets)
         }
         Format::Table => {
             let masked = output::mask(ty, &set, ctx.global.show_secrets);

@@ -1014,7 +1014,7 @@ fn export_withholds_secrets_unless_asked() {
     let file = write(&env, "pbx.conf", SMALL);
     env.ok(&["apply", &file]);
     let out = env.ok(&["export", "auth"]);
-    assert!(out.contains("[a1]\ntype=auth\n;password=  ; secret withheld: export with --show-secrets to include it\nusername=a1\n"), "{out}");
+    assert!(out.contains("[a1]\ntype=auth\n;password=  ; secret withheld: run with --show-secrets to include it\nusername=a1\n"), "{out}");
     assert!(out.contains("; Secrets are withheld"), "{out}");
     assert!(!out.contains("s3cret"));
     // Such a file cannot recreate the auth: apply refuses it rather than clearing the password.

@@ -265,3 +265,124 @@ fn database_errors_name_the_real_cause() {
     set(&db, 0o600);
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+// ------------------------------------------------------------------------------ secrets
+
+const SECRET: &str = "Real-S3cret";
+
+fn with_auth() -> Env {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["push", "auth", "a", "--from", "-"])
+        .write_stdin(format!("username=a\npassword={SECRET}\n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    env
+}
+
+#[test]
+fn masked_secrets_are_commented_out_in_conf_output() {
+    let env = with_auth();
+    for args in [
+        vec!["show", "auth", "a", "-o", "conf"],
+        vec!["show", "auth", "a", "--changed", "-o", "conf"],
+        vec!["list", "auth", "-o", "conf"],
+        vec!["list", "-o", "conf"],
+        vec!["push", "auth", "a", "username=a", "-o", "conf"],
+    ] {
+        let out = env.ok(&args);
+        assert!(
+            out.contains(";password=  ; secret withheld: run with --show-secrets to include it\n"),
+            "{args:?}: {out}"
+        );
+        assert!(
+            !out.lines().any(|l| l.starts_with("password=")) && !out.contains(SECRET),
+            "{args:?}: {out}"
+        );
+        // Asked for: the live line.
+        let mut shown = vec!["--show-secrets"];
+        shown.extend(&args);
+        let out = env.ok(&shown);
+        assert!(
+            out.contains(&format!("\npassword={SECRET}\n")),
+            "{shown:?}: {out}"
+        );
+    }
+    // What the masked output says cannot overwrite the secret.
+    let conf = env.dir.path().join("a.conf");
+    std::fs::write(&conf, env.ok(&["show", "auth", "a", "-o", "conf"])).unwrap();
+    let before = env.rows();
+    let (code, _, err) = env.run(&["apply", conf.to_str().unwrap()]);
+    assert_ne!(code, 0, "{err}");
+    assert_eq!(env.rows(), before);
+}
+
+#[test]
+fn the_mask_is_refused_as_a_secret() {
+    let env = with_auth();
+    let before = env.rows();
+    let conf = env.dir.path().join("m.conf");
+    std::fs::write(&conf, "[a]\ntype=auth\nusername=a\npassword=********\n").unwrap();
+    let f = conf.to_str().unwrap();
+    for (args, stdin) in [
+        (vec!["push", "auth", "a", "password=********"], None),
+        (vec!["push", "auth", "a", "-f", "PASSWORD=********"], None),
+        (
+            vec!["push", "auth", "a", "--from", "-"],
+            Some("password=********\n"),
+        ),
+        (vec!["apply", f], None),
+        (vec!["apply", "--dry-run", f], None),
+        (vec!["diff", f], None),
+        (vec!["--show-secrets", "apply", f], None),
+    ] {
+        let mut c = env.cmd();
+        c.args(&args);
+        if let Some(s) = stdin {
+            c.write_stdin(s);
+        }
+        let out = c.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {err}");
+        assert!(
+            err.contains("password=******** is the mask pjsipctl prints in place of a secret")
+                && err.contains("--show-secrets"),
+            "{args:?}: {err}"
+        );
+        if args[0] != "push" {
+            assert!(err.contains("m.conf:4:"), "{args:?}: {err}");
+        }
+        assert_eq!(env.rows(), before, "{args:?}");
+    }
+    // Only secrets: the same text elsewhere is a value like any other.
+    env.ok(&["push", "auth", "a", "realm=********"]);
+}
+
+#[test]
+fn list_json_masks_secrets_unless_asked() {
+    let env = with_auth();
+    for args in [
+        vec!["list", "-o", "json"],
+        vec!["list", "auth", "-o", "json"],
+    ] {
+        let out = env.ok(&args);
+        assert!(!out.contains(SECRET), "{args:?}: {out}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let pw = v[0]["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["attribute"] == "password")
+            .unwrap();
+        assert_eq!(pw["value"], "********", "{args:?}");
+        let mut shown = vec!["--show-secrets"];
+        shown.extend(&args);
+        assert!(env.ok(&shown).contains(SECRET), "{shown:?}");
+    }
+    // show -o json is ARI's own answer, secret included (README).
+    assert!(env
+        .ok(&["show", "auth", "a", "-o", "json"])
+        .contains(SECRET));
+}
