@@ -889,6 +889,7 @@ mod tests {
             Ok(Pushed {
                 objectset: b.object.objectset(),
                 created: true,
+                unchanged: false,
                 warnings: Vec::new(),
             })
         }
@@ -991,6 +992,7 @@ mod tests {
             Ok(Pushed {
                 objectset: Vec::new(),
                 created: true,
+                unchanged: false,
                 warnings: Vec::new(),
             })
         }

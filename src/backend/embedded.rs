@@ -199,9 +199,10 @@ impl Embedded {
         opts: PushOptions,
         answer: bool,
     ) -> Result<Pushed> {
-        let existing = match w.get(key)? {
+        let stored = w.get(key)?;
+        let existing = match &stored {
             None => None,
-            Some(row) => match engine::from_row(ty, id, &row) {
+            Some(row) => match engine::from_row(ty, id, row) {
                 Ok((o, _)) => Some(o),
                 Err(e) => {
                     return Err(Error::storage(format!(
@@ -222,8 +223,17 @@ impl Embedded {
         if !opts.checked {
             warnings.extend(policy::enforce(&built.object, opts.force)?);
         }
-        w.put(key, &row_of(&built.object))?;
+        let row = row_of(&built.object);
+        // What Asterisk reads back is what was there: the push says so (the row is written
+        // only if its text differs: a merged object prints some empty fields a new one omits).
+        let unchanged = existing
+            .as_ref()
+            .is_some_and(|o| o.objectset() == built.object.objectset());
+        if stored.as_deref() != Some(row.as_str()) {
+            w.put(key, &row)?;
+        }
         Ok(Pushed {
+            unchanged,
             // A batch only reports warnings: building every answer would cost more than the write.
             objectset: if answer {
                 built.object.objectset()

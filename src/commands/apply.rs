@@ -338,7 +338,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         if !text.is_empty() {
             ctx.out.data(&text).map_err(io_err)?;
         }
-        ctx.out.status(&summary_of(
+        ctx.out.summary(&summary_of(
             &actions,
             out.unchanged,
             skipped,
@@ -347,7 +347,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         return Ok(Some(Exit::Ok));
     }
     if actions.is_empty() {
-        ctx.out.status(&format!(
+        ctx.out.summary(&format!(
             "astdb {} is up to date: {}",
             db_path.display(),
             summary_of(&actions, out.unchanged, skipped, "")
@@ -357,9 +357,10 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     if args.keep_going {
         ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
     }
-    // Written as it goes: 300,000 lines need not be held.
-    let mut o = std::io::BufWriter::new(std::io::stdout().lock());
-    for (action, ty, id) in out.changes() {
+    // Confirmations on stderr, as push and delete give theirs; -q leaves them out. Written
+    // as it goes: 300,000 lines need not be held.
+    let mut o = std::io::BufWriter::new(std::io::stderr().lock());
+    for (action, ty, id) in out.changes().filter(|_| !ctx.global.quiet) {
         let verb = match action {
             Action::Create => "created",
             Action::Update => "updated",
@@ -371,7 +372,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     o.flush().map_err(io_err)?;
     drop(o);
     ctx.out
-        .status(&summary_of(&actions, out.unchanged, skipped, ""));
+        .summary(&summary_of(&actions, out.unchanged, skipped, ""));
     Ok(Some(Exit::Ok))
 }
 
@@ -437,7 +438,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         if !text.is_empty() {
             ctx.out.data(&text).map_err(io_err)?;
         }
-        ctx.out.status(&summary(
+        ctx.out.summary(&summary(
             &plan,
             skipped,
             "dry run, nothing written: would be ",
@@ -445,7 +446,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     if plan.is_empty() {
-        ctx.out.status(&format!(
+        ctx.out.summary(&format!(
             "{} is up to date: {}",
             backend.describe(),
             summary(&plan, skipped, "")
@@ -453,6 +454,19 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let deletes = plan.count(Action::Delete);
+    if deletes > 0 && !args.yes {
+        // What the answer decides, above the question (on stderr, with it).
+        let mut list = format!("apply would change {}:\n", backend.describe());
+        for c in &plan.changes {
+            let sign = match c.action {
+                Action::Create => '+',
+                Action::Update | Action::Recreate => '~',
+                Action::Delete => '-',
+            };
+            list.push_str(&format!("  {sign} {} {}\n", c.ty.name, c.id));
+        }
+        eprint!("{}", crate::output::printable(&list));
+    }
     if deletes > 0
         && !ctx.confirm(
             &format!(
@@ -464,8 +478,8 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             args.yes,
         )?
     {
-        ctx.out.status("nothing written");
-        return Ok(Exit::Ok);
+        ctx.out.status("cancelled: nothing written");
+        return Ok(Exit::CANCELLED);
     }
     let transactional = !ctx.uses_ari();
     if transactional && args.keep_going {
@@ -517,15 +531,24 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                     (Status::Failed, _) => "FAILED",
                     (Status::NotRun, _) => continue,
                 };
+                // -q leaves out the confirmations, never a failure.
+                if ctx.global.quiet && *st != Status::Failed {
+                    continue;
+                }
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));
             }
         }
     }
     if !report.is_empty() {
-        ctx.out.data(&report).map_err(io_err)?;
+        if ctx.global.output == Format::Json {
+            ctx.out.data(&report).map_err(io_err)?;
+        } else {
+            // Confirmations on stderr, as push and delete give theirs.
+            eprint!("{}", crate::output::printable(&report));
+        }
     }
     if errors.is_empty() {
-        ctx.out.status(&summary(&plan, skipped, ""));
+        ctx.out.summary(&summary(&plan, skipped, ""));
         return Ok(Exit::Ok);
     }
     let applied = status.iter().filter(|s| **s == Status::Applied).count();

@@ -21,6 +21,12 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend(Access::Write)?;
+    // Not there: say so before asking. (A stored row that cannot be read is there: ask.)
+    if let Err(e) = backend.get(ty, &args.id) {
+        if e.exit == Exit::NotFound {
+            return Err(e);
+        }
+    }
     if !ctx.confirm(
         &format!(
             "delete {} {} from {}?",
@@ -30,8 +36,8 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
         ),
         args.yes,
     )? {
-        ctx.out.status("nothing deleted");
-        return Ok(Exit::Ok);
+        ctx.out.status("cancelled: nothing deleted");
+        return Ok(Exit::CANCELLED);
     }
     backend.delete(ty, &args.id)?;
     ctx.out.status(&format!("deleted {} {}", ty.name, args.id));

@@ -124,11 +124,39 @@ impl Ctx {
             ))
             .hint("pass --yes to confirm"));
         }
-        dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(|e| Error::usage(format!("cannot ask for confirmation: {e}")))
+        ask(question)
+    }
+}
+
+/// A `[y/N]` question on stderr, answered by a line on stdin. The terminal stays in its
+/// normal (cooked) mode, so there is nothing to restore: Ctrl-D (end of input) is no, and
+/// Ctrl-C ends the program with 130 as a shell expects.
+fn ask(question: &str) -> Result<bool> {
+    extern "C" fn interrupted(_: libc::c_int) {
+        // Only async-signal-safe calls here: end the prompt's line and leave.
+        unsafe {
+            libc::write(2, b"\n".as_ptr().cast(), 1);
+            libc::_exit(130);
+        }
+    }
+    let handler = interrupted as extern "C" fn(libc::c_int);
+    // SAFETY: installs a handler that calls only write(2) and _exit(2).
+    let previous = unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+    eprint!("{question} [y/N] ");
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    // SAFETY: puts back what was there before.
+    unsafe { libc::signal(libc::SIGINT, previous) };
+    match read {
+        Ok(0) => {
+            eprintln!();
+            Ok(false)
+        }
+        Ok(_) => Ok(matches!(
+            line.trim().to_ascii_lowercase().as_str(),
+            "y" | "yes"
+        )),
+        Err(e) => Err(Error::usage(format!("cannot read the answer: {e}"))),
     }
 }
 

@@ -34,6 +34,11 @@ impl Out {
         }
     }
 
+    /// A command's closing line (apply's counts): on stderr even with --quiet, like errors.
+    pub fn summary(&self, text: &str) {
+        eprintln!("{}", printable(text));
+    }
+
     pub fn warn(&self, text: &str) {
         if !self.quiet {
             eprintln!("warning: {}", printable(text));

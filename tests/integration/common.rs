@@ -81,6 +81,25 @@ impl Env {
     }
 }
 
+/// The per-object lines of an apply (its confirmations, on stderr).
+pub fn report(err: &str) -> String {
+    err.lines()
+        .filter(|l| {
+            [
+                "created ",
+                "updated ",
+                "re-created ",
+                "deleted ",
+                "unchanged ",
+                "FAILED ",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 /// An empty astdb file at `path`.
 pub fn init_db(path: &Path) {
     rusqlite::Connection::open(path)

@@ -386,3 +386,276 @@ fn list_json_masks_secrets_unless_asked() {
         .ok(&["show", "auth", "a", "-o", "json"])
         .contains(SECRET));
 }
+
+// ------------------------------------------------------------------------------ mistakes
+
+#[test]
+fn a_forgotten_id_is_refused_unless_after_double_dash() {
+    let env = Env::new();
+    env.ok(&["push", "aor", "keep"]);
+    let before = env.rows();
+    for args in [
+        vec!["push", "aor", "max_contacts=1"],
+        vec!["push", "aor", "MAX_CONTACTS=1", "remove_existing=yes"],
+        vec!["push", "endpoint", "context=default", "allow=ulaw"],
+        vec!["push", "aor", "type=aor"],
+    ] {
+        let (code, _, err) = env.run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains("missing ID?") && err.contains(" -- "),
+            "{args:?}: {err}"
+        );
+        assert_eq!(env.rows(), before, "{args:?}");
+    }
+    // Not a field of the type: an id like any other; after --, whatever it reads as.
+    env.ok(&["push", "aor", "sip=me", "max_contacts=1"]);
+    env.ok(&["push", "aor", "--", "max_contacts=1", "max_contacts=2"]);
+    let shown = env.ok(&["show", "aor", "max_contacts=1", "-o", "conf"]);
+    assert!(shown.contains("max_contacts=2"), "{shown}");
+}
+
+#[test]
+fn a_misspelled_wizard_in_sorcery_conf_is_refused() {
+    let env = Env::new();
+    env.init_db();
+    let conf = env.dir.path().join("sorcery.conf");
+    std::fs::write(
+        &conf,
+        "[res_pjsip]\nauth=astdb,ps_auths\n; the endpoints\nendpoint=astbd,ps_endpoints\n",
+    )
+    .unwrap();
+    let s = conf.to_str().unwrap();
+    for args in [
+        vec!["--sorcery", s, "list"],
+        vec!["--sorcery", s, "push", "aor", "a"],
+    ] {
+        let (code, _, err) = env.run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("{s}:4: unknown wizard 'astbd' for endpoint"))
+                && err.contains("wizards known: astdb, config, memory, memory_cache, realtime"),
+            "{err}"
+        );
+    }
+    std::fs::write(&conf, "[res_pjsip]\nendpoint=astdb,ps_endpoints\nendpoint/cache=memory_cache,object_lifetime_maximum=60\n").unwrap();
+    env.ok(&["--sorcery", s, "list"]);
+}
+
+#[test]
+fn repushing_identical_values_reports_unchanged() {
+    let env = Env::new();
+    let (_, _, err) = env.run(&["push", "aor", "a", "max_contacts=1"]);
+    assert!(err.contains("created aor a"), "{err}");
+    let (code, _, err) = env.run(&["push", "aor", "a", "max_contacts=1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("unchanged aor a (1 field)"), "{err}");
+    let snap = env.snapshot();
+    let (_, _, err) = env.run(&["push", "aor", "a", "MAX_CONTACTS=1"]);
+    assert!(err.contains("unchanged aor a (1 field)"), "{err}");
+    assert_eq!(env.snapshot(), snap, "nothing to write");
+    let (_, _, err) = env.run(&["push", "aor", "a", "max_contacts=2"]);
+    assert!(err.contains("updated aor a (1 field)"), "{err}");
+}
+
+// ------------------------------------------------------------------------------ prompts
+
+/// Run pjsipctl on a real terminal (a pty through `script`), type `keys` once the
+/// question is on screen; returns the exit code and everything the terminal showed.
+fn on_pty(env: &Env, args: &[&str], keys: &[u8]) -> (i32, String) {
+    use std::io::{Read, Write};
+    let bin = assert_cmd::cargo::cargo_bin("pjsipctl");
+    let mut line = format!("'{}'", bin.display());
+    for a in args {
+        line.push_str(&format!(" '{a}'"));
+    }
+    let mut child = std::process::Command::new("script")
+        .args(["-qefc", &line, "/dev/null"])
+        .env_clear()
+        .env("HOME", env.dir.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SHELL", "/bin/sh")
+        .env("TERM", "xterm")
+        .env("PJSIPCTL_DB", env.db())
+        .current_dir(env.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !String::from_utf8_lossy(&seen).contains("[y/N]") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no prompt: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        if let Ok(b) = rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            seen.extend(b);
+        }
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(keys).unwrap();
+    stdin.flush().unwrap();
+    // The answer must end the program by itself (Ctrl-D used to wait forever).
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still waiting after the answer"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    drop(stdin);
+    while let Ok(b) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+        seen.extend(b);
+    }
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&seen).into_owned(),
+    )
+}
+
+#[test]
+fn prompts_cancel_cleanly_on_ctrl_c_ctrl_d_and_no() {
+    let env = Env::new();
+    env.ok(&["push", "aor", "a"]);
+    let before = env.rows();
+    // Ctrl-C: 130, the cursor never hidden, nothing deleted.
+    let (code, screen) = on_pty(&env, &["delete", "aor", "a"], b"\x03");
+    assert_eq!(code, 130, "{screen}");
+    assert!(
+        !screen.contains("\x1b[?25l"),
+        "the cursor was hidden: {screen:?}"
+    );
+    assert_eq!(env.rows(), before);
+    // Ctrl-D is no; so is an empty answer or "n": exit 1, cancelled.
+    for keys in [&b"\x04"[..], b"\r", b"n\r"] {
+        let (code, screen) = on_pty(&env, &["delete", "aor", "a"], keys);
+        assert_eq!(code, 1, "{keys:?}: {screen}");
+        assert!(screen.contains("cancelled: nothing deleted"), "{screen}");
+        assert_eq!(env.rows(), before);
+    }
+    let (code, screen) = on_pty(&env, &["delete", "aor", "a"], b"y\r");
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("deleted aor a"), "{screen}");
+    assert!(env.rows().is_empty());
+}
+
+#[test]
+fn delete_of_a_missing_object_says_so_without_asking() {
+    let env = Env::new();
+    env.ok(&["push", "aor", "a"]);
+    // No terminal and no --yes: the missing object is what is reported.
+    let (code, _, err) = env.run(&["delete", "aor", "nope"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("aor nope not found"), "{err}");
+    assert!(!err.contains("--yes"), "{err}");
+}
+
+#[test]
+fn prune_lists_what_it_changes_before_asking() {
+    let env = Env::new();
+    let conf = env.dir.path().join("p.conf");
+    std::fs::write(
+        &conf,
+        "[old]\ntype=aor\n\n[kept]\ntype=aor\n\n[gone]\ntype=aor\n",
+    )
+    .unwrap();
+    let f = conf.to_str().unwrap();
+    env.ok(&["apply", f]);
+    std::fs::write(
+        &conf,
+        "[kept]\ntype=aor\nmax_contacts=3\n\n[new]\ntype=aor\n",
+    )
+    .unwrap();
+    let before = env.rows();
+    let (code, screen) = on_pty(&env, &["apply", "--prune", f], b"n\r");
+    assert_eq!(code, 1, "{screen}");
+    let shown = screen.replace("\r\n", "\n");
+    let question = shown.find("[y/N]").unwrap();
+    for line in [
+        "  + aor new\n",
+        "  ~ aor kept\n",
+        "  - aor old\n",
+        "  - aor gone\n",
+    ] {
+        let at = shown
+            .find(line)
+            .unwrap_or_else(|| panic!("{line:?} not in {shown}"));
+        assert!(at < question, "{shown}");
+    }
+    assert!(shown.contains("cancelled: nothing written"), "{shown}");
+    assert_eq!(env.rows(), before);
+    let (code, screen) = on_pty(&env, &["apply", "--prune", f], b"y\r");
+    assert_eq!(code, 0, "{screen}");
+    assert_eq!(env.rows().len(), 2);
+}
+
+#[test]
+fn quiet_apply_keeps_errors_and_the_summary_and_confirmations_use_stderr() {
+    let env = Env::new();
+    let conf = env.dir.path().join("p.conf");
+    std::fs::write(&conf, "[a]\ntype=aor\n\n[b]\ntype=aor\n").unwrap();
+    let f = conf.to_str().unwrap();
+    // Without -q: one line per object on stderr, like push and delete; stdout is for data.
+    let (code, out, err) = env.run(&["apply", f]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "");
+    assert!(err.contains("created aor a\ncreated aor b\n"), "{err}");
+    assert!(
+        err.contains("2 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped"),
+        "{err}"
+    );
+    std::fs::write(&conf, "[a]\ntype=aor\nmax_contacts=2\n\n[c]\ntype=aor\n").unwrap();
+    for env_one_pass in ["1", "0"] {
+        let e = Env::new();
+        e.init_db();
+        let out = e
+            .cmd()
+            .env("PJSIPCTL_ONE_PASS", env_one_pass)
+            .args(["-q", "apply", f])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            err, "2 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped\n",
+            "one pass {env_one_pass}"
+        );
+    }
+    let (code, out, err) = env.run(&["-q", "apply", f]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        (out.as_str(), err.as_str()),
+        (
+            "",
+            "1 created, 1 updated, 0 unchanged, 0 deleted, 0 skipped\n"
+        )
+    );
+    // Errors stay.
+    std::fs::write(&conf, "[a]\ntype=aor\nmax_contacts=many\n").unwrap();
+    let (code, _, err) = env.run(&["-q", "apply", f]);
+    assert_eq!(code, 4);
+    assert!(err.contains("max_contacts"), "{err}");
+    // push and delete confirm on stderr too, and -q leaves them out.
+    let (_, out, err) = env.run(&["push", "aor", "z"]);
+    assert!(out.is_empty() && err.contains("created aor z"), "{err}");
+    let (_, out, err) = env.run(&["delete", "--yes", "aor", "z"]);
+    assert!(out.is_empty() && err.contains("deleted aor z"), "{err}");
+    let (_, out, err) = env.run(&["-q", "push", "aor", "z"]);
+    assert!(out.is_empty() && err.is_empty(), "{err}");
+}

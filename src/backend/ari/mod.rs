@@ -325,6 +325,7 @@ impl Backend for Ari {
     ) -> Result<Pushed> {
         let mut warnings = Vec::new();
         let mut created = false;
+        let mut before = None;
         // `apply` has validated and planned against the current state already: one request less.
         let expected = if opts.checked {
             None
@@ -340,6 +341,7 @@ impl Backend for Ari {
             };
             let built = engine::build(ty, id, existing.as_ref(), fields)
                 .map_err(|r| refusal_error(ty, id, created, r))?;
+            before = current;
             warnings = built.warnings;
             warnings.extend(policy::enforce(&built.object, opts.force)?);
             Some(built.object)
@@ -378,6 +380,7 @@ impl Backend for Ari {
                 }
                 warnings.extend(diff);
                 Ok(Pushed {
+                    unchanged: before.as_ref() == Some(&answered),
                     objectset: answered,
                     created,
                     warnings,

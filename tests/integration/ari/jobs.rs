@@ -49,7 +49,7 @@ fn apply_with_jobs_matches_one_connection_and_keeps_the_order() {
     let (code, out, err) = run_cmd(ari_cmd(&env, &four.url()), &["apply", "--jobs", "4", f]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        out.lines().filter(|l| l.starts_with("created ")).count(),
+        err.lines().filter(|l| l.starts_with("created ")).count(),
         180
     );
     assert!(err.contains("180 created"), "{err}");
