@@ -95,6 +95,7 @@ pub fn report(err: &str) -> String {
             ]
             .iter()
             .any(|p| l.starts_with(p))
+                && !l.starts_with("created new astdb at ")
         })
         .map(|l| format!("{l}\n"))
         .collect()
