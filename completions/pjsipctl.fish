@@ -39,7 +39,7 @@ conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
@@ -73,7 +73,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l force -d 'Sto
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand push" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -92,7 +92,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l changed -l no
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -110,7 +110,7 @@ conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -129,7 +129,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s y -l yes -d
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s j -l jobs -d 'Over ARI: push over N connections at once (1-16); each type\'s objects still all finish before the next type starts (auths and aors before endpoints)' -r
@@ -155,7 +155,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l keep-going -
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -175,7 +175,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l prune -d 'Als
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -194,7 +194,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l all -d 'Wri
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -212,7 +212,7 @@ conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand schema" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l listen -d 'Address to listen on (loopback by default; anything else is reachable from the network)' -r
@@ -231,7 +231,7 @@ conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -249,7 +249,7 @@ conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
@@ -267,7 +267,7 @@ conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand reload" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l completions -d 'Directory for completions' -r -F
@@ -287,7 +287,7 @@ conf\t'pjsip.conf sections'"
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s q -l quiet -d 'Print only errors on stderr'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s q -l quiet -d 'Print only errors (and apply\'s closing counts) on stderr'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s V -l version -d 'Print version'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload generate help" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'

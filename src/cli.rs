@@ -68,7 +68,7 @@ pub struct Global {
     /// Show passwords and other secrets instead of masking them
     #[arg(long, global = true)]
     pub show_secrets: bool,
-    /// Print only errors on stderr
+    /// Print only errors (and apply's closing counts) on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }
