@@ -16,6 +16,9 @@ pub struct Astdb {
     path: PathBuf,
     /// Whether the command writes: only then do errors suggest checking write access.
     writes: bool,
+    /// There is no file: every use of the rows fails with "no astdb at PATH" (static
+    /// objects can still be read without one).
+    absent: bool,
     /// Between [`Astdb::group_begin`] and [`Astdb::group_commit`]: the first write opens
     /// one transaction that the later ones join.
     grouping: bool,
@@ -39,6 +42,7 @@ impl Astdb {
             conn,
             path: path.to_path_buf(),
             writes,
+            absent: false,
             grouping: false,
         };
         let has_table = db
@@ -69,6 +73,21 @@ impl Astdb {
         Ok(db)
     }
 
+    /// No astdb file, for a command that does not create one: the static objects of
+    /// `config` wizards can be read, anything stored in astdb is "no astdb at PATH".
+    pub fn absent(path: &Path) -> Result<Astdb> {
+        let conn = Connection::open_in_memory().map_err(|e| storage_err(path, e, false))?;
+        conn.execute_batch("CREATE TABLE astdb(key TEXT, value TEXT, PRIMARY KEY(key))")
+            .map_err(|e| storage_err(path, e, false))?;
+        Ok(Astdb {
+            conn,
+            path: path.to_path_buf(),
+            writes: false,
+            absent: true,
+            grouping: false,
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -77,7 +96,16 @@ impl Astdb {
         storage_err(&self.path, e, self.writes)
     }
 
+    /// Fails when there is no file.
+    fn present(&self) -> Result<()> {
+        if self.absent {
+            return Err(missing(&self.path));
+        }
+        Ok(())
+    }
+
     pub fn get(&self, key: &str) -> Result<Option<String>> {
+        self.present()?;
         self.conn
             .prepare_cached("SELECT value FROM astdb WHERE key = ?1")
             .and_then(|mut st| st.query_row([key], |r| r.get::<_, String>(0)).optional())
@@ -86,6 +114,7 @@ impl Astdb {
 
     /// Every (key, value) under `/<family>/`, in key order, through the primary-key index.
     pub fn family(&self, family: &str) -> Result<Vec<(String, String)>> {
+        self.present()?;
         let (lo, hi) = family_range(family);
         let mut st = self
             .conn
@@ -106,6 +135,7 @@ impl Astdb {
     /// Inside a group (see [`Astdb::group_begin`]) it is a savepoint instead: undone alone on
     /// failure, made durable by the group's commit.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.present()?;
         let path = self.path.clone();
         let writes = self.writes;
         if self.grouping && self.conn.is_autocommit() {
@@ -142,6 +172,7 @@ impl Astdb {
     /// One write transaction whose body decides: `(value, true)` commits, `(value, false)`
     /// rolls everything back (an apply that found problems half way leaves the file as it was).
     pub fn write_if<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>) -> Result<T> {
+        self.present()?;
         let path = self.path.clone();
         let writes = self.writes;
         let tx = self
@@ -161,6 +192,7 @@ impl Astdb {
 
     /// One read transaction: a consistent view for `f`, and nothing written.
     pub fn read<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.present()?;
         let path = self.path.clone();
         let writes = self.writes;
         let tx = self

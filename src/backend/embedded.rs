@@ -37,6 +37,15 @@ impl Embedded {
         })
     }
 
+    /// No astdb file (a command that does not create one): static objects only.
+    pub fn without_astdb(path: &Path, mapping: Mapping) -> Result<Embedded> {
+        Ok(Embedded {
+            db: Astdb::absent(path)?,
+            mapping,
+            statics: Vec::new(),
+        })
+    }
+
     /// The objects a `config` wizard gives `ty` (read once per run).
     fn static_objects(&mut self, ty: &'static TypeDef, data: &str) -> Rc<Loaded> {
         if let Some((_, _, l)) = self

@@ -259,6 +259,8 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         || (args.prune && !args.yes && !args.dry_run)
         || args.source.allow_exec
         || file.as_os_str() == "-"
+        // No file to compare with: the planner says so (or reads static objects).
+        || (args.dry_run && !ctx.db_path()?.exists())
     {
         return Ok(None);
     }

@@ -21,10 +21,13 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     crate::backend::check_id(&args.id)?;
     let mut backend = ctx.backend(Access::Write)?;
-    // Not there: say so before asking. (A stored row that cannot be read is there: ask.)
-    if let Err(e) = backend.get(ty, &args.id) {
-        if e.exit == Exit::NotFound {
-            return Err(e);
+    // Not there: say so rather than ask (with --yes the delete itself says so, one request
+    // less over ARI). A stored row that cannot be read is there: ask.
+    if !args.yes {
+        if let Err(e) = backend.get(ty, &args.id) {
+            if e.exit == Exit::NotFound {
+                return Err(e);
+            }
         }
     }
     if !ctx.confirm(

@@ -90,7 +90,11 @@ impl Ctx {
             crate::store::create(&path)?;
             *self.created.borrow_mut() = Some(path.clone());
         }
-        Embedded::open(&path, self.mapping()?, access != Access::Read)
+        let mapping = self.mapping()?;
+        if !path.exists() {
+            return Embedded::without_astdb(&path, mapping);
+        }
+        Embedded::open(&path, mapping, access != Access::Read)
     }
 
     pub fn mapping(&self) -> Result<Mapping> {
