@@ -112,7 +112,7 @@ pub struct Global {
     /// Show passwords and other secrets instead of masking them
     #[arg(help_heading = "Output", long, global = true)]
     pub show_secrets: bool,
-    /// Print only errors on stderr
+    /// Print only errors (and apply's closing counts) on stderr
     #[arg(help_heading = "Output", short, long, global = true)]
     pub quiet: bool,
     /// Treat every warning about what would be stored as an error (exit 4, nothing written)

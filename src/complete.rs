@@ -138,11 +138,16 @@ fn stored_ids(global: crate::cli::Global, ty: &'static TypeDef, prefix: &str) ->
     let ctx = crate::commands::Ctx {
         global,
         out: crate::output::Out { quiet: true },
+        created: Default::default(),
     };
-    if ctx.uses_ari() || (!ty.static_only() && !ctx.db_path().exists()) {
+    // Over the network (ARI, PostgreSQL) a TAB must never wait or ask for a password.
+    if ctx.uses_ari() || ctx.pg_url().is_some() {
         return Vec::new();
     }
-    let Ok(mut backend) = ctx.backend() else {
+    if !ty.static_only() && !ctx.db_path().is_ok_and(|p| p.exists()) {
+        return Vec::new();
+    }
+    let Ok(mut backend) = ctx.backend(crate::commands::Access::Read) else {
         return Vec::new();
     };
     let Ok((listed, _)) = backend.list(ty) else {

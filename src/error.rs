@@ -6,7 +6,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Ok = 0,
-    /// `diff`: the target differs from the file.
+    /// `diff`: the target differs from the file; also [`Exit::CANCELLED`].
     Differs = 1,
     Usage = 2,
     NotFound = 3,
@@ -16,6 +16,11 @@ pub enum Exit {
     Storage = 5,
     /// The target refuses the operation: read-only type, access denied.
     Refused = 6,
+}
+
+impl Exit {
+    /// The user answered no (or Ctrl-D) at a confirmation: nothing was done.
+    pub const CANCELLED: Exit = Exit::Differs;
 }
 
 /// A failure with the exit code it maps to and what the user can do about it.

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::schema::{TypeDef, TYPES};
 
+/// The sorcery wizards Asterisk 23.4.1 registers for PJSIP types (res_sorcery_*.so).
+pub const KNOWN_WIZARDS: &[&str] = &["astdb", "config", "memory", "memory_cache", "realtime"];
+
 /// One `type = wizard,data` line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Wizard {
@@ -104,6 +107,15 @@ impl Mapping {
             };
             if def.section != section && section != "res_pjsip" {
                 continue;
+            }
+            if !KNOWN_WIZARDS.contains(&wiz.trim()) {
+                return Err(Error::usage(format!(
+                    "{source}:{}: unknown wizard '{}' for {ty} (Asterisk would only log a warning and not \
+                     use the line)",
+                    n + 1,
+                    wiz.trim()
+                ))
+                .hint(format!("wizards known: {}", KNOWN_WIZARDS.join(", "))));
             }
             let w = Wizard {
                 name: wiz.trim().to_string(),

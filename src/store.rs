@@ -14,41 +14,78 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(2500);
 pub struct Astdb {
     conn: Connection,
     path: PathBuf,
+    /// Whether the command writes: only then do errors suggest checking write access.
+    writes: bool,
+    /// There is no file: every use of the rows fails with "no astdb at PATH" (static
+    /// objects can still be read without one).
+    absent: bool,
     /// Between [`Astdb::group_begin`] and [`Astdb::group_commit`]: the first write opens
     /// one transaction that the later ones join.
     grouping: bool,
 }
 
 impl Astdb {
-    /// Open (creating if needed, owner-only) the astdb file.
-    pub fn open(path: &Path) -> Result<Astdb> {
-        let existed = path.exists();
-        if !existed {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::storage(format!("cannot create {}: {e}", dir.display())))?;
-            }
-            create_private(path)?;
+    /// Open an existing astdb file (see [`create`] for a new one). A command that only
+    /// reads (`writes` false) never changes the file, not even to add the table.
+    pub fn open(path: &Path, writes: bool) -> Result<Astdb> {
+        if !path.exists() {
+            return Err(missing(path));
         }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| storage_err(path, e))?;
+        .map_err(|e| storage_err(path, e, writes))?;
         conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| storage_err(path, e))?;
+            .map_err(|e| storage_err(path, e, writes))?;
         let db = Astdb {
             conn,
             path: path.to_path_buf(),
+            writes,
+            absent: false,
             grouping: false,
         };
-        db.conn
-            .execute(
-                "CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))",
+        let has_table = db
+            .conn
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'astdb'",
                 [],
+                |_| Ok(()),
             )
-            .map_err(|e| db.err(e))?;
+            .optional()
+            .map_err(|e| db.err(e))?
+            .is_some();
+        if !has_table {
+            if !writes {
+                return Err(Error::storage(format!(
+                    "{} has no astdb table: it is not an astdb file",
+                    path.display()
+                ))
+                .hint("point --db (or PJSIPCTL_DB) at Asterisk's astdb.sqlite3"));
+            }
+            db.conn
+                .execute(
+                    "CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))",
+                    [],
+                )
+                .map_err(|e| db.err(e))?;
+        }
         Ok(db)
+    }
+
+    /// No astdb file, for a command that does not create one: the static objects of
+    /// `config` wizards can be read, anything stored in astdb is "no astdb at PATH".
+    pub fn absent(path: &Path) -> Result<Astdb> {
+        let conn = Connection::open_in_memory().map_err(|e| storage_err(path, e, false))?;
+        conn.execute_batch("CREATE TABLE astdb(key TEXT, value TEXT, PRIMARY KEY(key))")
+            .map_err(|e| storage_err(path, e, false))?;
+        Ok(Astdb {
+            conn,
+            path: path.to_path_buf(),
+            writes: false,
+            absent: true,
+            grouping: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -56,10 +93,19 @@ impl Astdb {
     }
 
     pub fn err(&self, e: rusqlite::Error) -> Error {
-        storage_err(&self.path, e)
+        storage_err(&self.path, e, self.writes)
+    }
+
+    /// Fails when there is no file.
+    fn present(&self) -> Result<()> {
+        if self.absent {
+            return Err(missing(&self.path));
+        }
+        Ok(())
     }
 
     pub fn get(&self, key: &str) -> Result<Option<String>> {
+        self.present()?;
         self.conn
             .prepare_cached("SELECT value FROM astdb WHERE key = ?1")
             .and_then(|mut st| st.query_row([key], |r| r.get::<_, String>(0)).optional())
@@ -68,6 +114,7 @@ impl Astdb {
 
     /// Every (key, value) under `/<family>/`, in key order, through the primary-key index.
     pub fn family(&self, family: &str) -> Result<Vec<(String, String)>> {
+        self.present()?;
         let (lo, hi) = family_range(family);
         let mut st = self
             .conn
@@ -88,61 +135,74 @@ impl Astdb {
     /// Inside a group (see [`Astdb::group_begin`]) it is a savepoint instead: undone alone on
     /// failure, made durable by the group's commit.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.present()?;
         let path = self.path.clone();
+        let writes = self.writes;
         if self.grouping && self.conn.is_autocommit() {
             self.conn
                 .execute_batch("BEGIN IMMEDIATE")
-                .map_err(|e| storage_err(&path, e))?;
+                .map_err(|e| storage_err(&path, e, writes))?;
         }
         if !self.conn.is_autocommit() {
-            let sp = self.conn.savepoint().map_err(|e| storage_err(&path, e))?;
+            let sp = self
+                .conn
+                .savepoint()
+                .map_err(|e| storage_err(&path, e, writes))?;
             let out = f(&Writer {
                 tx: &sp,
                 path: &path,
+                writes: true,
             })?;
-            sp.commit().map_err(|e| storage_err(&path, e))?;
+            sp.commit().map_err(|e| storage_err(&path, e, writes))?;
             return Ok(out);
         }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| storage_err(&path, e))?;
+            .map_err(|e| storage_err(&path, e, writes))?;
         let out = f(&Writer {
             tx: &tx,
             path: &path,
+            writes: true,
         })?;
-        tx.commit().map_err(|e| storage_err(&path, e))?;
+        tx.commit().map_err(|e| storage_err(&path, e, writes))?;
         Ok(out)
     }
 
     /// One write transaction whose body decides: `(value, true)` commits, `(value, false)`
     /// rolls everything back (an apply that found problems half way leaves the file as it was).
     pub fn write_if<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<(T, bool)>) -> Result<T> {
+        self.present()?;
         let path = self.path.clone();
+        let writes = self.writes;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| storage_err(&path, e))?;
+            .map_err(|e| storage_err(&path, e, writes))?;
         let (out, commit) = f(&Writer {
             tx: &tx,
             path: &path,
+            writes: true,
         })?;
         if commit {
-            tx.commit().map_err(|e| storage_err(&path, e))?;
+            tx.commit().map_err(|e| storage_err(&path, e, writes))?;
         }
         Ok(out)
     }
 
     /// One read transaction: a consistent view for `f`, and nothing written.
     pub fn read<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.present()?;
         let path = self.path.clone();
+        let writes = self.writes;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(|e| storage_err(&path, e))?;
+            .map_err(|e| storage_err(&path, e, writes))?;
         f(&Writer {
             tx: &tx,
             path: &path,
+            writes: self.writes,
         })
     }
 
@@ -171,6 +231,7 @@ impl Astdb {
 pub struct Writer<'a> {
     tx: &'a Connection,
     path: &'a Path,
+    writes: bool,
 }
 
 impl Writer<'_> {
@@ -179,7 +240,7 @@ impl Writer<'_> {
             .prepare_cached("INSERT OR REPLACE INTO astdb (key, value) VALUES (?1, ?2)")
             .and_then(|mut st| st.execute(params![key, value]))
             .map(|_| ())
-            .map_err(|e| storage_err(self.path, e))
+            .map_err(|e| storage_err(self.path, e, self.writes))
     }
 
     pub fn delete(&self, key: &str) -> Result<bool> {
@@ -187,7 +248,7 @@ impl Writer<'_> {
             .prepare_cached("DELETE FROM astdb WHERE key = ?1")
             .and_then(|mut st| st.execute([key]))
             .map(|n| n > 0)
-            .map_err(|e| storage_err(self.path, e))
+            .map_err(|e| storage_err(self.path, e, self.writes))
     }
 
     /// Whether nothing is stored under `/<family>/`.
@@ -197,7 +258,7 @@ impl Writer<'_> {
             .prepare_cached("SELECT 1 FROM astdb WHERE key >= ?1 AND key < ?2 LIMIT 1")
             .and_then(|mut st| st.exists(params![lo, hi]))
             .map(|found| !found)
-            .map_err(|e| storage_err(self.path, e))
+            .map_err(|e| storage_err(self.path, e, self.writes))
     }
 
     /// The keys under `/<family>/`, in key order.
@@ -209,14 +270,14 @@ impl Writer<'_> {
                 st.query_map(params![lo, hi], |r| r.get::<_, String>(0))?
                     .collect::<std::result::Result<Vec<_>, _>>()
             })
-            .map_err(|e| storage_err(self.path, e))
+            .map_err(|e| storage_err(self.path, e, self.writes))
     }
 
     pub fn get(&self, key: &str) -> Result<Option<String>> {
         self.tx
             .prepare_cached("SELECT value FROM astdb WHERE key = ?1")
             .and_then(|mut st| st.query_row([key], |r| r.get::<_, String>(0)).optional())
-            .map_err(|e| storage_err(self.path, e))
+            .map_err(|e| storage_err(self.path, e, self.writes))
     }
 }
 
@@ -226,7 +287,9 @@ fn family_range(family: &str) -> (String, String) {
     (format!("/{family}/"), format!("/{family}0"))
 }
 
-fn create_private(path: &Path) -> Result<()> {
+/// Create a new, empty astdb file, owner-only (0600) as Asterisk's own is private. Its
+/// folder must exist: a mistyped path must not leave folders behind.
+pub fn create(path: &Path) -> Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -235,29 +298,120 @@ fn create_private(path: &Path) -> Result<()> {
         opts.mode(0o600);
     }
     match opts.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::storage(format!(
-            "cannot create {}: {e}",
-            path.display()
-        ))),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            return Err(Error::storage(format!(
+                "cannot create astdb {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            ))
+            .hint(format!(
+                "create it first (mkdir -p {}) or point --db at another file",
+                dir.display()
+            )));
+        }
+        Err(e) => {
+            return Err(Error::storage(format!(
+                "cannot create astdb {}: {}",
+                path.display(),
+                io_cause(path, &e)
+            )))
+        }
+    }
+    // The table at once, so that a read-only command can open the new file as it is.
+    Astdb::open(path, true).map(drop)
+}
+
+/// Remove a file that [`create`] made when the command failed before storing anything.
+pub fn remove_if_empty(path: &Path) {
+    let empty = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| c.query_row("SELECT count(*) FROM astdb", [], |r| r.get::<_, i64>(0)))
+        .is_ok_and(|n| n == 0);
+    if empty {
+        let _ = std::fs::remove_file(path);
     }
 }
 
-fn storage_err(path: &Path, e: rusqlite::Error) -> Error {
-    let busy = matches!(
-        &e,
-        rusqlite::Error::SqliteFailure(f, _)
-            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    );
-    if busy {
-        Error::storage(format!(
+fn missing(path: &Path) -> Error {
+    Error::storage(format!("no astdb at {}", path.display()))
+        .hint("push or apply creates it; check --db / PJSIPCTL_DB if it should exist already")
+}
+
+/// Why the file cannot be used, from the file system rather than SQLite's "unable to open"
+/// or "readonly database": which of the file and its folder this user may not use.
+fn access_cause(path: &Path, writes: bool) -> Option<String> {
+    let denied = |p: &Path, mode: libc::c_int| {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: a valid NUL-terminated path; access() only reads it.
+        unsafe { libc::access(c.as_ptr(), mode) != 0 }
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if denied(path, libc::R_OK) {
+        return Some("permission denied: this user may not read the file".into());
+    }
+    if writes && denied(path, libc::W_OK) {
+        return Some("permission denied: the file is read-only for this user".into());
+    }
+    if writes && denied(dir, libc::W_OK | libc::X_OK) {
+        return Some(format!(
+            "its folder {} is read-only for this user, and SQLite must create its journal \
+             ({}-journal) there to write",
+            dir.display(),
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
+    None
+}
+
+fn io_cause(path: &Path, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => format!(
+            "permission denied: this user may not create files in {}",
+            path.parent().unwrap_or(Path::new(".")).display()
+        ),
+        _ => e.to_string(),
+    }
+}
+
+fn storage_err(path: &Path, e: rusqlite::Error, writes: bool) -> Error {
+    let code = match &e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    };
+    use rusqlite::ErrorCode as C;
+    if matches!(code, Some(C::DatabaseBusy | C::DatabaseLocked)) {
+        return Error::storage(format!(
             "{} is locked by another process (a running Asterisk keeps it locked while it writes)",
             path.display()
         ))
-        .hint("while Asterisk runs, push through it instead: --ari http://127.0.0.1:8088/ari --user NAME")
+        .hint("while Asterisk runs, push through it instead: --ari http://127.0.0.1:8088/ari --user NAME");
+    }
+    if matches!(
+        code,
+        Some(
+            C::CannotOpen | C::ReadOnly | C::PermissionDenied | C::AuthorizationForStatementDenied
+        )
+    ) {
+        if let Some(cause) = access_cause(path, writes) {
+            return Error::storage(format!("{}: {cause}", path.display())).hint(if writes {
+                "change the permissions, run as the user that owns the file (often asterisk), or write through --ari"
+            } else {
+                "change the permissions or run as the user that owns the file (often asterisk)"
+            });
+        }
+    }
+    let err = Error::storage(format!("{}: {e}", path.display()));
+    if writes {
+        err.hint("check that the file is an astdb SQLite database and that you may write to it")
     } else {
-        Error::storage(format!("{}: {e}", path.display()))
-            .hint("check that the file is an astdb SQLite database and that you may write to it")
+        err.hint("check that the file is an astdb SQLite database and that you may read it")
     }
 }

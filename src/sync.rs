@@ -1004,6 +1004,7 @@ mod tests {
             Ok(Pushed {
                 objectset: b.object.objectset(),
                 created: true,
+                unchanged: false,
                 warnings: Vec::new(),
             })
         }
@@ -1106,6 +1107,7 @@ mod tests {
             Ok(Pushed {
                 objectset: Vec::new(),
                 created: true,
+                unchanged: false,
                 warnings: Vec::new(),
             })
         }

@@ -28,9 +28,19 @@ enum Hit {
 }
 
 impl Embedded {
-    pub fn open(path: &Path, mapping: Mapping) -> Result<Embedded> {
+    /// Open an existing astdb file; `writes` says whether the command may write to it.
+    pub fn open(path: &Path, mapping: Mapping, writes: bool) -> Result<Embedded> {
         Ok(Embedded {
-            db: Astdb::open(path)?,
+            db: Astdb::open(path, writes)?,
+            mapping,
+            statics: Vec::new(),
+        })
+    }
+
+    /// No astdb file (a command that does not create one): static objects only.
+    pub fn without_astdb(path: &Path, mapping: Mapping) -> Result<Embedded> {
+        Ok(Embedded {
+            db: Astdb::absent(path)?,
             mapping,
             statics: Vec::new(),
         })
@@ -228,9 +238,10 @@ impl Embedded {
         answer: bool,
         extra: Vec<policy::Finding>,
     ) -> Result<Pushed> {
-        let existing = match w.get(key)? {
+        let stored = w.get(key)?;
+        let existing = match &stored {
             None => None,
-            Some(row) => match engine::from_row(ty, id, &row) {
+            Some(row) => match engine::from_row(ty, id, row) {
                 Ok((o, _)) => Some(o),
                 Err(e) => {
                     return Err(Error::storage(format!(
@@ -262,8 +273,17 @@ impl Embedded {
                 rules,
             )?
         };
-        w.put(key, &row_of(&built.object))?;
+        let row = row_of(&built.object);
+        // What Asterisk reads back is what was there: the push says so (the row is written
+        // only if its text differs: a merged object prints some empty fields a new one omits).
+        let unchanged = existing
+            .as_ref()
+            .is_some_and(|o| o.objectset() == built.object.objectset());
+        if stored.as_deref() != Some(row.as_str()) {
+            w.put(key, &row)?;
+        }
         Ok(Pushed {
+            unchanged,
             // A batch only reports warnings: building every answer would cost more than the write.
             objectset: if answer {
                 built.object.objectset()

@@ -14,6 +14,8 @@ pub struct Pushed {
     /// The whole object as the target answered it.
     pub objectset: Objectset,
     pub created: bool,
+    /// The object was already stored exactly so: nothing changed.
+    pub unchanged: bool,
     pub warnings: Vec<String>,
 }
 

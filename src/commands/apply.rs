@@ -12,7 +12,7 @@ use clap::Args;
 
 use crate::backend::PushOptions;
 use crate::cli::Format;
-use crate::commands::{io_err, Ctx};
+use crate::commands::{io_err, Access, Ctx};
 use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
@@ -368,6 +368,11 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         ),
         (args.source.allow_exec, "--allow-exec"),
         (file.as_os_str() == "-", "stdin"),
+        // No file to compare with: the planner says so (or reads static objects).
+        (
+            args.dry_run && !ctx.db_path()?.exists(),
+            "a dry run without an astdb file",
+        ),
     ];
     if let Some((_, why)) = planner.iter().find(|(on, _)| *on) {
         return to_planner(why);
@@ -376,9 +381,13 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let render = Render {
         show_secrets: ctx.global.show_secrets,
     };
-    let db_path = ctx.db_path();
+    let db_path = ctx.db_path()?;
     let existed = db_path.exists();
-    let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
+    let mut db = ctx.embedded(if args.dry_run {
+        Access::Read
+    } else {
+        Access::Create
+    })?;
     // Nothing written means no new file either.
     let forget = |committed: bool| {
         if !committed && !existed {
@@ -436,7 +445,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         if !text.is_empty() {
             ctx.out.data(&text).map_err(io_err)?;
         }
-        ctx.out.status(&summary_of(
+        ctx.out.summary(&summary_of(
             &actions,
             out.unchanged,
             skipped,
@@ -445,7 +454,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         return Ok(Some(Exit::Ok));
     }
     if actions.is_empty() {
-        ctx.out.status(&format!(
+        ctx.out.summary(&format!(
             "astdb {} is up to date: {}",
             db_path.display(),
             summary_of(&actions, out.unchanged, skipped, "")
@@ -455,9 +464,10 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     if args.keep_going {
         ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
     }
-    // Written as it goes: 300,000 lines need not be held.
-    let mut o = std::io::BufWriter::new(std::io::stdout().lock());
-    for (action, ty, id) in out.changes() {
+    // Confirmations on stderr, as push and delete give theirs; -q leaves them out. Written
+    // as it goes: 300,000 lines need not be held.
+    let mut o = std::io::BufWriter::new(std::io::stderr().lock());
+    for (action, ty, id) in out.changes().filter(|_| !ctx.global.quiet) {
         let verb = match action {
             Action::Create => "created",
             Action::Update => "updated",
@@ -469,7 +479,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     o.flush().map_err(io_err)?;
     drop(o);
     ctx.out
-        .status(&summary_of(&actions, out.unchanged, skipped, ""));
+        .summary(&summary_of(&actions, out.unchanged, skipped, ""));
     Ok(Some(Exit::Ok))
 }
 
@@ -488,7 +498,14 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         let main: Box<dyn crate::backend::Backend> = pool.pop().expect("a client");
         (main, pool)
     } else {
-        (ctx.backend()?, Vec::new())
+        (
+            ctx.backend(if args.dry_run {
+                Access::Read
+            } else {
+                Access::Create
+            })?,
+            Vec::new(),
+        )
     };
     let plan = sync::plan_with(
         backend.as_mut(),
@@ -527,7 +544,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         if !text.is_empty() {
             ctx.out.data(&text).map_err(io_err)?;
         }
-        ctx.out.status(&summary(
+        ctx.out.summary(&summary(
             &plan,
             skipped,
             "dry run, nothing written: would be ",
@@ -535,7 +552,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     if plan.is_empty() {
-        ctx.out.status(&format!(
+        ctx.out.summary(&format!(
             "{} is up to date: {}",
             backend.describe(),
             summary(&plan, skipped, "")
@@ -543,6 +560,19 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let deletes = plan.count(Action::Delete);
+    if deletes > 0 && !args.yes {
+        // What the answer decides, above the question (on stderr, with it).
+        let mut list = format!("apply would change {}:\n", backend.describe());
+        for c in &plan.changes {
+            let sign = match c.action {
+                Action::Create => '+',
+                Action::Update | Action::Recreate => '~',
+                Action::Delete => '-',
+            };
+            list.push_str(&format!("  {sign} {} {}\n", c.ty.name, c.id));
+        }
+        eprint!("{}", crate::output::printable(&list));
+    }
     if deletes > 0
         && !ctx.confirm(
             &format!(
@@ -554,8 +584,8 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             args.yes,
         )?
     {
-        ctx.out.status("nothing written");
-        return Ok(Exit::Ok);
+        ctx.out.status("cancelled: nothing written");
+        return Ok(Exit::CANCELLED);
     }
     let transactional = !ctx.uses_ari();
     if transactional && args.keep_going {
@@ -606,15 +636,24 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                     (Status::Failed, _) => "FAILED",
                     (Status::NotRun, _) => continue,
                 };
+                // -q leaves out the confirmations, never a failure.
+                if ctx.global.quiet && *st != Status::Failed {
+                    continue;
+                }
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));
             }
         }
     }
     if !report.is_empty() {
-        ctx.out.data(&report).map_err(io_err)?;
+        if ctx.global.output == Format::Json {
+            ctx.out.data(&report).map_err(io_err)?;
+        } else {
+            // Confirmations on stderr, as push and delete give theirs.
+            eprint!("{}", crate::output::printable(&report));
+        }
     }
     if errors.is_empty() {
-        ctx.out.status(&summary(&plan, skipped, ""));
+        ctx.out.summary(&summary(&plan, skipped, ""));
         return Ok(Exit::Ok);
     }
     let applied = status.iter().filter(|s| **s == Status::Applied).count();

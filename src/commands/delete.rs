@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::commands::{resolve_type, Ctx};
+use crate::commands::{resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 
 /// Delete one object
@@ -20,7 +20,16 @@ pub struct DeleteArgs {
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     crate::backend::check_id(&args.id)?;
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Write)?;
+    // Not there: say so rather than ask (with --yes the delete itself says so, one request
+    // less over ARI). A stored row that cannot be read is there: ask.
+    if !args.yes {
+        if let Err(e) = backend.get(ty, &args.id) {
+            if e.exit == Exit::NotFound {
+                return Err(e);
+            }
+        }
+    }
     // Said before the question, and with --yes too: it is about what the delete breaks.
     if let Some(w) = referrers(backend.as_mut(), ty, &args.id)? {
         match ctx.rules(false, false).warning(w) {
@@ -37,8 +46,8 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
         ),
         args.yes,
     )? {
-        ctx.out.status("nothing deleted");
-        return Ok(Exit::Ok);
+        ctx.out.status("cancelled: nothing deleted");
+        return Ok(Exit::CANCELLED);
     }
     backend.delete(ty, &args.id)?;
     ctx.out.status(&format!("deleted {} {}", ty.name, args.id));

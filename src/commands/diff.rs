@@ -7,7 +7,7 @@ use crate::commands::apply::{
     load, one_pass_off, print_notes, reader_options, refuse_if_invalid, to_planner, traps,
     SourceArgs, HANDED_OVER,
 };
-use crate::commands::{io_err, Ctx};
+use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::sync::{self, Render};
 
@@ -31,7 +31,7 @@ pub struct DiffArgs {
 /// memory follows the templates, not the file. `None`: plan instead.
 fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    let db_path = ctx.db_path();
+    let db_path = ctx.db_path()?;
     if one_pass_off() {
         return Ok(None);
     }
@@ -58,7 +58,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
         prune: args.prune,
         compare: Some(&render),
     };
-    let mut db = crate::backend::embedded::Embedded::open(&db_path, ctx.mapping()?)?;
+    let mut db = ctx.embedded(Access::Read)?;
     let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {
         return to_planner(HANDED_OVER);
     };
@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     }
     let conv = load(ctx, &args.source)?;
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Read)?;
     let plan = sync::plan(
         backend.as_mut(),
         &conv.objects,

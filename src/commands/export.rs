@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::backend::{Coverage, Listed};
 use crate::commands::list::reached_over_ari;
-use crate::commands::{io_err, resolve_type, Ctx};
+use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::output::conf::{export_section, ExportOptions};
 use crate::schema::{TypeDef, TYPES};
@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
     } else {
         TYPES.iter().filter(|t| !t.static_only()).collect()
     };
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Read)?;
     let opts = ExportOptions {
         show_secrets: ctx.global.show_secrets,
         all: args.all,

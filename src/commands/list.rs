@@ -4,7 +4,7 @@ use clap::Args;
 
 use crate::backend::{ari, Backend, Coverage, Listed};
 use crate::cli::Format;
-use crate::commands::{io_err, resolve_type, Ctx};
+use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         Some(t) => vec![resolve_type(t)?],
         None => TYPES.iter().collect(),
     };
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Read)?;
     let mut text = String::new();
     let mut json = Vec::new();
     let mut broken = 0;
@@ -84,13 +84,30 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
             }
         }
         match ctx.global.output {
-            Format::Json => json.push(output::json::listing(ty.name, &items)),
+            Format::Json => {
+                // Unlike show -o json (ARI's own answer), a listing is pjsipctl's: masked.
+                let items: Vec<Listed> = items
+                    .iter()
+                    .map(|l| Listed {
+                        id: l.id.clone(),
+                        object: l
+                            .object
+                            .as_ref()
+                            .map(|set| output::mask(ty, set, ctx.global.show_secrets))
+                            .map_err(Clone::clone),
+                    })
+                    .collect();
+                json.push(output::json::listing(ty.name, &items))
+            }
             Format::Conf => {
                 for l in &items {
                     if let Ok(set) = &l.object {
-                        let set =
-                            output::mask(ty, &output::changed(ty, set), ctx.global.show_secrets);
-                        text.push_str(&output::conf::section(ty, &l.id, &set));
+                        text.push_str(&output::conf::section(
+                            ty,
+                            &l.id,
+                            &output::changed(ty, set),
+                            ctx.global.show_secrets,
+                        ));
                         text.push('\n');
                     }
                 }

@@ -16,7 +16,7 @@ pub mod show;
 pub mod wizard;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::backend::embedded::Embedded;
 use crate::backend::Backend;
@@ -30,20 +30,79 @@ use crate::sorcery_conf::Mapping;
 pub struct Ctx {
     pub global: Global,
     pub out: Out,
+    /// The astdb file this run created, if any: announced on success, removed on failure.
+    pub created: std::cell::RefCell<Option<PathBuf>>,
+}
+
+/// What a command does with the astdb file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only reads: the file must exist and is never changed.
+    Read,
+    /// Writes to objects that must already be there (delete).
+    Write,
+    /// Writes, creating the file when there is none (push, apply, serve).
+    Create,
+}
+
+/// The astdb file `--db` / PJSIPCTL_DB names. A `postgresql://` URL is the realtime
+/// backend's (`Ctx::pg_url`), never a file; any other URL is refused.
+pub fn db_location(given: &Path) -> Result<PathBuf> {
+    let s = given.to_string_lossy();
+    if crate::realtime::is_url(&s) {
+        return Err(Error::usage(format!(
+            "--db {s}: this needs an astdb file, not a PostgreSQL database"
+        ))
+        .hint("give the path of astdb.sqlite3 for this command"));
+    }
+    if let Some((scheme, _)) = s.split_once("://") {
+        let is_scheme = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme {
+            return Err(Error::usage(format!(
+                "--db {s}: not a file path; the embedded engine stores objects in an astdb SQLite file"
+            ))
+            .hint("give the path of astdb.sqlite3 (e.g. /var/lib/asterisk/astdb.sqlite3), postgresql://USER@HOST/DB for realtime tables, or --ari URL for a running Asterisk"));
+        }
+    }
+    Ok(crate::backend::ari::target::expand_home(given))
 }
 
 impl Ctx {
-    /// The astdb file: --db, $PJSIPCTL_DB, else under the XDG data directory.
-    pub fn db_path(&self) -> PathBuf {
-        if let Some(p) = &self.global.db {
-            return p.clone();
+    /// The astdb file: --db, $PJSIPCTL_DB (`~/` expanded as in config.toml), else under the
+    /// XDG data directory.
+    pub fn db_path(&self) -> Result<PathBuf> {
+        match &self.global.db {
+            Some(p) => db_location(p),
+            None => Ok(default_db_path()),
         }
-        let base = std::env::var_os("XDG_DATA_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .unwrap_or_else(|| PathBuf::from("."));
-        base.join("pjsipctl").join("astdb.sqlite3")
+    }
+
+    /// The embedded engine on the astdb file. Only `Access::Create` makes a new file (its
+    /// folder must exist, except the default location's, which is created); the run says so.
+    pub fn embedded(&self, access: Access) -> Result<Embedded> {
+        let path = self.db_path()?;
+        if access == Access::Create && !path.exists() {
+            if self.global.db.is_none() {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        Error::storage(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+            }
+            crate::store::create(&path)?;
+            *self.created.borrow_mut() = Some(path.clone());
+        }
+        let mapping = self.mapping()?;
+        if !path.exists() {
+            return Embedded::without_astdb(&path, mapping);
+        }
+        Embedded::open(&path, mapping, access != Access::Read)
     }
 
     /// `--db` when it names a PostgreSQL database (the realtime backend).
@@ -76,14 +135,14 @@ impl Ctx {
     }
 
     /// The backend the flags choose: ARI when a URL or target is given, else the embedded engine.
-    pub fn backend(&self) -> Result<Box<dyn Backend>> {
+    pub fn backend(&self, access: Access) -> Result<Box<dyn Backend>> {
         if self.uses_ari() {
             return crate::backend::open_ari(&self.global, &self.out);
         }
         if let Some(url) = self.pg_url() {
             return Ok(Box::new(crate::realtime::backend::Realtime::open(&url)?));
         }
-        Ok(Box::new(Embedded::open(&self.db_path(), self.mapping()?)?))
+        Ok(Box::new(self.embedded(access)?))
     }
 
     /// What a command's flags allow to be stored (the backend sets where it goes).
@@ -108,11 +167,39 @@ impl Ctx {
             ))
             .hint("pass --yes to confirm"));
         }
-        dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(|e| Error::usage(format!("cannot ask for confirmation: {e}")))
+        ask(question)
+    }
+}
+
+/// A `[y/N]` question on stderr, answered by a line on stdin. The terminal stays in its
+/// normal (cooked) mode, so there is nothing to restore: Ctrl-D (end of input) is no, and
+/// Ctrl-C ends the program with 130 as a shell expects.
+fn ask(question: &str) -> Result<bool> {
+    extern "C" fn interrupted(_: libc::c_int) {
+        // Only async-signal-safe calls here: end the prompt's line and leave.
+        unsafe {
+            libc::write(2, b"\n".as_ptr().cast(), 1);
+            libc::_exit(130);
+        }
+    }
+    let handler = interrupted as extern "C" fn(libc::c_int);
+    // SAFETY: installs a handler that calls only write(2) and _exit(2).
+    let previous = unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+    eprint!("{question} [y/N] ");
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    // SAFETY: puts back what was there before.
+    unsafe { libc::signal(libc::SIGINT, previous) };
+    match read {
+        Ok(0) => {
+            eprintln!();
+            Ok(false)
+        }
+        Ok(_) => Ok(matches!(
+            line.trim().to_ascii_lowercase().as_str(),
+            "y" | "yes"
+        )),
+        Err(e) => Err(Error::usage(format!("cannot read the answer: {e}"))),
     }
 }
 
@@ -148,39 +235,64 @@ pub fn resolve_type(name: &str) -> Result<&'static TypeDef> {
     })
 }
 
+/// `$XDG_DATA_HOME/pjsipctl/astdb.sqlite3`, else under `~/.local/share`.
+fn default_db_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("pjsipctl").join("astdb.sqlite3")
+}
+
 pub fn run(cli: Cli) -> Result<Exit> {
     let ctx = Ctx {
         out: Out {
             quiet: cli.global.quiet,
         },
         global: cli.global,
+        created: Default::default(),
     };
+    let result = dispatch(&ctx, &cli.command);
+    // A new file is worth one line (a mistyped path shows at once); a run that stored
+    // nothing in it (failed, or had nothing to write) leaves none.
+    if let Some(path) = ctx.created.borrow().as_ref() {
+        crate::store::remove_if_empty(path);
+        if path.exists() {
+            ctx.out
+                .status(&format!("created new astdb at {}", path.display()));
+        }
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, command: &Command) -> Result<Exit> {
     if ctx.global.insecure {
         // Every run, even with --quiet: nobody should forget it is on.
         eprintln!("warning: --insecure: the server's TLS certificate is not verified");
     }
     // Host names and files are checked where the objects will be used (issue 11, item 7).
     use crate::schema::values::{set_locality, Locality};
-    set_locality(match &cli.command {
+    set_locality(match command {
         Command::Serve(_) => Locality::Here,
         _ if ctx.uses_ari() => Locality::Remote,
         _ => Locality::Embedded,
     });
-    match &cli.command {
-        Command::Push(a) => push::run(&ctx, a),
-        Command::Show(a) => show::run(&ctx, a),
-        Command::List(a) => list::run(&ctx, a),
-        Command::Delete(a) => delete::run(&ctx, a),
-        Command::Apply(a) => apply::run(&ctx, a),
-        Command::Diff(a) => diff::run(&ctx, a),
-        Command::Export(a) => export::run(&ctx, a),
-        Command::Schema(a) => schema::run(&ctx, a),
-        Command::Serve(a) => serve::run(&ctx, a),
-        Command::Ping(a) => ping::run(&ctx, a),
-        Command::Reload(a) => reload::run(&ctx, a),
-        Command::Wizard(a) => wizard::run(&ctx, a),
-        Command::Db(a) => db::run(&ctx, a),
-        Command::Generate(a) => generate::run(&ctx, a),
+    match command {
+        Command::Push(a) => push::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Delete(a) => delete::run(ctx, a),
+        Command::Apply(a) => apply::run(ctx, a),
+        Command::Diff(a) => diff::run(ctx, a),
+        Command::Export(a) => export::run(ctx, a),
+        Command::Schema(a) => schema::run(ctx, a),
+        Command::Serve(a) => serve::run(ctx, a),
+        Command::Ping(a) => ping::run(ctx, a),
+        Command::Reload(a) => reload::run(ctx, a),
+        Command::Wizard(a) => wizard::run(ctx, a),
+        Command::Db(a) => db::run(ctx, a),
+        Command::Generate(a) => generate::run(ctx, a),
     }
 }
 

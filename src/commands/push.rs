@@ -6,10 +6,11 @@ use clap::Args;
 
 use crate::backend::PushOptions;
 use crate::cli::Format;
-use crate::commands::{io_err, resolve_type, Ctx};
+use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Error, Exit, Result};
 use crate::model::Attr;
 use crate::output;
+use crate::schema::TypeDef;
 
 /// Create an object or merge fields into it (fields apply in order: --from, positionals, -f)
 #[derive(Debug, Args)]
@@ -83,6 +84,36 @@ fn at_line(mut e: Error, lines: &[(String, String)]) -> Error {
     e
 }
 
+/// `push aor max_contacts=1` forgets the id: an id shaped `attr=value` naming a field of
+/// the type is refused, unless it comes after `--` (then it is meant).
+fn check_not_a_field(ty: &TypeDef, id: &str) -> Result<()> {
+    let Some((attr, _)) = id.split_once('=') else {
+        return Ok(());
+    };
+    let attr = attr.trim();
+    let known = attr.eq_ignore_ascii_case("type")
+        || ty.fields.iter().any(|f| f.name.eq_ignore_ascii_case(attr));
+    if !known || after_double_dash(id) {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "push {}: '{id}' is given as the id but reads as the {} attribute {attr}: missing ID?",
+        ty.name, ty.name
+    ))
+    .hint(format!(
+        "pjsipctl push {} ID {id} ...; an id that really contains '=' goes after --: pjsipctl push {} -- '{id}' ...",
+        ty.name, ty.name
+    )))
+}
+
+/// Whether `arg` was given after a `--` on the command line.
+fn after_double_dash(arg: &str) -> bool {
+    std::env::args()
+        .skip_while(|a| a != "--")
+        .skip(1)
+        .any(|a| a == arg)
+}
+
 pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     // A read-only type is refused before its values are judged (`bind=bad` on a transport
@@ -123,7 +154,16 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     fields.extend(parse_fields(&args.fields)?);
     fields.extend(parse_fields(&args.extra)?);
     crate::backend::check_id(&args.id)?;
-    let mut backend = ctx.backend()?;
+    check_not_a_field(ty, &args.id)?;
+    for f in &fields {
+        if f.value == output::MASK {
+            if let Some(why) = output::masked_secret(ty, &f.attribute) {
+                return Err(Error::invalid(format!("{} {}: {why}", ty.name, args.id))
+                    .hint("nothing was stored; give the secret itself (e.g. --from - on stdin)"));
+            }
+        }
+    }
+    let mut backend = ctx.backend(Access::Create)?;
     let pushed = backend
         .push(
             ty,
@@ -140,7 +180,13 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
     }
     ctx.out.status(&format!(
         "{} {} {} ({} field{})",
-        if pushed.created { "created" } else { "updated" },
+        if pushed.created {
+            "created"
+        } else if pushed.unchanged {
+            "unchanged"
+        } else {
+            "updated"
+        },
         ty.name,
         args.id,
         fields.len(),
@@ -152,13 +198,14 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
             .data(&output::json::object(&pushed.objectset))
             .map_err(io_err)?,
         Format::Conf => {
-            let set = output::mask(
-                ty,
-                &output::changed(ty, &pushed.objectset),
-                ctx.global.show_secrets,
-            );
+            let set = output::changed(ty, &pushed.objectset);
             ctx.out
-                .data(&output::conf::section(ty, &args.id, &set))
+                .data(&output::conf::section(
+                    ty,
+                    &args.id,
+                    &set,
+                    ctx.global.show_secrets,
+                ))
                 .map_err(io_err)?
         }
         Format::Table => {}

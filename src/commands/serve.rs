@@ -6,7 +6,7 @@ use clap::Args;
 
 use crate::backend::ari::target::{env_password, read_password_file};
 use crate::backend::embedded::Embedded;
-use crate::commands::Ctx;
+use crate::commands::{Access, Ctx};
 use crate::error::{Error, Exit, Result};
 use crate::server::{self, Credential};
 
@@ -53,12 +53,18 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
             "listening on {listen}, which is not loopback: ARI credentials and configuration cross the network unencrypted (put a TLS proxy in front)"
         ));
     }
-    let db = ctx.db_path();
+    // Created (and announced) here: serve runs until it is stopped.
+    drop(ctx.embedded(Access::Create)?);
+    if let Some(p) = ctx.created.borrow_mut().take() {
+        ctx.out
+            .status(&format!("created new astdb at {}", p.display()));
+    }
+    let db = ctx.db_path()?;
     let (path, mapping) = (db.clone(), ctx.mapping()?);
     server::run(
         listen,
         Credential { user, password },
-        move || Embedded::open(&path, mapping),
+        move || Embedded::open(&path, mapping, true),
         ctx.global.quiet,
         |addr| {
             // Always printed, even with --quiet: scripts and tests read the port from it.

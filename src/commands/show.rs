@@ -4,7 +4,7 @@ use clap::Args;
 
 use crate::backend::Backend;
 use crate::cli::Format;
-use crate::commands::{io_err, resolve_type, Ctx};
+use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
@@ -25,7 +25,7 @@ pub struct ShowArgs {
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
     let ty = resolve_type(&args.r#type)?;
     crate::backend::check_id(&args.id)?;
-    let mut backend = ctx.backend()?;
+    let mut backend = ctx.backend(Access::Read)?;
     let full = backend.get(ty, &args.id)?;
     let set = if args.changed {
         output::changed(ty, &full)
@@ -41,11 +41,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
             } else {
                 output::changed(ty, &full)
             };
-            output::conf::section(
-                ty,
-                &args.id,
-                &output::mask(ty, &set, ctx.global.show_secrets),
-            )
+            output::conf::section(ty, &args.id, &set, ctx.global.show_secrets)
         }
         Format::Table => {
             let masked = output::mask(ty, &set, ctx.global.show_secrets);

@@ -263,6 +263,17 @@ fn build(ty: &'static TypeDef, sec: Section, diags: &mut Vec<Diag>) -> Option<De
     let mut failed = false;
     for f in &fields {
         let from = if f.inherited { " (inherited)" } else { "" };
+        if f.attr.value == crate::output::MASK {
+            if let Some(why) = crate::output::masked_secret(ty, &f.attr.attribute) {
+                failed = true;
+                diags.push(Diag {
+                    level: Level::Error,
+                    origin: Some(f.origin.clone()),
+                    message: format!("{what}{from}: {why}"),
+                });
+                continue;
+            }
+        }
         match engine::apply_field(&mut obj, &f.attr) {
             Ok(None) => {}
             Ok(Some(w)) => diags.push(Diag {

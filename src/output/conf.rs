@@ -4,11 +4,17 @@ use crate::model::Objectset;
 use crate::schema::{Kind, TypeDef};
 
 /// One `[id]` section with `type=` and the given attributes, turned back into
-/// the input form (codec lists as disallow/allow, set_var entries as set_var=).
-pub fn section(ty: &TypeDef, id: &str, set: &Objectset) -> String {
+/// the input form (codec lists as disallow/allow, set_var entries as set_var=), secrets
+/// commented out unless `show_secrets`.
+pub fn section(ty: &TypeDef, id: &str, set: &Objectset, show_secrets: bool) -> String {
     let mut s = format!("[{id}]\ntype={}\n", ty.name);
     for a in set {
         match ty.fields.iter().find(|f| f.name == a.attribute) {
+            Some(f)
+                if f.has(crate::schema::field::SECRET) && !a.value.is_empty() && !show_secrets =>
+            {
+                s.push_str(&super::withheld_line(&a.attribute));
+            }
             Some(f) if matches!(f.kind, Kind::Codec { .. }) => {
                 let inner = a.value.trim_start_matches('(').trim_end_matches(')');
                 s.push_str("disallow=all\n");
@@ -46,7 +52,7 @@ pub struct ExportOptions {
 }
 
 /// The note on a commented-out secret; `apply` looks for it to explain a missing password.
-pub const WITHHELD: &str = "secret withheld: export with --show-secrets to include it";
+pub const WITHHELD: &str = "secret withheld: run with --show-secrets to include it";
 
 /// What one exported section says beyond its text.
 #[derive(Debug, Default)]
@@ -145,7 +151,7 @@ pub fn export_section(
             }
             Kind::SetVar => {}
             _ if f.has(field::SECRET) && !a.value.is_empty() && !opts.show_secrets => {
-                s.push_str(&format!(";{}=  ; {WITHHELD}\n", a.attribute));
+                s.push_str(&super::withheld_line(&a.attribute));
                 out.withheld = true;
             }
             Kind::IdList if f.has(field::MULTI) => {

@@ -35,6 +35,11 @@ impl Out {
         }
     }
 
+    /// A command's closing line (apply's counts): on stderr even with --quiet, like errors.
+    pub fn summary(&self, text: &str) {
+        eprintln!("{}", printable(text));
+    }
+
     pub fn warn(&self, text: &str) {
         if !self.quiet {
             eprintln!("warning: {}", printable(text));
@@ -58,6 +63,27 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
+}
+
+/// A secret field's value that is exactly the mask: what a masked `show`/`list`/`export`
+/// printed, never the real secret. Pushing it would store the mask as the password.
+pub fn masked_secret(ty: &TypeDef, attr: &str) -> Option<String> {
+    ty.fields
+        .iter()
+        .find(|f| f.name.eq_ignore_ascii_case(attr) && f.has(field::SECRET))
+        .map(|f| {
+            format!(
+                "{}={MASK} is the mask pjsipctl prints in place of a secret, not the secret: \
+                 storing it would replace the real one (print it with --show-secrets)",
+                f.name
+            )
+        })
+}
+
+/// `;attr=  ; secret withheld: …` — how pjsip.conf output leaves out a masked secret, so
+/// that applying the text cannot overwrite the stored one.
+pub fn withheld_line(attr: &str) -> String {
+    format!(";{attr}=  ; {}\n", conf::WITHHELD)
 }
 
 /// Mask secret attributes unless asked to show them.

@@ -165,6 +165,9 @@ fn push_in(
             "the stored object is unchanged"
         })
     })?;
+    let unchanged = existing
+        .as_ref()
+        .is_some_and(|o| o.objectset() == built.object.objectset());
     let params: Vec<&(dyn ToSql + Sync)> =
         row.iter().map(|(_, v)| v as &(dyn ToSql + Sync)).collect();
     tx.execute(upsert, &params)
@@ -178,6 +181,7 @@ fn push_in(
                 Vec::new()
             },
             created,
+            unchanged,
             warnings: built.warnings,
         },
         built.object,

@@ -46,11 +46,12 @@ struct Run {
 
 impl Mode {
     fn new(name: &'static str, target: Target) -> Mode {
-        Mode {
-            name,
-            env: Env::new(),
-            target,
+        let env = Env::new();
+        // As serve's: an astdb file from the start (else the first push announces a new one).
+        if matches!(target, Target::Embedded) {
+            env.init_db();
         }
+        Mode { name, env, target }
     }
 
     fn run(&self, args: &[&str]) -> Run {

@@ -105,6 +105,11 @@ impl Env {
         Command::from_std(self.std_cmd())
     }
 
+    /// An empty astdb file (as Asterisk leaves it): read-only commands need one to exist.
+    pub fn init_db(&self) {
+        init_db(&self.db());
+    }
+
     /// Run with arguments; returns (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self.cmd().args(args).output().unwrap();
@@ -141,6 +146,34 @@ impl Env {
     pub fn snapshot(&self) -> Vec<u8> {
         std::fs::read(self.db()).unwrap_or_default()
     }
+}
+
+/// The per-object lines of an apply (its confirmations, on stderr).
+pub fn report(err: &str) -> String {
+    err.lines()
+        .filter(|l| {
+            [
+                "created ",
+                "updated ",
+                "re-created ",
+                "deleted ",
+                "unchanged ",
+                "FAILED ",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
+                && !l.starts_with("created new astdb at ")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// An empty astdb file at `path`.
+pub fn init_db(path: &Path) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch("CREATE TABLE IF NOT EXISTS astdb(key TEXT, value TEXT, PRIMARY KEY(key))")
+        .unwrap();
 }
 
 pub fn fixtures() -> PathBuf {

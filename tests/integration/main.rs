@@ -13,5 +13,6 @@ mod generated;
 mod hardening;
 mod policy;
 mod realtime;
+mod safety;
 mod secrets;
 mod wizard;

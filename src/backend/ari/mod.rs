@@ -387,6 +387,7 @@ impl Backend for Ari {
     ) -> Result<Pushed> {
         let mut warnings = Vec::new();
         let mut created = false;
+        let mut before = None;
         // `apply` has validated and planned against the current state already: one request less.
         let expected = if opts.checked {
             None
@@ -424,6 +425,7 @@ impl Backend for Ari {
                 missing,
                 rules,
             )?;
+            before = current;
             Some(built.object)
         };
         let body = put_body(fields);
@@ -460,6 +462,7 @@ impl Backend for Ari {
                 }
                 warnings.extend(diff);
                 Ok(Pushed {
+                    unchanged: before.as_ref() == Some(&answered),
                     objectset: answered,
                     created,
                     warnings,

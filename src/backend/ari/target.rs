@@ -324,13 +324,18 @@ pub fn parse_config(text: &str, source: &str, dir: &Path) -> Result<BTreeMap<Str
         .collect()
 }
 
-fn expand_path(p: &str, dir: &Path) -> PathBuf {
-    if let Some(rest) = p.strip_prefix("~/") {
+/// `~/rest` under $HOME, as a shell would expand it (config.toml paths, PJSIPCTL_DB).
+pub fn expand_home(p: &Path) -> PathBuf {
+    if let Ok(rest) = p.strip_prefix("~") {
         if let Some(home) = std::env::var_os("HOME") {
             return PathBuf::from(home).join(rest);
         }
     }
-    let p = PathBuf::from(p);
+    p.to_path_buf()
+}
+
+fn expand_path(p: &str, dir: &Path) -> PathBuf {
+    let p = expand_home(Path::new(p));
     if p.is_relative() {
         dir.join(p)
     } else {

@@ -192,7 +192,8 @@ fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
         return Err(format!("{ctx}\nexpected exit 5"));
     }
     // The report: what was applied, then the object that failed.
-    let lines: Vec<&str> = out.lines().collect();
+    let report = crate::common::report(&err);
+    let lines: Vec<&str> = report.lines().collect();
     let created: Vec<String> = lines
         .iter()
         .filter_map(|l| l.strip_prefix("created "))

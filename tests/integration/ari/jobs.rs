@@ -46,10 +46,10 @@ fn apply_with_jobs_matches_one_connection_and_keeps_the_order() {
     let four = Serve::start();
     let (code, _, err) = run_cmd(ari_cmd(&env, &one.url()), &["apply", f]);
     assert_eq!(code, 0, "{err}");
-    let (code, out, err) = run_cmd(ari_cmd(&env, &four.url()), &["apply", "--jobs", "4", f]);
+    let (code, _, err) = run_cmd(ari_cmd(&env, &four.url()), &["apply", "--jobs", "4", f]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        out.lines().filter(|l| l.starts_with("created ")).count(),
+        err.lines().filter(|l| l.starts_with("created ")).count(),
         180
     );
     assert!(err.contains("180 created"), "{err}");
