@@ -357,9 +357,14 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     if one_pass_off() {
         return Ok(None);
     }
+    // Targets without an astdb file first: the checks below read its path.
+    if ctx.uses_ari() {
+        return to_planner("ARI");
+    }
+    if ctx.pg_url().is_some() {
+        return to_planner("PostgreSQL");
+    }
     let planner = [
-        (ctx.uses_ari(), "ARI"),
-        (ctx.pg_url().is_some(), "PostgreSQL"),
         (!args.source.more.is_empty(), "several files"),
         (ctx.global.output == Format::Json, "-o json"),
         (

@@ -31,13 +31,18 @@ pub struct DiffArgs {
 /// memory follows the templates, not the file. `None`: plan instead.
 fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    let db_path = ctx.db_path()?;
     if one_pass_off() {
         return Ok(None);
     }
+    // Targets without an astdb file first: the checks below read its path.
+    if ctx.uses_ari() {
+        return to_planner("ARI");
+    }
+    if ctx.pg_url().is_some() {
+        return to_planner("PostgreSQL");
+    }
+    let db_path = ctx.db_path()?;
     let planner = [
-        (ctx.uses_ari(), "ARI"),
-        (ctx.pg_url().is_some(), "PostgreSQL"),
         (!args.source.more.is_empty(), "several files"),
         (ctx.global.output == Format::Json, "-o json"),
         (args.source.allow_exec, "--allow-exec"),

@@ -163,11 +163,8 @@ fn tilde_in_pjsipctl_db_expands_to_home() {
 #[test]
 fn a_url_as_db_is_not_a_file_path() {
     let env = Env::new();
-    for url in [
-        "postgresql://asterisk@localhost/asterisk",
-        "mysql://root@db/ast",
-        "sqlite:///tmp/x.db",
-    ] {
+    // postgresql:// is the realtime backend's (tests/integration/realtime.rs).
+    for url in ["mysql://root@db/ast", "sqlite:///tmp/x.db"] {
         for args in [
             vec!["--db", url, "push", "aor", "a"],
             vec!["--db", url, "list"],

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::common::{fixtures, Env};
+use crate::common::{fixtures, report, Env};
 
 fn conf(stem: &str) -> String {
     fixtures()
@@ -216,6 +216,7 @@ fn expand_then_apply_gives_the_same_rows() {
 #[test]
 fn dry_run_and_diff_show_the_expansion_per_wizard_section() {
     let env = Env::new();
+    env.init_db();
     let file = conf("w2-trunks");
     let (code, out, err) = env.run(&["apply", "--dry-run", "--accept-loss", &file]);
     assert_eq!(code, 0, "{err}");
@@ -285,13 +286,15 @@ fn prune_removes_exactly_what_a_wizard_section_made() {
     let cut = text.find("[telco-line]").unwrap();
     let path = env.dir.path().join("pjsip_wizard.conf");
     std::fs::write(&path, &text[..cut]).unwrap();
-    let out = env.ok(&[
+    let (code, _, err) = env.run(&[
         "apply",
         "--prune",
         "--yes",
         "--accept-loss",
         path.to_str().unwrap(),
     ]);
+    assert_eq!(code, 0, "{err}");
+    let out = report(&err);
     let mut deleted: Vec<&str> = out.lines().filter(|l| l.starts_with("deleted")).collect();
     deleted.sort();
     assert_eq!(
@@ -318,13 +321,15 @@ fn prune_removes_exactly_what_a_wizard_section_made() {
         rest.replace("sends_registrations = yes", "sends_registrations = no"),
     )
     .unwrap();
-    let out = env.ok(&[
+    let (code, _, err) = env.run(&[
         "apply",
         "--prune",
         "--yes",
         "--accept-loss",
         path.to_str().unwrap(),
     ]);
+    assert_eq!(code, 0, "{err}");
+    let out = report(&err);
     assert!(out.contains("deleted registration voipco-reg-1"), "{out}");
     assert!(
         out.contains("deleted registration branch-pbx-reg-0"),
@@ -455,9 +460,11 @@ fn several_files_in_asterisks_order_and_wizard_sections_in_pjsip_conf_are_ignore
         err.contains("[lab] type=wizard in pjsip.conf: Asterisk ignores it"),
         "{err}"
     );
-    assert!(out.contains("created aor alice"), "{out}");
-    assert!(out.contains("created endpoint 2004"), "{out}");
-    assert!(!out.contains("lab"), "{out}");
+    let done = report(&err);
+    assert!(out.is_empty(), "{out}");
+    assert!(done.contains("created aor alice"), "{done}");
+    assert!(done.contains("created endpoint 2004"), "{done}");
+    assert!(!done.contains("lab"), "{done}");
     // A wizard object named like a pjsip.conf object is a duplicate, refused before writing.
     std::fs::write(dir.join("pjsip.conf"), "[2001]\ntype=aor\n").unwrap();
     let before = env.snapshot();
@@ -545,12 +552,14 @@ fn over_ari_the_expanded_objects_are_pushed_in_dependency_order() {
             .position(|t| *t == ty)
             .unwrap()
     };
-    let order: Vec<usize> = stdout
+    let done = report(&stderr);
+    assert!(stdout.is_empty(), "{stdout}");
+    let order: Vec<usize> = done
         .lines()
         .map(|l| rank(l.split(' ').nth(1).unwrap()))
         .collect();
-    assert_eq!(order.len(), 19, "{stdout}");
-    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{stdout}");
+    assert_eq!(order.len(), 19, "{done}");
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{done}");
     // The server holds what the embedded apply writes (Asterisk's own row keeps an unset
     // callerid as <unknown>, the one deliberate difference).
     let direct = Env::new();
