@@ -31,6 +31,22 @@ pub struct SourceArgs {
     /// Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)
     #[arg(long)]
     pub allow_exec: bool,
+    /// Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked
+    #[arg(long, value_name = "NAME", value_parser = owner_name)]
+    pub owner: Option<String>,
+}
+
+/// The extended attribute `--owner` marks objects with.
+pub const OWNER_MARK: &str = "@pjsipctl_owner";
+
+/// An owner name: printable, no blanks at its ends (it is compared byte for byte).
+fn owner_name(s: &str) -> std::result::Result<String, String> {
+    if s.is_empty() || s.trim() != s || s.chars().any(char::is_control) {
+        return Err(
+            "an owner name must be non-empty printable text without blanks at its ends".into(),
+        );
+    }
+    Ok(s.to_string())
 }
 
 /// Push every object of a pjsip.conf, changing only what differs
@@ -60,6 +76,9 @@ pub struct ApplyArgs {
     /// finish before the next type starts (auths and aors before endpoints)
     #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: u16,
+    /// For logs: no line per object, only warnings, errors and the summary (unlike -q)
+    #[arg(long)]
+    pub summary_only: bool,
 }
 
 /// Read and convert the file, printing the reader's notes and warnings. Errors are left
@@ -88,6 +107,17 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
         all.diags.append(&mut cfg.diags);
     }
     let mut conv = convert::convert(all);
+    if let Some(owner) = &src.owner {
+        // Pushed last, so it is the object's newest extended attribute, as Sorcery links it.
+        for d in &mut conv.objects {
+            d.fields.push(convert::SrcField {
+                attr: crate::model::Attr::new(OWNER_MARK, owner.as_str()),
+                origin: d.origin.clone(),
+                inherited: false,
+            });
+            d.object.set_extended(OWNER_MARK, owner);
+        }
+    }
     harden(&mut conv.diags, ctx.global.strict);
     // The wizard's objects that cannot be pushed, before the converter's (file order).
     skipped.append(&mut conv.skipped);
@@ -320,6 +350,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         || ctx.global.output == Format::Json
         || (args.prune && !args.yes && !args.dry_run)
         || args.source.allow_exec
+        || args.source.owner.is_some()
         || !args.source.more.is_empty()
         || file.as_os_str() == "-"
     {
@@ -416,7 +447,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     }
     // Written as it goes: 300,000 lines need not be held.
     let mut o = std::io::BufWriter::new(std::io::stdout().lock());
-    for (action, ty, id) in out.changes() {
+    for (action, ty, id) in out.changes().filter(|_| !args.summary_only) {
         let verb = match action {
             Action::Create => "created",
             Action::Update => "updated",
@@ -453,7 +484,9 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         backend.as_mut(),
         &mut workers,
         &conv.objects,
-        args.prune,
+        args.prune.then(|| sync::Prune {
+            owner: args.source.owner.as_deref(),
+        }),
         ctx.uses_ari(),
         args.dry_run || ctx.global.output == Format::Json,
     )?;
@@ -479,12 +512,17 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         show_secrets: ctx.global.show_secrets,
     };
     if args.dry_run {
-        let text = match ctx.global.output {
-            Format::Json => render.json(&plan, None, &conv.skipped),
-            _ => render.text(&plan),
-        };
-        if !text.is_empty() {
-            ctx.out.data(&text).map_err(io_err)?;
+        match ctx.global.output {
+            Format::Json => ctx
+                .out
+                .document(render.json(&plan, None, &conv.skipped))
+                .map_err(io_err)?,
+            _ => {
+                let text = render.text(&plan);
+                if !text.is_empty() {
+                    ctx.out.data(&text).map_err(io_err)?;
+                }
+            }
         }
         ctx.out.status(&summary(
             &plan,
@@ -494,6 +532,12 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     if plan.is_empty() {
+        // A job parses stdout: one document even when there is nothing to do.
+        if ctx.global.output == Format::Json {
+            ctx.out
+                .document(render.json(&plan, Some(&[]), &conv.skipped))
+                .map_err(io_err)?;
+        }
         ctx.out.status(&format!(
             "{} is up to date: {}",
             backend.describe(),
@@ -552,11 +596,48 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             ctx.out.warn(w);
         }
     }
+    // The error the run ends with, if any (built first: with -o json it goes into the document).
+    let failure = errors.first().map(|(first_idx, first)| {
+        let applied = status.iter().filter(|s| **s == Status::Applied).count();
+        let mut msg = if transactional {
+            format!(
+                "{}; nothing was written (the apply is one transaction)",
+                first.message
+            )
+        } else {
+            let c = &plan.changes[*first_idx];
+            format!(
+                "{} {}: {}; {applied} of {} changes were applied{}",
+                c.ty.name,
+                c.id,
+                first.message,
+                plan.changes.len(),
+                if errors.len() > 1 {
+                    format!(", {} failed", errors.len())
+                } else {
+                    String::new()
+                }
+            )
+        };
+        if !transactional {
+            msg.push_str(" (run apply again to finish: it only pushes what still differs)");
+        }
+        let mut err = Error::new(first.exit, msg);
+        err.hint = first.hint.clone();
+        err
+    });
     // What was applied, one line per object.
-    let mut report = String::new();
     match ctx.global.output {
-        Format::Json => report = render.json(&plan, Some(&status), &conv.skipped),
+        Format::Json => {
+            let mut doc = render.json(&plan, Some(&status), &conv.skipped);
+            if let Some(e) = &failure {
+                doc["error"] = crate::output::error_json(e);
+            }
+            ctx.out.document(doc).map_err(io_err)?;
+        }
+        _ if args.summary_only => {}
         _ => {
+            let mut report = String::new();
             for (c, st) in plan.changes.iter().zip(&status) {
                 let verb = match (st, c.action) {
                     (Status::Applied, Action::Create) => "created",
@@ -568,46 +649,19 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                 };
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));
             }
+            if !report.is_empty() {
+                ctx.out.data(&report).map_err(io_err)?;
+            }
         }
     }
-    if !report.is_empty() {
-        ctx.out.data(&report).map_err(io_err)?;
-    }
-    if errors.is_empty() {
+    let Some(err) = failure else {
         ctx.out.status(&summary(&plan, skipped, ""));
         return Ok(Exit::Ok);
-    }
-    let applied = status.iter().filter(|s| **s == Status::Applied).count();
-    let (first_idx, first) = &errors[0];
-    let mut msg = if transactional {
-        format!(
-            "{}; nothing was written (the apply is one transaction)",
-            first.message
-        )
-    } else {
-        let c = &plan.changes[*first_idx];
-        format!(
-            "{} {}: {}; {applied} of {} changes were applied{}",
-            c.ty.name,
-            c.id,
-            first.message,
-            plan.changes.len(),
-            if errors.len() > 1 {
-                format!(", {} failed", errors.len())
-            } else {
-                String::new()
-            }
-        )
     };
     for (i, e) in errors.iter().skip(1) {
         let c = &plan.changes[*i];
         let line = format!("{} {}: {}", c.ty.name, c.id, e.message);
         eprintln!("error: {}", crate::output::printable(&line));
     }
-    if !transactional {
-        msg.push_str(" (run apply again to finish: it only pushes what still differs)");
-    }
-    let mut err = Error::new(first.exit, msg);
-    err.hint = first.hint.clone();
     Err(err)
 }

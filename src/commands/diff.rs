@@ -35,6 +35,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
         || ctx.uses_ari()
         || ctx.global.output == Format::Json
         || args.source.allow_exec
+        || args.source.owner.is_some()
         || !args.source.more.is_empty()
         || file.as_os_str() == "-"
         || !db_path.exists()
@@ -112,7 +113,9 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     let plan = sync::plan(
         backend.as_mut(),
         &conv.objects,
-        args.prune,
+        args.prune.then(|| sync::Prune {
+            owner: args.source.owner.as_deref(),
+        }),
         ctx.uses_ari(),
         true,
     )?;
@@ -145,12 +148,17 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     let render = Render {
         show_secrets: ctx.global.show_secrets,
     };
-    let text = match ctx.global.output {
-        Format::Json => render.json(&plan, None, &conv.skipped),
-        _ => render.text(&plan),
-    };
-    if !text.is_empty() {
-        ctx.out.data(&text).map_err(io_err)?;
+    match ctx.global.output {
+        Format::Json => ctx
+            .out
+            .document(render.json(&plan, None, &conv.skipped))
+            .map_err(io_err)?,
+        _ => {
+            let text = render.text(&plan);
+            if !text.is_empty() {
+                ctx.out.data(&text).map_err(io_err)?;
+            }
+        }
     }
     Ok(report(
         ctx,

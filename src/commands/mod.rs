@@ -106,6 +106,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     let ctx = Ctx {
         out: Out {
             quiet: cli.global.quiet,
+            ..Out::default()
         },
         global: cli.global,
     };
@@ -120,20 +121,37 @@ pub fn run(cli: Cli) -> Result<Exit> {
         _ if ctx.uses_ari() => Locality::Remote,
         _ => Locality::Embedded,
     });
-    match &cli.command {
-        Command::Push(a) => push::run(&ctx, a),
-        Command::Show(a) => show::run(&ctx, a),
-        Command::List(a) => list::run(&ctx, a),
-        Command::Delete(a) => delete::run(&ctx, a),
-        Command::Apply(a) => apply::run(&ctx, a),
-        Command::Diff(a) => diff::run(&ctx, a),
-        Command::Export(a) => export::run(&ctx, a),
-        Command::Schema(a) => schema::run(&ctx, a),
-        Command::Serve(a) => serve::run(&ctx, a),
-        Command::Ping(a) => ping::run(&ctx, a),
-        Command::Reload(a) => reload::run(&ctx, a),
-        Command::Wizard(a) => wizard::run(&ctx, a),
-        Command::Generate(a) => generate::run(&ctx, a),
+    let result = dispatch(&ctx, &cli.command);
+    // With -o json a failure is a document too (stderr keeps its line, printed by main); a
+    // command that already printed its document has put the error into it.
+    if let Err(e) = &result {
+        if ctx.global.output == crate::cli::Format::Json
+            && e.exit != Exit::Ok
+            && !ctx.out.printed.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            let _ = ctx
+                .out
+                .document(serde_json::json!({"error": crate::output::error_json(e)}));
+        }
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, command: &Command) -> Result<Exit> {
+    match command {
+        Command::Push(a) => push::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Delete(a) => delete::run(ctx, a),
+        Command::Apply(a) => apply::run(ctx, a),
+        Command::Diff(a) => diff::run(ctx, a),
+        Command::Export(a) => export::run(ctx, a),
+        Command::Schema(a) => schema::run(ctx, a),
+        Command::Serve(a) => serve::run(ctx, a),
+        Command::Ping(a) => ping::run(ctx, a),
+        Command::Reload(a) => reload::run(ctx, a),
+        Command::Wizard(a) => wizard::run(ctx, a),
+        Command::Generate(a) => generate::run(ctx, a),
     }
 }
 
