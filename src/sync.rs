@@ -308,7 +308,7 @@ pub fn plan(
 }
 
 /// GET each (type, id) over the workers' connections at once; the answers in input order.
-fn get_parallel(
+pub fn get_parallel(
     workers: &mut [Box<dyn Backend + Send>],
     need: &[(&'static TypeDef, String)],
 ) -> Vec<Result<Objectset>> {
@@ -639,6 +639,17 @@ pub fn change_for(
     over_ari: bool,
     detail: bool,
 ) -> Option<Change> {
+    // Without --owner a mark already stored is left as it is: neither compared nor removed
+    // (a merge keeps it), so an apply without --owner does not re-create owned objects.
+    let current = match d.object.extended(OWNER_MARK) {
+        Some(_) => current,
+        None => current.map(|c| {
+            c.map(|mut set| {
+                set.retain(|a| a.attribute != OWNER_MARK);
+                set
+            })
+        }),
+    };
     // What the target would read back is only needed to compare, or to show a create.
     let want = if current.is_some() || detail {
         stored_form(&d.object, over_ari)

@@ -472,14 +472,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let skipped = conv.skipped.len();
     // With --jobs over ARI: the target resolved once (its warnings said once), one client
     // for the plan's listings and N workers.
-    let (mut backend, mut workers) = if ctx.uses_ari() && args.jobs > 1 {
-        let mut pool =
-            crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize + 1)?;
-        let main: Box<dyn crate::backend::Backend> = pool.pop().expect("a client");
-        (main, pool)
-    } else {
-        (ctx.backend()?, Vec::new())
-    };
+    let (mut backend, mut workers) = ctx.backend_pool(args.jobs)?;
     let plan = sync::plan_with(
         backend.as_mut(),
         &mut workers,
