@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one object with all its attributes')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored objects of a type (all types when none is given)')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one object')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete objects: several ids of one type, or everything pjsip.conf files define')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Push every object of a pjsip.conf, changing only what differs')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what apply would change; exit 0 when in sync, 1 when it differs')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the target''s objects as pjsip.conf')
@@ -138,6 +138,9 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;delete' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Delete every object this pjsip.conf defines, dependants first (repeatable, read in order)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Over ARI: delete over N connections at once (1-16)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Over ARI: delete over N connections at once (1-16)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
@@ -149,6 +152,10 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'ARI request timeout in seconds')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--missing-ok', '--missing-ok', [CompletionResultType]::ParameterName, 'An object that does not exist is not an error (it is counted as unchanged)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print what would be deleted and change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be deleted and change nothing')
+            [CompletionResult]::new('--summary-only', '--summary-only', [CompletionResultType]::ParameterName, 'For logs: no line per object, only warnings, errors and the summary (unlike -q)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed when stdin is not a terminal)')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
@@ -164,6 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;apply' {
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
@@ -186,6 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--accept-loss', '--accept-loss', [CompletionResultType]::ParameterName, 'Push objects whose data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Push objects Asterisk could not load back (an endpoint without codecs)')
             [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'Over ARI: go on after an object fails instead of stopping there')
+            [CompletionResult]::new('--summary-only', '--summary-only', [CompletionResultType]::ParameterName, 'For logs: no line per object, only warnings, errors and the summary (unlike -q)')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (prints a warning each time)')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show passwords and other secrets instead of masking them')
@@ -199,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             break
         }
         'pjsipctl;diff' {
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]')
             [CompletionResult]::new('--sorcery', '--sorcery', [CompletionResultType]::ParameterName, 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]')
             [CompletionResult]::new('--confdir', '--confdir', [CompletionResultType]::ParameterName, 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read')
@@ -440,7 +450,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one object with all its attributes')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored objects of a type (all types when none is given)')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete one object')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete objects: several ids of one type, or everything pjsip.conf files define')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Push every object of a pjsip.conf, changing only what differs')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what apply would change; exit 0 when in sync, 1 when it differs')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the target''s objects as pjsip.conf')

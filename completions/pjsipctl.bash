@@ -180,12 +180,16 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__apply)
-            opts="-n -y -j -o -q -h -V --allow-exec --dry-run --prune --yes --accept-loss --force --keep-going --jobs --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version"
+            opts="-n -y -j -o -q -h -V --allow-exec --owner --dry-run --prune --yes --accept-loss --force --keep-going --jobs --summary-only --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -246,12 +250,24 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__delete)
-            opts="-y -o -q -h -V --yes --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version"
+            opts="-n -j -y -o -q -h -V --file --missing-ok --dry-run --jobs --summary-only --yes --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -304,12 +320,16 @@ _pjsipctl() {
             return 0
             ;;
         pjsipctl__subcmd__diff)
-            opts="-o -q -h -V --allow-exec --prune --accept-loss --force --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version"
+            opts="-o -q -h -V --allow-exec --owner --prune --accept-loss --force --db --sorcery --confdir --ari --target --user --password-file --api-key --cacert --insecure --timeout --output --show-secrets --quiet --strict --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

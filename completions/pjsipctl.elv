@@ -42,7 +42,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand push 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
             cand show 'Show one object with all its attributes'
             cand list 'List stored objects of a type (all types when none is given)'
-            cand delete 'Delete one object'
+            cand delete 'Delete objects: several ids of one type, or everything pjsip.conf files define'
             cand apply 'Push every object of a pjsip.conf, changing only what differs'
             cand diff 'Show what apply would change; exit 0 when in sync, 1 when it differs'
             cand export 'Write the target''s objects as pjsip.conf'
@@ -131,6 +131,9 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;delete'= {
+            cand --file 'Delete every object this pjsip.conf defines, dependants first (repeatable, read in order)'
+            cand -j 'Over ARI: delete over N connections at once (1-16)'
+            cand --jobs 'Over ARI: delete over N connections at once (1-16)'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
@@ -142,6 +145,10 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --timeout 'ARI request timeout in seconds'
             cand -o 'Output format'
             cand --output 'Output format'
+            cand --missing-ok 'An object that does not exist is not an error (it is counted as unchanged)'
+            cand -n 'Print what would be deleted and change nothing'
+            cand --dry-run 'Print what would be deleted and change nothing'
+            cand --summary-only 'For logs: no line per object, only warnings, errors and the summary (unlike -q)'
             cand -y 'Do not ask for confirmation (needed when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (needed when stdin is not a terminal)'
             cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
@@ -156,6 +163,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;apply'= {
+            cand --owner 'Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked'
             cand -j 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)'
             cand --jobs 'Over ARI: push over N connections at once (1-16); each type''s objects still all finish before the next type starts (auths and aors before endpoints)'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
@@ -178,6 +186,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --accept-loss 'Push objects whose data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)'
             cand --force 'Push objects Asterisk could not load back (an endpoint without codecs)'
             cand --keep-going 'Over ARI: go on after an object fails instead of stopping there'
+            cand --summary-only 'For logs: no line per object, only warnings, errors and the summary (unlike -q)'
             cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
             cand --insecure 'Do not verify the server''s certificate (prints a warning each time)'
             cand --show-secrets 'Show passwords and other secrets instead of masking them'
@@ -190,6 +199,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;diff'= {
+            cand --owner 'Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
@@ -419,7 +429,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand push 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
             cand show 'Show one object with all its attributes'
             cand list 'List stored objects of a type (all types when none is given)'
-            cand delete 'Delete one object'
+            cand delete 'Delete objects: several ids of one type, or everything pjsip.conf files define'
             cand apply 'Push every object of a pjsip.conf, changing only what differs'
             cand diff 'Show what apply would change; exit 0 when in sync, 1 when it differs'
             cand export 'Write the target''s objects as pjsip.conf'

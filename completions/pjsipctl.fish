@@ -46,7 +46,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -s V -l version -d 'Prin
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "show" -d 'Show one object with all its attributes'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "list" -d 'List stored objects of a type (all types when none is given)'
-complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "delete" -d 'Delete one object'
+complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "delete" -d 'Delete objects: several ids of one type, or everything pjsip.conf files define'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "apply" -d 'Push every object of a pjsip.conf, changing only what differs'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "diff" -d 'Show what apply would change; exit 0 when in sync, 1 when it differs'
 complete -c pjsipctl -n "__fish_pjsipctl_needs_command" -f -a "export" -d 'Write the target\'s objects as pjsip.conf'
@@ -119,6 +119,8 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s q -l quiet -d
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l file -d 'Delete every object this pjsip.conf defines, dependants first (repeatable, read in order)' -r -F
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s j -l jobs -d 'Over ARI: delete over N connections at once (1-16)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
@@ -131,6 +133,9 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l timeout -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s o -l output -d 'Output format' -r -f -a "table\t'Tables resembling the Asterisk CLI'
 json\t'ARI\'s attribute/value list'
 conf\t'pjsip.conf sections'"
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l missing-ok -d 'An object that does not exist is not an error (it is counted as unchanged)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s n -l dry-run -d 'Print what would be deleted and change nothing'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l summary-only -d 'For logs: no line per object, only warnings, errors and the summary (unlike -q)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (needed when stdin is not a terminal)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
@@ -139,6 +144,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s q -l quiet 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l owner -d 'Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s j -l jobs -d 'Over ARI: push over N connections at once (1-16); each type\'s objects still all finish before the next type starts (auths and aors before endpoints)' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
@@ -159,6 +165,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s y -l yes -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l accept-loss -d 'Push objects whose data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l force -d 'Push objects Asterisk could not load back (an endpoint without codecs)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l keep-going -d 'Over ARI: go on after an object fails instead of stopping there'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l summary-only -d 'For logs: no line per object, only warnings, errors and the summary (unlike -q)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
@@ -166,6 +173,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s q -l quiet -
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l owner -d 'Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
@@ -353,7 +361,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand generate" -s V -l vers
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "push" -d 'Create an object or merge fields into it (fields apply in order: --from, positionals, -f)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "show" -d 'Show one object with all its attributes'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "list" -d 'List stored objects of a type (all types when none is given)'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "delete" -d 'Delete one object'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "delete" -d 'Delete objects: several ids of one type, or everything pjsip.conf files define'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "apply" -d 'Push every object of a pjsip.conf, changing only what differs'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "diff" -d 'Show what apply would change; exit 0 when in sync, 1 when it differs'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand help; and not __fish_seen_subcommand_from push show list delete apply diff export schema serve ping reload wizard generate help" -f -a "export" -d 'Write the target\'s objects as pjsip.conf'

@@ -470,6 +470,11 @@ fn set_references(ty: &TypeDef, set: &Objectset) -> Vec<(&'static str, String)> 
     out
 }
 
+/// Whether a pruned endpoint's objects of this type follow it where the type cannot be listed.
+pub fn followed_from_endpoints(ty: &TypeDef) -> bool {
+    crate::policy::REFERENCES.iter().any(|r| r.2 == ty.name)
+}
+
 /// The deletes of `--prune`, in reverse type order. Without `owner`: the stored objects of
 /// the file's types that it lacks (of the other types a wizard makes, only objects marked
 /// by a wizard). With `owner`: of every type the target can list, only the objects marked

@@ -325,9 +325,14 @@ fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
     }
     for (ty, why) in &plan.unlisted {
         if prune {
+            let which = if crate::sync::followed_from_endpoints(ty) {
+                "only those that pruned endpoints named and nothing that stays names are pruned"
+            } else {
+                "none of them is pruned"
+            };
             ctx.out.warn(&format!(
-                "cannot list {} on this target ({why}): none of them is pruned, since pjsipctl cannot prove which \
-                 are not in the file",
+                "cannot list {} on this target ({why}): {which}, since pjsipctl cannot prove which \
+                 others are not in the file",
                 ty.plural
             ));
         }

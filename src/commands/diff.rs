@@ -140,8 +140,13 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         }
         for (ty, why) in &plan.unlisted {
             ctx.out.warn(&format!(
-                "cannot list {} on this target ({why}): extra ones are not shown",
-                ty.plural
+                "cannot list {} on this target ({why}): extra ones are not shown{}",
+                ty.plural,
+                if crate::sync::followed_from_endpoints(ty) {
+                    " (but those only pruned endpoints name are)"
+                } else {
+                    ""
+                }
             ));
         }
     }

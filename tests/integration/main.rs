@@ -11,5 +11,6 @@ mod fidelity;
 mod generated;
 mod hardening;
 mod policy;
+mod provisioning;
 mod secrets;
 mod wizard;
