@@ -24,6 +24,9 @@ pub struct Error {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
+    /// The single problems a summary message counts (each also printed as an `error:` line),
+    /// for the JSON error document.
+    pub problems: Vec<String>,
 }
 
 impl Error {
@@ -32,6 +35,7 @@ impl Error {
             exit,
             message: message.into(),
             hint: None,
+            problems: Vec::new(),
         }
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -917,6 +917,24 @@ impl Render {
     }
 }
 
+/// Into a carried-out plan's JSON document: each failed change's own error, and the error
+/// the run ends with.
+pub fn json_errors(
+    doc: &mut serde_json::Value,
+    errors: &[(usize, Error)],
+    failure: Option<&Error>,
+) {
+    // (A rolled-back transaction has no failed change: its error is the run's.)
+    for (i, e) in errors {
+        if doc["changes"][*i]["status"] == "failed" {
+            doc["changes"][*i]["error"] = json!(e.message);
+        }
+    }
+    if let Some(e) = failure {
+        doc["error"] = crate::output::error_json(e);
+    }
+}
+
 /// What became of each change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

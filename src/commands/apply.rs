@@ -265,7 +265,7 @@ fn withheld_in(file: &Path) -> bool {
 
 /// Print every problem and fail with exit 4 when there is any.
 pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
-    let mut n = 0;
+    let mut problems = Vec::new();
     let mut withheld = None;
     for d in conv.errors() {
         let mut line = d.to_string();
@@ -278,21 +278,24 @@ pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> R
             );
         }
         eprintln!("error: {}", crate::output::printable(&line));
-        n += 1;
+        problems.push(line);
     }
-    for m in &more {
-        eprintln!("error: {}", crate::output::printable(m));
-        n += 1;
+    for m in more {
+        eprintln!("error: {}", crate::output::printable(&m));
+        problems.push(m);
     }
+    let n = problems.len();
     if n == 0 {
         return Ok(());
     }
-    Err(Error::invalid(format!(
+    let mut e = Error::invalid(format!(
         "{n} problem{} in {}: nothing was written",
         if n == 1 { "" } else { "s" },
         file.display()
     ))
-    .hint("fix them and run it again; `pjsipctl diff` shows what would change"))
+    .hint("fix them and run it again; `pjsipctl diff` shows what would change");
+    e.problems = problems;
+    Err(e)
 }
 
 fn summary(plan: &Plan, skipped: usize, verb_prefix: &str) -> String {
@@ -628,9 +631,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     match ctx.global.output {
         Format::Json => {
             let mut doc = render.json(&plan, Some(&status), &conv.skipped);
-            if let Some(e) = &failure {
-                doc["error"] = crate::output::error_json(e);
-            }
+            sync::json_errors(&mut doc, &errors, failure.as_ref());
             ctx.out.document(doc).map_err(io_err)?;
         }
         _ if args.summary_only => {}

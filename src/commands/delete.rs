@@ -165,9 +165,7 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     });
     if json {
         let mut doc = render.json(&plan, Some(&status), &skipped);
-        if let Some(e) = &failure {
-            doc["error"] = crate::output::error_json(e);
-        }
+        crate::sync::json_errors(&mut doc, &errors, failure.as_ref());
         ctx.out.document(doc).map_err(io_err)?;
     } else if !args.summary_only {
         for (c, st) in plan.changes.iter().zip(&status) {

@@ -127,7 +127,13 @@ pub fn run(cli: Cli) -> Result<Exit> {
     };
     if ctx.global.insecure {
         // Every run, even with --quiet: nobody should forget it is on.
-        eprintln!("warning: --insecure: the server's TLS certificate is not verified");
+        let w = "--insecure: the server's TLS certificate is not verified";
+        eprintln!("warning: {w}");
+        ctx.out
+            .warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(w.to_string());
     }
     // Host names and files are checked where the objects will be used (issue 11, item 7).
     use crate::schema::values::{set_locality, Locality};

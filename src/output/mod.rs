@@ -85,6 +85,7 @@ pub fn error_json(e: &crate::error::Error) -> serde_json::Value {
         "message": e.message,
         "hint": e.hint,
         "exit": e.exit as u8,
+        "problems": e.problems,
     })
 }
 

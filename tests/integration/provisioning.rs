@@ -172,6 +172,14 @@ fn errors_are_json_documents_and_stderr_keeps_its_line() {
             r.2
         );
         assert!(d["error"].get("hint").is_some(), "{d}");
+        if args.contains(&bad.as_str()) {
+            // Each problem of the file, with its line, as stderr gives it.
+            let p = d["error"]["problems"].as_array().unwrap();
+            assert!(
+                p.len() == 1 && p[0].as_str().unwrap().contains("bad.conf:3"),
+                "{d}"
+            );
+        }
         assert_eq!(env.snapshot(), before, "{args:?} changed the database");
     }
 }

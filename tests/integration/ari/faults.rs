@@ -541,6 +541,11 @@ fn a_partial_failure_in_json_counts_results_not_the_plan() {
         statuses,
         ["applied", "applied", "applied", "failed", "not run", "not run"]
     );
+    let failed = &doc["changes"][3];
+    assert!(
+        failed["error"].as_str().unwrap().contains("500"),
+        "{failed}"
+    );
     // What the document says was applied is what the server holds.
     assert_eq!(held(&env, &serve).len(), 3);
 }
