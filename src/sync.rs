@@ -570,7 +570,7 @@ fn prune_plan(
         for id in ids {
             let set = map.get(id).and_then(|r| r.set(ty, id).ok());
             let prunable = !wanted.contains(&(ty.name, id.as_str()))
-                && (whole || set.as_ref().is_some_and(|s| mark(s)));
+                && (whole || set.as_ref().is_some_and(&mark));
             if !prunable {
                 if let Some(set) = &set {
                     kept_refs.extend(set_references(ty, set));

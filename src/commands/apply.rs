@@ -485,7 +485,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         backend.as_mut(),
         &mut workers,
         &conv.objects,
-        args.prune.then(|| sync::Prune {
+        args.prune.then_some(sync::Prune {
             owner: args.source.owner.as_deref(),
         }),
         ctx.uses_ari(),

@@ -45,7 +45,11 @@ pub struct DeleteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
-    let (targets, skipped, label) = targets(ctx, args)?;
+    let Targets {
+        objects: targets,
+        skipped,
+        files: label,
+    } = targets(ctx, args)?;
     let (mut backend, mut workers) = ctx.backend_pool(args.jobs)?;
     // Which exist, before anything is asked or deleted. A single id is left to its delete
     // (over ARI one request) unless --missing-ok or --dry-run needs the answer first.
@@ -184,17 +188,15 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// What to delete, in order (dependants first for files), the file's skipped sections
-/// and, for files, how the question names them.
-#[allow(clippy::type_complexity)]
-fn targets(
-    ctx: &Ctx,
-    args: &DeleteArgs,
-) -> Result<(
-    Vec<(&'static TypeDef, String)>,
-    Vec<crate::conf::convert::Skipped>,
-    Option<String>,
-)> {
+/// What to delete, in order (dependants first for files), the files' skipped sections and,
+/// for files, how the question names them.
+struct Targets {
+    objects: Vec<(&'static TypeDef, String)>,
+    skipped: Vec<crate::conf::convert::Skipped>,
+    files: Option<String>,
+}
+
+fn targets(ctx: &Ctx, args: &DeleteArgs) -> Result<Targets> {
     if let Some((first, more)) = args.file.split_first() {
         let src = SourceArgs {
             file: first.clone(),
@@ -211,7 +213,11 @@ fn targets(
         let mut seen = HashSet::new();
         objs.retain(|(ty, id)| seen.insert((ty.name, id.clone())));
         let names: Vec<String> = args.file.iter().map(|f| f.display().to_string()).collect();
-        return Ok((objs, conv.skipped, Some(names.join(", "))));
+        return Ok(Targets {
+            objects: objs,
+            skipped: conv.skipped,
+            files: Some(names.join(", ")),
+        });
     }
     // clap requires both without --file.
     let ty = resolve_type(args.r#type.as_deref().unwrap_or_default())?;
@@ -223,7 +229,11 @@ fn targets(
             out.push((ty, id.clone()));
         }
     }
-    Ok((out, Vec::new(), None))
+    Ok(Targets {
+        objects: out,
+        skipped: Vec::new(),
+        files: None,
+    })
 }
 
 /// Whether each target exists: Some(false) when the target says it does not; None where

@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     let plan = sync::plan(
         backend.as_mut(),
         &conv.objects,
-        args.prune.then(|| sync::Prune {
+        args.prune.then_some(sync::Prune {
             owner: args.source.owner.as_deref(),
         }),
         ctx.uses_ari(),

@@ -25,6 +25,9 @@ use crate::output::Out;
 use crate::schema::{find_type, type_names, TypeDef};
 use crate::sorcery_conf::Mapping;
 
+/// The extra connections of `--jobs`, one per worker.
+pub type Workers = Vec<Box<dyn Backend + Send>>;
+
 /// Resolved settings and the output handle, shared by every command.
 pub struct Ctx {
     pub global: Global,
@@ -67,10 +70,7 @@ impl Ctx {
 
     /// The backend, and over ARI with `jobs` > 1 that many more connections to work on
     /// (the target resolved once, its warnings said once).
-    pub fn backend_pool(
-        &self,
-        jobs: u16,
-    ) -> Result<(Box<dyn Backend>, Vec<Box<dyn Backend + Send>>)> {
+    pub fn backend_pool(&self, jobs: u16) -> Result<(Box<dyn Backend>, Workers)> {
         if self.uses_ari() && jobs > 1 {
             let mut pool =
                 crate::backend::ari::open_pool(&self.global, &self.out, jobs as usize + 1)?;
