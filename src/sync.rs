@@ -504,9 +504,10 @@ fn prune_plan(
         .iter()
         .any(|d| d.object.extended(WIZARD_MARK).is_some());
     let mut owned: HashMap<&str, Listing> = HashMap::new();
-    // Where a type cannot be listed, an endpoint's references are the only way to its objects.
+    // Where a type cannot be listed (over ARI), an endpoint's references are the only way to
+    // its objects. (ARI answers that it cannot list one without a request.)
     let mut unlistable: HashSet<&str> = HashSet::new();
-    for &(_, _, target) in crate::policy::REFERENCES {
+    for &(_, _, target) in crate::policy::REFERENCES.iter().filter(|_| over_ari) {
         if let Some(ty) = crate::schema::find_type(target) {
             if !listed.contains_key(target) && backend.raw_rows(ty)?.is_none() {
                 if let (_, Coverage::Unavailable(_)) = backend.list(ty)? {
@@ -522,21 +523,10 @@ fn prune_plan(
         if !wanted_here || listed.contains_key(ty.name) {
             continue;
         }
-        match listing(backend, ty)? {
-            Some(l) => {
-                owned.insert(ty.name, l);
-            }
-            None => {
-                unlistable.insert(ty.name);
-            }
+        if let Some(l) = listing(backend, ty)? {
+            owned.insert(ty.name, l);
         }
     }
-    unlistable.extend(
-        desired
-            .iter()
-            .filter(|d| !listed.contains_key(d.ty.name))
-            .map(|d| d.ty.name),
-    );
     // The mark that makes an object prunable where the type is not pruned whole.
     let mark = |set: &Objectset| match owner {
         Some(o) => set

@@ -229,3 +229,54 @@ fn bulk_delete_over_ari_with_jobs() {
         .unwrap();
     assert!(dels.len() >= 9 && last_ep < first_ref, "{log}");
 }
+
+#[test]
+fn prune_over_ari_without_owner_takes_the_auths_and_aors_only_pruned_endpoints_named() {
+    let serve = Serve::start();
+    let env = Env::new();
+    let all = env.dir.path().join("users.conf");
+    std::fs::write(&all, USERS).unwrap();
+    let kept = env.dir.path().join("kept.conf");
+    std::fs::write(&kept, &USERS[..USERS.find("[a2]").unwrap()]).unwrap();
+    let run = |args: &[&str]| run_cmd(ari_cmd(&env, &serve.url()), args);
+    assert_eq!(run(&["apply", all.to_str().unwrap()]).0, 0);
+    // An endpoint outside the file that names a1's aor: pruned, but a1's aor stays (the file has it).
+    let (code, _, err) = run(&[
+        "push",
+        "endpoint",
+        "x",
+        "allow=ulaw",
+        "callerid=X <7>",
+        "aors=a1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&[
+        "-o",
+        "json",
+        "apply",
+        "--prune",
+        "--yes",
+        kept.to_str().unwrap(),
+    ]);
+    let d = doc(code, &out, &err);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        changes(&d),
+        [
+            "delete endpoint a2",
+            "delete endpoint a3",
+            "delete endpoint a4",
+            "delete endpoint x",
+            "delete aor a2",
+            "delete aor shared",
+            "delete auth a2",
+        ]
+    );
+    let mut have = held(&serve);
+    have.sort();
+    assert_eq!(have, ["aor a1", "auth a1", "endpoint a1"]);
+    assert!(
+        err.contains("only those that pruned endpoints named"),
+        "{err}"
+    );
+}
