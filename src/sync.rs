@@ -461,11 +461,12 @@ fn set_references(ty: &TypeDef, set: &Objectset) -> Vec<(&'static str, String)> 
         if t != ty.name {
             continue;
         }
-        for a in set.iter().filter(|a| a.attribute == attr) {
-            for n in a.value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                out.push((target, n.to_string()));
-            }
-        }
+        let values: Vec<&str> = set
+            .iter()
+            .filter(|a| a.attribute == attr)
+            .map(|a| a.value.as_str())
+            .collect();
+        out.extend(set_references_of(target, &values));
     }
     out
 }
@@ -473,6 +474,17 @@ fn set_references(ty: &TypeDef, set: &Objectset) -> Vec<(&'static str, String)> 
 /// Whether a pruned endpoint's objects of this type follow it where the type cannot be listed.
 pub fn followed_from_endpoints(ty: &TypeDef) -> bool {
     crate::policy::REFERENCES.iter().any(|r| r.2 == ty.name)
+}
+
+/// The ids a comma list of references names, as (type, id).
+fn set_references_of(target: &'static str, values: &[&str]) -> Vec<(&'static str, String)> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| (target, n.to_string()))
+        .collect()
 }
 
 /// The deletes of `--prune`, in reverse type order. Without `owner`: the stored objects of
@@ -542,6 +554,15 @@ fn prune_plan(
                 .map(|(_, t, n)| (t.name, n))
         })
         .collect();
+    // A registration of the file names its outbound auth too.
+    for d in desired.iter().filter(|d| d.ty.name == "registration") {
+        let names: Vec<&str> = match d.object.get("outbound_auth") {
+            Some(crate::model::Val::L(l)) => l.iter().map(String::as_str).collect(),
+            Some(v) => vec![v.as_str()],
+            None => Vec::new(),
+        };
+        kept_refs.extend(set_references_of("auth", &names));
+    }
     let mut cascade: Vec<(&str, String)> = Vec::new();
     for ty in TYPES.iter().rev() {
         let Some((ids, map)) = listed.get(ty.name).or_else(|| owned.get(ty.name)) else {

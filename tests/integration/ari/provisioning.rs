@@ -237,7 +237,15 @@ fn prune_over_ari_without_owner_takes_the_auths_and_aors_only_pruned_endpoints_n
     let all = env.dir.path().join("users.conf");
     std::fs::write(&all, USERS).unwrap();
     let kept = env.dir.path().join("kept.conf");
-    std::fs::write(&kept, &USERS[..USERS.find("[a2]").unwrap()]).unwrap();
+    // The file keeps a1 and a registration that uses a2's auth: that auth stays.
+    std::fs::write(
+        &kept,
+        format!(
+            "{}[r1]\ntype=registration\nserver_uri=sip:pbx.example.com\nclient_uri=sip:a2@pbx.example.com\noutbound_auth=a2\n",
+            &USERS[..USERS.find("[a2]").unwrap()]
+        ),
+    )
+    .unwrap();
     let run = |args: &[&str]| run_cmd(ari_cmd(&env, &serve.url()), args);
     assert_eq!(run(&["apply", all.to_str().unwrap()]).0, 0);
     // An endpoint outside the file that names a1's aor: pruned, but a1's aor stays (the file has it).
@@ -263,18 +271,27 @@ fn prune_over_ari_without_owner_takes_the_auths_and_aors_only_pruned_endpoints_n
     assert_eq!(
         changes(&d),
         [
+            "create registration r1",
             "delete endpoint a2",
             "delete endpoint a3",
             "delete endpoint a4",
             "delete endpoint x",
             "delete aor a2",
             "delete aor shared",
-            "delete auth a2",
         ]
     );
     let mut have = held(&serve);
     have.sort();
-    assert_eq!(have, ["aor a1", "auth a1", "endpoint a1"]);
+    assert_eq!(
+        have,
+        [
+            "aor a1",
+            "auth a1",
+            "auth a2",
+            "endpoint a1",
+            "registration r1"
+        ]
+    );
     assert!(
         err.contains("only those that pruned endpoints named"),
         "{err}"
