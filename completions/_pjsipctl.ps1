@@ -194,7 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'pjsipctl' -ScriptBlock {
             [CompletionResult]::new('--accept-loss', '--accept-loss', [CompletionResultType]::ParameterName, 'Push objects whose data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Push objects Asterisk could not load back (an endpoint without codecs)')
             [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'Over ARI: go on after an object fails instead of stopping there')
-            [CompletionResult]::new('--summary-only', '--summary-only', [CompletionResultType]::ParameterName, 'For logs: no line per object, only warnings, errors and the summary (unlike -q)')
+            [CompletionResult]::new('--summary-only', '--summary-only', [CompletionResultType]::ParameterName, 'For logs: no line per object (nor the dry run''s plan), only warnings, errors and the summary (unlike -q)')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'Send credentials as ?api_key=user:password instead of HTTP Basic auth')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (prints a warning each time)')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show passwords and other secrets instead of masking them')

@@ -186,7 +186,7 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --accept-loss 'Push objects whose data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)'
             cand --force 'Push objects Asterisk could not load back (an endpoint without codecs)'
             cand --keep-going 'Over ARI: go on after an object fails instead of stopping there'
-            cand --summary-only 'For logs: no line per object, only warnings, errors and the summary (unlike -q)'
+            cand --summary-only 'For logs: no line per object (nor the dry run''s plan), only warnings, errors and the summary (unlike -q)'
             cand --api-key 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
             cand --insecure 'Do not verify the server''s certificate (prints a warning each time)'
             cand --show-secrets 'Show passwords and other secrets instead of masking them'

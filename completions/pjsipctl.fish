@@ -165,7 +165,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s y -l yes -d 
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l accept-loss -d 'Push objects whose data astdb cannot hold as written (set_var, several contacts, deny/permit, ...)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l force -d 'Push objects Asterisk could not load back (an endpoint without codecs)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l keep-going -d 'Over ARI: go on after an object fails instead of stopping there'
-complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l summary-only -d 'For logs: no line per object, only warnings, errors and the summary (unlike -q)'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l summary-only -d 'For logs: no line per object (nor the dry run\'s plan), only warnings, errors and the summary (unlike -q)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l api-key -d 'Send credentials as ?api_key=user:password instead of HTTP Basic auth'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l insecure -d 'Do not verify the server\'s certificate (prints a warning each time)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l show-secrets -d 'Show passwords and other secrets instead of masking them'

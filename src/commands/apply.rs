@@ -76,7 +76,7 @@ pub struct ApplyArgs {
     /// finish before the next type starts (auths and aors before endpoints)
     #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: u16,
-    /// For logs: no line per object, only warnings, errors and the summary (unlike -q)
+    /// For logs: no line per object (nor the dry run's plan), only warnings, errors and the summary (unlike -q)
     #[arg(long)]
     pub summary_only: bool,
 }
@@ -431,7 +431,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
     if args.dry_run {
         let text = out.text();
-        if !text.is_empty() {
+        if !text.is_empty() && !args.summary_only {
             ctx.out.data(&text).map_err(io_err)?;
         }
         ctx.out.status(&summary_of(
@@ -518,6 +518,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                 .out
                 .document(render.json(&plan, None, &conv.skipped))
                 .map_err(io_err)?,
+            _ if args.summary_only => {}
             _ => {
                 let text = render.text(&plan);
                 if !text.is_empty() {

@@ -237,6 +237,12 @@ fn summary_only_leaves_out_the_per_object_lines() {
         assert!(stderr.contains("7 created"), "{stderr}");
         assert!(!stderr.contains("created endpoint"), "{stderr}");
         assert_eq!(env.rows().len(), 7);
+        // A dry run's plan is left out too (the -o json document never is).
+        let r = env.run(&["apply", "-n", "--summary-only", "--prune", &f]);
+        assert_eq!((r.0, r.1.as_str()), (0, ""), "{}", r.2);
+        assert!(r.2.contains("would be 0 created"), "{}", r.2);
+        let r = env.run(&["-o", "json", "apply", "-n", "--summary-only", &f]);
+        assert_eq!(doc(&r)["summary"]["unchanged"], 7);
         // -q is another thing: not even the summary.
         let r = env.run(&["-q", "apply", &f]);
         assert_eq!((r.0, r.1.as_str()), (0, ""));
