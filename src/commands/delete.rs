@@ -335,10 +335,13 @@ fn referrers(backend: &mut dyn Backend, plan: &Plan) -> Result<Option<String>> {
             .into_iter()
             .map(|(what, by)| format!("{what} is still referenced by {}", by.join(", ")))
             .collect();
-        format!(
-            "{}: Asterisk keeps those references, and calls through them fail",
+        // One line, however many: the first few are named.
+        let shown = if parts.len() > 5 {
+            format!("{}; and {} more", parts[..5].join("; "), parts.len() - 5)
+        } else {
             parts.join("; ")
-        )
+        };
+        format!("{shown}: Asterisk keeps those references, and calls through them fail")
     }))
 }
 
