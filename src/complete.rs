@@ -137,7 +137,10 @@ fn ids(current: &OsStr) -> Vec<CompletionCandidate> {
 fn stored_ids(global: crate::cli::Global, ty: &'static TypeDef, prefix: &str) -> Vec<String> {
     let ctx = crate::commands::Ctx {
         global,
-        out: crate::output::Out { quiet: true },
+        out: crate::output::Out {
+            quiet: true,
+            ..Default::default()
+        },
         created: Default::default(),
     };
     // Over the network (ARI, PostgreSQL) a TAB must never wait or ask for a password.

@@ -29,6 +29,9 @@ pub struct Error {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
+    /// The single problems a summary message counts (each also printed as an `error:` line),
+    /// for the JSON error document.
+    pub problems: Vec<String>,
 }
 
 impl Error {
@@ -37,6 +40,7 @@ impl Error {
             exit,
             message: message.into(),
             hint: None,
+            problems: Vec::new(),
         }
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

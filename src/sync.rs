@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::json;
 
 use crate::backend::{Backend, Coverage, Op, PushOptions, Pushed};
+use crate::commands::apply::OWNER_MARK;
 use crate::conf::convert::{Desired, Skipped};
 use crate::conf::reader::Origin;
 use crate::engine;
@@ -329,7 +330,7 @@ pub fn row_set(
 pub fn plan(
     backend: &mut dyn Backend,
     desired: &[Desired],
-    prune: bool,
+    prune: Option<Prune>,
     over_ari: impl Into<StoredAs>,
     detail: bool,
 ) -> Result<Plan> {
@@ -337,7 +338,7 @@ pub fn plan(
 }
 
 /// GET each (type, id) over the workers' connections at once; the answers in input order.
-fn get_parallel(
+pub fn get_parallel(
     workers: &mut [Box<dyn Backend + Send>],
     need: &[(&'static TypeDef, String)],
 ) -> Vec<Result<Objectset>> {
@@ -369,7 +370,7 @@ pub fn plan_with(
     backend: &mut dyn Backend,
     workers: &mut [Box<dyn Backend + Send>],
     desired: &[Desired],
-    prune: bool,
+    prune: Option<Prune>,
     over_ari: impl Into<StoredAs>,
     detail: bool,
 ) -> Result<Plan> {
@@ -447,82 +448,240 @@ pub fn plan_with(
             None => plan.unchanged += 1,
         }
     }
-    if prune {
-        let wanted: HashSet<(&str, &str)> =
-            desired.iter().map(|d| (d.ty.name, d.id.as_str())).collect();
-        // A wizard's objects carry @pjsip_wizard. Types the file defines plain objects of
-        // are pruned whole, as ever; with wizard objects in the file, the other types a
-        // wizard makes lose only the marked objects no section makes any more (a removed
-        // trunk's registrations), so applying pjsip_wizard.conf alone spares pjsip.conf's.
-        let full: HashSet<&str> = desired
-            .iter()
-            .filter(|d| d.object.extended(WIZARD_MARK).is_none())
-            .map(|d| d.ty.name)
-            .collect();
-        let mut owned: HashMap<&str, Listing> = HashMap::new();
-        if desired
-            .iter()
-            .any(|d| d.object.extended(WIZARD_MARK).is_some())
-        {
-            for ty in TYPES
-                .iter()
-                .filter(|t| crate::wizard::TYPES.contains(&t.name))
-            {
-                if listed.contains_key(ty.name) {
-                    continue;
-                }
-                if let Some(rows) = backend.raw_rows(ty)? {
-                    let ids = rows.iter().map(|(id, _)| id.clone()).collect();
-                    let map = rows
-                        .into_iter()
-                        .map(|(id, r)| (id, Stored::Row(r)))
-                        .collect();
-                    owned.insert(ty.name, (ids, map));
-                } else if let (items, Coverage::Complete) = backend.list(ty)? {
-                    let ids = items.iter().map(|l| l.id.clone()).collect();
-                    let map = items
-                        .into_iter()
-                        .map(|l| (l.id, Stored::Set(l.object)))
-                        .collect();
-                    owned.insert(ty.name, (ids, map));
-                }
-            }
-        }
-        for ty in TYPES.iter().rev() {
-            let Some((ids, map)) = listed.get(ty.name).or_else(|| owned.get(ty.name)) else {
-                continue;
-            };
-            let only_owned = !full.contains(ty.name);
-            for id in ids {
-                let marked = || {
-                    map.get(id)
-                        .and_then(|r| r.set(ty, id).ok())
-                        .is_some_and(|set| set.iter().any(|a| a.attribute == WIZARD_MARK))
-                };
-                if !wanted.contains(&(ty.name, id.as_str())) && (!only_owned || marked()) {
-                    if let (StoredAs::Ari, Some(Stored::Set(Err(why)))) = (over_ari, map.get(id)) {
-                        plan.unprunable.push((ty, id.clone(), why.clone()));
-                        continue;
-                    }
-                    plan.changes.push(Change {
-                        action: Action::Delete,
-                        ty,
-                        id: id.clone(),
-                        origin: None,
-                        before: map.get(id).and_then(|r| r.set(ty, id).ok()),
-                        after: None,
-                        fields: Vec::new(),
-                        note: None,
-                    });
-                }
-            }
-        }
+    if let Some(p) = prune {
+        prune_plan(backend, desired, &listed, over_ari, p.owner, &mut plan)?;
     }
     Ok(plan)
 }
 
+/// What `--prune` deletes: see [`prune_plan`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prune<'a> {
+    /// `--owner`: only objects carrying `@pjsipctl_owner` with this value.
+    pub owner: Option<&'a str>,
+}
+
 /// The extended attribute naming the wizard section an object came from.
 const WIZARD_MARK: &str = "@pjsip_wizard";
+
+/// A type's stored objects where the target can list them, else None.
+fn listing(backend: &mut dyn Backend, ty: &'static TypeDef) -> Result<Option<Listing>> {
+    if let Some(rows) = backend.raw_rows(ty)? {
+        let ids = rows.iter().map(|(id, _)| id.clone()).collect();
+        let map = rows
+            .into_iter()
+            .map(|(id, r)| (id, Stored::Row(r)))
+            .collect();
+        return Ok(Some((ids, map)));
+    }
+    Ok(match backend.list(ty)? {
+        (items, Coverage::Complete) => {
+            let ids = items.iter().map(|l| l.id.clone()).collect();
+            let map = items
+                .into_iter()
+                .map(|l| (l.id, Stored::Set(l.object)))
+                .collect();
+            Some((ids, map))
+        }
+        _ => None,
+    })
+}
+
+/// The objects an objectset names through policy::REFERENCES (auth, outbound_auth, aors).
+fn set_references(ty: &TypeDef, set: &Objectset) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for &(t, attr, target) in crate::policy::REFERENCES {
+        if t != ty.name {
+            continue;
+        }
+        let values: Vec<&str> = set
+            .iter()
+            .filter(|a| a.attribute == attr)
+            .map(|a| a.value.as_str())
+            .collect();
+        out.extend(set_references_of(target, &values));
+    }
+    out
+}
+
+/// Whether a pruned endpoint's objects of this type follow it where the type cannot be listed.
+pub fn followed_from_endpoints(ty: &TypeDef) -> bool {
+    crate::policy::REFERENCES.iter().any(|r| r.2 == ty.name)
+}
+
+/// The ids a comma list of references names, as (type, id).
+fn set_references_of(target: &'static str, values: &[&str]) -> Vec<(&'static str, String)> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| (target, n.to_string()))
+        .collect()
+}
+
+/// The deletes of `--prune`, in reverse type order. Without `owner`: the stored objects of
+/// the file's types that it lacks (of the other types a wizard makes, only objects marked
+/// by a wizard). With `owner`: of every type the target can list, only the objects marked
+/// `@pjsipctl_owner=owner` that the file lacks. Where the target cannot list a type an
+/// endpoint references (auth and aor over ARI), a pruned endpoint's own ones follow it
+/// when nothing that stays names them (and, with `owner`, they carry the mark).
+fn prune_plan(
+    backend: &mut dyn Backend,
+    desired: &[Desired],
+    listed: &HashMap<&str, Listing>,
+    over_ari: StoredAs,
+    owner: Option<&str>,
+    plan: &mut Plan,
+) -> Result<()> {
+    let wanted: HashSet<(&str, &str)> =
+        desired.iter().map(|d| (d.ty.name, d.id.as_str())).collect();
+    // A wizard's objects carry @pjsip_wizard. Types the file defines plain objects of
+    // are pruned whole, as ever; with wizard objects in the file, the other types a
+    // wizard makes lose only the marked objects no section makes any more (a removed
+    // trunk's registrations), so applying pjsip_wizard.conf alone spares pjsip.conf's.
+    let full: HashSet<&str> = desired
+        .iter()
+        .filter(|d| owner.is_none() && d.object.extended(WIZARD_MARK).is_none())
+        .map(|d| d.ty.name)
+        .collect();
+    let wizard = desired
+        .iter()
+        .any(|d| d.object.extended(WIZARD_MARK).is_some());
+    let mut owned: HashMap<&str, Listing> = HashMap::new();
+    // Where a type cannot be listed (over ARI), an endpoint's references are the only way to
+    // its objects. (ARI answers that it cannot list one without a request.)
+    let mut unlistable: HashSet<&str> = HashSet::new();
+    for &(_, _, target) in crate::policy::REFERENCES
+        .iter()
+        .filter(|_| over_ari == StoredAs::Ari)
+    {
+        if let Some(ty) = crate::schema::find_type(target) {
+            if !listed.contains_key(target) && backend.raw_rows(ty)?.is_none() {
+                if let (_, Coverage::Unavailable(_)) = backend.list(ty)? {
+                    unlistable.insert(ty.name);
+                }
+            }
+        }
+    }
+    for ty in TYPES.iter() {
+        // With an owner, every type astdb can hold (the static pjsip.conf's carry no mark).
+        let wanted_here = (owner.is_some() && ty.default_astdb.is_some())
+            || (wizard && crate::wizard::TYPES.contains(&ty.name));
+        if !wanted_here || listed.contains_key(ty.name) {
+            continue;
+        }
+        if let Some(l) = listing(backend, ty)? {
+            owned.insert(ty.name, l);
+        }
+    }
+    // The mark that makes an object prunable where the type is not pruned whole.
+    let mark = |set: &Objectset| match owner {
+        Some(o) => set
+            .iter()
+            .any(|a| a.attribute == OWNER_MARK && a.value == o),
+        None => set.iter().any(|a| a.attribute == WIZARD_MARK),
+    };
+    let mut kept_refs: HashSet<(&str, String)> = desired
+        .iter()
+        .flat_map(|d| {
+            crate::policy::references(&d.object)
+                .into_iter()
+                .map(|(_, t, n)| (t.name, n))
+        })
+        .collect();
+    // A registration of the file names its outbound auth too.
+    for d in desired.iter().filter(|d| d.ty.name == "registration") {
+        let names: Vec<&str> = match d.object.get("outbound_auth") {
+            Some(crate::model::Val::L(l)) => l.iter().map(String::as_str).collect(),
+            Some(v) => vec![v.as_str()],
+            None => Vec::new(),
+        };
+        kept_refs.extend(set_references_of("auth", &names));
+    }
+    let mut cascade: Vec<(&str, String)> = Vec::new();
+    for ty in TYPES.iter().rev() {
+        let Some((ids, map)) = listed.get(ty.name).or_else(|| owned.get(ty.name)) else {
+            continue;
+        };
+        let whole = full.contains(ty.name);
+        if !whole && owner.is_none() && !(wizard && crate::wizard::TYPES.contains(&ty.name)) {
+            // Listed only to see what its objects reference.
+            for id in ids {
+                if let Some(Ok(set)) = map.get(id).map(|r| r.set(ty, id)) {
+                    kept_refs.extend(set_references(ty, &set));
+                }
+            }
+            continue;
+        }
+        for id in ids {
+            let set = map.get(id).and_then(|r| r.set(ty, id).ok());
+            let prunable = !wanted.contains(&(ty.name, id.as_str()))
+                && (whole || set.as_ref().is_some_and(&mark));
+            if !prunable {
+                if let Some(set) = &set {
+                    kept_refs.extend(set_references(ty, set));
+                }
+                continue;
+            }
+            if let (StoredAs::Ari, Some(Stored::Set(Err(why)))) = (over_ari, map.get(id)) {
+                plan.unprunable.push((ty, id.clone(), why.clone()));
+                continue;
+            }
+            if let Some(set) = &set {
+                cascade.extend(
+                    set_references(ty, set)
+                        .into_iter()
+                        .filter(|(t, _)| unlistable.contains(t)),
+                );
+            }
+            plan.changes.push(delete_change(ty, id, set));
+        }
+    }
+    // An unlistable auth or aor a pruned endpoint named: deleted after it, once.
+    let mut seen = HashSet::new();
+    for (t, id) in cascade {
+        let Some(ty) = crate::schema::find_type(t) else {
+            continue;
+        };
+        if wanted.contains(&(t, id.as_str()))
+            || kept_refs.contains(&(t, id.clone()))
+            || !seen.insert((t, id.clone()))
+        {
+            continue;
+        }
+        let set = match backend.get(ty, &id) {
+            Ok(set) => set,
+            Err(e) if e.exit == Exit::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        if owner.is_some() && !mark(&set) {
+            continue;
+        }
+        plan.changes.push(delete_change(ty, &id, Some(set)));
+    }
+    // Dependants first: the cascade's auths and aors after the endpoints, in type order.
+    let first_cascade = plan
+        .changes
+        .iter()
+        .position(|c| c.action == Action::Delete)
+        .unwrap_or(plan.changes.len());
+    plan.changes[first_cascade..].sort_by_key(|c| std::cmp::Reverse(c.ty.position()));
+    Ok(())
+}
+
+fn delete_change(ty: &'static TypeDef, id: &str, before: Option<Objectset>) -> Change {
+    Change {
+        action: Action::Delete,
+        ty,
+        id: id.to_string(),
+        origin: None,
+        before,
+        after: None,
+        fields: Vec::new(),
+        note: None,
+    }
+}
 
 /// The change that makes the target hold `d`, given what it holds now (None: absent;
 /// Err: unreadable). None when it already holds it.
@@ -533,6 +692,17 @@ pub fn change_for(
     detail: bool,
 ) -> Option<Change> {
     let over_ari = over_ari.into();
+    // Without --owner a mark already stored is left as it is: neither compared nor removed
+    // (a merge keeps it), so an apply without --owner does not re-create owned objects.
+    let current = match d.object.extended(OWNER_MARK) {
+        Some(_) => current,
+        None => current.map(|c| {
+            c.map(|mut set| {
+                set.retain(|a| a.attribute != OWNER_MARK);
+                set
+            })
+        }),
+    };
     // What the target would read back is only needed to compare, or to show a create.
     let want = if current.is_some() || detail {
         stored_form(&d.object, over_ari)
@@ -714,7 +884,14 @@ impl Render {
         }
     }
 
-    pub fn json(&self, plan: &Plan, status: Option<&[Status]>, skipped: &[Skipped]) -> String {
+    /// The JSON result document of apply, `apply --dry-run`, diff and delete (`status`:
+    /// what became of each change once carried out; None: nothing was written).
+    pub fn json(
+        &self,
+        plan: &Plan,
+        status: Option<&[Status]>,
+        skipped: &[Skipped],
+    ) -> serde_json::Value {
         let mut defaults: HashMap<&str, Objectset> = HashMap::new();
         let changes: Vec<serde_json::Value> = plan
             .changes
@@ -752,21 +929,59 @@ impl Render {
                 v
             })
             .collect();
-        serde_json::to_string_pretty(&json!({
+        let counted = |a: &[Action]| {
+            plan.changes
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| {
+                    a.contains(&c.action) && status.is_none_or(|st| st[*i] == Status::Applied)
+                })
+                .count()
+        };
+        let mut summary = json!({
+            "create": counted(&[Action::Create]),
+            "update": counted(&[Action::Update, Action::Recreate]),
+            "delete": counted(&[Action::Delete]),
+            "unchanged": plan.unchanged,
+            "skipped": skipped.len(),
+        });
+        // Carried out: the counts above are what was done; these say what became of each change.
+        if let Some(st) = status {
+            for (key, s) in [
+                ("applied", Status::Applied),
+                ("failed", Status::Failed),
+                ("not_run", Status::NotRun),
+            ] {
+                summary[key] = json!(st.iter().filter(|x| **x == s).count());
+            }
+        }
+        json!({
+            "dry_run": status.is_none(),
             "changes": changes,
-            "summary": {
-                "create": plan.count(Action::Create),
-                "update": plan.count(Action::Update) + plan.count(Action::Recreate),
-                "delete": plan.count(Action::Delete),
-                "unchanged": plan.unchanged,
-                "skipped": skipped.len(),
-            },
+            "summary": summary,
             "skipped": skipped
                 .iter()
                 .map(|k| json!({"section": k.name, "origin": k.origin.to_string(), "reason": k.reason}))
                 .collect::<Vec<_>>(),
-        }))
-        .expect("serialisable")
+        })
+    }
+}
+
+/// Into a carried-out plan's JSON document: each failed change's own error, and the error
+/// the run ends with.
+pub fn json_errors(
+    doc: &mut serde_json::Value,
+    errors: &[(usize, Error)],
+    failure: Option<&Error>,
+) {
+    // (A rolled-back transaction has no failed change: its error is the run's.)
+    for (i, e) in errors {
+        if doc["changes"][*i]["status"] == "failed" {
+            doc["changes"][*i]["error"] = json!(e.message);
+        }
+    }
+    if let Some(e) = failure {
+        doc["error"] = crate::output::error_json(e);
     }
 }
 
@@ -1227,7 +1442,7 @@ mod tests {
             log: Vec::new(),
             fail_on: "",
         };
-        let plan = plan(&mut fake, &conv.objects, true, true, true).unwrap();
+        let plan = plan(&mut fake, &conv.objects, Some(Prune::default()), true, true).unwrap();
         assert_eq!(plan.count(Action::Create), 2);
         // Nothing is pruned where nothing could be listed.
         assert_eq!(plan.count(Action::Delete), 0);

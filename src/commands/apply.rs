@@ -32,6 +32,22 @@ pub struct SourceArgs {
     /// Run #exec programs named in the file (Asterisk runs them only with execincludes=yes)
     #[arg(long)]
     pub allow_exec: bool,
+    /// Mark every object with @pjsipctl_owner=NAME; --prune then deletes only objects so marked
+    #[arg(long, value_name = "NAME", value_parser = owner_name)]
+    pub owner: Option<String>,
+}
+
+/// The extended attribute `--owner` marks objects with.
+pub const OWNER_MARK: &str = "@pjsipctl_owner";
+
+/// An owner name: printable, no blanks at its ends (it is compared byte for byte).
+fn owner_name(s: &str) -> std::result::Result<String, String> {
+    if s.is_empty() || s.trim() != s || s.chars().any(char::is_control) {
+        return Err(
+            "an owner name must be non-empty printable text without blanks at its ends".into(),
+        );
+    }
+    Ok(s.to_string())
 }
 
 /// Push every object of a pjsip.conf, changing only what differs
@@ -61,6 +77,9 @@ pub struct ApplyArgs {
     /// finish before the next type starts (auths and aors before endpoints)
     #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub jobs: u16,
+    /// For logs: no line per object (nor the dry run's plan), only warnings, errors and the summary (unlike -q)
+    #[arg(long)]
+    pub summary_only: bool,
 }
 
 /// Read and convert the file, printing the reader's notes and warnings. Errors are left
@@ -89,6 +108,17 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
         all.diags.append(&mut cfg.diags);
     }
     let mut conv = convert::convert(all);
+    if let Some(owner) = &src.owner {
+        // Pushed last, so it is the object's newest extended attribute, as Sorcery links it.
+        for d in &mut conv.objects {
+            d.fields.push(convert::SrcField {
+                attr: crate::model::Attr::new(OWNER_MARK, owner.as_str()),
+                origin: d.origin.clone(),
+                inherited: false,
+            });
+            d.object.set_extended(OWNER_MARK, owner);
+        }
+    }
     harden(&mut conv.diags, ctx.global.strict);
     // The wizard's objects that cannot be pushed, before the converter's (file order).
     skipped.append(&mut conv.skipped);
@@ -258,7 +288,7 @@ fn withheld_in(file: &Path) -> bool {
 
 /// Print every problem and fail with exit 4 when there is any.
 pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
-    let mut n = 0;
+    let mut problems = Vec::new();
     let mut withheld = None;
     for d in conv.errors() {
         let mut line = d.to_string();
@@ -271,21 +301,24 @@ pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> R
             );
         }
         eprintln!("error: {}", crate::output::printable(&line));
-        n += 1;
+        problems.push(line);
     }
-    for m in &more {
-        eprintln!("error: {}", crate::output::printable(m));
-        n += 1;
+    for m in more {
+        eprintln!("error: {}", crate::output::printable(&m));
+        problems.push(m);
     }
+    let n = problems.len();
     if n == 0 {
         return Ok(());
     }
-    Err(Error::invalid(format!(
+    let mut e = Error::invalid(format!(
         "{n} problem{} in {}: nothing was written",
         if n == 1 { "" } else { "s" },
         file.display()
     ))
-    .hint("fix them and run it again; `pjsipctl diff` shows what would change"))
+    .hint("fix them and run it again; `pjsipctl diff` shows what would change");
+    e.problems = problems;
+    Err(e)
 }
 
 fn summary(plan: &Plan, skipped: usize, verb_prefix: &str) -> String {
@@ -318,9 +351,14 @@ fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
     }
     for (ty, why) in &plan.unlisted {
         if prune {
+            let which = if crate::sync::followed_from_endpoints(ty) {
+                "only those that pruned endpoints named and nothing that stays names are pruned"
+            } else {
+                "none of them is pruned"
+            };
             ctx.out.warn(&format!(
-                "cannot list {} on this target ({why}): none of them is pruned, since pjsipctl cannot prove which \
-                 are not in the file",
+                "cannot list {} on this target ({why}): {which}, since pjsipctl cannot prove which \
+                 others are not in the file",
                 ty.plural
             ));
         }
@@ -366,6 +404,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     }
     let planner = [
         (!args.source.more.is_empty(), "several files"),
+        (args.source.owner.is_some(), "--owner"),
         (ctx.global.output == Format::Json, "-o json"),
         (
             args.prune && !args.yes && !args.dry_run,
@@ -447,7 +486,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
     if args.dry_run {
         let text = out.text();
-        if !text.is_empty() {
+        if !text.is_empty() && !args.summary_only {
             ctx.out.data(&text).map_err(io_err)?;
         }
         ctx.out.summary(&summary_of(
@@ -469,10 +508,13 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     if args.keep_going {
         ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
     }
-    // Confirmations on stderr, as push and delete give theirs; -q leaves them out. Written
-    // as it goes: 300,000 lines need not be held.
+    // Confirmations on stderr, as push and delete give theirs; -q and --summary-only leave
+    // them out. Written as it goes: 300,000 lines need not be held.
     let mut o = std::io::BufWriter::new(std::io::stderr().lock());
-    for (action, ty, id) in out.changes().filter(|_| !ctx.global.quiet) {
+    for (action, ty, id) in out
+        .changes()
+        .filter(|_| !ctx.global.quiet && !args.summary_only)
+    {
         let verb = match action {
             Action::Create => "created",
             Action::Update => "updated",
@@ -497,26 +539,21 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let skipped = conv.skipped.len();
     // With --jobs over ARI: the target resolved once (its warnings said once), one client
     // for the plan's listings and N workers.
-    let (mut backend, mut workers) = if ctx.uses_ari() && args.jobs > 1 {
-        let mut pool =
-            crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize + 1)?;
-        let main: Box<dyn crate::backend::Backend> = pool.pop().expect("a client");
-        (main, pool)
-    } else {
-        (
-            ctx.backend(if args.dry_run {
-                Access::Read
-            } else {
-                Access::Create
-            })?,
-            Vec::new(),
-        )
-    };
+    let (mut backend, mut workers) = ctx.backend_pool(
+        args.jobs,
+        if args.dry_run {
+            Access::Read
+        } else {
+            Access::Create
+        },
+    )?;
     let plan = sync::plan_with(
         backend.as_mut(),
         &mut workers,
         &conv.objects,
-        args.prune,
+        args.prune.then_some(sync::Prune {
+            owner: args.source.owner.as_deref(),
+        }),
         ctx.stored_as(),
         args.dry_run || ctx.global.output == Format::Json,
     )?;
@@ -542,12 +579,18 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         show_secrets: ctx.global.show_secrets,
     };
     if args.dry_run {
-        let text = match ctx.global.output {
-            Format::Json => render.json(&plan, None, &conv.skipped),
-            _ => render.text(&plan),
-        };
-        if !text.is_empty() {
-            ctx.out.data(&text).map_err(io_err)?;
+        match ctx.global.output {
+            Format::Json => ctx
+                .out
+                .document(render.json(&plan, None, &conv.skipped))
+                .map_err(io_err)?,
+            _ if args.summary_only => {}
+            _ => {
+                let text = render.text(&plan);
+                if !text.is_empty() {
+                    ctx.out.data(&text).map_err(io_err)?;
+                }
+            }
         }
         ctx.out.summary(&summary(
             &plan,
@@ -557,6 +600,12 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     if plan.is_empty() {
+        // A job parses stdout: one document even when there is nothing to do.
+        if ctx.global.output == Format::Json {
+            ctx.out
+                .document(render.json(&plan, Some(&[]), &conv.skipped))
+                .map_err(io_err)?;
+        }
         ctx.out.summary(&format!(
             "{} is up to date: {}",
             backend.describe(),
@@ -627,11 +676,46 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             ctx.out.warn(w);
         }
     }
+    // The error the run ends with, if any (built first: with -o json it goes into the document).
+    let failure = errors.first().map(|(first_idx, first)| {
+        let applied = status.iter().filter(|s| **s == Status::Applied).count();
+        let mut msg = if transactional {
+            format!(
+                "{}; nothing was written (the apply is one transaction)",
+                first.message
+            )
+        } else {
+            let c = &plan.changes[*first_idx];
+            format!(
+                "{} {}: {}; {applied} of {} changes were applied{}",
+                c.ty.name,
+                c.id,
+                first.message,
+                plan.changes.len(),
+                if errors.len() > 1 {
+                    format!(", {} failed", errors.len())
+                } else {
+                    String::new()
+                }
+            )
+        };
+        if !transactional {
+            msg.push_str(" (run apply again to finish: it only pushes what still differs)");
+        }
+        let mut err = Error::new(first.exit, msg);
+        err.hint = first.hint.clone();
+        err
+    });
     // What was applied, one line per object.
-    let mut report = String::new();
     match ctx.global.output {
-        Format::Json => report = render.json(&plan, Some(&status), &conv.skipped),
+        Format::Json => {
+            let mut doc = render.json(&plan, Some(&status), &conv.skipped);
+            sync::json_errors(&mut doc, &errors, failure.as_ref());
+            ctx.out.document(doc).map_err(io_err)?;
+        }
+        _ if args.summary_only => {}
         _ => {
+            let mut report = String::new();
             for (c, st) in plan.changes.iter().zip(&status) {
                 let verb = match (st, c.action) {
                     (Status::Applied, Action::Create) => "created",
@@ -647,51 +731,18 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                 }
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));
             }
-        }
-    }
-    if !report.is_empty() {
-        if ctx.global.output == Format::Json {
-            ctx.out.data(&report).map_err(io_err)?;
-        } else {
             // Confirmations on stderr, as push and delete give theirs.
             eprint!("{}", crate::output::printable(&report));
         }
     }
-    if errors.is_empty() {
+    let Some(err) = failure else {
         ctx.out.summary(&summary(&plan, skipped, ""));
         return Ok(Exit::Ok);
-    }
-    let applied = status.iter().filter(|s| **s == Status::Applied).count();
-    let (first_idx, first) = &errors[0];
-    let mut msg = if transactional {
-        format!(
-            "{}; nothing was written (the apply is one transaction)",
-            first.message
-        )
-    } else {
-        let c = &plan.changes[*first_idx];
-        format!(
-            "{} {}: {}; {applied} of {} changes were applied{}",
-            c.ty.name,
-            c.id,
-            first.message,
-            plan.changes.len(),
-            if errors.len() > 1 {
-                format!(", {} failed", errors.len())
-            } else {
-                String::new()
-            }
-        )
     };
     for (i, e) in errors.iter().skip(1) {
         let c = &plan.changes[*i];
         let line = format!("{} {}: {}", c.ty.name, c.id, e.message);
         eprintln!("error: {}", crate::output::printable(&line));
     }
-    if !transactional {
-        msg.push_str(" (run apply again to finish: it only pushes what still differs)");
-    }
-    let mut err = Error::new(first.exit, msg);
-    err.hint = first.hint.clone();
     Err(err)
 }

@@ -44,6 +44,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let db_path = ctx.db_path()?;
     let planner = [
         (!args.source.more.is_empty(), "several files"),
+        (args.source.owner.is_some(), "--owner"),
         (ctx.global.output == Format::Json, "-o json"),
         (args.source.allow_exec, "--allow-exec"),
         (file.as_os_str() == "-", "stdin"),
@@ -123,7 +124,9 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     let plan = sync::plan(
         backend.as_mut(),
         &conv.objects,
-        args.prune,
+        args.prune.then_some(sync::Prune {
+            owner: args.source.owner.as_deref(),
+        }),
         ctx.stored_as(),
         true,
     )?;
@@ -148,20 +151,30 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         }
         for (ty, why) in &plan.unlisted {
             ctx.out.warn(&format!(
-                "cannot list {} on this target ({why}): extra ones are not shown",
-                ty.plural
+                "cannot list {} on this target ({why}): extra ones are not shown{}",
+                ty.plural,
+                if crate::sync::followed_from_endpoints(ty) {
+                    " (but those only pruned endpoints name are)"
+                } else {
+                    ""
+                }
             ));
         }
     }
     let render = Render {
         show_secrets: ctx.global.show_secrets,
     };
-    let text = match ctx.global.output {
-        Format::Json => render.json(&plan, None, &conv.skipped),
-        _ => render.text(&plan),
-    };
-    if !text.is_empty() {
-        ctx.out.data(&text).map_err(io_err)?;
+    match ctx.global.output {
+        Format::Json => ctx
+            .out
+            .document(render.json(&plan, None, &conv.skipped))
+            .map_err(io_err)?,
+        _ => {
+            let text = render.text(&plan);
+            if !text.is_empty() {
+                ctx.out.data(&text).map_err(io_err)?;
+            }
+        }
     }
     Ok(report(
         ctx,

@@ -26,6 +26,9 @@ use crate::output::Out;
 use crate::schema::{find_type, type_names, TypeDef, TYPES};
 use crate::sorcery_conf::Mapping;
 
+/// The extra connections of `--jobs`, one per worker.
+pub type Workers = Vec<Box<dyn Backend + Send>>;
+
 /// Resolved settings and the output handle, shared by every command.
 pub struct Ctx {
     pub global: Global,
@@ -145,6 +148,18 @@ impl Ctx {
         Ok(Box::new(self.embedded(access)?))
     }
 
+    /// The backend, and over ARI with `jobs` > 1 that many more connections to work on
+    /// (the target resolved once, its warnings said once).
+    pub fn backend_pool(&self, jobs: u16, access: Access) -> Result<(Box<dyn Backend>, Workers)> {
+        if self.uses_ari() && jobs > 1 {
+            let mut pool =
+                crate::backend::ari::open_pool(&self.global, &self.out, jobs as usize + 1)?;
+            let main: Box<dyn Backend> = pool.pop().expect("a client");
+            return Ok((main, pool));
+        }
+        Ok((self.backend(access)?, Vec::new()))
+    }
+
     /// What a command's flags allow to be stored (the backend sets where it goes).
     pub fn rules(&self, accept_loss: bool, force: bool) -> crate::policy::Rules {
         crate::policy::Rules {
@@ -249,6 +264,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     let ctx = Ctx {
         out: Out {
             quiet: cli.global.quiet,
+            ..Out::default()
         },
         global: cli.global,
         created: Default::default(),
@@ -263,13 +279,31 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 .status(&format!("created new astdb at {}", path.display()));
         }
     }
+    // With -o json a failure is a document too (stderr keeps its line, printed by main); a
+    // command that already printed its document has put the error into it.
+    if let Err(e) = &result {
+        if ctx.global.output == crate::cli::Format::Json
+            && e.exit != Exit::Ok
+            && !ctx.out.printed.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            let _ = ctx
+                .out
+                .document(serde_json::json!({"error": crate::output::error_json(e)}));
+        }
+    }
     result
 }
 
 fn dispatch(ctx: &Ctx, command: &Command) -> Result<Exit> {
     if ctx.global.insecure {
         // Every run, even with --quiet: nobody should forget it is on.
-        eprintln!("warning: --insecure: the server's TLS certificate is not verified");
+        let w = "--insecure: the server's TLS certificate is not verified";
+        eprintln!("warning: {w}");
+        ctx.out
+            .warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(w.to_string());
     }
     // Host names and files are checked where the objects will be used (issue 11, item 7).
     use crate::schema::values::{set_locality, Locality};

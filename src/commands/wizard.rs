@@ -42,6 +42,7 @@ pub fn run(ctx: &Ctx, args: &WizardArgs) -> Result<Exit> {
         file: a.file.clone(),
         more: Vec::new(),
         allow_exec: a.allow_exec,
+        owner: None,
     };
     let opts = crate::commands::apply::reader_options(ctx, &src);
     let cfg = if a.file.as_os_str() == "-" {

@@ -13,8 +13,14 @@ use crate::schema::{field, TypeDef};
 pub const MASK: &str = "********";
 
 /// The output handle commands print through.
+#[derive(Default)]
 pub struct Out {
     pub quiet: bool,
+    /// Every warning given, -q or not: a job reads them from the JSON document.
+    pub warnings: std::sync::Mutex<Vec<String>>,
+    /// Set once a command has printed its JSON document, so an error that follows goes into
+    /// that document instead of a second one.
+    pub printed: std::sync::atomic::AtomicBool,
 }
 
 impl Out {
@@ -41,10 +47,52 @@ impl Out {
     }
 
     pub fn warn(&self, text: &str) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(text.to_string());
         if !self.quiet {
             eprintln!("warning: {}", printable(text));
         }
     }
+}
+
+impl Out {
+    /// The warnings given so far, for a JSON document.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Print a command's JSON document (with the warnings given so far) on stdout.
+    pub fn document(&self, mut doc: serde_json::Value) -> io::Result<()> {
+        doc["warnings"] = serde_json::json!(self.warnings());
+        self.printed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.data(&serde_json::to_string_pretty(&doc).expect("serialisable"))
+    }
+}
+
+/// An error as JSON: `{"kind", "message", "hint", "exit"}`.
+pub fn error_json(e: &crate::error::Error) -> serde_json::Value {
+    use crate::error::Exit;
+    serde_json::json!({
+        "kind": match e.exit {
+            Exit::Ok => "ok",
+            Exit::Differs => "differs",
+            Exit::Usage => "usage",
+            Exit::NotFound => "not_found",
+            Exit::Invalid => "invalid",
+            Exit::Storage => "storage",
+            Exit::Refused => "refused",
+        },
+        "message": e.message,
+        "hint": e.hint,
+        "exit": e.exit as u8,
+        "problems": e.problems,
+    })
 }
 
 /// Text for the terminal: control characters other than newline and tab (from an id, a

@@ -9,6 +9,7 @@ mod faults;
 mod fresh;
 mod jobs;
 mod policy;
+mod provisioning;
 mod replay;
 mod sequence;
 mod stub;

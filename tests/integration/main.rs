@@ -12,6 +12,7 @@ mod fidelity;
 mod generated;
 mod hardening;
 mod policy;
+mod provisioning;
 mod realtime;
 mod safety;
 mod secrets;

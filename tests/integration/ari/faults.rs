@@ -514,3 +514,47 @@ fn secrets_stay_out_of_ari_messages_and_the_serve_log() {
     assert_eq!(code, 6, "{err}");
     assert!(!err.contains("Wrong-Ari-Pw"), "{err}");
 }
+
+/// Issue 17: after a partial failure the JSON document's summary counts what was done, each
+/// change says what became of it, the error is in the same (only) document, and the exit
+/// code is the error's.
+#[test]
+fn a_partial_failure_in_json_counts_results_not_the_plan() {
+    let serve = Serve::start();
+    let proxy = Proxy::start(serve.port, Fault::Status500, 3);
+    let env = Env::new();
+    let file = env.dir.path().join("phones.conf");
+    std::fs::write(&file, TWO_PHONES).unwrap();
+    let f = file.to_str().unwrap();
+    let (code, out, err) = run_cmd(ari_cmd(&env, &proxy.url()), &["-o", "json", "apply", f]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: exit {code}\n{out}{err}"));
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(doc["error"]["exit"], 5, "{doc}");
+    assert_eq!(doc["error"]["kind"], "storage", "{doc}");
+    assert!(err.lines().any(|l| l.starts_with("error: ")), "{err}");
+    let s = &doc["summary"];
+    assert_eq!(
+        (&s["applied"], &s["failed"], &s["not_run"], &s["create"]),
+        (&3.into(), &1.into(), &2.into(), &3.into()),
+        "{doc}"
+    );
+    assert_eq!(doc["dry_run"], false);
+    let statuses: Vec<&str> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["applied", "applied", "applied", "failed", "not run", "not run"]
+    );
+    let failed = &doc["changes"][3];
+    assert!(
+        failed["error"].as_str().unwrap().contains("500"),
+        "{failed}"
+    );
+    // What the document says was applied is what the server holds.
+    assert_eq!(held(&env, &serve).len(), 3);
+}
