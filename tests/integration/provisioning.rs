@@ -58,6 +58,7 @@ fn keys(env: &Env) -> Vec<String> {
 #[test]
 fn every_json_run_prints_one_document() {
     let env = Env::new();
+    env.init_db();
     let f = write(&env, "users.conf", USERS);
     // A dry run on a fresh target: what would be, and nothing written.
     let r = env.run(&["-o", "json", "apply", "--dry-run", &f]);
@@ -187,6 +188,7 @@ fn errors_are_json_documents_and_stderr_keeps_its_line() {
 #[test]
 fn warnings_reach_the_document_even_with_quiet() {
     let env = Env::new();
+    env.init_db();
     let f = write(
         &env,
         "e.conf",
@@ -203,7 +205,11 @@ fn warnings_reach_the_document_even_with_quiet() {
     let d = doc(&r);
     assert_eq!(r.0, 0, "{}", r.2);
     // (Whatever -q leaves on stderr, the document has every warning.)
-    assert!(!r.2.contains("created"), "-q: {}", r.2);
+    assert!(
+        !r.2.contains("created endpoint") && !r.2.contains("warning"),
+        "-q: {}",
+        r.2
+    );
     let w = d["warnings"].as_array().unwrap();
     assert!(
         w.iter().any(|w| w.as_str().unwrap().contains("nowhere")),
@@ -243,10 +249,11 @@ fn summary_only_leaves_out_the_per_object_lines() {
         assert!(r.2.contains("would be 0 created"), "{}", r.2);
         let r = env.run(&["-o", "json", "apply", "-n", "--summary-only", &f]);
         assert_eq!(doc(&r)["summary"]["unchanged"], 7);
-        // -q is another thing: not even the summary.
+        // -q is another thing: errors and the closing counts only (issue 11), no notes.
         let r = env.run(&["-q", "apply", &f]);
         assert_eq!((r.0, r.1.as_str()), (0, ""));
-        assert!(!r.2.contains("unchanged"), "{}", r.2);
+        assert_eq!(r.2.lines().count(), 1, "{}", r.2);
+        assert!(r.2.contains("7 unchanged"), "{}", r.2);
         // delete: no line per object, the summary stays.
         let r = env.run(&["delete", "--summary-only", "--yes", "aor", "u1", "u2"]);
         assert_eq!(r.0, 0, "{}", r.2);
