@@ -8,6 +8,7 @@
 //! 4. `apply --jobs 8` of 1,000 users over ARI to `pjsipctl serve` on loopback;
 //! 5. one `push` and one `show` on the 30,000-object database;
 //! 6. peak RSS of run 1 and of an N = 100,000 run.
+//!
 //! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it).
 
 use std::net::TcpListener;

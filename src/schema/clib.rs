@@ -145,8 +145,8 @@ pub fn strtod_whole(s: &str) -> Option<f64> {
         f64::INFINITY
     } else if lower == "nan" || (lower.starts_with("nan(") && lower.ends_with(')')) {
         f64::NAN
-    } else if lower.starts_with("0x") {
-        hex_float(&lower[2..])?
+    } else if let Some(hex) = lower.strip_prefix("0x") {
+        hex_float(hex)?
     } else {
         if body.is_empty()
             || !body

@@ -1547,7 +1547,7 @@ mod tests {
         assert!(applied("endpoint", "deny", "10.0.0.1:5060")
             .unwrap_err()
             .contains("port"));
-        assert_eq!(applied("endpoint", "permit", "10.0.0.0/8").is_ok(), true);
+        assert!(applied("endpoint", "permit", "10.0.0.0/8").is_ok());
         assert_eq!(
             applied("transport", "local_net", "10.0.0.0/8,192.168.0.0/16").unwrap(),
             "10.0.0.0/255.0.0.0 | 192.168.0.0/255.255.0.0"
@@ -1667,7 +1667,7 @@ mod tests {
             "sip:b@example.com,sip:a@example.com,sip:a@example.com",
         )
         .unwrap();
-        let mut want = vec!["sip:a@example.com", "sip:b@example.com"];
+        let mut want = ["sip:a@example.com", "sip:b@example.com"];
         want.sort_by_key(|u| clib::md5_hex(u.as_bytes()));
         assert_eq!(v, want.join(" | "));
         assert!(applied("aor", "contact", "http://x")

@@ -488,7 +488,7 @@ fn same_message(g: &Value, err: &str) -> Result<(), String> {
     let quoted: Vec<&str> = recorded.split('\'').skip(1).step_by(2).collect();
     let missing: Vec<&&str> = quoted
         .iter()
-        .filter(|q| !err.contains(&format!("{q}")))
+        .filter(|q| !err.contains(**q))
         .collect();
     if !missing.is_empty() {
         return Err(format!(

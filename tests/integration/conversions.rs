@@ -2,6 +2,7 @@
 //! (tests/fixtures/conversions), reproduced by the embedded engine two ways:
 //! - read statically through `config` wizards (v2, v4: files without templates), and
 //! - pushed into astdb and read back (v1, v2, v4; v1's templates expanded here).
+//!
 //! This checks webrtc forcing (v4 web-mia), caller ID forms (v1), identify match and
 //! registration (v2), and every other attribute of those objects.
 
@@ -26,8 +27,11 @@ fn expected(stem: &str, file: &str) -> Value {
 /// A minimal pjsip.conf expansion for the test inputs: `;` comments, `[name]`, `[name](!)`
 /// templates and `[name](parents)` inheritance (parents' lines first). Returns
 /// (section name, lines) for the non-template sections.
+/// One section: name, whether it is a template, its lines.
+type Section = (String, bool, Vec<(String, String)>);
+
 fn expand(text: &str) -> Vec<(String, Vec<(String, String)>)> {
-    let mut sections: Vec<(String, bool, Vec<(String, String)>)> = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
     for raw in text.lines() {
         let line = raw.split(';').next().unwrap().trim();
         if line.is_empty() {

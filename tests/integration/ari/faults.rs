@@ -316,7 +316,9 @@ fn serve_refuses_malformed_requests_without_writing() {
     let json = ("Content-Type", "application/json".to_string());
     let good = br#"{"fields":[{"attribute":"max_contacts","value":"1"}]}"#.to_vec();
     let base = "/ari/asterisk/config/dynamic";
-    let cases: Vec<(&str, String, Vec<(&str, String)>, Vec<u8>, u16)> = vec![
+    // (method, path, headers, body, expected status)
+    type Case<'a> = (&'a str, String, Vec<(&'a str, String)>, Vec<u8>, u16);
+    let cases: Vec<Case> = vec![
         (
             "unknown class",
             format!("{base}/res_bogus/aor/x"),
