@@ -73,6 +73,27 @@ pub trait Backend {
 
     fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)>;
 
+    /// [`Backend::list`] handed over one object at a time, in id order; a target that can
+    /// read its rows with one cursor holds none of them meanwhile (the embedded engine).
+    fn each(
+        &mut self,
+        ty: &'static TypeDef,
+        f: &mut dyn FnMut(Listed) -> Result<()>,
+    ) -> Result<Coverage> {
+        let (items, coverage) = self.list(ty)?;
+        for l in items {
+            f(l)?;
+        }
+        Ok(coverage)
+    }
+
+    /// The ids of a listing whose objects are then read one GET each (ARI's endpoints),
+    /// so that a caller with several connections can read them at once; `None` where a
+    /// listing is one read (the embedded engine) or impossible.
+    fn listed_ids(&mut self, _ty: &'static TypeDef) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
+
     /// Every stored (id, astdb row) of a type, where the target keeps rows pjsipctl can
     /// compare byte for byte (the embedded engine); `None` elsewhere.
     fn raw_rows(&mut self, _ty: &'static TypeDef) -> Result<Option<Vec<(String, String)>>> {

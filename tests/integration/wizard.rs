@@ -228,9 +228,7 @@ fn dry_run_and_diff_show_the_expansion_per_wizard_section() {
     let (code, _, err) = env.run(&["apply", &file]);
     assert_eq!(code, 4, "{err}");
     assert!(
-        err.contains(
-            "w2-trunks.conf:17: aor voipco: only one of its 2 contacts survives astdb"
-        ),
+        err.contains("w2-trunks.conf:17: aor voipco: only one of its 2 contacts survives astdb"),
         "{err}"
     );
     assert!(

@@ -192,7 +192,14 @@ fn endpoints_asterisk_lists_but_cannot_read_are_reported_not_fatal() {
     let env = Env::new();
     let run = |args: &[&str]| run_cmd(ari_cmd(&env, &serve.url()), args);
     for args in [
-        vec!["push", "endpoint", "nocodec", "context=x", "--force", "--accept-loss"],
+        vec![
+            "push",
+            "endpoint",
+            "nocodec",
+            "context=x",
+            "--force",
+            "--accept-loss",
+        ],
         vec!["push", "endpoint", "keep", "allow=ulaw", "callerid=K <1>"],
         vec!["push", "endpoint", "old", "allow=ulaw", "callerid=O <2>"],
     ] {
