@@ -12,4 +12,5 @@ mod generated;
 mod hardening;
 mod policy;
 mod secrets;
+mod streaming;
 mod wizard;
