@@ -108,6 +108,8 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;list'= {
+            cand -j 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does'
+            cand --jobs 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
@@ -190,6 +192,8 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;diff'= {
+            cand -j 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does'
+            cand --jobs 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'
@@ -217,6 +221,8 @@ set edit:completion:arg-completer[pjsipctl] = {|@words|
             cand --version 'Print version'
         }
         &'pjsipctl;export'= {
+            cand -j 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does'
+            cand --jobs 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does'
             cand --db 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]'
             cand --sorcery 'sorcery.conf giving each type''s astdb prefix [default: the mapping Asterisk''s docs suggest]'
             cand --confdir 'Asterisk''s config directory, where `config` wizard files (pjsip.conf) are read'

@@ -100,6 +100,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s q -l quiet -d
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand show" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -s j -l jobs -d 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand list" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
@@ -166,6 +167,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s q -l quiet -
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand apply" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s j -l jobs -d 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F
@@ -189,6 +191,7 @@ complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s q -l quiet -d
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -l strict -d 'Treat every warning about what would be stored as an error (exit 4, nothing written)'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -s j -l jobs -d 'Over ARI: read over N connections at once (1-16), as `apply --jobs` does' -r
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l db -d 'astdb SQLite file of the embedded engine [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l sorcery -d 'sorcery.conf giving each type\'s astdb prefix [default: the mapping Asterisk\'s docs suggest]' -r -F
 complete -c pjsipctl -n "__fish_pjsipctl_using_subcommand export" -l confdir -d 'Asterisk\'s config directory, where `config` wizard files (pjsip.conf) are read' -r -F

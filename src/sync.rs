@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use crate::backend::{Backend, Coverage, Op, PushOptions, Pushed};
+use crate::backend::{Backend, Coverage, Listed, Op, PushOptions, Pushed};
 use crate::conf::convert::{Desired, Skipped};
 use crate::conf::reader::Origin;
 use crate::engine;
@@ -296,6 +296,7 @@ pub fn row_set(
 /// (auth and aor before endpoint, identify and registration after), then with `prune` the
 /// deletes of stored objects of the file's types that the file lacks, in reverse order.
 /// `detail` asks for every create's resulting attributes too (for --dry-run, diff, JSON).
+#[cfg(test)]
 pub fn plan(
     backend: &mut dyn Backend,
     desired: &[Desired],
@@ -311,26 +312,71 @@ fn get_parallel(
     workers: &mut [Box<dyn Backend + Send>],
     need: &[(&'static TypeDef, String)],
 ) -> Vec<Result<Objectset>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let out: std::sync::Mutex<Vec<Option<Result<Objectset>>>> =
-        std::sync::Mutex::new((0..need.len()).map(|_| None).collect());
+    parallel(workers, need.len(), |w, i| Ok(w.get(need[i].0, &need[i].1)))
+        .expect("a GET's failure is its answer")
+}
+
+/// `f(worker, i)` for every i below `n`, spread over the workers' connections (one thread
+/// each); the answers in input order. After a failure no worker starts another item, and
+/// the failure of the lowest item is returned.
+pub fn parallel<T: Send>(
+    workers: &mut [Box<dyn Backend + Send>],
+    n: usize,
+    f: impl Fn(&mut dyn Backend, usize) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let (next, failed) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let out: std::sync::Mutex<Vec<Option<Result<T>>>> =
+        std::sync::Mutex::new((0..n).map(|_| None).collect());
     std::thread::scope(|s| {
         for w in workers.iter_mut() {
-            let (next, out) = (&next, &out);
+            let (next, failed, out, f) = (&next, &failed, &out, &f);
             s.spawn(move || loop {
+                if failed.load(Ordering::SeqCst) {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some((ty, id)) = need.get(i) else { break };
-                let r = w.get(ty, id);
+                if i >= n {
+                    break;
+                }
+                let r = f(w.as_mut(), i);
+                if r.is_err() {
+                    failed.store(true, Ordering::SeqCst);
+                }
                 out.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
             });
         }
     });
-    out.into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
+    let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = out.iter().position(|r| matches!(r, Some(Err(_)))) {
+        if let Some(Err(e)) = out.swap_remove(i) {
+            return Err(e);
+        }
+    }
+    out.into_iter()
         .map(|r| r.unwrap_or_else(|| Err(Error::storage("a worker stopped"))))
         .collect()
+}
+
+/// A listing, with the objects that take one GET each (ARI's endpoints) read over the
+/// workers' connections at once when there are several (`--jobs`).
+pub fn list_with(
+    backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
+    ty: &'static TypeDef,
+) -> Result<(Vec<Listed>, Coverage)> {
+    if workers.len() > 1 {
+        if let Some(ids) = backend.listed_ids(ty)? {
+            let objects = parallel(workers, ids.len(), |w, i| w.listed_object(ty, &ids[i]))?;
+            let items = ids
+                .into_iter()
+                .zip(objects)
+                .map(|(id, object)| Listed { id, object })
+                .collect();
+            return Ok((items, Coverage::Complete));
+        }
+    }
+    backend.list(ty)
 }
 
 /// [`plan`], with the per-object GETs (for types the target cannot list) spread over
@@ -362,7 +408,7 @@ pub fn plan_with(
             listed.insert(ty.name, (ids, map));
             continue;
         }
-        let (items, coverage) = backend.list(ty)?;
+        let (items, coverage) = list_with(backend, workers, ty)?;
         match coverage {
             Coverage::Complete => {
                 let ids = items.iter().map(|l| l.id.clone()).collect();
@@ -445,7 +491,7 @@ pub fn plan_with(
                         .map(|(id, r)| (id, Stored::Row(r)))
                         .collect();
                     owned.insert(ty.name, (ids, map));
-                } else if let (items, Coverage::Complete) = backend.list(ty)? {
+                } else if let (items, Coverage::Complete) = list_with(backend, workers, ty)? {
                     let ids = items.iter().map(|l| l.id.clone()).collect();
                     let map = items
                         .into_iter()

@@ -4,7 +4,7 @@
 pub mod embedded;
 pub mod static_conf;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Objectset};
 use crate::schema::TypeDef;
 
@@ -92,6 +92,20 @@ pub trait Backend {
     /// listing is one read (the embedded engine) or impossible.
     fn listed_ids(&mut self, _ty: &'static TypeDef) -> Result<Option<Vec<String>>> {
         Ok(None)
+    }
+
+    /// One object of a listing that [`Backend::listed_ids`] gave, read as `list` reads
+    /// it: `Ok(Err(why))` for an object the target lists but cannot read.
+    fn listed_object(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+    ) -> Result<std::result::Result<Objectset, String>> {
+        match self.get(ty, id) {
+            Ok(set) => Ok(Ok(set)),
+            Err(e) if matches!(e.exit, Exit::NotFound | Exit::Usage) => Ok(Err(e.message)),
+            Err(e) => Err(e),
+        }
     }
 
     /// Every stored (id, astdb row) of a type, where the target keeps rows pjsipctl can

@@ -439,16 +439,8 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let conv = load(ctx, &args.source)?;
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();
-    // With --jobs over ARI: the target resolved once (its warnings said once), one client
-    // for the plan's listings and N workers.
-    let (mut backend, mut workers) = if ctx.uses_ari() && args.jobs > 1 {
-        let mut pool =
-            crate::backend::ari::open_pool(&ctx.global, &ctx.out, args.jobs as usize + 1)?;
-        let main: Box<dyn crate::backend::Backend> = pool.pop().expect("a client");
-        (main, pool)
-    } else {
-        (ctx.backend()?, Vec::new())
-    };
+    // With --jobs over ARI: one client for the plan's listings and N workers.
+    let (mut backend, mut workers) = ctx.backends(args.jobs)?;
     let plan = sync::plan_with(
         backend.as_mut(),
         &mut workers,

@@ -19,6 +19,9 @@ pub struct ExportArgs {
     /// Write every attribute, not only those that differ from Asterisk's defaults
     #[arg(long)]
     pub all: bool,
+    /// Over ARI: read over N connections at once (1-16), as `apply --jobs` does
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
 }
 
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
@@ -31,7 +34,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
     } else {
         TYPES.iter().filter(|t| !t.static_only()).collect()
     };
-    let mut backend = ctx.backend()?;
+    let (mut backend, mut workers) = ctx.backends(args.jobs)?;
     let opts = ExportOptions {
         show_secrets: ctx.global.show_secrets,
         all: args.all,
@@ -62,7 +65,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
         order.sort_by_key(|&i| types[i].name != "endpoint");
         for i in order {
             let ty = types[i];
-            let (items, coverage) = backend.list(ty)?;
+            let (items, coverage) = crate::sync::list_with(backend.as_mut(), &mut workers, ty)?;
             if ty.name == "endpoint" {
                 let copy = items.iter().map(|l| Listed {
                     id: l.id.clone(),
@@ -73,7 +76,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
             held[i] = Some(match coverage {
                 Coverage::Complete => items,
                 Coverage::Unavailable(_) => {
-                    match reached_over_ari(ctx, backend.as_mut(), ty, &mut endpoints)? {
+                    match reached_over_ari(ctx, backend.as_mut(), &mut workers, ty, &mut endpoints)?
+                    {
                         Some(r) => {
                             reached.push(ty.plural);
                             r

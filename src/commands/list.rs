@@ -9,12 +9,16 @@ use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
 use crate::schema::{find_type, TypeDef, TYPES};
+use crate::sync;
 
 /// List stored objects of a type (all types when none is given)
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Object type (endpoint, endpoints, aor, auth, ...)
     pub r#type: Option<String>,
+    /// Over ARI: read over N connections at once (1-16), as `apply --jobs` does
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
 }
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
@@ -22,7 +26,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         Some(t) => vec![resolve_type(t)?],
         None => TYPES.iter().collect(),
     };
-    let mut backend = ctx.backend()?;
+    let (mut backend, mut workers) = ctx.backends(args.jobs)?;
     let mut p = Printer {
         ctx,
         sink: output::Sink::stdout(),
@@ -41,6 +45,14 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
                 }
                 Coverage::Complete
             }
+            cached if !workers.is_empty() => {
+                endpoints = cached;
+                let (items, coverage) = sync::list_with(backend.as_mut(), &mut workers, ty)?;
+                for l in items {
+                    p.item(&mut t, l)?;
+                }
+                coverage
+            }
             cached => {
                 endpoints = cached;
                 backend.each(ty, &mut |l| p.item(&mut t, l))?
@@ -48,7 +60,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         };
         if let Coverage::Unavailable(why) = &coverage {
             let reached = match ctx.uses_ari() {
-                true => reached_over_ari(ctx, backend.as_mut(), ty, &mut endpoints)?,
+                true => reached_over_ari(ctx, backend.as_mut(), &mut workers, ty, &mut endpoints)?,
                 false => None,
             };
             match reached {
@@ -186,6 +198,7 @@ impl Printer<'_> {
 pub fn reached_over_ari(
     ctx: &Ctx,
     backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
     ty: &'static TypeDef,
     endpoints: &mut Option<Vec<Listed>>,
 ) -> Result<Option<Vec<Listed>>> {
@@ -194,9 +207,15 @@ pub fn reached_over_ari(
     }
     if endpoints.is_none() {
         let ep = find_type("endpoint").expect("endpoint is a type");
-        *endpoints = Some(backend.list(ep)?.0);
+        *endpoints = Some(sync::list_with(backend, workers, ep)?.0);
     }
-    let Some(r) = ari::reached(backend, ty, endpoints.as_deref().unwrap_or_default())? else {
+    let Some(r) = ari::reached(
+        backend,
+        workers,
+        ty,
+        endpoints.as_deref().unwrap_or_default(),
+    )?
+    else {
         return Ok(None);
     };
     for (by, id) in &r.dangling {

@@ -65,6 +65,17 @@ impl Ctx {
         Ok(Box::new(Embedded::open(&self.db_path(), self.mapping()?)?))
     }
 
+    /// The backend, and over ARI with `jobs` above 1 that many more clients (each its own
+    /// kept-alive connection) for workers; the target is resolved once, its warnings said once.
+    pub fn backends(&self, jobs: u16) -> Result<(Box<dyn Backend>, Vec<Box<dyn Backend + Send>>)> {
+        if !self.uses_ari() || jobs <= 1 {
+            return Ok((self.backend()?, Vec::new()));
+        }
+        let mut pool = crate::backend::ari::open_pool(&self.global, &self.out, jobs as usize + 1)?;
+        let main: Box<dyn Backend> = pool.pop().expect("a client");
+        Ok((main, pool))
+    }
+
     /// What a command's flags allow to be stored (the backend sets where it goes).
     pub fn rules(&self, accept_loss: bool, force: bool) -> crate::policy::Rules {
         crate::policy::Rules {
