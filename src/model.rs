@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::schema::{field, Kind, TypeDef};
 
 /// One attribute/value pair, as ARI's ConfigTuple.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attr {
     pub attribute: String,
     pub value: String,

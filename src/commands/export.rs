@@ -127,7 +127,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
     sink.write(&text).map_err(io_err)?;
     let mut n = Counts::default();
     for (ty, held) in types.into_iter().zip(held) {
-        let mut emit = |l: Listed| section(ctx, ty, l, &opts, &mut n, &mut sink);
+        let defaults = crate::output::Defaults::of(ty);
+        let mut emit = |l: Listed| section(ctx, (ty, &defaults), l, &opts, &mut n, &mut sink);
         match held {
             Some(items) => items.into_iter().try_for_each(emit)?,
             None if ctx.uses_ari() => {}
@@ -174,7 +175,7 @@ struct Counts {
 /// Write one object's section (or, for a row that cannot be read, a comment saying so).
 fn section(
     ctx: &Ctx,
-    ty: &'static TypeDef,
+    (ty, defaults): (&'static TypeDef, &crate::output::Defaults),
     l: Listed,
     opts: &ExportOptions,
     n: &mut Counts,
@@ -182,7 +183,7 @@ fn section(
 ) -> Result<()> {
     match l.object {
         Ok(set) => {
-            let e = export_section(ty, &l.id, &set, opts);
+            let e = export_section(ty, &l.id, &set, opts, defaults);
             for w in e.warnings {
                 // What the file cannot say exactly: an error with --strict.
                 match ctx.rules(false, false).warning(w) {

@@ -135,22 +135,28 @@ pub fn changed(ty: &'static TypeDef, set: &Objectset) -> Objectset {
 }
 
 /// A type's default entries, looked up once for many objects of the type.
-pub struct Defaults(std::collections::HashSet<crate::model::Attr>);
+pub struct Defaults(std::collections::HashMap<String, Vec<String>>);
 
 impl Defaults {
     pub fn of(ty: &'static TypeDef) -> Defaults {
-        Defaults(
-            crate::engine::defaults(ty)
-                .objectset()
-                .into_iter()
-                .collect(),
-        )
+        let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for a in crate::engine::defaults(ty).objectset() {
+            m.entry(a.attribute).or_default().push(a.value);
+        }
+        Defaults(m)
+    }
+
+    /// Whether `attribute=value` is one of the defaults.
+    pub fn contains(&self, attribute: &str, value: &str) -> bool {
+        self.0
+            .get(attribute)
+            .is_some_and(|v| v.iter().any(|d| d == value))
     }
 
     /// The attributes of `set` that differ from these defaults, in objectset order.
     pub fn changed(&self, set: &Objectset) -> Objectset {
         set.iter()
-            .filter(|a| !self.0.contains(*a))
+            .filter(|a| !self.contains(&a.attribute, &a.value))
             .cloned()
             .collect()
     }
