@@ -103,7 +103,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
             if let Some(l) = &t.label {
                 text.push_str(&format!("Only the {l}:\n"));
             }
-            text.push_str(&table(ty, t.rows));
+            text.push_str(&t.rows.render());
             text.push('\n');
             p.sink.write(&text).map_err(io_err)?;
         }
@@ -137,7 +137,7 @@ struct TypePrint {
     ty: &'static TypeDef,
     count: usize,
     /// A table's rows, as text: its column widths depend on all of them.
-    rows: Vec<Vec<String>>,
+    rows: output::table::ListTable,
     /// Over ARI: which of the type's objects are shown.
     label: Option<String>,
     /// For `-o conf`: the type's defaults, which are not written.
@@ -150,7 +150,7 @@ impl TypePrint {
         TypePrint {
             ty,
             count: 0,
-            rows: Vec::new(),
+            rows: output::table::ListTable::new(columns(ty).0),
             label: None,
             defaults: (ctx.global.output == Format::Conf).then(|| output::Defaults::of(ty)),
             columns: columns(ty).1,
@@ -187,7 +187,7 @@ impl Printer<'_> {
                     self.sink.write(&text).map_err(io_err)?;
                 }
             }
-            Format::Table => t.rows.push(row(&l, t.columns)),
+            Format::Table => row(&l, t.columns, &mut t.rows),
         }
         Ok(())
     }
@@ -269,21 +269,12 @@ fn columns(ty: &TypeDef) -> (&'static [&'static str], &'static [&'static str]) {
 }
 
 /// One object's table row.
-fn row(l: &Listed, cols: &[&str]) -> Vec<String> {
-    let mut r = vec![l.id.clone()];
+fn row(l: &Listed, cols: &[&str], table: &mut output::table::ListTable) {
+    let id = std::iter::once(l.id.as_str());
     match &l.object {
-        Ok(set) => r.extend(cols.iter().map(|c| v(set, c).to_string())),
-        Err(_) => r.extend(cols.iter().enumerate().map(|(i, _)| {
-            if i == 0 {
-                "(unreadable)".into()
-            } else {
-                String::new()
-            }
-        })),
+        Ok(set) => table.push(id.chain(cols.iter().map(|c| v(set, c)))),
+        Err(_) => {
+            table.push(id.chain((0..cols.len()).map(|i| if i == 0 { "(unreadable)" } else { "" })))
+        }
     }
-    r
-}
-
-fn table(ty: &TypeDef, rows: Vec<Vec<String>>) -> String {
-    output::table::list(columns(ty).0, rows)
 }

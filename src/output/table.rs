@@ -39,6 +39,102 @@ pub fn list(header: &[&str], rows: Vec<Vec<String>>) -> String {
     format!("{}\nObjects found: {n}\n", trim_lines(&t.to_string()))
 }
 
+/// The rows of a list table, kept as text in one buffer (not a cell object each), so a
+/// listing of 100,000 objects holds a few megabytes; rendered as [`list`] renders them.
+pub struct ListTable {
+    header: Vec<&'static str>,
+    text: String,
+    /// Where each cell ends in `text`, row after row.
+    ends: Vec<usize>,
+    widths: Vec<usize>,
+    /// Every cell printable ASCII: the width is the length, and the table is drawn here.
+    plain: bool,
+}
+
+impl ListTable {
+    pub fn new(header: &[&'static str]) -> ListTable {
+        ListTable {
+            header: header.to_vec(),
+            text: String::new(),
+            ends: Vec::new(),
+            widths: header.iter().map(|h| h.len()).collect(),
+            plain: header.iter().all(|h| is_plain(h)),
+        }
+    }
+
+    pub fn push<'a>(&mut self, row: impl IntoIterator<Item = &'a str>) {
+        for (i, c) in row.into_iter().enumerate() {
+            self.plain &= is_plain(c);
+            self.widths[i] = self.widths[i].max(c.len());
+            self.text.push_str(c);
+            self.ends.push(self.text.len());
+        }
+    }
+
+    fn rows(&self) -> impl Iterator<Item = Vec<&str>> + '_ {
+        let n = self.header.len();
+        self.ends.chunks(n).enumerate().map(move |(r, ends)| {
+            let mut start = if r == 0 { 0 } else { self.ends[r * n - 1] };
+            ends.iter()
+                .map(|&e| {
+                    let c = &self.text[start..e];
+                    start = e;
+                    c
+                })
+                .collect()
+        })
+    }
+
+    /// The table and `Objects found: N`, exactly as [`list`] draws the same rows.
+    pub fn render(self) -> String {
+        if !self.plain {
+            // Wide or control characters: comfy-table measures them.
+            let rows = self
+                .rows()
+                .map(|r| r.into_iter().map(str::to_string).collect())
+                .collect();
+            return list(&self.header, rows);
+        }
+        let n = self.ends.len() / self.header.len().max(1);
+        if n == 0 {
+            return "No objects found.\n".to_string();
+        }
+        // Each cell padded by a blank on both sides, and a blank between columns.
+        let inner: usize = self.widths.iter().map(|w| w + 3).sum::<usize>() - 1;
+        let mut out = String::with_capacity((inner + 3) * (n + 4) + 32);
+        let rule = |out: &mut String, fill: &str| {
+            out.push('+');
+            out.push_str(&fill.repeat(inner));
+            out.push_str("+\n");
+        };
+        let line = |out: &mut String, cells: &[&str]| {
+            out.push('|');
+            for (i, (c, w)) in cells.iter().zip(&self.widths).enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push(' ');
+                out.push_str(c);
+                out.extend(std::iter::repeat_n(' ', w - c.len() + 1));
+            }
+            out.push_str("|\n");
+        };
+        rule(&mut out, "-");
+        line(&mut out, &self.header);
+        rule(&mut out, "=");
+        for r in self.rows() {
+            line(&mut out, &r);
+        }
+        rule(&mut out, "-");
+        out.push_str(&format!("\nObjects found: {n}\n"));
+        out
+    }
+}
+
+fn is_plain(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// Column separator ` : ` and an `=` ruler under the header, as `ast_sip_cli_print_sorcery_objectset`.
 const ASTERISK: TableStyle = TableStyle::new()
     .header_lines(ContentLineStyle::none().junction(':'))
@@ -53,4 +149,41 @@ fn trim_lines(s: &str) -> String {
         .join("\n");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compact_table_draws_what_comfy_table_draws() {
+        let header = ["Aor", "MaxContact", "Contact"];
+        let rows = [
+            ["a", "1", ""],
+            ["a-much-longer-id", "10", "sip:x@example.com:5060"],
+            ["b", "", "sip:;y"],
+        ];
+        for n in 0..=rows.len() {
+            let mut t = ListTable::new(&header);
+            for r in &rows[..n] {
+                t.push(r.iter().copied());
+            }
+            let comfy = list(
+                &header,
+                rows[..n]
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.to_string()).collect())
+                    .collect(),
+            );
+            assert_eq!(t.render(), comfy, "{n} rows");
+        }
+        // Not plain ASCII: drawn by comfy-table itself.
+        let mut t = ListTable::new(&header);
+        t.push(["Zoë", "tab\there", "漢字"]);
+        let comfy = list(
+            &header,
+            vec![vec!["Zoë".into(), "tab\there".into(), "漢字".into()]],
+        );
+        assert_eq!(t.render(), comfy);
+    }
 }
