@@ -103,9 +103,9 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
             if let Some(l) = &t.label {
                 text.push_str(&format!("Only the {l}:\n"));
             }
-            text.push_str(&t.rows.render());
-            text.push('\n');
             p.sink.write(&text).map_err(io_err)?;
+            t.rows.write(&mut |l| p.sink.write(l)).map_err(io_err)?;
+            p.sink.write("\n").map_err(io_err)?;
         }
     }
     let Printer {

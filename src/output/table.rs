@@ -45,7 +45,7 @@ pub struct ListTable {
     header: Vec<&'static str>,
     text: String,
     /// Where each cell ends in `text`, row after row.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     widths: Vec<usize>,
     /// Every cell printable ASCII: the width is the length, and the table is drawn here.
     plain: bool,
@@ -67,16 +67,22 @@ impl ListTable {
             self.plain &= is_plain(c);
             self.widths[i] = self.widths[i].max(c.len());
             self.text.push_str(c);
-            self.ends.push(self.text.len());
+            self.ends
+                .push(u32::try_from(self.text.len()).expect("under 4 GB of cells"));
         }
     }
 
     fn rows(&self) -> impl Iterator<Item = Vec<&str>> + '_ {
         let n = self.header.len();
         self.ends.chunks(n).enumerate().map(move |(r, ends)| {
-            let mut start = if r == 0 { 0 } else { self.ends[r * n - 1] };
+            let mut start = if r == 0 {
+                0
+            } else {
+                self.ends[r * n - 1] as usize
+            };
             ends.iter()
                 .map(|&e| {
+                    let e = e as usize;
                     let c = &self.text[start..e];
                     start = e;
                     c
@@ -87,47 +93,55 @@ impl ListTable {
 
     /// The table and `Objects found: N`, exactly as [`list`] draws the same rows.
     pub fn render(self) -> String {
+        let mut s = String::new();
+        self.write(&mut |t| {
+            s.push_str(t);
+            Ok(())
+        })
+        .expect("a String takes any text");
+        s
+    }
+
+    /// [`ListTable::render`], handed to `out` a line at a time.
+    pub fn write(self, out: &mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()> {
         if !self.plain {
             // Wide or control characters: comfy-table measures them.
             let rows = self
                 .rows()
                 .map(|r| r.into_iter().map(str::to_string).collect())
                 .collect();
-            return list(&self.header, rows);
+            return out(&list(&self.header, rows));
         }
         let n = self.ends.len() / self.header.len().max(1);
         if n == 0 {
-            return "No objects found.\n".to_string();
+            return out("No objects found.\n");
         }
         // Each cell padded by a blank on both sides, and a blank between columns.
         let inner: usize = self.widths.iter().map(|w| w + 3).sum::<usize>() - 1;
-        let mut out = String::with_capacity((inner + 3) * (n + 4) + 32);
-        let rule = |out: &mut String, fill: &str| {
-            out.push('+');
-            out.push_str(&fill.repeat(inner));
-            out.push_str("+\n");
-        };
-        let line = |out: &mut String, cells: &[&str]| {
-            out.push('|');
+        let rule = |fill: &str| format!("+{}+\n", fill.repeat(inner));
+        let mut buf = String::new();
+        let mut line = |cells: &[&str], out: &mut dyn FnMut(&str) -> std::io::Result<()>| {
+            buf.clear();
+            buf.push('|');
             for (i, (c, w)) in cells.iter().zip(&self.widths).enumerate() {
                 if i > 0 {
-                    out.push(' ');
+                    buf.push(' ');
                 }
-                out.push(' ');
-                out.push_str(c);
-                out.extend(std::iter::repeat_n(' ', w - c.len() + 1));
+                buf.push(' ');
+                buf.push_str(c);
+                buf.extend(std::iter::repeat_n(' ', w - c.len() + 1));
             }
-            out.push_str("|\n");
+            buf.push_str("|\n");
+            out(&buf)
         };
-        rule(&mut out, "-");
-        line(&mut out, &self.header);
-        rule(&mut out, "=");
+        out(&rule("-"))?;
+        line(&self.header, out)?;
+        out(&rule("="))?;
         for r in self.rows() {
-            line(&mut out, &r);
+            line(&r, out)?;
         }
-        rule(&mut out, "-");
-        out.push_str(&format!("\nObjects found: {n}\n"));
-        out
+        out(&rule("-"))?;
+        out(&format!("\nObjects found: {n}\n"))
     }
 }
 
