@@ -92,6 +92,7 @@ impl ListTable {
     }
 
     /// The table and `Objects found: N`, exactly as [`list`] draws the same rows.
+    #[cfg(test)]
     pub fn render(self) -> String {
         let mut s = String::new();
         self.write(&mut |t| {
