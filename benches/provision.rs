@@ -11,6 +11,7 @@
 //! 7. `list -o json`, `export`, `list -o conf` and `list endpoints` on the N database
 //!    (wall and peak RSS), and their peak RSS on the N = 100,000 database (memory flat);
 //! 8. `diff --jobs 8` of the unchanged N users over ARI to `pjsipctl serve` on loopback.
+//!
 //! Each figure is printed with its target (issues 6 and 14).
 //! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it).
 
