@@ -7,8 +7,12 @@
 //! 3. a second `apply` of the unchanged file (and that it wrote nothing);
 //! 4. `apply --jobs 8` of 1,000 users over ARI to `pjsipctl serve` on loopback;
 //! 5. one `push` and one `show` on the 30,000-object database;
-//! 6. peak RSS of run 1 and of an N = 100,000 run.
+//! 6. peak RSS of run 1 and of an N = 100,000 run;
+//! 7. `list -o json`, `export`, `list -o conf` and `list endpoints` on the N database
+//!    (wall and peak RSS), and their peak RSS on the N = 100,000 database (memory flat);
+//! 8. `diff --jobs 8` of the unchanged N users over ARI to `pjsipctl serve` on loopback.
 //!
+//! Each figure is printed with its target (issues 6 and 14).
 //! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it).
 
 use std::net::TcpListener;
@@ -52,6 +56,54 @@ fn users_conf(n: usize) -> String {
 struct Run {
     wall: Duration,
     stderr: String,
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok {
+        "✔"
+    } else {
+        "✘"
+    }
+}
+
+/// The read commands of issue 14, with their targets (wall ms, peak MB) at 30,000 objects.
+const READS: &[(&str, &[&str], f64, f64)] = &[
+    ("list -o json", &["list", "-o", "json"], 500.0, 60.0),
+    ("export", &["export"], 500.0, 60.0),
+    ("list -o conf", &["list", "-o", "conf"], 500.0, 60.0),
+    (
+        "list endpoints",
+        &["list", "endpoints"],
+        300.0,
+        f64::INFINITY,
+    ),
+];
+
+/// `serve` on `db`, and its ARI URL; killed when dropped.
+fn start_serve(db: &Path) -> (KillOnDrop, String) {
+    let port = free_port();
+    let server = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--user",
+            "bench",
+        ])
+        .env("PJSIPCTL_DB", db)
+        .env("PJSIPCTL_PASSWORD", "bench-secret")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    // Killed on every way out, a failed run included.
+    let server = KillOnDrop(server);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "serve did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (server, format!("http://127.0.0.1:{port}/ari"))
 }
 
 fn pjsipctl(args: &[&str], db: &Path, extra_env: &[(&str, &str)]) -> Run {
@@ -182,10 +234,11 @@ fn main() {
         n * 3,
         ms(a)
     );
+    let ratio = a.as_secs_f64() / f.as_secs_f64();
     println!(
-        "2. floor (same rows, one transaction, minimal program): {:.1} ms; apply/floor = {:.2}x",
+        "2. floor (same rows, one transaction, minimal program): {:.1} ms; apply/floor = {ratio:.2}x (target within 1.5x {})",
         ms(f),
-        a.as_secs_f64() / f.as_secs_f64()
+        mark(ratio <= 1.5)
     );
     println!(
         "3. unchanged re-apply: {:.1} ms, 0 writes (database file byte-identical)",
@@ -196,30 +249,8 @@ fn main() {
     let ari_users = n.min(1000);
     let small = dir.path().join("ari-users.conf");
     std::fs::write(&small, users_conf(ari_users)).unwrap();
-    let port = free_port();
     let serve_db = dir.path().join("serve.sqlite3");
-    let server = Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--user",
-            "bench",
-        ])
-        .env("PJSIPCTL_DB", &serve_db)
-        .env("PJSIPCTL_PASSWORD", "bench-secret")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start serve");
-    // Killed on every way out, a failed run included.
-    let server = KillOnDrop(server);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "serve did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let url = format!("http://127.0.0.1:{port}/ari");
+    let (server, url) = start_serve(&serve_db);
     let ari_env = [("PJSIPCTL_PASSWORD", "bench-secret")];
     let run = pjsipctl(
         &[
@@ -243,6 +274,10 @@ fn main() {
         (ari_users * 3) as f64 / run.wall.as_secs_f64()
     );
 
+    // The N database as apply left it, for the read commands (7, 8).
+    let read_db = dir.path().join("read.sqlite3");
+    std::fs::copy(&last_db, &read_db).unwrap();
+
     // 5: one push and one show on the full database.
     let (mut push, mut show) = (Vec::new(), Vec::new());
     for i in 0..runs.max(5) {
@@ -255,6 +290,61 @@ fn main() {
         n * 3,
         ms(median(push)),
         ms(median(show))
+    );
+
+    // 7: the read commands on the N database (issue 14), before the push runs changed it.
+    let mut small_rss = Vec::new();
+    for (name, args, wall_ms, mb) in READS {
+        let (mut walls, mut peak) = (Vec::new(), 0);
+        for _ in 0..runs {
+            let r = pjsipctl(args, &read_db, &[]);
+            walls.push(r.wall);
+            peak = peak.max(peak_kb(&r));
+        }
+        let (w, m) = (ms(median(walls)), peak as f64 / 1024.0);
+        small_rss.push(m);
+        let mb_target = if mb.is_finite() {
+            format!(", under {mb:.0} MB {}", mark(m < *mb))
+        } else {
+            String::new()
+        };
+        println!(
+            "7. {name} on {} objects: {w:.1} ms, peak RSS {m:.1} MB (target under {wall_ms:.0} ms {}{mb_target})",
+            n * 3,
+            mark(w < *wall_ms)
+        );
+    }
+
+    // 8: diff of the unchanged N users over ARI, --jobs 8, to serve on a copy of the database.
+    let ari_db = dir.path().join("ari-read.sqlite3");
+    std::fs::copy(&read_db, &ari_db).unwrap();
+    let (server, url) = start_serve(&ari_db);
+    let mut walls = Vec::new();
+    for _ in 0..runs.min(3) {
+        let r = pjsipctl(
+            &[
+                "--ari",
+                &url,
+                "--user",
+                "bench",
+                "diff",
+                "--jobs",
+                &ARI_JOBS.to_string(),
+                conf_s,
+            ],
+            &dir.path().join("unused.sqlite3"),
+            &ari_env,
+        );
+        walls.push(r.wall);
+    }
+    drop(server);
+    let w = median(walls);
+    let rate = (n * 3) as f64 / w.as_secs_f64();
+    println!(
+        "8. diff of {} unchanged objects over ARI to serve (--jobs {ARI_JOBS}): {:.1} ms, {rate:.0} objects/s (target 3,000/s {})",
+        n * 3,
+        ms(w),
+        mark(rate >= 3000.0)
     );
 
     // 6: peak memory.
@@ -271,12 +361,27 @@ fn main() {
             &dir.path().join("big.sqlite3"),
             &[],
         );
-        print!(
+        println!(
             "; apply of {} objects {:.1} MB ({:.1} ms)",
             big * 3,
             peak_kb(&run) as f64 / 1024.0,
             ms(run.wall)
         );
+        // Memory flat: each read command on ten times the objects, under twice its RSS.
+        let big_db = dir.path().join("big.sqlite3");
+        for ((name, args, _, _), small) in READS.iter().zip(small_rss) {
+            let r = pjsipctl(args, &big_db, &[]);
+            let m = peak_kb(&r) as f64 / 1024.0;
+            println!(
+                "6. {name} on {} objects: peak RSS {m:.1} MB = {:.2}x its {} -object RSS, {:.1} ms (target under 2x {})",
+                big * 3,
+                m / small,
+                n * 3,
+                ms(r.wall),
+                mark(m < 2.0 * small)
+            );
+        }
+    } else {
+        println!();
     }
-    println!();
 }

@@ -131,6 +131,32 @@ impl Astdb {
         Ok(rows)
     }
 
+    /// Every (key, value) under `/<family>/`, in key order, handed to `f` one row at a
+    /// time from one cursor: nothing of the family is held (list, export).
+    pub fn each_in_family(
+        &self,
+        family: &str,
+        mut f: impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let (lo, hi) = family_range(family);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT key, value FROM astdb WHERE key >= ?1 AND key < ?2 ORDER BY key",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query(params![lo, hi]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let text = |i| {
+                r.get_ref(i)
+                    .and_then(|v| v.as_str().map_err(Into::into))
+                    .map_err(|e| self.err(e))
+            };
+            f(text(0)?, text(1)?)?;
+        }
+        Ok(())
+    }
+
     /// Run `f` in one write transaction: all of it is stored, or none.
     /// Inside a group (see [`Astdb::group_begin`]) it is a savepoint instead: undone alone on
     /// failure, made durable by the group's commit.

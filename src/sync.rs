@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use crate::backend::{Backend, Coverage, Op, PushOptions, Pushed};
+use crate::backend::{Backend, Coverage, Listed, Op, PushOptions, Pushed};
 use crate::commands::apply::OWNER_MARK;
 use crate::conf::convert::{Desired, Skipped};
 use crate::conf::reader::Origin;
@@ -327,6 +327,7 @@ pub fn row_set(
 /// (auth and aor before endpoint, identify and registration after), then with `prune` the
 /// deletes of stored objects of the file's types that the file lacks, in reverse order.
 /// `detail` asks for every create's resulting attributes too (for --dry-run, diff, JSON).
+#[cfg(test)]
 pub fn plan(
     backend: &mut dyn Backend,
     desired: &[Desired],
@@ -342,26 +343,71 @@ pub fn get_parallel(
     workers: &mut [Box<dyn Backend + Send>],
     need: &[(&'static TypeDef, String)],
 ) -> Vec<Result<Objectset>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let out: std::sync::Mutex<Vec<Option<Result<Objectset>>>> =
-        std::sync::Mutex::new((0..need.len()).map(|_| None).collect());
+    parallel(workers, need.len(), |w, i| Ok(w.get(need[i].0, &need[i].1)))
+        .expect("a GET's failure is its answer")
+}
+
+/// `f(worker, i)` for every i below `n`, spread over the workers' connections (one thread
+/// each); the answers in input order. After a failure no worker starts another item, and
+/// the failure of the lowest item is returned.
+pub fn parallel<T: Send>(
+    workers: &mut [Box<dyn Backend + Send>],
+    n: usize,
+    f: impl Fn(&mut dyn Backend, usize) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let (next, failed) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let out: std::sync::Mutex<Vec<Option<Result<T>>>> =
+        std::sync::Mutex::new((0..n).map(|_| None).collect());
     std::thread::scope(|s| {
         for w in workers.iter_mut() {
-            let (next, out) = (&next, &out);
+            let (next, failed, out, f) = (&next, &failed, &out, &f);
             s.spawn(move || loop {
+                if failed.load(Ordering::SeqCst) {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some((ty, id)) = need.get(i) else { break };
-                let r = w.get(ty, id);
+                if i >= n {
+                    break;
+                }
+                let r = f(w.as_mut(), i);
+                if r.is_err() {
+                    failed.store(true, Ordering::SeqCst);
+                }
                 out.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
             });
         }
     });
-    out.into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
+    let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = out.iter().position(|r| matches!(r, Some(Err(_)))) {
+        if let Some(Err(e)) = out.swap_remove(i) {
+            return Err(e);
+        }
+    }
+    out.into_iter()
         .map(|r| r.unwrap_or_else(|| Err(Error::storage("a worker stopped"))))
         .collect()
+}
+
+/// A listing, with the objects that take one GET each (ARI's endpoints) read over the
+/// workers' connections at once when there are several (`--jobs`).
+pub fn list_with(
+    backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
+    ty: &'static TypeDef,
+) -> Result<(Vec<Listed>, Coverage)> {
+    if workers.len() > 1 {
+        if let Some(ids) = backend.listed_ids(ty)? {
+            let objects = parallel(workers, ids.len(), |w, i| w.listed_object(ty, &ids[i]))?;
+            let items = ids
+                .into_iter()
+                .zip(objects)
+                .map(|(id, object)| Listed { id, object })
+                .collect();
+            return Ok((items, Coverage::Complete));
+        }
+    }
+    backend.list(ty)
 }
 
 /// [`plan`], with the per-object GETs (for types the target cannot list) spread over
@@ -394,7 +440,7 @@ pub fn plan_with(
             listed.insert(ty.name, (ids, map));
             continue;
         }
-        let (items, coverage) = backend.list(ty)?;
+        let (items, coverage) = list_with(backend, workers, ty)?;
         match coverage {
             Coverage::Complete => {
                 let ids = items.iter().map(|l| l.id.clone()).collect();
@@ -449,7 +495,9 @@ pub fn plan_with(
         }
     }
     if let Some(p) = prune {
-        prune_plan(backend, desired, &listed, over_ari, p.owner, &mut plan)?;
+        prune_plan(
+            backend, workers, desired, &listed, over_ari, p.owner, &mut plan,
+        )?;
     }
     Ok(plan)
 }
@@ -465,7 +513,11 @@ pub struct Prune<'a> {
 const WIZARD_MARK: &str = "@pjsip_wizard";
 
 /// A type's stored objects where the target can list them, else None.
-fn listing(backend: &mut dyn Backend, ty: &'static TypeDef) -> Result<Option<Listing>> {
+fn listing(
+    backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
+    ty: &'static TypeDef,
+) -> Result<Option<Listing>> {
     if let Some(rows) = backend.raw_rows(ty)? {
         let ids = rows.iter().map(|(id, _)| id.clone()).collect();
         let map = rows
@@ -474,7 +526,7 @@ fn listing(backend: &mut dyn Backend, ty: &'static TypeDef) -> Result<Option<Lis
             .collect();
         return Ok(Some((ids, map)));
     }
-    Ok(match backend.list(ty)? {
+    Ok(match list_with(backend, workers, ty)? {
         (items, Coverage::Complete) => {
             let ids = items.iter().map(|l| l.id.clone()).collect();
             let map = items
@@ -528,6 +580,7 @@ fn set_references_of(target: &'static str, values: &[&str]) -> Vec<(&'static str
 /// when nothing that stays names them (and, with `owner`, they carry the mark).
 fn prune_plan(
     backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
     desired: &[Desired],
     listed: &HashMap<&str, Listing>,
     over_ari: StoredAs,
@@ -571,7 +624,7 @@ fn prune_plan(
         if !wanted_here || listed.contains_key(ty.name) {
             continue;
         }
-        if let Some(l) = listing(backend, ty)? {
+        if let Some(l) = listing(backend, workers, ty)? {
             owned.insert(ty.name, l);
         }
     }

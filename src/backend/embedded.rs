@@ -341,6 +341,22 @@ pub fn refusal_error(ty: &TypeDef, id: &str, created: bool, r: Refusal) -> Error
     }
 }
 
+impl Embedded {
+    /// [`Backend::each`] through the whole listing: several wizards, whose objects are
+    /// merged by id.
+    fn each_listed(
+        &mut self,
+        ty: &'static TypeDef,
+        f: &mut dyn FnMut(Listed) -> Result<()>,
+    ) -> Result<Coverage> {
+        let (items, coverage) = self.list(ty)?;
+        for l in items {
+            f(l)?;
+        }
+        Ok(coverage)
+    }
+}
+
 impl Backend for Embedded {
     fn describe(&self) -> String {
         format!("astdb {}", self.db.path().display())
@@ -477,6 +493,32 @@ impl Backend for Embedded {
             return Ok((out, Coverage::Unavailable(unavailable.join("; "))));
         }
         Ok((out, Coverage::Complete))
+    }
+
+    fn each(
+        &mut self,
+        ty: &'static TypeDef,
+        f: &mut dyn FnMut(Listed) -> Result<()>,
+    ) -> Result<Coverage> {
+        // The usual mapping, one astdb family: its rows are already in id order.
+        let ws = self.mapping.wizards(ty).to_vec();
+        let w = match ws.as_slice() {
+            [w] if w.name == "astdb" && !w.cache => w,
+            _ => return self.each_listed(ty, f),
+        };
+        let family = format!("{}/{}", w.data.split(',').next().unwrap_or(""), ty.name);
+        let skip = family.len() + 2;
+        self.db.each_in_family(&family, |k, v| {
+            let id = &k[skip..];
+            let object = engine::from_row(ty, id, v)
+                .map(|(o, _)| o.objectset())
+                .map_err(|e| e.to_string());
+            f(Listed {
+                id: id.to_string(),
+                object,
+            })
+        })?;
+        Ok(Coverage::Complete)
     }
 
     fn raw_rows(&mut self, ty: &'static TypeDef) -> Result<Option<Vec<(String, String)>>> {

@@ -4,7 +4,7 @@
 pub mod embedded;
 pub mod static_conf;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Objectset};
 use crate::schema::TypeDef;
 
@@ -74,6 +74,41 @@ pub trait Backend {
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()>;
 
     fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)>;
+
+    /// [`Backend::list`] handed over one object at a time, in id order; a target that can
+    /// read its rows with one cursor holds none of them meanwhile (the embedded engine).
+    fn each(
+        &mut self,
+        ty: &'static TypeDef,
+        f: &mut dyn FnMut(Listed) -> Result<()>,
+    ) -> Result<Coverage> {
+        let (items, coverage) = self.list(ty)?;
+        for l in items {
+            f(l)?;
+        }
+        Ok(coverage)
+    }
+
+    /// The ids of a listing whose objects are then read one GET each (ARI's endpoints),
+    /// so that a caller with several connections can read them at once; `None` where a
+    /// listing is one read (the embedded engine) or impossible.
+    fn listed_ids(&mut self, _ty: &'static TypeDef) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
+
+    /// One object of a listing that [`Backend::listed_ids`] gave, read as `list` reads
+    /// it: `Ok(Err(why))` for an object the target lists but cannot read.
+    fn listed_object(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+    ) -> Result<std::result::Result<Objectset, String>> {
+        match self.get(ty, id) {
+            Ok(set) => Ok(Ok(set)),
+            Err(e) if matches!(e.exit, Exit::NotFound | Exit::Usage) => Ok(Err(e.message)),
+            Err(e) => Err(e),
+        }
+    }
 
     /// Every stored (id, astdb row) of a type, where the target keeps rows pjsipctl can
     /// compare byte for byte (the embedded engine); `None` elsewhere.

@@ -25,6 +25,9 @@ pub struct DiffArgs {
     /// As apply --force: do not count objects Asterisk could not load back as a refusal
     #[arg(long)]
     pub force: bool,
+    /// Over ARI: read over N connections at once (1-16), as `apply --jobs` does
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
 }
 
 /// The one-pass comparison (crate::stream) of a file with the embedded engine, as text:
@@ -120,9 +123,10 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     }
     let conv = load(ctx, &args.source)?;
     refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
-    let mut backend = ctx.backend(Access::Read)?;
-    let plan = sync::plan(
+    let (mut backend, mut workers) = ctx.backend_pool(args.jobs, Access::Read)?;
+    let plan = sync::plan_with(
         backend.as_mut(),
+        &mut workers,
         &conv.objects,
         args.prune.then_some(sync::Prune {
             owner: args.source.owner.as_deref(),

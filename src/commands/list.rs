@@ -9,12 +9,16 @@ use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
 use crate::schema::{find_type, TypeDef, TYPES};
+use crate::sync;
 
 /// List stored objects of a type (all types when none is given)
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Object type (endpoint, endpoints, aor, auth, ...)
     pub r#type: Option<String>,
+    /// Over ARI: read over N connections at once (1-16), as `apply --jobs` does
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
 }
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
@@ -22,35 +26,62 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         Some(t) => vec![resolve_type(t)?],
         None => TYPES.iter().collect(),
     };
-    let mut backend = ctx.backend(Access::Read)?;
-    let mut text = String::new();
-    let mut json = Vec::new();
-    let mut broken = 0;
+    let (mut backend, mut workers) = ctx.backend_pool(args.jobs, Access::Read)?;
+    let mut p = Printer {
+        ctx,
+        sink: output::Sink::stdout(),
+        json: output::json::Listing::default(),
+        broken: 0,
+    };
     let mut endpoints: Option<Vec<Listed>> = None;
     for ty in &types {
-        let (mut items, coverage) = match endpoints.take() {
+        // Each object is printed as it is read; a table keeps its own rows (as text).
+        let mut t = TypePrint::new(ty, ctx);
+        let coverage = match endpoints.take() {
             // Listed already, to follow its references.
-            Some(e) if ty.name == "endpoint" => (e, Coverage::Complete),
+            Some(e) if ty.name == "endpoint" => {
+                for l in e {
+                    p.item(&mut t, l)?;
+                }
+                Coverage::Complete
+            }
+            cached if !workers.is_empty() => {
+                endpoints = cached;
+                let (items, coverage) = sync::list_with(backend.as_mut(), &mut workers, ty)?;
+                for l in items {
+                    p.item(&mut t, l)?;
+                }
+                coverage
+            }
             cached => {
                 endpoints = cached;
-                backend.list(ty)?
+                backend.each(ty, &mut |l| p.item(&mut t, l))?
             }
         };
-        let mut label = None;
         if let Coverage::Unavailable(why) = &coverage {
             let reached = match ctx.uses_ari() {
-                true => reached_over_ari(ctx, backend.as_mut(), ty, &mut endpoints)?,
+                true => reached_over_ari(ctx, backend.as_mut(), &mut workers, ty, &mut endpoints)?,
                 false => None,
             };
             match reached {
                 Some(r) => {
-                    label = Some(format!(
+                    t.label = Some(format!(
                         "{} that endpoints reference ({} found; ARI cannot list {}, so others are not shown)",
                         ty.plural,
                         r.len(),
                         ty.plural
                     ));
-                    items = r;
+                    // The label goes above the table; elsewhere, and for a type left out
+                    // of `list` because nothing was reached, it goes to stderr.
+                    let hidden = args.r#type.is_none() && r.is_empty();
+                    if let (Some(l), true) =
+                        (&t.label, ctx.global.output != Format::Table || hidden)
+                    {
+                        ctx.out.warn(&format!("listing only the {l}"));
+                    }
+                    for l in r {
+                        p.item(&mut t, l)?;
+                    }
                 }
                 None => {
                     if args.r#type.is_some() || ctx.uses_ari() {
@@ -60,84 +91,121 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
                 }
             }
         }
-        // The label goes above the table; elsewhere, and for a type left out of `list`
-        // because nothing was reached, it goes to stderr.
-        let hidden = args.r#type.is_none() && items.is_empty();
-        if let (Some(l), true) = (&label, ctx.global.output != Format::Table || hidden) {
-            ctx.out.warn(&format!("listing only the {l}"));
-        }
-        if args.r#type.is_none() && items.is_empty() {
+        // `list` without a type leaves out the types that hold nothing.
+        if args.r#type.is_none() && t.count == 0 {
             continue;
         }
-        for l in &items {
-            if let Err(e) = &l.object {
-                // Over ARI the target itself lists what it cannot read: reported, not a
-                // failure of the listing (a damaged astdb row is).
-                if ctx.uses_ari() {
-                    ctx.out
-                        .warn(&format!("{} {}: unreadable: {e}", ty.name, l.id));
-                } else {
-                    broken += 1;
-                    ctx.out
-                        .warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
-                }
+        if ctx.global.output == Format::Table {
+            let mut text = String::new();
+            if types.len() > 1 {
+                text.push_str(&format!("== {} ==\n", ty.plural));
+            }
+            if let Some(l) = &t.label {
+                text.push_str(&format!("Only the {l}:\n"));
+            }
+            p.sink.write(&text).map_err(io_err)?;
+            t.rows.write(&mut |l| p.sink.write(l)).map_err(io_err)?;
+            p.sink.write("\n").map_err(io_err)?;
+        }
+    }
+    let Printer {
+        mut sink,
+        json,
+        broken,
+        ..
+    } = p;
+    if ctx.global.output == Format::Json {
+        sink.write(json.end()).map_err(io_err)?;
+    } else if !sink.wrote() {
+        sink.write("No objects found.\n").map_err(io_err)?;
+    }
+    sink.finish().map_err(io_err)?;
+    Ok(if broken > 0 { Exit::Storage } else { Exit::Ok })
+}
+
+/// What `list` writes as it reads.
+struct Printer<'a> {
+    ctx: &'a Ctx,
+    sink: output::Sink,
+    /// The one JSON array across all types.
+    json: output::json::Listing,
+    broken: usize,
+}
+
+/// One type's part of the listing.
+struct TypePrint {
+    ty: &'static TypeDef,
+    count: usize,
+    /// A table's rows, as text: its column widths depend on all of them.
+    rows: output::table::ListTable,
+    /// Over ARI: which of the type's objects are shown.
+    label: Option<String>,
+    /// For `-o conf`: the type's defaults, which are not written.
+    defaults: Option<output::Defaults>,
+    columns: &'static [&'static str],
+}
+
+impl TypePrint {
+    fn new(ty: &'static TypeDef, ctx: &Ctx) -> TypePrint {
+        TypePrint {
+            ty,
+            count: 0,
+            rows: output::table::ListTable::new(columns(ty).0),
+            label: None,
+            defaults: (ctx.global.output == Format::Conf).then(|| output::Defaults::of(ty)),
+            columns: columns(ty).1,
+        }
+    }
+}
+
+impl Printer<'_> {
+    fn item(&mut self, t: &mut TypePrint, l: Listed) -> Result<()> {
+        let (ctx, ty) = (self.ctx, t.ty);
+        t.count += 1;
+        if let Err(e) = &l.object {
+            // Over ARI the target itself lists what it cannot read: reported, not a
+            // failure of the listing (a damaged astdb row is).
+            if ctx.uses_ari() {
+                ctx.out
+                    .warn(&format!("{} {}: unreadable: {e}", ty.name, l.id));
+            } else {
+                self.broken += 1;
+                ctx.out
+                    .warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
             }
         }
         match ctx.global.output {
             Format::Json => {
                 // Unlike show -o json (ARI's own answer), a listing is pjsipctl's: masked.
-                let items: Vec<Listed> = items
-                    .iter()
-                    .map(|l| Listed {
+                let masked;
+                let l = if ctx.global.show_secrets {
+                    &l
+                } else {
+                    masked = Listed {
                         id: l.id.clone(),
                         object: l
                             .object
                             .as_ref()
-                            .map(|set| output::mask(ty, set, ctx.global.show_secrets))
+                            .map(|set| output::mask(ty, set, false))
                             .map_err(Clone::clone),
-                    })
-                    .collect();
-                json.push(output::json::listing(ty.name, &items))
+                    };
+                    &masked
+                };
+                let text = self.json.element(ty.name, l);
+                self.sink.write(text).map_err(io_err)?;
             }
             Format::Conf => {
-                for l in &items {
-                    if let Ok(set) = &l.object {
-                        text.push_str(&output::conf::section(
-                            ty,
-                            &l.id,
-                            &output::changed(ty, set),
-                            ctx.global.show_secrets,
-                        ));
-                        text.push('\n');
-                    }
+                if let (Ok(set), Some(d)) = (&l.object, &t.defaults) {
+                    let mut text =
+                        output::conf::section(ty, &l.id, &d.changed(set), ctx.global.show_secrets);
+                    text.push('\n');
+                    self.sink.write(&text).map_err(io_err)?;
                 }
             }
-            Format::Table => {
-                if types.len() > 1 {
-                    text.push_str(&format!("== {} ==\n", ty.plural));
-                }
-                if let Some(l) = &label {
-                    text.push_str(&format!("Only the {l}:\n"));
-                }
-                text.push_str(&table(ty, &items));
-                text.push('\n');
-            }
+            Format::Table => row(&l, t.columns, &mut t.rows),
         }
+        Ok(())
     }
-    if ctx.global.output == Format::Json {
-        // One JSON array across types: merge the per-type arrays.
-        let mut all: Vec<serde_json::Value> = Vec::new();
-        for j in json {
-            if let Ok(serde_json::Value::Array(a)) = serde_json::from_str(&j) {
-                all.extend(a);
-            }
-        }
-        text = serde_json::to_string_pretty(&all).expect("serialisable");
-    } else if text.is_empty() {
-        text = "No objects found.\n".into();
-    }
-    ctx.out.data(text.trim_end()).map_err(io_err)?;
-    Ok(if broken > 0 { Exit::Storage } else { Exit::Ok })
 }
 
 /// Over ARI, which lists endpoints only: the objects of `ty` the endpoints reference
@@ -145,6 +213,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
 pub fn reached_over_ari(
     ctx: &Ctx,
     backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
     ty: &'static TypeDef,
     endpoints: &mut Option<Vec<Listed>>,
 ) -> Result<Option<Vec<Listed>>> {
@@ -153,9 +222,15 @@ pub fn reached_over_ari(
     }
     if endpoints.is_none() {
         let ep = find_type("endpoint").expect("endpoint is a type");
-        *endpoints = Some(backend.list(ep)?.0);
+        *endpoints = Some(sync::list_with(backend, workers, ep)?.0);
     }
-    let Some(r) = ari::reached(backend, ty, endpoints.as_deref().unwrap_or_default())? else {
+    let Some(r) = ari::reached(
+        backend,
+        workers,
+        ty,
+        endpoints.as_deref().unwrap_or_default(),
+    )?
+    else {
         return Ok(None);
     };
     for (by, id) in &r.dangling {
@@ -174,10 +249,11 @@ fn v<'a>(set: &'a Objectset, name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn table(ty: &TypeDef, items: &[Listed]) -> String {
-    let (header, cols): (Vec<&str>, Vec<&str>) = match ty.name {
+/// A list table's header and the attributes of its columns after the id.
+fn columns(ty: &TypeDef) -> (&'static [&'static str], &'static [&'static str]) {
+    match ty.name {
         "endpoint" => (
-            vec![
+            &[
                 "Endpoint",
                 "CallerID",
                 "Context",
@@ -186,44 +262,34 @@ fn table(ty: &TypeDef, items: &[Listed]) -> String {
                 "Codecs",
                 "Transport",
             ],
-            vec!["callerid", "context", "auth", "aors", "allow", "transport"],
+            &["callerid", "context", "auth", "aors", "allow", "transport"],
         ),
         "aor" => (
-            vec!["Aor", "MaxContact", "Contact", "QualifyFreq"],
-            vec!["max_contacts", "contact", "qualify_frequency"],
+            &["Aor", "MaxContact", "Contact", "QualifyFreq"],
+            &["max_contacts", "contact", "qualify_frequency"],
         ),
         "auth" => (
-            vec!["Auth", "UserName", "AuthType", "Realm"],
-            vec!["username", "auth_type", "realm"],
+            &["Auth", "UserName", "AuthType", "Realm"],
+            &["username", "auth_type", "realm"],
         ),
-        "identify" => (
-            vec!["Identify", "Endpoint", "Match"],
-            vec!["endpoint", "match"],
-        ),
+        "identify" => (&["Identify", "Endpoint", "Match"], &["endpoint", "match"]),
         "registration" => (
-            vec!["Registration", "ServerURI", "ClientURI", "OutboundAuth"],
-            vec!["server_uri", "client_uri", "outbound_auth"],
+            &["Registration", "ServerURI", "ClientURI", "OutboundAuth"],
+            &["server_uri", "client_uri", "outbound_auth"],
         ),
-        "contact" => (vec!["Contact", "URI", "Endpoint"], vec!["uri", "endpoint"]),
-        "domain_alias" => (vec!["DomainAlias", "Domain"], vec!["domain"]),
-        _ => (vec!["Id"], vec![]),
-    };
-    let rows = items
-        .iter()
-        .map(|l| {
-            let mut r = vec![l.id.clone()];
-            match &l.object {
-                Ok(set) => r.extend(cols.iter().map(|c| v(set, c).to_string())),
-                Err(_) => r.extend(cols.iter().enumerate().map(|(i, _)| {
-                    if i == 0 {
-                        "(unreadable)".into()
-                    } else {
-                        String::new()
-                    }
-                })),
-            }
-            r
-        })
-        .collect();
-    output::table::list(&header, rows)
+        "contact" => (&["Contact", "URI", "Endpoint"], &["uri", "endpoint"]),
+        "domain_alias" => (&["DomainAlias", "Domain"], &["domain"]),
+        _ => (&["Id"], &[]),
+    }
+}
+
+/// One object's table row.
+fn row(l: &Listed, cols: &[&str], table: &mut output::table::ListTable) {
+    let id = std::iter::once(l.id.as_str());
+    match &l.object {
+        Ok(set) => table.push(id.chain(cols.iter().map(|c| v(set, c)))),
+        Err(_) => {
+            table.push(id.chain((0..cols.len()).map(|i| if i == 0 { "(unreadable)" } else { "" })))
+        }
+    }
 }

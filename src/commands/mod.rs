@@ -150,6 +150,8 @@ impl Ctx {
 
     /// The backend, and over ARI with `jobs` > 1 that many more connections to work on
     /// (the target resolved once, its warnings said once).
+    /// The backend, and over ARI with `jobs` above 1 that many more clients (each its own
+    /// kept-alive connection) for workers; the target is resolved once, its warnings said once.
     pub fn backend_pool(&self, jobs: u16, access: Access) -> Result<(Box<dyn Backend>, Workers)> {
         if self.uses_ari() && jobs > 1 {
             let mut pool =

@@ -73,6 +73,7 @@ pub fn export_section(
     id: &str,
     set: &Objectset,
     opts: &ExportOptions,
+    defaults: &crate::output::Defaults,
 ) -> Exported {
     use crate::schema::field;
     let mut out = Exported::default();
@@ -87,11 +88,6 @@ pub fn export_section(
         );
         return out;
     }
-    let defaults = crate::engine::defaults(ty).objectset();
-    let is_default: std::collections::HashSet<(&str, &str)> = defaults
-        .iter()
-        .map(|a| (a.attribute.as_str(), a.value.as_str()))
-        .collect();
     let mut s = format!("[{}]\ntype={}\n", escape(id), ty.name);
     // Extended attributes first, in the stored order: Sorcery puts each one it sets at the
     // head, so this order applied and read back from astdb (which reverses it again) is
@@ -105,10 +101,9 @@ pub fn export_section(
     }
     // By name, for people; a stable sort keeps the entries of one attribute in order,
     // and no field's meaning depends on another's position (the apply handler runs last).
-    let mut sorted: Objectset = set
+    let mut sorted: Vec<&crate::model::Attr> = set
         .iter()
         .filter(|a| !a.attribute.starts_with('@'))
-        .cloned()
         .collect();
     sorted.sort_by(|a, b| a.attribute.cmp(&b.attribute));
     let set = &sorted;
@@ -116,7 +111,7 @@ pub fn export_section(
     while i < set.len() {
         let a = &set[i];
         i += 1;
-        let at_default = is_default.contains(&(a.attribute.as_str(), a.value.as_str()));
+        let at_default = defaults.contains(&a.attribute, &a.value);
         if at_default && !opts.all {
             continue;
         }

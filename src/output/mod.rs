@@ -95,6 +95,53 @@ pub fn error_json(e: &crate::error::Error) -> serde_json::Value {
     })
 }
 
+/// Data written to stdout as it is made, as [`Out::data`] would write the whole text:
+/// trailing blanks held back until more text follows, so the end is trimmed and one
+/// newline closes it.
+pub struct Sink {
+    out: io::BufWriter<io::StdoutLock<'static>>,
+    held: String,
+    wrote: bool,
+}
+
+impl Sink {
+    pub fn stdout() -> Sink {
+        Sink {
+            out: io::BufWriter::with_capacity(64 << 10, io::stdout().lock()),
+            held: String::new(),
+            wrote: false,
+        }
+    }
+
+    pub fn write(&mut self, text: &str) -> io::Result<()> {
+        let body = text.trim_end();
+        if body.is_empty() {
+            self.held.push_str(text);
+            return Ok(());
+        }
+        if !self.held.is_empty() {
+            self.out.write_all(self.held.as_bytes())?;
+            self.held.clear();
+        }
+        self.out.write_all(body.as_bytes())?;
+        self.held.push_str(&text[body.len()..]);
+        self.wrote = true;
+        Ok(())
+    }
+
+    /// Whether any text was written.
+    pub fn wrote(&self) -> bool {
+        self.wrote
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.wrote {
+            self.out.write_all(b"\n")?;
+        }
+        self.out.flush()
+    }
+}
+
 /// Text for the terminal: control characters other than newline and tab (from an id, a
 /// value or a file) are shown escaped, `\u{1b}`, so they cannot drive the terminal.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
@@ -156,9 +203,33 @@ pub fn mask(ty: &TypeDef, set: &Objectset, show_secrets: bool) -> Objectset {
 
 /// The attributes that differ from the type's defaults, in objectset order.
 pub fn changed(ty: &'static TypeDef, set: &Objectset) -> Objectset {
-    let defaults = crate::engine::defaults(ty).objectset();
-    set.iter()
-        .filter(|a| !defaults.contains(a))
-        .cloned()
-        .collect()
+    Defaults::of(ty).changed(set)
+}
+
+/// A type's default entries, looked up once for many objects of the type.
+pub struct Defaults(std::collections::HashMap<String, Vec<String>>);
+
+impl Defaults {
+    pub fn of(ty: &'static TypeDef) -> Defaults {
+        let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for a in crate::engine::defaults(ty).objectset() {
+            m.entry(a.attribute).or_default().push(a.value);
+        }
+        Defaults(m)
+    }
+
+    /// Whether `attribute=value` is one of the defaults.
+    pub fn contains(&self, attribute: &str, value: &str) -> bool {
+        self.0
+            .get(attribute)
+            .is_some_and(|v| v.iter().any(|d| d == value))
+    }
+
+    /// The attributes of `set` that differ from these defaults, in objectset order.
+    pub fn changed(&self, set: &Objectset) -> Objectset {
+        set.iter()
+            .filter(|a| !self.contains(&a.attribute, &a.value))
+            .cloned()
+            .collect()
+    }
 }

@@ -16,4 +16,5 @@ mod provisioning;
 mod realtime;
 mod safety;
 mod secrets;
+mod streaming;
 mod wizard;

@@ -112,6 +112,33 @@ impl Ari {
         errors::status_error(r.status, &r.body, c)
     }
 
+    /// The ids `GET /endpoints/PJSIP` lists, in id order (each endpoint is then read with
+    /// its own GET).
+    fn endpoint_ids(&self, ty: &'static TypeDef) -> Result<Vec<String>> {
+        let c = self.call("GET endpoints/PJSIP", "list", Some(ty), None);
+        let (r, _) = self.exchange(Method::Get, "/endpoints/PJSIP", None, Retry::Idempotent, &c)?;
+        // Asterisk has no PJSIP tech endpoint until its first endpoint exists, and answers
+        // an empty list like an unknown tech (golden 90_00).
+        if r.status == 404 && message(&r.body) == "No Endpoints found - invalid tech PJSIP" {
+            return Ok(Vec::new());
+        }
+        if r.status != 200 {
+            return Err(self.status_error(&r, &c));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&r.body)
+            .map_err(|e| self.not_ari(&r, &c, &format!("not JSON: {e}")))?;
+        let arr = v
+            .as_array()
+            .ok_or_else(|| self.not_ari(&r, &c, "not a JSON list"))?;
+        let mut ids: Vec<String> = arr
+            .iter()
+            .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
     /// GET one object: `None` when Asterisk has no such id.
     fn fetch(&self, ty: &'static TypeDef, id: &str, verb: &str) -> Result<Option<Objectset>> {
         ari_id(id)?;
@@ -235,6 +262,7 @@ pub struct Reached {
 /// ARI lists endpoints only, so this is all of `ty` it can discover: never the whole type.
 pub fn reached(
     backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
     ty: &'static TypeDef,
     endpoints: &[Listed],
 ) -> Result<Option<Reached>> {
@@ -250,12 +278,19 @@ pub fn reached(
             }
         }
     }
+    let refs: Vec<(String, String)> = refs.into_iter().collect();
+    // Over several connections when there are (--jobs), else one after the other.
+    let got = if workers.len() > 1 {
+        crate::sync::parallel(workers, refs.len(), |w, i| Ok(w.get(ty, &refs[i].0)))?
+    } else {
+        refs.iter().map(|(id, _)| backend.get(ty, id)).collect()
+    };
     let mut out = Reached {
         items: Vec::new(),
         dangling: Vec::new(),
     };
-    for (id, by) in refs {
-        match backend.get(ty, &id) {
+    for ((id, by), got) in refs.into_iter().zip(got) {
+        match got {
             Ok(set) => out.items.push(Listed {
                 id,
                 object: Ok(set),
@@ -495,6 +530,26 @@ impl Backend for Ari {
         }
     }
 
+    fn listed_ids(&mut self, ty: &'static TypeDef) -> Result<Option<Vec<String>>> {
+        match ty.name {
+            "endpoint" => self.endpoint_ids(ty).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn listed_object(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+    ) -> Result<std::result::Result<Objectset, String>> {
+        match self.fetch(ty, id, "list") {
+            Ok(Some(set)) => Ok(Ok(set)),
+            Ok(None) => Ok(Err(LISTED_UNREADABLE.to_string())),
+            Err(e) if e.exit == crate::error::Exit::Usage => Ok(Err(e.message)),
+            Err(e) => Err(e),
+        }
+    }
+
     fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
         if ty.name != "endpoint" {
             return Ok((
@@ -505,35 +560,10 @@ impl Backend for Ari {
                 )),
             ));
         }
-        let c = self.call("GET endpoints/PJSIP", "list", Some(ty), None);
-        let (r, _) = self.exchange(Method::Get, "/endpoints/PJSIP", None, Retry::Idempotent, &c)?;
-        // Asterisk has no PJSIP tech endpoint until its first endpoint exists, and answers
-        // an empty list like an unknown tech (golden 90_00).
-        if r.status == 404 && message(&r.body) == "No Endpoints found - invalid tech PJSIP" {
-            return Ok((Vec::new(), Coverage::Complete));
-        }
-        if r.status != 200 {
-            return Err(self.status_error(&r, &c));
-        }
-        let v: serde_json::Value = serde_json::from_slice(&r.body)
-            .map_err(|e| self.not_ari(&r, &c, &format!("not JSON: {e}")))?;
-        let arr = v
-            .as_array()
-            .ok_or_else(|| self.not_ari(&r, &c, "not a JSON list"))?;
-        let mut ids: Vec<String> = arr
-            .iter()
-            .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
-            .collect();
-        ids.sort();
-        ids.dedup();
+        let ids = self.endpoint_ids(ty)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let object = match self.fetch(ty, &id, "list") {
-                Ok(Some(set)) => Ok(set),
-                Ok(None) => Err(LISTED_UNREADABLE.to_string()),
-                Err(e) if e.exit == crate::error::Exit::Usage => Err(e.message),
-                Err(e) => return Err(e),
-            };
+            let object = self.listed_object(ty, &id)?;
             out.push(Listed { id, object });
         }
         Ok((out, Coverage::Complete))

@@ -56,7 +56,7 @@ fn a_fresh_asterisk_without_endpoints_is_an_empty_list() {
         assert_eq!((code, out.trim()), (0, "No objects found."), "{url}: {err}");
         let (code, out, err) = run(&["export", "endpoint"]);
         assert_eq!(code, 0, "{url}: {err}");
-        assert!(out.contains("; 0 objects;"), "{url}: {out}");
+        assert!(out.contains("\n; 0 objects\n"), "{url}: {out}");
         let (code, out, err) = run(&["diff", bob]);
         assert_eq!(code, 1, "{url}: {err}");
         assert!(out.contains("+ endpoint bob"), "{url}: {out}");

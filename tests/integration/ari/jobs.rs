@@ -140,3 +140,110 @@ fn serve_answers_concurrent_puts_each_as_if_alone() {
     assert_eq!(keys.len(), 12, "{keys:?}");
     assert!(keys.iter().all(|k| k.contains("good")), "{keys:?}");
 }
+
+/// Issue 14: `diff`, `list`, `export` and `apply --prune` read over `--jobs N` connections
+/// and answer exactly as over one.
+#[test]
+fn reads_with_jobs_answer_as_one_connection() {
+    let env = Env::new();
+    let file = env.dir.path().join("users.conf");
+    std::fs::write(&file, users(40)).unwrap();
+    let fewer = env.dir.path().join("fewer.conf");
+    std::fs::write(&fewer, users(30)).unwrap();
+    let (f, fewer) = (file.to_str().unwrap(), fewer.to_str().unwrap());
+    let serve = Serve::start();
+    let run = |args: &[&str]| run_cmd(ari_cmd(&env, &serve.url()), args);
+    let (code, _, err) = run(&["apply", f]);
+    assert_eq!(code, 0, "{err}");
+    // One auth changed behind the file's back, so diff has something to say.
+    let (code, _, err) = run(&["push", "auth", "2005", "username=other"]);
+    assert_eq!(code, 0, "{err}");
+    for args in [
+        &["list"][..],
+        &["list", "-o", "json"],
+        &["list", "aor"],
+        &["export"],
+        &["--show-secrets", "export", "endpoint", "auth"],
+        &["diff", f],
+        &["diff", "--prune", fewer],
+        &["-o", "json", "apply", "--dry-run", "--prune", fewer],
+    ] {
+        let one = run(args);
+        let with = |j: &str| {
+            let mut a = args.to_vec();
+            let at = a
+                .iter()
+                .position(|a| ["list", "export", "diff", "apply"].contains(a));
+            a.insert(at.unwrap() + 1, j);
+            a.insert(at.unwrap() + 1, "--jobs");
+            run(&a)
+        };
+        assert_eq!(with("4"), one, "{args:?}");
+    }
+    // The prune itself over four connections: the ten endpoints the file no longer has.
+    let (code, _, err) = run(&["apply", "--jobs", "4", "--prune", "--yes", fewer]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("10 deleted"), "{err}");
+    let (_, out, _) = run(&["list", "endpoints", "-j", "4"]);
+    assert!(out.contains("Objects found: 30"), "{out}");
+}
+
+/// The endpoints' GETs go out over several connections at once, and a failure among them
+/// ends the listing as it does over one connection.
+#[test]
+fn listing_endpoints_uses_the_connections_and_keeps_fault_handling() {
+    use super::stub::{Act, Stub};
+    use std::time::Duration;
+    let stub = Stub::start(|r| {
+        let p = r.path();
+        if p.ends_with("/endpoints/PJSIP") {
+            let list: Vec<String> = (0..24)
+                .map(|i| format!(r#"{{"technology":"PJSIP","resource":"ep{i:02}","state":"offline","channel_ids":[]}}"#))
+                .collect();
+            return Act::json(200, &format!("[{}]", list.join(",")));
+        }
+        let id = p.rsplit('/').next().unwrap_or("");
+        let act = match id {
+            // Listed but unreadable (golden 90_43), and a server failure.
+            "ep07" => Act::json(404, r#"{"message":"Object with id 'ep07' not found"}"#),
+            "ep13" if FAIL.load(std::sync::atomic::Ordering::SeqCst) => {
+                Act::json(500, r#"{"message":"Internal Server Error"}"#)
+            }
+            _ => Act::json(
+                200,
+                r#"[{"attribute":"context","value":"from-internal"},{"attribute":"allow","value":"(ulaw)"}]"#,
+            ),
+        };
+        Act::Sleep(Duration::from_millis(20), Box::new(act))
+    });
+    static FAIL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let env = Env::new();
+    let run = |args: &[&str]| run_cmd(ari_cmd(&env, &stub.url()), args);
+    let one = run(&["list", "endpoints"]);
+    let four = run(&["list", "endpoints", "--jobs", "4"]);
+    assert_eq!(four, one);
+    assert_eq!(four.0, 0, "{}", four.2);
+    assert!(
+        four.1.contains("(unreadable)") && four.1.contains("Objects found: 24"),
+        "{}",
+        four.1
+    );
+    // The 24 GETs of the second run came over more than one connection.
+    let reqs = stub.requests();
+    let gets: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.path().contains("/endpoint/"))
+        .skip(24)
+        .collect();
+    assert_eq!(gets.len(), 24);
+    let mut conns: Vec<usize> = gets.iter().map(|r| r.conn).collect();
+    conns.sort();
+    conns.dedup();
+    assert!(conns.len() > 1, "{conns:?}");
+    FAIL.store(true, std::sync::atomic::Ordering::SeqCst);
+    let one = run(&["list", "endpoints"]);
+    let four = run(&["list", "endpoints", "--jobs", "4"]);
+    assert_eq!(one.0, 5, "{}", one.2);
+    assert_eq!((four.0, &four.1, &four.2), (one.0, &one.1, &one.2));
+    assert!(four.2.contains("500"), "{}", four.2);
+}
