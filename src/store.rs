@@ -138,6 +138,7 @@ impl Astdb {
         family: &str,
         mut f: impl FnMut(&str, &str) -> Result<()>,
     ) -> Result<()> {
+        self.present()?;
         let (lo, hi) = family_range(family);
         let mut st = self
             .conn

@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn elements_make_the_whole_document_byte_for_byte() {
         let every: String = (0u8..0x80).map(char::from).collect::<String>() + "é€😀\u{2028}";
-        let items = vec![
+        let items = [
             (
                 "endpoint",
                 Listed {

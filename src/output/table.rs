@@ -210,8 +210,12 @@ impl ListTable {
 
     /// [`ListTable::render`], handed to `out` a line at a time.
     pub fn write(self, out: &mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()> {
-        if !self.plain {
-            // Wide or control characters: comfy-table measures them.
+        // Each cell padded by a blank on both sides, and a blank between columns.
+        let inner: usize = self.widths.iter().map(|w| w + 3).sum::<usize>() - 1;
+        let too_wide = width().is_some_and(|w| inner + 2 > usize::from(w));
+        if !self.plain || too_wide {
+            // Wide or control characters (comfy-table measures them), or a table to be
+            // fitted to the terminal: drawn by `list`.
             let rows = self
                 .rows()
                 .map(|r| r.into_iter().map(str::to_string).collect())
@@ -222,8 +226,6 @@ impl ListTable {
         if n == 0 {
             return out("No objects found.\n");
         }
-        // Each cell padded by a blank on both sides, and a blank between columns.
-        let inner: usize = self.widths.iter().map(|w| w + 3).sum::<usize>() - 1;
         let rule = |fill: &str| format!("+{}+\n", fill.repeat(inner));
         let mut buf = String::new();
         let mut line = |cells: &[&str], out: &mut dyn FnMut(&str) -> std::io::Result<()>| {

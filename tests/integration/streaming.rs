@@ -8,9 +8,16 @@ use crate::common::{fixtures, Env};
 /// attribute, a domain alias, and a row nothing can read.
 fn database() -> Env {
     let env = Env::new();
+    // Their includes sit beside them (the test's own confdir stays pinned for the listings).
+    let dir = fixtures().join("apply");
     for f in ["pbx", "itsp", "webrtc"] {
-        let file = fixtures().join(format!("apply/{f}.conf"));
-        env.ok(&["apply", file.to_str().unwrap()]);
+        let file = dir.join(format!("{f}.conf"));
+        env.ok(&[
+            "--confdir",
+            dir.to_str().unwrap(),
+            "apply",
+            file.to_str().unwrap(),
+        ]);
     }
     env.ok(&[
         "push",
