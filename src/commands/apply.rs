@@ -287,7 +287,12 @@ fn withheld_in(file: &Path) -> bool {
 }
 
 /// Print every problem and fail with exit 4 when there is any.
-pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
+pub fn refuse_if_invalid(
+    out: &crate::output::Out,
+    file: &Path,
+    conv: &Conversion,
+    more: Vec<String>,
+) -> Result<()> {
     let mut problems = Vec::new();
     let mut withheld = None;
     for d in conv.errors() {
@@ -300,11 +305,11 @@ pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> R
                  (or write the password= line into the section)",
             );
         }
-        eprintln!("error: {}", crate::output::printable(&line));
+        out.error(&line);
         problems.push(line);
     }
     for m in more {
-        eprintln!("error: {}", crate::output::printable(&m));
+        out.error(&m);
         problems.push(m);
     }
     let n = problems.len();
@@ -477,11 +482,11 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     };
     let conv = out.take_conversion();
     print_notes(ctx, &conv);
-    refuse_if_invalid(file, &conv, Vec::new())?;
+    refuse_if_invalid(&ctx.out, file, &conv, Vec::new())?;
     for w in &out.warnings {
         ctx.out.warn(w);
     }
-    refuse_if_invalid(file, &conv, std::mem::take(&mut out.blocking))?;
+    refuse_if_invalid(&ctx.out, file, &conv, std::mem::take(&mut out.blocking))?;
     let skipped = conv.skipped.len();
     let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
     if args.dry_run {
@@ -535,7 +540,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(exit);
     }
     let conv = load(ctx, &args.source)?;
-    refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
+    refuse_if_invalid(&ctx.out, &args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();
     // With --jobs over ARI: the target resolved once (its warnings said once), one client
     // for the plan's listings and N workers.
@@ -572,7 +577,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         &mut |t, id| backend.get(t, id).is_ok(),
     );
     if !blocking.is_empty() {
-        refuse_if_invalid(&args.source.file, &conv, blocking)?;
+        refuse_if_invalid(&ctx.out, &args.source.file, &conv, blocking)?;
     }
     note_unlisted(ctx, &plan, args.prune);
     let render = Render {
@@ -625,7 +630,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             };
             list.push_str(&format!("  {sign} {} {}\n", c.ty.name, c.id));
         }
-        eprint!("{}", crate::output::printable(&list));
+        ctx.out.lines(&list);
     }
     if deletes > 0
         && !ctx.confirm(
@@ -732,7 +737,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));
             }
             // Confirmations on stderr, as push and delete give theirs.
-            eprint!("{}", crate::output::printable(&report));
+            ctx.out.lines(&report);
         }
     }
     let Some(err) = failure else {
@@ -742,7 +747,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     for (i, e) in errors.iter().skip(1) {
         let c = &plan.changes[*i];
         let line = format!("{} {}: {}", c.ty.name, c.id, e.message);
-        eprintln!("error: {}", crate::output::printable(&line));
+        ctx.out.error(&line);
     }
     Err(err)
 }

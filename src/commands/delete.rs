@@ -206,7 +206,7 @@ fn targets(ctx: &Ctx, args: &DeleteArgs) -> Result<Targets> {
             owner: None,
         };
         let conv = load(ctx, &src)?;
-        refuse_if_invalid(first, &conv, Vec::new())?;
+        refuse_if_invalid(&ctx.out, first, &conv, Vec::new())?;
         let mut objs: Vec<(&'static TypeDef, String)> =
             conv.objects.iter().map(|d| (d.ty, d.id.clone())).collect();
         // Reverse dependency order: what references comes out before what it references.
