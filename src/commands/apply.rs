@@ -16,9 +16,10 @@ use crate::commands::{io_err, Access, Ctx};
 use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
+use crate::output::plan::{self, Render};
 use crate::output::progress::Progress;
 use crate::policy::{self, Rules};
-use crate::sync::{self, Action, Execution, Plan, Render, Status};
+use crate::sync::{self, Action, Execution, Plan, Status};
 
 /// Where the configuration comes from and how its references resolve.
 #[derive(Debug, Args)]
@@ -715,7 +716,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     match ctx.global.output {
         Format::Json => {
             let mut doc = render.json(&plan, Some(&status), &conv.skipped);
-            sync::json_errors(&mut doc, &errors, failure.as_ref());
+            plan::json_errors(&mut doc, &errors, failure.as_ref());
             ctx.out.document(doc).map_err(io_err)?;
         }
         _ if args.summary_only => {}

@@ -9,7 +9,8 @@ use crate::commands::apply::{
 };
 use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
-use crate::sync::{self, Render};
+use crate::output::plan::Render;
+use crate::sync;
 
 /// Show what apply would change; exit 0 when in sync, 1 when it differs
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod conf;
 pub mod json;
+pub mod plan;
 pub mod progress;
 pub mod table;
 
@@ -10,7 +11,7 @@ use std::io::{self, Write};
 use crate::model::Objectset;
 use crate::schema::{field, TypeDef};
 
-pub const MASK: &str = "********";
+pub use crate::schema::field::MASK;
 
 /// The output handle commands print through.
 #[derive(Default)]
@@ -188,7 +189,7 @@ pub fn mask(ty: &TypeDef, set: &Objectset, show_secrets: bool) -> Objectset {
 
 /// The attributes that differ from the type's defaults, in objectset order.
 pub fn changed(ty: &'static TypeDef, set: &Objectset) -> Objectset {
-    let defaults = crate::engine::defaults(ty).objectset();
+    let defaults = crate::schema::rules::defaults(ty).objectset();
     set.iter()
         .filter(|a| !defaults.contains(a))
         .cloned()
