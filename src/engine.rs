@@ -121,12 +121,12 @@ fn apply_at(obj: &mut Object, idx: usize, value: &str) -> Result<Option<String>,
         // A refused secret is still a secret: never echo it in an error.
         let secret = fd.has(crate::schema::field::SECRET);
         let shown = if secret {
-            crate::output::MASK.to_string()
+            crate::schema::field::MASK.to_string()
         } else {
             value.to_string()
         };
         let reason = if secret && !value.is_empty() {
-            reason.replace(value, crate::output::MASK)
+            reason.replace(value, crate::schema::field::MASK)
         } else {
             reason
         };
@@ -553,22 +553,6 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// A type's defaults as Asterisk shows them: a fresh object after its apply handler's
-/// fix-ups (auth algorithms read MD5), whether or not the handler would accept it.
-pub fn defaults(ty: &'static TypeDef) -> Object {
-    let mut obj = Object::new(ty, "");
-    if ty.name == "auth" {
-        // The auth handler refuses a missing username before it fills the algorithm lists;
-        // a placeholder lets its fix-ups run, then the username is unset again.
-        obj.set("username", "-");
-        let _ = rules::apply_handler(&mut obj);
-        obj.set("username", "");
-    } else {
-        let _ = rules::apply_handler(&mut obj);
-    }
-    obj
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -576,7 +560,7 @@ mod tests {
     #[test]
     fn auth_defaults_show_md5_as_asterisk_does() {
         // golden 20: a fresh auth answers supported_algorithms_uac/uas = MD5.
-        let set = defaults(crate::schema::find_type("auth").unwrap()).objectset();
+        let set = rules::defaults(crate::schema::find_type("auth").unwrap()).objectset();
         for f in ["supported_algorithms_uac", "supported_algorithms_uas"] {
             assert!(
                 set.iter().any(|a| a.attribute == f && a.value == "MD5"),

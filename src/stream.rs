@@ -14,10 +14,11 @@ use crate::conf::convert::{Conversion, Converter, Desired, Skipped};
 use crate::conf::reader::{self, Diag, Level, Options, Streamed};
 use crate::error::Result;
 use crate::model::Objectset;
+use crate::output::plan::Render;
 use crate::policy;
 use crate::schema::{TypeDef, TYPES};
 use crate::store::Writer;
-use crate::sync::{self, Action, Plan, Render};
+use crate::sync::{self, Action, Plan};
 
 /// What to read and how to treat what astdb cannot hold.
 pub struct Request<'a> {
@@ -76,7 +77,7 @@ impl Outcome {
         }
     }
 
-    /// Comparing: the changes as `sync::Render::text` prints a plan.
+    /// Comparing: the changes as `Render::text` prints a plan.
     pub fn text(&self) -> String {
         let mut s = self.texts.concat();
         for (ty, id) in &self.deletes {
@@ -342,7 +343,8 @@ fn compare_item(
         return Ok(());
     };
     traps(&item, flags, r, out, warnings);
-    let defaults = out.defaults[r].get_or_insert_with(|| crate::engine::defaults(d.ty).objectset());
+    let defaults =
+        out.defaults[r].get_or_insert_with(|| crate::schema::rules::defaults(d.ty).objectset());
     render.change_text(&c, defaults, &mut out.texts[r]);
     out.pushes[r].push((c.action, item.desired.id));
     Ok(())

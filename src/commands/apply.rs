@@ -16,9 +16,10 @@ use crate::commands::{io_err, Access, Ctx};
 use crate::conf::convert::{self, Conversion, Desired};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
+use crate::output::plan::{self, Render};
 use crate::output::progress::Progress;
 use crate::policy::{self, Rules};
-use crate::sync::{self, Action, Execution, Plan, Render, Status};
+use crate::sync::{self, Action, Execution, Plan, Status};
 
 /// Where the configuration comes from and how its references resolve.
 #[derive(Debug, Args)]
@@ -287,7 +288,12 @@ fn withheld_in(file: &Path) -> bool {
 }
 
 /// Print every problem and fail with exit 4 when there is any.
-pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> Result<()> {
+pub fn refuse_if_invalid(
+    out: &crate::output::Out,
+    file: &Path,
+    conv: &Conversion,
+    more: Vec<String>,
+) -> Result<()> {
     let mut problems = Vec::new();
     let mut withheld = None;
     for d in conv.errors() {
@@ -300,11 +306,11 @@ pub fn refuse_if_invalid(file: &Path, conv: &Conversion, more: Vec<String>) -> R
                  (or write the password= line into the section)",
             );
         }
-        eprintln!("error: {}", crate::output::printable(&line));
+        out.error(&line);
         problems.push(line);
     }
     for m in more {
-        eprintln!("error: {}", crate::output::printable(&m));
+        out.error(&m);
         problems.push(m);
     }
     let n = problems.len();
@@ -477,11 +483,11 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     };
     let conv = out.take_conversion();
     print_notes(ctx, &conv);
-    refuse_if_invalid(file, &conv, Vec::new())?;
+    refuse_if_invalid(&ctx.out, file, &conv, Vec::new())?;
     for w in &out.warnings {
         ctx.out.warn(w);
     }
-    refuse_if_invalid(file, &conv, std::mem::take(&mut out.blocking))?;
+    refuse_if_invalid(&ctx.out, file, &conv, std::mem::take(&mut out.blocking))?;
     let skipped = conv.skipped.len();
     let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
     if args.dry_run {
@@ -535,7 +541,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(exit);
     }
     let conv = load(ctx, &args.source)?;
-    refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
+    refuse_if_invalid(&ctx.out, &args.source.file, &conv, Vec::new())?;
     let skipped = conv.skipped.len();
     // With --jobs over ARI: the target resolved once (its warnings said once), one client
     // for the plan's listings and N workers.
@@ -572,7 +578,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         &mut |t, id| backend.get(t, id).is_ok(),
     );
     if !blocking.is_empty() {
-        refuse_if_invalid(&args.source.file, &conv, blocking)?;
+        refuse_if_invalid(&ctx.out, &args.source.file, &conv, blocking)?;
     }
     note_unlisted(ctx, &plan, args.prune);
     let render = Render {
@@ -625,7 +631,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             };
             list.push_str(&format!("  {sign} {} {}\n", c.ty.name, c.id));
         }
-        eprint!("{}", crate::output::printable(&list));
+        ctx.out.lines(&list);
     }
     if deletes > 0
         && !ctx.confirm(
@@ -710,7 +716,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     match ctx.global.output {
         Format::Json => {
             let mut doc = render.json(&plan, Some(&status), &conv.skipped);
-            sync::json_errors(&mut doc, &errors, failure.as_ref());
+            plan::json_errors(&mut doc, &errors, failure.as_ref());
             ctx.out.document(doc).map_err(io_err)?;
         }
         _ if args.summary_only => {}
@@ -732,7 +738,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));
             }
             // Confirmations on stderr, as push and delete give theirs.
-            eprint!("{}", crate::output::printable(&report));
+            ctx.out.lines(&report);
         }
     }
     let Some(err) = failure else {
@@ -742,7 +748,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     for (i, e) in errors.iter().skip(1) {
         let c = &plan.changes[*i];
         let line = format!("{} {}: {}", c.ty.name, c.id, e.message);
-        eprintln!("error: {}", crate::output::printable(&line));
+        ctx.out.error(&line);
     }
     Err(err)
 }

@@ -12,8 +12,9 @@ use crate::cli::Format;
 use crate::commands::apply::{load, refuse_if_invalid, SourceArgs};
 use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Error, Exit, Result};
+use crate::output::plan::Render;
 use crate::schema::TypeDef;
-use crate::sync::{Action, Change, Execution, Plan, Render, Status};
+use crate::sync::{Action, Change, Execution, Plan, Status};
 
 /// Delete objects: several ids of one type, or everything pjsip.conf files define
 #[derive(Debug, Args)]
@@ -170,7 +171,7 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     });
     if json {
         let mut doc = render.json(&plan, Some(&status), &skipped);
-        crate::sync::json_errors(&mut doc, &errors, failure.as_ref());
+        crate::output::plan::json_errors(&mut doc, &errors, failure.as_ref());
         ctx.out.document(doc).map_err(io_err)?;
     } else if !args.summary_only {
         for (c, st) in plan.changes.iter().zip(&status) {
@@ -206,7 +207,7 @@ fn targets(ctx: &Ctx, args: &DeleteArgs) -> Result<Targets> {
             owner: None,
         };
         let conv = load(ctx, &src)?;
-        refuse_if_invalid(first, &conv, Vec::new())?;
+        refuse_if_invalid(&ctx.out, first, &conv, Vec::new())?;
         let mut objs: Vec<(&'static TypeDef, String)> =
             conv.objects.iter().map(|d| (d.ty, d.id.clone())).collect();
         // Reverse dependency order: what references comes out before what it references.

@@ -9,7 +9,8 @@ use crate::commands::apply::{
 };
 use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
-use crate::sync::{self, Render};
+use crate::output::plan::Render;
+use crate::sync;
 
 /// Show what apply would change; exit 0 when in sync, 1 when it differs
 #[derive(Debug, Args)]
@@ -73,12 +74,12 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     };
     let conv = out.take_conversion();
     print_notes(ctx, &conv);
-    refuse_if_invalid(file, &conv, Vec::new())?;
+    refuse_if_invalid(&ctx.out, file, &conv, Vec::new())?;
     for w in &out.warnings {
         ctx.out.warn(w);
     }
     // What apply would refuse, diff refuses too (exit 4), so that it predicts apply.
-    refuse_if_invalid(file, &conv, std::mem::take(&mut out.blocking))?;
+    refuse_if_invalid(&ctx.out, file, &conv, std::mem::take(&mut out.blocking))?;
     let text = out.text();
     if !text.is_empty() {
         ctx.out.data(&text).map_err(io_err)?;
@@ -122,7 +123,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         return Ok(exit);
     }
     let conv = load(ctx, &args.source)?;
-    refuse_if_invalid(&args.source.file, &conv, Vec::new())?;
+    refuse_if_invalid(&ctx.out, &args.source.file, &conv, Vec::new())?;
     let (mut backend, mut workers) = ctx.backend_pool(args.jobs, Access::Read)?;
     let plan = sync::plan_with(
         backend.as_mut(),
@@ -147,7 +148,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         Some(&changing),
         &mut |t, id| backend.get(t, id).is_ok(),
     );
-    refuse_if_invalid(&args.source.file, &conv, blocking)?;
+    refuse_if_invalid(&ctx.out, &args.source.file, &conv, blocking)?;
     if args.prune {
         for (ty, id, why) in &plan.unprunable {
             ctx.out

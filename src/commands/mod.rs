@@ -184,14 +184,14 @@ impl Ctx {
             ))
             .hint("pass --yes to confirm"));
         }
-        ask(question)
+        ask(&self.out, question)
     }
 }
 
 /// A `[y/N]` question on stderr, answered by a line on stdin. The terminal stays in its
 /// normal (cooked) mode, so there is nothing to restore: Ctrl-D (end of input) is no, and
 /// Ctrl-C ends the program with 130 as a shell expects.
-fn ask(question: &str) -> Result<bool> {
+fn ask(out: &Out, question: &str) -> Result<bool> {
     extern "C" fn interrupted(_: libc::c_int) {
         // Only async-signal-safe calls here: end the prompt's line and leave.
         unsafe {
@@ -202,14 +202,14 @@ fn ask(question: &str) -> Result<bool> {
     let handler = interrupted as extern "C" fn(libc::c_int);
     // SAFETY: installs a handler that calls only write(2) and _exit(2).
     let previous = unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
-    eprint!("{question} [y/N] ");
+    out.ask(question);
     let mut line = String::new();
     let read = std::io::stdin().read_line(&mut line);
     // SAFETY: puts back what was there before.
     unsafe { libc::signal(libc::SIGINT, previous) };
     match read {
         Ok(0) => {
-            eprintln!();
+            out.end_line();
             Ok(false)
         }
         Ok(_) => Ok(matches!(
@@ -300,12 +300,7 @@ fn dispatch(ctx: &Ctx, command: &Command) -> Result<Exit> {
     if ctx.global.insecure {
         // Every run, even with --quiet: nobody should forget it is on.
         let w = "--insecure: the server's TLS certificate is not verified";
-        eprintln!("warning: {w}");
-        ctx.out
-            .warnings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(w.to_string());
+        ctx.out.warn_always(w);
     }
     // Host names and files are checked where the objects will be used (issue 11, item 7).
     use crate::schema::values::{set_locality, Locality};

@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: &SchemaArgs) -> Result<Exit> {
         return types(ctx, format);
     };
     let ty = resolve_type(name)?;
-    let defaults = crate::engine::defaults(ty).objectset();
+    let defaults = crate::schema::rules::defaults(ty).objectset();
     let default = |f: &Field| {
         defaults
             .iter()

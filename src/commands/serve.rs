@@ -68,10 +68,10 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
         ctx.global.quiet,
         |addr| {
             // Always printed, even with --quiet: scripts and tests read the port from it.
-            eprintln!(
+            ctx.out.summary(&format!(
                 "pjsipctl serve: listening on http://{addr}/ari (astdb {})",
                 db.display()
-            );
+            ));
         },
     )?;
     Ok(Exit::Ok)

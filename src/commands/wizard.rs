@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, args: &WizardArgs) -> Result<Exit> {
     let mut conv = convert::convert(expanded);
     conv.skipped.extend(skipped);
     print_notes(ctx, &conv);
-    refuse_if_invalid(&a.file, &conv, Vec::new())?;
+    refuse_if_invalid(&ctx.out, &a.file, &conv, Vec::new())?;
     let mut out = format!(
         "; pjsip.conf sections expanded by `pjsipctl wizard expand` from {}\n\
          ; as res_pjsip_config_wizard (Asterisk 23.4.1) builds them; each object keeps\n\

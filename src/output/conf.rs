@@ -124,7 +124,7 @@ pub fn export_section(
             ));
             continue;
         };
-        if at_default && !reapplies(ty, &a.attribute, &a.value) {
+        if at_default && !crate::schema::rules::reapplies(ty, &a.attribute, &a.value) {
             s.push_str(&format!(
                 ";{}={}  ; the default: not written, Asterisk would read it back differently\n",
                 a.attribute,
@@ -172,16 +172,6 @@ pub fn export_section(
     }
     out.text = s;
     out
-}
-
-/// Whether `attr=value` applied to a fresh object leaves it unchanged (and quiet).
-fn reapplies(ty: &'static TypeDef, attr: &str, value: &str) -> bool {
-    let mut obj = crate::model::Object::new(ty, "x");
-    let before = obj.objectset();
-    matches!(
-        crate::engine::apply_field(&mut obj, &crate::model::Attr::new(attr, value)),
-        Ok(None)
-    ) && obj.objectset() == before
 }
 
 /// A value as written after `name=`: `;` escaped, a leading `>` kept apart from the `=`

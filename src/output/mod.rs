@@ -2,6 +2,7 @@
 
 pub mod conf;
 pub mod json;
+pub mod plan;
 pub mod progress;
 pub mod table;
 
@@ -10,7 +11,7 @@ use std::io::{self, Write};
 use crate::model::Objectset;
 use crate::schema::{field, TypeDef};
 
-pub const MASK: &str = "********";
+pub use crate::schema::field::MASK;
 
 /// The output handle commands print through.
 #[derive(Default)]
@@ -47,13 +48,45 @@ impl Out {
     }
 
     pub fn warn(&self, text: &str) {
+        self.record(text);
+        if !self.quiet {
+            eprintln!("warning: {}", printable(text));
+        }
+    }
+
+    /// A warning nobody should miss (`--insecure`): printed even with --quiet.
+    pub fn warn_always(&self, text: &str) {
+        self.record(text);
+        eprintln!("warning: {}", printable(text));
+    }
+
+    fn record(&self, text: &str) {
         self.warnings
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(text.to_string());
-        if !self.quiet {
-            eprintln!("warning: {}", printable(text));
-        }
+    }
+
+    /// `error: …` on stderr, --quiet or not: one of several problems, the run's own error
+    /// is printed by main.
+    pub fn error(&self, text: &str) {
+        eprintln!("error: {}", printable(text));
+    }
+
+    /// Lines on stderr as given (each ends its own line), --quiet or not: what a question
+    /// decides, or apply's report of what was done.
+    pub fn lines(&self, text: &str) {
+        eprint!("{}", printable(text));
+    }
+
+    /// A `[y/N]` question on stderr, left open for the answer typed after it.
+    pub fn ask(&self, question: &str) {
+        eprint!("{} [y/N] ", printable(question));
+    }
+
+    /// Ends the question's line when the input ends without an answer.
+    pub fn end_line(&self) {
+        eprintln!();
     }
 }
 
@@ -212,7 +245,7 @@ pub struct Defaults(std::collections::HashMap<String, Vec<String>>);
 impl Defaults {
     pub fn of(ty: &'static TypeDef) -> Defaults {
         let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
-        for a in crate::engine::defaults(ty).objectset() {
+        for a in crate::schema::rules::defaults(ty).objectset() {
             m.entry(a.attribute).or_default().push(a.value);
         }
         Defaults(m)

@@ -6,6 +6,9 @@ pub const HIDDEN: u8 = 1;
 pub const MULTI: u8 = 2;
 /// Shown masked in tables unless secrets are asked for.
 pub const SECRET: u8 = 4;
+/// A SECRET field's value as shown: in output, and in a refused push's reason (the
+/// engine masks it where the refusal is made, so no error ever carries the secret).
+pub const MASK: &str = "********";
 /// to_str gives NULL while the value is unset (never assigned, or an empty list):
 /// "" in the objectset, key left out of the astdb row. Assigning "" makes it set.
 pub const NULL_EMPTY: u8 = 8;

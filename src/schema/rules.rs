@@ -8,6 +8,33 @@ use crate::model::{Object, Val};
 use crate::schema::clib;
 use crate::schema::values::{self, ast_true, Ha, PENDING_HOST};
 
+/// A type's defaults as Asterisk shows them: a fresh object after its apply handler's
+/// fix-ups (auth algorithms read MD5), whether or not the handler would accept it.
+pub fn defaults(ty: &'static crate::schema::TypeDef) -> Object {
+    let mut obj = Object::new(ty, "");
+    if ty.name == "auth" {
+        // The auth handler refuses a missing username before it fills the algorithm lists;
+        // a placeholder lets its fix-ups run, then the username is unset again.
+        obj.set("username", "-");
+        let _ = apply_handler(&mut obj);
+        obj.set("username", "");
+    } else {
+        let _ = apply_handler(&mut obj);
+    }
+    obj
+}
+
+/// Whether field `attr` (its exact name) set to `value` on a fresh object leaves it
+/// unchanged and quiet: a default that reads back as itself.
+pub fn reapplies(ty: &'static crate::schema::TypeDef, attr: &str, value: &str) -> bool {
+    let mut obj = Object::new(ty, "x");
+    let before = obj.objectset();
+    let Some(idx) = ty.field_index_exact(attr) else {
+        return false;
+    };
+    matches!(values::apply(&mut obj, idx, value), Ok(None)) && obj.objectset() == before
+}
+
 /// Run the type's apply handler. Returns warnings on success.
 pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
     let mut warnings = Vec::new();
