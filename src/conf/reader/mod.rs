@@ -2,7 +2,7 @@
 //! config_text_file_load, process_text_line), keeping the file and line of every
 //! section and variable so that a problem can be pointed at.
 //!
-//! What Asterisk does and pjsipctl reproduces (FACTS.md e, CONVERSION.md):
+//! What Asterisk does and pjsipctl reproduces (main/config.c: process_text_line, category_get_sep):
 //! - lines of 8191 bytes or more are skipped; a UTF-8 BOM on line 1 is dropped; CRLF is fine;
 //! - `;` comments (even inside quotes), `\;` for a literal `;`, `;-- --;` block comments
 //!   that nest and span lines (`;---` is an ordinary comment);
