@@ -1,4 +1,4 @@
-//! Auth digests and algorithms (res_pjsip/config_auth.c: password_digest_handler).
+//! Auth digests and algorithms (res/res_pjsip/config_auth.c: password_digest_handler).
 
 use super::*;
 

@@ -1,5 +1,5 @@
-//! Booleans, numbers, text, enumerations, regexes, times and JSON: the handlers of
-//! main/config.c (ast_parse_arg) and the sorcery field types they stand for.
+//! Booleans, numbers, text, enumerations, regexes, times and JSON: the generic handlers of
+//! main/config_options.c (bool_handler_fn, uint_handler_fn, …) and the enumerations of res_pjsip.
 
 use super::*;
 

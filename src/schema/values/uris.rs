@@ -1,5 +1,5 @@
-//! URIs and their user part (res_pjsip/location.c: permanent_uri_handler;
-//! res_pjsip.c: ast_sip_validate_uri_length).
+//! URIs and their user part (res/res_pjsip/location.c: permanent_uri_handler,
+//! ast_sip_validate_uri_length; res/res_pjsip/pjsip_configuration.c: from_user_handler).
 
 use super::*;
 
