@@ -1,5 +1,6 @@
 //! What pjsipctl refuses or warns about beyond Asterisk: objects Asterisk accepts
-//! but cannot load back from astdb, or loads differently (CONVERSION.md, "What astdb cannot hold").
+//! but cannot load back from astdb, or loads differently (res/res_sorcery_astdb.c:
+//! sorcery_astdb_create stores the object set that sorcery_astdb_retrieve_id applies again).
 //! `push`, `apply` and `diff` all judge through [`Rules::judge`], so one object gets one verdict
 //! whichever command carries it.
 

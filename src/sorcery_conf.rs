@@ -37,7 +37,7 @@ pub fn default_config_data(ty: &TypeDef) -> String {
 }
 
 impl Mapping {
-    /// The mapping Asterisk's documentation suggests (shared/asterisk/conf/sorcery.conf),
+    /// The mapping Asterisk's documentation suggests (tests/fixtures/conf/sorcery.conf),
     /// plus the built-in astdb wizards of contact and subscription_persistence.
     pub fn builtin() -> Mapping {
         let entries = TYPES

@@ -297,7 +297,8 @@ impl Embedded {
 }
 
 /// The row pjsipctl writes: Asterisk's own, except that an unset callerid is left out
-/// (Asterisk's `<unknown>` would read back as the number "unknown"; CONVERSION.md item 4).
+/// (Asterisk's `<unknown>` would read back as the number "unknown"; res/res_pjsip/pjsip_configuration.c:
+/// caller_id_to_str, main/callerid.c: ast_callerid_merge).
 pub fn row_of(obj: &Object) -> String {
     obj.row_json()
 }

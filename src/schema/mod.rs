@@ -20,7 +20,7 @@ pub struct TypeDef {
     pub name: &'static str,
     /// The sorcery.conf section whose lines map this type.
     pub section: &'static str,
-    /// Wizard line of the built-in default mapping (shared/asterisk/conf/sorcery.conf);
+    /// Wizard line of the built-in default mapping (tests/fixtures/conf/sorcery.conf);
     /// `None` means the static pjsip.conf (read-only).
     pub default_astdb: Option<&'static str>,
     /// The CLI name of the list command (`pjsip show endpoints`).

@@ -3,7 +3,7 @@
 //! sections (each line keeping the file:line it came from), so the converter, the planner,
 //! the astdb checks and every output treat wizard objects like any others.
 //!
-//! What the wizard does (shared/asterisk/wizard/README.md, res_pjsip_config_wizard.c):
+//! What the wizard does (res/res_pjsip_config_wizard.c: wizard_apply_handler):
 //! one pass per type (auth, aor, endpoint, identify, phoneprov, registration); each
 //! object gets the `prefix/` lines of its type with the prefix removed, in order (inherited
 //! first), then the wizard's own values, then `@pjsip_wizard=<section>`. Wizard options are

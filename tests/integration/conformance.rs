@@ -305,7 +305,7 @@ fn expected_exit(case: &str, g: &Value) -> i32 {
     let status = g["status"].as_i64().unwrap();
     let msg = g["response_body"]["message"].as_str().unwrap_or("");
     // `push` says first that a static type is read-only (issue 12), where Asterisk judges the
-    // values first (400); `serve` keeps Asterisk's order (ari::serve_answers_every_recorded_request_like_asterisk).
+    // values first (400); `serve` keeps Asterisk's order (ari::serve::serve_answers_every_recorded_request_like_asterisk).
     let path = g["path"].as_str().unwrap_or("");
     if g["method"] == "PUT"
         && ["transport", "global", "system"]

@@ -1,0 +1,206 @@
+//! Reading one file line by line: long lines, the BOM, CRLF, and comments (main/config.c:
+//! config_text_file_load).
+
+use super::*;
+
+impl<'o, 's> Reader<'o, 's> {
+    /// Read one file's bytes. Stops at the first line Asterisk cannot parse, as it does.
+    /// `len` is the input's size in bytes (it raises the MAX_VARS limit).
+    pub(super) fn load_file(
+        &mut self,
+        data: &mut dyn BufRead,
+        len: usize,
+        name: Arc<str>,
+        st: &mut LoadState,
+        depth: usize,
+    ) {
+        self.files.push(name.to_string());
+        self.bytes += len;
+        let mut line = 0;
+        loop {
+            let mut raw = Vec::new();
+            match data.read_until(b'\n', &mut raw) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let at = Origin {
+                        file: name.clone(),
+                        line: line + 1,
+                    };
+                    self.diag(Level::Error, Some(at), format!("cannot read {name}: {e}"));
+                    return;
+                }
+            }
+            if raw.last() == Some(&b'\n') {
+                raw.pop();
+            }
+            st.lineno += 1;
+            line += 1;
+            let origin = Origin {
+                file: name.clone(),
+                line,
+            };
+            if raw.len() >= MAX_LINE {
+                // An error, not a warning: the setting (or section header) on it would be lost.
+                self.diag(
+                    Level::Error,
+                    Some(origin),
+                    format!(
+                        "line too long ({} bytes): Asterisk skips lines of {MAX_LINE} bytes or more, so nothing on it would be read (shorten it)",
+                        raw.len()
+                    ),
+                );
+                continue;
+            }
+            let mut buf = raw;
+            if let Some(z) = buf.iter().position(|&b| b == 0) {
+                buf.truncate(z); // strlen stops there
+            }
+            if st.lineno == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+            let Ok(processed) = self.strip_comments(buf, st, &origin) else {
+                return;
+            };
+            let Some(text) = processed else { continue };
+            let text = match std::str::from_utf8(ast_strip_bytes(&text)) {
+                Ok(t) => t.to_string(),
+                Err(_) => {
+                    self.diag(
+                        Level::Error,
+                        Some(origin),
+                        "not UTF-8 text: astdb stores JSON, which needs UTF-8 (convert the file, e.g. with iconv)",
+                    );
+                    return;
+                }
+            };
+            if text.is_empty() {
+                continue;
+            }
+            if self.process_line(&text, &origin, st, depth).is_err() {
+                if self.revisit {
+                    return;
+                }
+                // The error just reported ends this file for Asterisk.
+                if let Some(d) = self
+                    .diags
+                    .last_mut()
+                    .filter(|d| d.message.contains("pjsipctl refuses"))
+                {
+                    d.message
+                        .push_str(&format!("; pjsipctl stops reading {name} here"));
+                } else if let Some(d) = self
+                    .diags
+                    .iter_mut()
+                    .rev()
+                    .find(|d| d.level == Level::Error)
+                {
+                    d.message
+                        .push_str(&format!("; Asterisk stops reading {name} here"));
+                }
+                return;
+            }
+        }
+        if st.comment > 0 {
+            let at = st.nest.get(st.comment as usize - 1).copied().unwrap_or(0);
+            // An error, not a warning: what the comment hides would otherwise be lost without a
+            // word (and `apply --prune` would delete the stored objects it hides).
+            self.diag(
+                Level::Error,
+                Some(Origin { file: name.clone(), line: at }),
+                "unterminated block comment: ';--' is never closed by '--;', so Asterisk ignores everything after it in this file (close it with '--;')",
+            );
+        }
+    }
+
+    /// The comment loop of config_text_file_load, on one line. Returns the text to
+    /// process, or None when the whole line is inside a block comment.
+    #[allow(clippy::result_unit_err)]
+    pub(super) fn strip_comments(
+        &mut self,
+        mut buf: Vec<u8>,
+        st: &mut LoadState,
+        origin: &Origin,
+    ) -> Result<Option<Vec<u8>>, ()> {
+        buf.push(0);
+        let strlen = |b: &[u8], from: usize| {
+            b[from..]
+                .iter()
+                .position(|&c| c == 0)
+                .unwrap_or(b.len() - from)
+        };
+        let at = |b: &[u8], i: usize| b.get(i).copied().unwrap_or(0);
+        let mut new_buf = 0usize;
+        let mut process_buf = if st.comment != 0 { None } else { Some(0usize) };
+        loop {
+            let len = strlen(&buf, new_buf);
+            let Some(p) = buf[new_buf..new_buf + len]
+                .iter()
+                .position(|&c| c == b';')
+                .map(|i| i + new_buf)
+            else {
+                break;
+            };
+            if p > new_buf && buf[p - 1] == b'\\' {
+                // Escaped semicolon: drop the backslash, keep the ';'.
+                let n = strlen(&buf, p) + 1;
+                buf.copy_within(p..p + n, p - 1);
+                new_buf = p;
+            } else if at(&buf, p + 1) == b'-' && at(&buf, p + 2) == b'-' && at(&buf, p + 3) != b'-'
+            {
+                if st.comment >= MAX_NESTED_COMMENTS {
+                    self.diag(
+                        Level::Error,
+                        Some(origin.clone()),
+                        format!(
+                            "block comments nested deeper than {MAX_NESTED_COMMENTS}: Asterisk logs \
+                             'Maximum nest limit of {MAX_NESTED_COMMENTS} reached.' and loops on this line forever"
+                        ),
+                    );
+                    return Err(());
+                }
+                buf[p] = 0;
+                new_buf = p + 3;
+                st.comment += 1;
+                if st.comment > 0 {
+                    let i = st.comment as usize - 1;
+                    st.nest.resize(st.nest.len().max(i + 1), 0);
+                    st.nest[i] = origin.line;
+                }
+            } else if p >= new_buf + 2 && buf[p - 1] == b'-' && buf[p - 2] == b'-' {
+                st.comment -= 1;
+                new_buf = p + 1;
+                if st.comment == 0 {
+                    match process_buf {
+                        Some(pb) => {
+                            let oldptr = pb + strlen(&buf, pb);
+                            let n = strlen(&buf, new_buf) + 1;
+                            buf.copy_within(new_buf..new_buf + n, oldptr);
+                            new_buf = oldptr;
+                        }
+                        None => process_buf = Some(new_buf),
+                    }
+                } else if st.comment < 0 {
+                    self.diag(
+                        Level::Error,
+                        Some(origin.clone()),
+                        "'--;' closes a block comment that was never opened with ';--': Asterisk then treats \
+                         every following line of this file as a comment (and keeps this line's '--;' in it)",
+                    );
+                }
+            } else if st.comment == 0 {
+                buf[p] = 0;
+                new_buf = p;
+            } else {
+                new_buf = p + 1;
+            }
+        }
+        let Some(pb) = process_buf else {
+            return Ok(None);
+        };
+        let n = strlen(&buf, pb);
+        buf.truncate(pb + n);
+        buf.drain(..pb);
+        Ok(Some(buf))
+    }
+}
