@@ -29,6 +29,8 @@ pub struct Request<'a> {
     pub prune: bool,
     /// `diff` and `apply --dry-run`: write nothing, render each change.
     pub compare: Option<&'a Render>,
+    /// Bytes of the file read so far (a progress bar estimates the total from it).
+    pub read: &'a std::sync::atomic::AtomicU64,
 }
 
 /// What a one-pass apply did; when `committed` is false, nothing was written.
@@ -136,7 +138,7 @@ fn read_file(
     // Items go over in batches: one wake-up of the writer per batch, not per object.
     let mut batch = Vec::with_capacity(BATCH);
     let role = crate::wizard::role(req.path);
-    let end = reader::stream_file(req.path, req.opts, &mut |sec| {
+    let end = reader::stream_file(req.path, req.opts, req.read, &mut |sec| {
         // Wizard files are expanded by the planner's reader (crate::wizard), which also
         // leaves out what pjsip_wizard.conf holds besides wizard sections.
         let wizard = match role {

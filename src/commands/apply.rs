@@ -444,14 +444,18 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
             let _ = std::fs::remove_file(&db_path);
         }
     };
+    let read = std::sync::atomic::AtomicU64::new(0);
     let req = crate::stream::Request {
         path: file,
         opts: &opts,
         rules: ctx.rules(args.accept_loss, args.force),
         prune: args.prune,
         compare: args.dry_run.then_some(&render),
+        read: &read,
     };
-    // A count and rate, not a bar: how many objects the file holds is known only at its end.
+    // The file is read as it goes, so its object count is known only at its end: the
+    // bar's total is estimated from the share of the file read so far.
+    let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let verb = if args.dry_run {
         "comparing with"
     } else {
@@ -459,10 +463,16 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     };
     let mut bar = Progress::new(
         &ctx.out,
-        None,
+        (size > 0).then_some(0),
         format!("{verb} astdb {}", db_path.display()),
     );
-    let out = crate::stream::apply(&mut db, &req, &mut |n| bar.set(n as u64));
+    let out = crate::stream::apply(&mut db, &req, &mut |n| {
+        let (n, done) = (n as u64, read.load(std::sync::atomic::Ordering::Relaxed));
+        if done > 0 {
+            bar.set_length((n.saturating_mul(size) / done).max(n));
+        }
+        bar.set(n)
+    });
     bar.finish();
     drop(db);
     forget(matches!(&out, Ok(Some(o)) if o.committed));

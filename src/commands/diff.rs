@@ -67,6 +67,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
         rules: ctx.rules(args.accept_loss, args.force),
         prune: args.prune,
         compare: Some(&render),
+        read: &std::sync::atomic::AtomicU64::new(0),
     };
     let mut db = ctx.embedded(Access::Read)?;
     let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {

@@ -107,6 +107,16 @@ impl Progress {
         }
     }
 
+    /// The total learnt (or estimated) since the start.
+    pub fn set_length(&mut self, total: u64) {
+        if let Some(b) = &self.bar {
+            b.set_length(total);
+        }
+        if let Some(p) = &mut self.plain {
+            p.total = Some(total);
+        }
+    }
+
     pub fn finish(self) {
         if let Some(b) = self.bar {
             b.finish_and_clear();

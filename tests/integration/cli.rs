@@ -590,6 +590,9 @@ fn progress_is_drawn_only_in_an_interactive_session() {
         drawn.contains('\u{1b}') && drawn.contains("objects"),
         "{drawn:?}"
     );
+    // The one-pass apply estimates its total from the share of the file read: a bar with
+    // a time left, not only a count.
+    assert!(drawn.contains("ETA"), "{drawn:?}");
     // The same terminal in CI, or a dumb one: plain lines only (a terminal ends them \r\n).
     for (i, vars) in [
         &[("TERM", "xterm"), ("CI", "true")][..],

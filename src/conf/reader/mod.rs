@@ -22,6 +22,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 mod directives;
@@ -169,9 +170,11 @@ pub enum Streamed {
 /// later line can change it. Only templates and the sections still open stay in memory
 /// (and the file is read as it goes), so a file of 100,000 users reads in little.
 /// Only a failure to open the main file itself is an `Err`.
+/// `read` counts the bytes of the main file read so far (a progress bar's share done).
 pub fn stream_file(
     path: &Path,
     opts: &Options,
+    read: &AtomicU64,
     sink: &mut dyn FnMut(Section),
 ) -> std::io::Result<Streamed> {
     let file = std::fs::File::open(path)?;
@@ -179,7 +182,8 @@ pub fn stream_file(
     if !meta.is_file() {
         return Err(std::io::Error::other("not a regular file"));
     }
-    let mut data = std::io::BufReader::with_capacity(1 << 16, file);
+    let counted = Counted { inner: file, read };
+    let mut data = std::io::BufReader::with_capacity(1 << 16, counted);
     Ok(stream(
         &mut data,
         meta.len() as usize,
@@ -188,6 +192,20 @@ pub fn stream_file(
         opts,
         sink,
     ))
+}
+
+/// A reader that counts what passes through it.
+struct Counted<'a, R> {
+    inner: R,
+    read: &'a AtomicU64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 fn stream(
