@@ -468,8 +468,8 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     );
     let out = crate::stream::apply(&mut db, &req, &mut |n| {
         let (n, done) = (n as u64, read.load(std::sync::atomic::Ordering::Relaxed));
-        if done > 0 {
-            bar.set_length((n.saturating_mul(size) / done).max(n));
+        if let Some(total) = n.saturating_mul(size).checked_div(done) {
+            bar.set_length(total.max(n));
         }
         bar.set(n)
     });
