@@ -59,6 +59,20 @@ impl Realtime {
         Ok(Realtime { db, live })
     }
 
+    /// The object Asterisk would load (`None`: no row, or a type without a table here).
+    pub fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<Object>> {
+        if !self.has_table(ty) {
+            return Ok(None);
+        }
+        let (table, cols) = self.table(ty)?;
+        fetch(&mut self.db.client, &self.db.shown, ty, id, table, &cols)
+    }
+
+    /// Whether the type has a table in the live database.
+    pub fn has_table(&self, ty: &TypeDef) -> bool {
+        table_of(ty.name).is_some_and(|t| self.live.tables.contains_key(t))
+    }
+
     /// The type's table and its live columns, or why the type cannot be stored here.
     fn table(&self, ty: &TypeDef) -> Result<(&'static str, Vec<Column>)> {
         let Some(t) = table_of(ty.name) else {

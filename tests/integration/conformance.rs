@@ -486,10 +486,7 @@ fn same_message(g: &Value, err: &str) -> Result<(), String> {
         .or_else(|| g["response_body"]["error"].as_str())
         .unwrap_or_default();
     let quoted: Vec<&str> = recorded.split('\'').skip(1).step_by(2).collect();
-    let missing: Vec<&&str> = quoted
-        .iter()
-        .filter(|q| !err.contains(**q))
-        .collect();
+    let missing: Vec<&&str> = quoted.iter().filter(|q| !err.contains(**q)).collect();
     if !missing.is_empty() {
         return Err(format!(
             "Asterisk said {recorded:?}; pjsipctl's refusal does not name {missing:?}: {err}"
