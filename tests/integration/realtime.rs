@@ -929,3 +929,72 @@ fn serve_on_postgres_answers_ari_clients_from_the_realtime_tables() {
     let (code, _, err) = serve.run(&client, &["show", "endpoint", "alice"]);
     assert_eq!(code, 3, "{err}");
 }
+
+#[test]
+fn a_named_target_with_a_db_url_selects_the_realtime_backend() {
+    let (env, db) = (Env::new(), PgDb::new("target"));
+    db.init(&env);
+    let cfg = env.dir.path().join("config/pjsipctl");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let write = |text: &str| std::fs::write(cfg.join("config.toml"), text).unwrap();
+    write(&format!(
+        "[targets.lab]\nurl = \"http://127.0.0.1:1/ari\"\n\n[targets.pg]\ndb = \"{}\"\n",
+        db.url
+    ));
+    // PJSIPCTL_DB (an astdb path here) loses to the target the run names.
+    env.ok(&["--target", "pg", "push", "aor", "bob", "max_contacts=2"]);
+    assert_eq!(
+        db.cell("ps_aors", "bob", "max_contacts").as_deref(),
+        Some("2")
+    );
+    assert!(!env.db().exists(), "nothing went to the astdb file");
+    let shown = env.ok(&["--target", "pg", "show", "aor", "bob", "-o", "json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&shown).unwrap(),
+        db.show(&env, "aor", "bob")
+    );
+    let out = env
+        .cmd()
+        .env("PJSIPCTL_TARGET", "pg")
+        .args(["list", "aors"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("bob"));
+
+    // Mistakes are one line naming the file and line; nothing is written.
+    let before = db.dump();
+    for (text, says) in [
+        (
+            format!("[targets.pg]\ndb = \"postgresql://postgres:pw@127.0.0.1/{}\"\n", db.name),
+            "config.toml:2: target 'pg': passwords are not read from config.toml",
+        ),
+        (
+            format!("[targets.pg]\nurl = \"http://127.0.0.1:1/ari\"\ndb = \"{}\"\n", db.url),
+            "config.toml:3: target 'pg' has both db and ARI keys",
+        ),
+        (
+            "[targets.pg]\ndb = \"/var/lib/asterisk/astdb.sqlite3\"\n".to_string(),
+            "config.toml:2: target 'pg': db = \"/var/lib/asterisk/astdb.sqlite3\" is not a PostgreSQL URL",
+        ),
+    ] {
+        write(&text);
+        let (code, _, err) = env.run(&["--target", "pg", "push", "aor", "bob", "max_contacts=3"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.starts_with("error: ") && err.contains(says), "{err}");
+        assert!(!err.contains(":pw@"), "{err}");
+    }
+    assert_eq!(db.dump(), before);
+    // --ari and a database target together are a contradiction, not a guess.
+    write(&format!("[targets.pg]\ndb = \"{}\"\n", db.url));
+    let (code, _, err) = env.run(&[
+        "--target",
+        "pg",
+        "--ari",
+        "http://127.0.0.1:1/ari",
+        "show",
+        "aor",
+        "bob",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--target pg is the database"), "{err}");
+}
