@@ -998,3 +998,55 @@ fn a_named_target_with_a_db_url_selects_the_realtime_backend() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--target pg is the database"), "{err}");
 }
+
+#[test]
+fn strict_and_references_are_judged_on_postgres_as_on_astdb() {
+    let (env, db) = (Env::new(), PgDb::new("strict"));
+    db.init(&env);
+    db.ok(&env, &["push", "aor", "a", "max_contacts=1"]);
+    let before = db.dump();
+    // A reference to nothing stored: a warning, and with --strict a refusal (nothing stored).
+    let (code, _, err) = db.run(
+        &env,
+        &[
+            "--strict",
+            "push",
+            "endpoint",
+            "e",
+            "allow=ulaw",
+            "aors=nowhere",
+        ],
+    );
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("aors=nowhere names no stored aor"), "{err}");
+    assert!(err.contains("(an error with --strict)"), "{err}");
+    assert_eq!(db.dump(), before);
+    let (code, _, err) = db.run(
+        &env,
+        &["push", "endpoint", "e", "allow=ulaw", "aors=nowhere"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: endpoint e: aors=nowhere names no stored aor"),
+        "{err}"
+    );
+    // A reference to a stored row is no warning.
+    let (code, _, err) = db.run(
+        &env,
+        &["--strict", "push", "endpoint", "f", "allow=ulaw", "aors=a"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // apply with --strict: the file's warnings refuse the whole file, nothing is stored.
+    let before = db.dump();
+    let file = env.dir.path().join("s.conf");
+    std::fs::write(
+        &file,
+        "[g]\ntype=endpoint\nallow=ulaw\naors=a\n\n[odd]\ntype=Endpoint\n",
+    )
+    .unwrap();
+    let (code, _, err) = db.run(&env, &["--strict", "apply", file.to_str().unwrap()]);
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(db.dump(), before);
+    db.ok(&env, &["apply", file.to_str().unwrap()]);
+    assert_eq!(db.cell("ps_endpoints", "g", "aors").as_deref(), Some("a"));
+}
