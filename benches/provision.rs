@@ -10,10 +10,13 @@
 //! 6. peak RSS of run 1 and of an N = 100,000 run;
 //! 7. `list -o json`, `export`, `list -o conf` and `list endpoints` on the N database
 //!    (wall and peak RSS), and their peak RSS on the N = 100,000 database (memory flat);
-//! 8. `diff --jobs 8` of the unchanged N users over ARI to `pjsipctl serve` on loopback.
+//! 8. `diff --jobs 8` of the unchanged N users over ARI to `pjsipctl serve` on loopback;
+//! 9. (issue 16) `apply` into an empty PostgreSQL database against a floor of one COPY per
+//!    table in one transaction, and that an unchanged re-apply writes nothing.
 //!
-//! Each figure is printed with its target (issues 6 and 14).
-//! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it).
+//! Each figure is printed with its target (issues 6, 14 and 16).
+//! Environment: BENCH_USERS (10000), BENCH_RUNS (5), BENCH_BIG (100000; 0 skips it),
+//! BENCH_PG (libpq key=value string of a superuser connection; default the local server).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -384,4 +387,154 @@ fn main() {
     } else {
         println!();
     }
+    println!();
+
+    // 9: PostgreSQL (issue 16); its own block, see `pg_bench`.
+    pg_bench(&conf, n, runs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. PostgreSQL realtime tables (issue 16)
+
+/// The realtime tables `apply` fills for the generated users.
+const PG_TABLES: [&str; 3] = ["ps_auths", "ps_aors", "ps_endpoints"];
+
+fn pg_admin_conn() -> String {
+    std::env::var("BENCH_PG")
+        .unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=postgres".into())
+}
+
+/// A database of its own for one run, made by `pjsipctl db init`; dropped when done.
+struct PgBenchDb {
+    name: String,
+    url: String,
+}
+
+impl PgBenchDb {
+    fn new(admin: &mut postgres::Client, tag: &str) -> PgBenchDb {
+        let name = format!("pjsipctl_bench_{tag}_{}", std::process::id());
+        // Two statements: DROP/CREATE DATABASE cannot share an (implicit) transaction.
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let cfg: postgres::Config = pg_admin_conn().parse().unwrap();
+        let host = match cfg.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(h)) => h.clone(),
+            _ => "127.0.0.1".into(),
+        };
+        let port = cfg.get_ports().first().copied().unwrap_or(5432);
+        let user = cfg.get_user().unwrap_or("postgres");
+        let url = format!("postgresql://{user}@{host}:{port}/{name}");
+        pjsipctl(&["db", "init"], Path::new(&url), &[]);
+        PgBenchDb { name, url }
+    }
+
+    fn client(&self) -> postgres::Client {
+        let conn = format!("{} dbname={}", pg_admin_conn(), self.name);
+        postgres::Client::connect(&conn, postgres::NoTls).unwrap()
+    }
+
+    fn drop_in(self, admin: &mut postgres::Client) {
+        let _ = admin.batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
+/// Each row's id and the transaction that wrote its version: any write, even of equal
+/// values, changes it.
+fn pg_versions(c: &mut postgres::Client) -> Vec<String> {
+    PG_TABLES
+        .iter()
+        .map(|t| {
+            c.query_one(
+                &format!("SELECT coalesce(string_agg(id || ':' || xmin::text, ',' ORDER BY id), '') FROM {t}"),
+                &[],
+            )
+            .unwrap()
+            .get(0)
+        })
+        .collect()
+}
+
+/// The stored rows of each table in COPY text form.
+fn pg_copy_out(c: &mut postgres::Client) -> Vec<Vec<u8>> {
+    use std::io::Read;
+    PG_TABLES
+        .iter()
+        .map(|t| {
+            let mut data = Vec::new();
+            c.copy_out(&format!("COPY {t} TO STDOUT"))
+                .unwrap()
+                .read_to_end(&mut data)
+                .unwrap();
+            data
+        })
+        .collect()
+}
+
+/// The floor: the same rows loaded by a minimal program, one COPY per table, one transaction
+/// (connecting included, as `apply` connects too).
+fn pg_floor(db: &PgBenchDb, data: &[Vec<u8>]) -> Duration {
+    use std::io::Write;
+    let t = Instant::now();
+    let mut c = db.client();
+    let mut tx = c.transaction().unwrap();
+    for (table, rows) in PG_TABLES.iter().zip(data) {
+        let mut w = tx.copy_in(&format!("COPY {table} FROM STDIN")).unwrap();
+        w.write_all(rows).unwrap();
+        w.finish().unwrap();
+    }
+    tx.commit().unwrap();
+    t.elapsed()
+}
+
+fn pg_bench(conf: &Path, n: usize, runs: usize) {
+    let mut admin = match postgres::Client::connect(&pg_admin_conn(), postgres::NoTls) {
+        Ok(c) => c,
+        Err(e) => {
+            println!(
+                "9. PostgreSQL: skipped, not reachable with \"{}\" ({e}); set BENCH_PG or start the server",
+                pg_admin_conn()
+            );
+            return;
+        }
+    };
+    let conf_s = conf.to_str().unwrap();
+    let (mut apply, mut reapply, mut floors) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let db = PgBenchDb::new(&mut admin, "apply");
+        apply.push(pjsipctl(&["apply", conf_s], Path::new(&db.url), &[]).wall);
+        let mut c = db.client();
+        let before = pg_versions(&mut c);
+        reapply.push(pjsipctl(&["apply", conf_s], Path::new(&db.url), &[]).wall);
+        assert!(
+            pg_versions(&mut c) == before,
+            "the unchanged re-apply wrote to PostgreSQL"
+        );
+        let data = pg_copy_out(&mut c);
+        let stored: usize = data
+            .iter()
+            .map(|d| d.iter().filter(|&&b| b == b'\n').count())
+            .sum();
+        assert_eq!(stored, n * 3);
+        drop(c);
+        let floor_db = PgBenchDb::new(&mut admin, "floor");
+        floors.push(pg_floor(&floor_db, &data));
+        floor_db.drop_in(&mut admin);
+        db.drop_in(&mut admin);
+    }
+    let (a, f, re) = (median(apply), median(floors), median(reapply));
+    println!(
+        "9. PostgreSQL: apply {} objects into an empty database: {:.1} ms; floor (same rows, one COPY per table, one transaction): {:.1} ms; apply/floor = {:.2}x (goal: within 2x); unchanged re-apply: {:.1} ms, 0 rows written (every row version unchanged)",
+        n * 3,
+        ms(a),
+        ms(f),
+        a.as_secs_f64() / f.as_secs_f64(),
+        ms(re)
+    );
 }

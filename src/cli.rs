@@ -65,7 +65,8 @@ pub struct Global {
         value_name = "URL"
     )]
     pub ari: Option<String>,
-    /// A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml)
+    /// A named target from the config file ($XDG_CONFIG_HOME/pjsipctl/config.toml): an ARI, or a
+    /// realtime database (`db = "postgresql://…"`)
     #[arg(
         help_heading = "ARI target",
         long,

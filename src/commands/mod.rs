@@ -262,7 +262,23 @@ fn default_db_path() -> PathBuf {
     base.join("pjsipctl").join("astdb.sqlite3")
 }
 
-pub fn run(cli: Cli) -> Result<Exit> {
+pub fn run(mut cli: Cli) -> Result<Exit> {
+    // A named target with `db = "postgresql://…"` is the realtime backend: from here on the
+    // run is the same as with that --db (the target's choice beats --db/PJSIPCTL_DB).
+    if let Some(name) = cli.global.target.clone() {
+        // A target that cannot be read is reported where it is used (commands that need no
+        // target still run).
+        if let Ok(Some(url)) = crate::backend::ari::target::target_db(&name) {
+            if let Some(ari) = &cli.global.ari {
+                return Err(Error::usage(format!(
+                    "--target {name} is the database {url}; --ari {ari} asks for an ARI"
+                ))
+                .hint("give one of them"));
+            }
+            cli.global.db = Some(url.into());
+            cli.global.target = None;
+        }
+    }
     let ctx = Ctx {
         out: Out {
             quiet: cli.global.quiet,

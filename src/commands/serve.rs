@@ -6,11 +6,13 @@ use clap::Args;
 
 use crate::backend::ari::target::{env_password, read_password_file};
 use crate::backend::embedded::Embedded;
+use crate::backend::Backend;
 use crate::commands::{Access, Ctx};
 use crate::error::{Error, Exit, Result};
-use crate::server::{self, Credential};
+use crate::realtime::backend::Realtime;
+use crate::server::{self, Credential, Store};
 
-/// Answer ARI push-configuration requests from the embedded engine
+/// Answer ARI push-configuration requests from the embedded engine or PostgreSQL
 ///
 /// Needs a credential for its clients: --user NAME with the password in
 /// PJSIPCTL_PASSWORD or --password-file. Port 0 picks a free port; the address
@@ -26,11 +28,6 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
     if ctx.uses_ari() {
         return Err(Error::usage(
             "serve answers from the embedded engine (--db); drop --ari/--target",
-        ));
-    }
-    if ctx.pg_url().is_some() {
-        return Err(Error::usage(
-            "serve does not answer from a PostgreSQL database yet; give it an astdb file (--db PATH)",
         ));
     }
     let need = || {
@@ -53,6 +50,19 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
             "listening on {listen}, which is not loopback: ARI credentials and configuration cross the network unencrypted (put a TLS proxy in front)"
         ));
     }
+    if let Some(url) = ctx.pg_url() {
+        // Connect (and check the schema) before announcing the address, as on astdb.
+        let rt = Realtime::open(&url)?;
+        let shown = rt.describe();
+        server::run(
+            listen,
+            Credential { user, password },
+            move || Ok(Box::new(rt) as Box<dyn Store>),
+            ctx.global.quiet,
+            |addr| eprintln!("pjsipctl serve: listening on http://{addr}/ari ({shown})"),
+        )?;
+        return Ok(Exit::Ok);
+    }
     // Created (and announced) here: serve runs until it is stopped.
     drop(ctx.embedded(Access::Create)?);
     if let Some(p) = ctx.created.borrow_mut().take() {
@@ -64,7 +74,7 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
     server::run(
         listen,
         Credential { user, password },
-        move || Embedded::open(&path, mapping, true),
+        move || Ok(Box::new(Embedded::open(&path, mapping, true)?) as Box<dyn Store>),
         ctx.global.quiet,
         |addr| {
             // Always printed, even with --quiet: scripts and tests read the port from it.

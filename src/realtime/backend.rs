@@ -10,7 +10,7 @@ use crate::backend::{check_id, Backend, Coverage, Listed, Op, PushOptions, Pushe
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
-use crate::policy::{self, Severity};
+use crate::policy;
 use crate::schema::{Kind, TypeDef};
 
 use super::codec::{self, Row};
@@ -57,6 +57,20 @@ impl Realtime {
         let mut db = super::connect(url)?;
         let live = live_schema(&mut db)?;
         Ok(Realtime { db, live })
+    }
+
+    /// The object Asterisk would load (`None`: no row, or a type without a table here).
+    pub fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<Object>> {
+        if !self.has_table(ty) {
+            return Ok(None);
+        }
+        let (table, cols) = self.table(ty)?;
+        fetch(&mut self.db.client, &self.db.shown, ty, id, table, &cols)
+    }
+
+    /// Whether the type has a table in the live database.
+    pub fn has_table(&self, ty: &TypeDef) -> bool {
+        table_of(ty.name).is_some_and(|t| self.live.tables.contains_key(t))
     }
 
     /// The type's table and its live columns, or why the type cannot be stored here.
@@ -146,14 +160,45 @@ fn push_in(
             }
         }
     }
-    // What astdb loses is no concern here (the codec checks what this table keeps);
-    // what Asterisk cannot load is refused as everywhere.
-    for f in policy::check(&built.object, false) {
-        if f.severity == Severity::Broken && !opts.rules.force {
-            return Err(Error::invalid(f.message)
-                .hint(format!("{} (or --force to store it anyway)", f.fix)));
+    // What astdb loses is no concern here (the codec checks what this table keeps); what
+    // Asterisk cannot load, references to nothing and --strict are judged as everywhere.
+    let built_warnings = std::mem::take(&mut built.warnings);
+    let warnings = if opts.checked {
+        built_warnings
+    } else {
+        let mut missing = Vec::new();
+        for (attr, rty, name) in policy::references(&built.object) {
+            let Some(rt) = table_of(rty.name).filter(|t| live.tables.contains_key(*t)) else {
+                continue;
+            };
+            let found = tx
+                .query(
+                    sql::select_one(rt, &["id"]).as_str(),
+                    &[&codec::encode_chunk(&name)],
+                )
+                .map_err(|e| pg_error(&e, shown))?;
+            if found.is_empty() {
+                missing.push(policy::missing_reference(
+                    (ty.name, id),
+                    attr,
+                    rty.name,
+                    &name,
+                ));
+            }
         }
-    }
+        let rules = policy::Rules {
+            realtime: true,
+            remote: false,
+            ..opts.rules
+        };
+        policy::enforce(
+            &built.object,
+            existing.as_ref(),
+            built_warnings,
+            missing,
+            rules,
+        )?
+    };
     let row = codec::write(&built.object, cols, live).map_err(|why| {
         Error::invalid(format!(
             "{} {id} cannot be stored faithfully in {table}: {why}",
@@ -182,7 +227,7 @@ fn push_in(
             },
             created,
             unchanged,
-            warnings: built.warnings,
+            warnings,
         },
         built.object,
     ))

@@ -6,6 +6,7 @@
 mod auth;
 mod idle;
 mod route;
+mod store;
 
 use std::net::SocketAddr;
 use std::sync::{mpsc, Arc};
@@ -17,8 +18,6 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use crate::backend::embedded::{row_of, Embedded};
-use crate::backend::Backend;
 use crate::engine::{self, Refusal};
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object};
@@ -26,6 +25,7 @@ use crate::schema::{find_type, TypeDef, CONFIG_CLASS, TYPES};
 
 pub use auth::Credential;
 use route::Route;
+pub use store::Store;
 
 /// Asterisk reads at most this many bytes of a request body (http.c).
 pub const MAX_BODY: usize = 40960;
@@ -42,7 +42,7 @@ const MAX_GROUP: usize = 64;
 const ENTITY_ID: &str = "00:00:00:00:00:00";
 
 /// One engine call, run on the engine thread.
-type Job = Box<dyn FnOnce(&mut Embedded) -> Answer + Send>;
+type Job = Box<dyn FnOnce(&mut dyn Store) -> Answer + Send>;
 
 struct App {
     /// The engine thread owns the embedded engine (SQLite connection and static files)
@@ -58,7 +58,7 @@ struct App {
 pub fn run(
     listen: SocketAddr,
     credential: Credential,
-    open: impl FnOnce() -> Result<Embedded> + Send + 'static,
+    open: impl FnOnce() -> Result<Box<dyn Store>> + Send + 'static,
     quiet: bool,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<()> {
@@ -77,13 +77,13 @@ pub fn run(
         // (each call a savepoint of its own, so a failing one undoes only itself), and all
         // of them are answered once that commit is durable.
         while let Ok(first) = queue.recv() {
-            engine.astdb().group_begin();
+            engine.group_begin();
             let mut answers = Vec::new();
             let mut replies = Vec::new();
             let mut next = Some(first);
             while let Some((job, reply)) = next.take() {
                 answers.push(
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut engine)))
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut *engine)))
                         .unwrap_or_else(|_| Answer::error(500, "Internal error")),
                 );
                 replies.push(reply);
@@ -92,7 +92,7 @@ pub fn run(
                     next = queue.try_recv().ok();
                 }
             }
-            if let Err(e) = engine.astdb().group_commit() {
+            if let Err(e) = engine.group_commit() {
                 for a in &mut answers {
                     *a = Answer::error(500, e.message.clone());
                 }
@@ -297,7 +297,7 @@ async fn answer(app: &Arc<App>, req: Request) -> Answer {
 /// Run an engine call on the engine thread and wait for its answer.
 async fn blocking(
     app: &Arc<App>,
-    f: impl FnOnce(&mut Embedded) -> Result<Answer> + Send + 'static,
+    f: impl FnOnce(&mut dyn Store) -> Result<Answer> + Send + 'static,
 ) -> Answer {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move |e| f(e).unwrap_or_else(|err| Answer::error(500, err.message)));
@@ -402,39 +402,43 @@ fn objectset_answer(obj: &Object) -> Answer {
     )
 }
 
-pub fn get_object(e: &mut Embedded, class: &str, ty: &str, id: &str) -> Result<Answer> {
+pub fn get_object(e: &mut dyn Store, class: &str, ty: &str, id: &str) -> Result<Answer> {
     let ty = match lookup(class, ty) {
         Ok(t) => t,
         Err(a) => return Ok(a),
     };
-    Ok(match e.retrieve_as_asterisk(ty, id)? {
+    Ok(match e.retrieve(ty, id)? {
         Some((o, _)) => objectset_answer(&o),
         None => not_found(id),
     })
 }
 
-pub fn delete_object(e: &mut Embedded, class: &str, ty: &str, id: &str) -> Result<Answer> {
+pub fn delete_object(e: &mut dyn Store, class: &str, ty: &str, id: &str) -> Result<Answer> {
     let ty = match lookup(class, ty) {
         Ok(t) => t,
         Err(a) => return Ok(a),
     };
-    match (e.retrieve_as_asterisk(ty, id)?, e.key(ty, id)) {
+    match e.retrieve(ty, id)? {
         // Asterisk retrieves first: a row it cannot load is not there for it.
-        (None, _) => Ok(not_found(id)),
+        None => Ok(not_found(id)),
         // Only read-only (static) wizards hold it.
-        (Some((_, true)), _) | (Some(_), None) => Ok(Answer::error(
+        Some((_, true)) => Ok(Answer::error(
             403,
             format!("Could not delete object with id '{id}'"),
         )),
-        (Some((_, false)), Some(key)) => e.astdb().write(|w| {
-            w.delete(&key)?;
+        Some((_, false)) if !e.writable(ty, id) => Ok(Answer::error(
+            403,
+            format!("Could not delete object with id '{id}'"),
+        )),
+        Some((_, false)) => {
+            e.remove(ty, id)?;
             Ok(Answer::no_content())
-        }),
+        }
     }
 }
 
 pub fn put_object(
-    e: &mut Embedded,
+    e: &mut dyn Store,
     class: &str,
     ty: &str,
     id: &str,
@@ -444,15 +448,19 @@ pub fn put_object(
         Ok(t) => t,
         Err(a) => return Ok(a),
     };
-    let found = e.retrieve_as_asterisk(ty, id)?;
+    let found = e.retrieve(ty, id)?;
     // ast_sorcery_create/update reach the writable wizards only: astdb, and an update of a
     // static object finds no astdb row to update.
-    let key = e.key(ty, id).filter(|_| !matches!(found, Some((_, true))));
-    let (answer, store) = put_on(ty, id, found.map(|(o, _)| o), fields, key.is_some());
-    if let (Some(obj), Some(key)) = (store, key) {
-        e.astdb().write(|w| w.put(&key, &row_of(&obj)))?;
+    let writable = !matches!(found, Some((_, true))) && e.writable(ty, id);
+    let given = match &fields {
+        Some(Ok(f)) => f.clone(),
+        _ => Vec::new(),
+    };
+    let (answer, store) = put_on(ty, id, found.map(|(o, _)| o), fields, writable);
+    match store {
+        Some(obj) => e.store(ty, id, &obj, &given, answer),
+        None => Ok(answer),
     }
-    Ok(answer)
 }
 
 /// ast_ari_asterisk_update_object on one retrieved object: the answer, and what to store.
@@ -509,25 +517,9 @@ fn put_on(
     }
 }
 
-/// The endpoints Asterisk knows (ast_endpoint objects): every loadable one, and every
-/// astdb row even when it cannot be loaded back (an endpoint stored without codecs):
-/// the PUT that wrote it created the endpoint, which stays listed while its GET answers
-/// 404 (golden 90_44).
-fn endpoint_ids(e: &mut Embedded) -> Result<Vec<String>> {
-    let ty = find_type("endpoint").expect("endpoint is a type");
-    let (items, _) = e.list(ty)?;
-    let mut ids = Vec::with_capacity(items.len());
-    for l in items {
-        let stored = match (&l.object, e.key(ty, &l.id)) {
-            (Ok(_), _) => true,
-            (Err(_), Some(key)) => e.astdb().get(&key)?.is_some(),
-            (Err(_), None) => false,
-        };
-        if stored {
-            ids.push(l.id);
-        }
-    }
-    Ok(ids)
+/// The endpoints Asterisk knows (ast_endpoint objects): see [`Store::endpoint_ids`].
+fn endpoint_ids(e: &mut dyn Store) -> Result<Vec<String>> {
+    e.endpoint_ids(find_type("endpoint").expect("endpoint is a type"))
 }
 
 /// An endpoint's snapshot. Nothing registers with `serve`, so every endpoint is

@@ -778,3 +778,275 @@ fn apply_recreates_what_a_merge_cannot_reach_in_the_same_transaction() {
     let (code, _, err) = db.run(&env, &["diff", conf.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// `pjsipctl serve` on this database, on a free loopback port; killed when dropped.
+struct PgServe {
+    child: std::process::Child,
+    url: String,
+}
+
+impl PgServe {
+    const USER: &'static str = "ari";
+    const PASSWORD: &'static str = "s3cret";
+
+    fn start(env: &Env, db: &PgDb) -> PgServe {
+        let log = env.dir.path().join("serve.log");
+        let mut child = env
+            .std_cmd()
+            .env("PJSIPCTL_DB", &db.url)
+            .env("PJSIPCTL_PASSWORD", Self::PASSWORD)
+            .args(["serve", "--listen", "127.0.0.1:0", "--user", Self::USER])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let t0 = Instant::now();
+        loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if let Some(rest) = text.split("listening on http://127.0.0.1:").nth(1) {
+                let port = rest.split('/').next().unwrap();
+                assert!(text.contains(&format!("(PostgreSQL {})", db.url)), "{text}");
+                let url = format!("http://127.0.0.1:{port}/ari");
+                return PgServe { child, url };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("serve exited with {status}: {text}");
+            }
+            assert!(t0.elapsed() < Duration::from_secs(30), "serve: {text}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `pjsipctl --ari <this server> ARGS` from a client with no database of its own.
+    fn run(&self, env: &Env, args: &[&str]) -> (i32, String, String) {
+        let out = env
+            .cmd()
+            .env("PJSIPCTL_PASSWORD", Self::PASSWORD)
+            .args(["--ari", &self.url, "--user", Self::USER])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn ok(&self, env: &Env, args: &[&str]) -> String {
+        let (code, out, err) = self.run(env, args);
+        assert_eq!(code, 0, "pjsipctl --ari {args:?}: {err}");
+        out
+    }
+}
+
+impl Drop for PgServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_on_postgres_answers_ari_clients_from_the_realtime_tables() {
+    let (env, db) = (Env::new(), PgDb::new("serve"));
+    db.init(&env);
+    let serve = PgServe::start(&env, &db);
+    let client = Env::new();
+    serve.ok(
+        &client,
+        &[
+            "push",
+            "auth",
+            "alice",
+            "auth_type=userpass",
+            "username=alice",
+            "password=secret",
+        ],
+    );
+    serve.ok(&client, &["push", "aor", "alice", "max_contacts=1"]);
+    serve.ok(
+        &client,
+        &[
+            "push",
+            "endpoint",
+            "alice",
+            "from_user=alice",
+            "context=default",
+            "disallow=all",
+            "allow=g722,ulaw,alaw",
+            "auth=alice",
+            "aors=alice",
+            "callerid=\"Alice\" <100>",
+        ],
+    );
+    // The rows are in PostgreSQL, and read back the same through serve and directly.
+    assert_eq!(
+        db.cell("ps_endpoints", "alice", "allow").as_deref(),
+        Some("(g722|ulaw|alaw)")
+    );
+    assert_eq!(
+        db.cell("ps_endpoints", "alice", "callerid").as_deref(),
+        Some("\"Alice\" <100>")
+    );
+    let via_ari: Value =
+        serde_json::from_str(&serve.ok(&client, &["show", "endpoint", "alice", "-o", "json"]))
+            .unwrap();
+    assert_eq!(via_ari, db.show(&env, "endpoint", "alice"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&serve.ok(&client, &["show", "auth", "alice", "-o", "json"]))
+            .unwrap(),
+        recorded("04_get_auth_alice")
+    );
+    // Sorcery's merge over ARI as on the CLI: allow accumulates, scalars replace.
+    serve.ok(
+        &client,
+        &["push", "endpoint", "alice", "context=office", "allow=opus"],
+    );
+    assert_eq!(
+        db.cell("ps_endpoints", "alice", "context").as_deref(),
+        Some("office")
+    );
+    assert_eq!(
+        db.cell("ps_endpoints", "alice", "allow").as_deref(),
+        Some("(g722|ulaw|alaw|opus)")
+    );
+    let list = serve.ok(&client, &["list", "endpoints"]);
+    assert!(list.contains("alice"), "{list}");
+
+    // What Asterisk's validation refuses is refused, and nothing is written.
+    let before = db.dump();
+    let (code, _, err) = serve.run(&client, &["push", "endpoint", "alice", "dtmf_mode=bogus"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.starts_with("error: endpoint alice: dtmf_mode=bogus"),
+        "{err}"
+    );
+    assert_eq!(db.dump(), before);
+
+    serve.ok(&client, &["delete", "--yes", "endpoint", "alice"]);
+    assert!(db.rows("ps_endpoints").is_empty());
+    let (code, _, err) = serve.run(&client, &["show", "endpoint", "alice"]);
+    assert_eq!(code, 3, "{err}");
+}
+
+#[test]
+fn a_named_target_with_a_db_url_selects_the_realtime_backend() {
+    let (env, db) = (Env::new(), PgDb::new("target"));
+    db.init(&env);
+    let cfg = env.dir.path().join("config/pjsipctl");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let write = |text: &str| std::fs::write(cfg.join("config.toml"), text).unwrap();
+    write(&format!(
+        "[targets.lab]\nurl = \"http://127.0.0.1:1/ari\"\n\n[targets.pg]\ndb = \"{}\"\n",
+        db.url
+    ));
+    // PJSIPCTL_DB (an astdb path here) loses to the target the run names.
+    env.ok(&["--target", "pg", "push", "aor", "bob", "max_contacts=2"]);
+    assert_eq!(
+        db.cell("ps_aors", "bob", "max_contacts").as_deref(),
+        Some("2")
+    );
+    assert!(!env.db().exists(), "nothing went to the astdb file");
+    let shown = env.ok(&["--target", "pg", "show", "aor", "bob", "-o", "json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&shown).unwrap(),
+        db.show(&env, "aor", "bob")
+    );
+    let out = env
+        .cmd()
+        .env("PJSIPCTL_TARGET", "pg")
+        .args(["list", "aors"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("bob"));
+
+    // Mistakes are one line naming the file and line; nothing is written.
+    let before = db.dump();
+    for (text, says) in [
+        (
+            format!("[targets.pg]\ndb = \"postgresql://postgres:pw@127.0.0.1/{}\"\n", db.name),
+            "config.toml:2: target 'pg': passwords are not read from config.toml",
+        ),
+        (
+            format!("[targets.pg]\nurl = \"http://127.0.0.1:1/ari\"\ndb = \"{}\"\n", db.url),
+            "config.toml:3: target 'pg' has both db and ARI keys",
+        ),
+        (
+            "[targets.pg]\ndb = \"/var/lib/asterisk/astdb.sqlite3\"\n".to_string(),
+            "config.toml:2: target 'pg': db = \"/var/lib/asterisk/astdb.sqlite3\" is not a PostgreSQL URL",
+        ),
+    ] {
+        write(&text);
+        let (code, _, err) = env.run(&["--target", "pg", "push", "aor", "bob", "max_contacts=3"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.starts_with("error: ") && err.contains(says), "{err}");
+        assert!(!err.contains(":pw@"), "{err}");
+    }
+    assert_eq!(db.dump(), before);
+    // --ari and a database target together are a contradiction, not a guess.
+    write(&format!("[targets.pg]\ndb = \"{}\"\n", db.url));
+    let (code, _, err) = env.run(&[
+        "--target",
+        "pg",
+        "--ari",
+        "http://127.0.0.1:1/ari",
+        "show",
+        "aor",
+        "bob",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--target pg is the database"), "{err}");
+}
+
+#[test]
+fn strict_and_references_are_judged_on_postgres_as_on_astdb() {
+    let (env, db) = (Env::new(), PgDb::new("strict"));
+    db.init(&env);
+    db.ok(&env, &["push", "aor", "a", "max_contacts=1"]);
+    let before = db.dump();
+    // A reference to nothing stored: a warning, and with --strict a refusal (nothing stored).
+    let (code, _, err) = db.run(
+        &env,
+        &[
+            "--strict",
+            "push",
+            "endpoint",
+            "e",
+            "allow=ulaw",
+            "aors=nowhere",
+        ],
+    );
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("aors=nowhere names no stored aor"), "{err}");
+    assert!(err.contains("(an error with --strict)"), "{err}");
+    assert_eq!(db.dump(), before);
+    let (code, _, err) = db.run(
+        &env,
+        &["push", "endpoint", "e", "allow=ulaw", "aors=nowhere"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: endpoint e: aors=nowhere names no stored aor"),
+        "{err}"
+    );
+    // A reference to a stored row is no warning.
+    let (code, _, err) = db.run(
+        &env,
+        &["--strict", "push", "endpoint", "f", "allow=ulaw", "aors=a"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // apply with --strict: the file's warnings refuse the whole file, nothing is stored.
+    let before = db.dump();
+    let file = env.dir.path().join("s.conf");
+    std::fs::write(
+        &file,
+        "[g]\ntype=endpoint\nallow=ulaw\naors=a\n\n[odd]\ntype=Endpoint\n",
+    )
+    .unwrap();
+    let (code, _, err) = db.run(&env, &["--strict", "apply", file.to_str().unwrap()]);
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(db.dump(), before);
+    db.ok(&env, &["apply", file.to_str().unwrap()]);
+    assert_eq!(db.cell("ps_endpoints", "g", "aors").as_deref(), Some("a"));
+}

@@ -38,6 +38,8 @@ pub struct FileTarget {
     pub cacert: Option<PathBuf>,
     pub insecure: Option<bool>,
     pub timeout: Option<f64>,
+    /// `db = "postgresql://…"`: the target is a realtime database, not an ARI.
+    pub db: Option<String>,
 }
 
 /// `$XDG_CONFIG_HOME/pjsipctl/config.toml`, else `~/.config/pjsipctl/config.toml`.
@@ -262,6 +264,7 @@ struct RawTarget {
     cacert: Option<String>,
     insecure: Option<bool>,
     timeout: Option<toml::Spanned<f64>>,
+    db: Option<toml::Spanned<String>>,
 }
 
 /// Parse config.toml (TOML, by the `toml` crate). Errors name `source:line`; relative
@@ -310,7 +313,24 @@ pub fn parse_config(text: &str, source: &str, dir: &Path) -> Result<BTreeMap<Str
                 }
                 s => s.map(toml::Spanned::into_inner),
             };
+            let db = match t.db {
+                None => None,
+                Some(d) => {
+                    let ari_keys = t.url.is_some()
+                        || t.user.is_some()
+                        || t.password_file.is_some()
+                        || t.api_key.is_some()
+                        || t.cacert.is_some()
+                        || t.insecure.is_some()
+                        || timeout.is_some();
+                    Some(check_db(&name, d, ari_keys).map_err(|(span, m, hint)| {
+                        let e = at(Some(span), &m);
+                        e.hint(hint)
+                    })?)
+                }
+            };
             let target = FileTarget {
+                db,
                 url: t.url,
                 user: t.user,
                 password_file: path(t.password_file),
@@ -322,6 +342,47 @@ pub fn parse_config(text: &str, source: &str, dir: &Path) -> Result<BTreeMap<Str
             Ok((name, target))
         })
         .collect()
+}
+
+/// A target's `db`: a PostgreSQL URL without a password (that comes from PGPASSWORD or
+/// ~/.pgpass, as for libpq), and no ARI key beside it (which one was meant would be a guess).
+fn check_db(
+    name: &str,
+    d: toml::Spanned<String>,
+    ari_keys: bool,
+) -> std::result::Result<String, (std::ops::Range<usize>, String, String)> {
+    let span = d.span();
+    let url = d.into_inner();
+    if !crate::realtime::is_url(&url) {
+        return Err((
+            span,
+            format!("target '{name}': db = \"{url}\" is not a PostgreSQL URL"),
+            "write db = \"postgresql://USER@HOST[:PORT]/DBNAME\"".into(),
+        ));
+    }
+    match url.parse::<postgres::Config>() {
+        Err(e) => Err((
+            span,
+            format!("target '{name}': db is not a PostgreSQL URL: {e}"),
+            "write db = \"postgresql://USER@HOST[:PORT]/DBNAME\"".into(),
+        )),
+        Ok(c) if c.get_password().is_some() => Err((
+            span,
+            format!("target '{name}': passwords are not read from config.toml"),
+            "drop it from the URL; put it in ~/.pgpass (chmod 600) or PGPASSWORD".into(),
+        )),
+        Ok(_) if ari_keys => Err((
+            span,
+            format!("target '{name}' has both db and ARI keys"),
+            "a target is either a PostgreSQL database (db only) or an ARI (url, user, ...)".into(),
+        )),
+        Ok(_) => Ok(url),
+    }
+}
+
+/// The database a named target names, if it is a realtime target (`db = "postgresql://…"`).
+pub fn target_db(name: &str) -> Result<Option<String>> {
+    Ok(load_target(name)?.db)
 }
 
 /// `~/rest` under $HOME, as a shell would expand it (config.toml paths, PJSIPCTL_DB).

@@ -1,0 +1,128 @@
+//! What `serve` answers from: the embedded engine on an astdb file, or the realtime
+//! tables of a PostgreSQL database. The routes and their statuses are the same for both.
+
+use crate::backend::embedded::{row_of, Embedded};
+use crate::backend::{Backend, PushOptions};
+use crate::error::{Exit, Result};
+use crate::model::{Attr, Object};
+use crate::realtime::backend::Realtime;
+use crate::schema::TypeDef;
+
+use super::Answer;
+
+pub trait Store {
+    /// Calls between these two share one commit where the storage can group them.
+    fn group_begin(&mut self) {}
+    fn group_commit(&mut self) -> Result<()> {
+        Ok(())
+    }
+    /// What ast_sorcery_retrieve_by_id finds; the flag is true for a read-only (static) object.
+    fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, bool)>>;
+    /// Whether a writable wizard can hold this object.
+    fn writable(&mut self, ty: &'static TypeDef, id: &str) -> bool;
+    /// Store what a PUT built (`fields` are the request's); `answer` is what Asterisk says.
+    fn store(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        obj: &Object,
+        fields: &[Attr],
+        answer: Answer,
+    ) -> Result<Answer>;
+    fn remove(&mut self, ty: &'static TypeDef, id: &str) -> Result<()>;
+    /// Every stored endpoint id, loadable or not: the PUT that wrote a row created the
+    /// endpoint, which stays listed while its GET answers 404 (golden 90_44).
+    fn endpoint_ids(&mut self, endpoint: &'static TypeDef) -> Result<Vec<String>>;
+}
+
+impl Store for Embedded {
+    fn group_begin(&mut self) {
+        self.astdb().group_begin();
+    }
+    fn group_commit(&mut self) -> Result<()> {
+        self.astdb().group_commit()
+    }
+    fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, bool)>> {
+        self.retrieve_as_asterisk(ty, id)
+    }
+    fn writable(&mut self, ty: &'static TypeDef, id: &str) -> bool {
+        self.key(ty, id).is_some()
+    }
+    fn store(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        obj: &Object,
+        _fields: &[Attr],
+        answer: Answer,
+    ) -> Result<Answer> {
+        if let Some(key) = self.key(ty, id) {
+            self.astdb().write(|w| w.put(&key, &row_of(obj)))?;
+        }
+        Ok(answer)
+    }
+    fn remove(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
+        if let Some(key) = self.key(ty, id) {
+            self.astdb().write(|w| w.delete(&key))?;
+        }
+        Ok(())
+    }
+    fn endpoint_ids(&mut self, ty: &'static TypeDef) -> Result<Vec<String>> {
+        let (items, _) = self.list(ty)?;
+        let mut ids = Vec::with_capacity(items.len());
+        for l in items {
+            let stored = match (&l.object, self.key(ty, &l.id)) {
+                (Ok(_), _) => true,
+                (Err(_), Some(key)) => self.astdb().get(&key)?.is_some(),
+                (Err(_), None) => false,
+            };
+            if stored {
+                ids.push(l.id);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// Each call is its own transaction: Asterisk reads the rows with no cache, so a
+/// committed PUT is live at once.
+impl Store for Realtime {
+    fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, bool)>> {
+        Ok(Realtime::retrieve(self, ty, id)?.map(|o| (o, false)))
+    }
+    fn writable(&mut self, ty: &'static TypeDef, _id: &str) -> bool {
+        self.has_table(ty)
+    }
+    /// Through the backend's push, so the row is the one `pjsipctl push` writes (ACL
+    /// columns kept, columns checked); Asterisk's validation already passed. What this
+    /// database cannot hold faithfully is refused with the reason, never stored half.
+    fn store(
+        &mut self,
+        ty: &'static TypeDef,
+        id: &str,
+        _obj: &Object,
+        fields: &[Attr],
+        answer: Answer,
+    ) -> Result<Answer> {
+        let mut opts = PushOptions::default();
+        // As on astdb: serve stores what Asterisk accepts; policy is the CLI's concern.
+        opts.rules.force = true;
+        match self.push(ty, id, fields, opts) {
+            Ok(_) => Ok(answer),
+            Err(e) if e.exit == Exit::Invalid || e.exit == Exit::Refused => {
+                Ok(Answer::error(400, e.message))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    fn remove(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
+        self.delete(ty, id)
+    }
+    fn endpoint_ids(&mut self, ty: &'static TypeDef) -> Result<Vec<String>> {
+        if !self.has_table(ty) {
+            return Ok(Vec::new());
+        }
+        let (items, _) = self.list(ty)?;
+        Ok(items.into_iter().map(|l| l.id).collect())
+    }
+}
