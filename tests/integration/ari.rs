@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::Env;
+use crate::common::{run_cmd, Env};
 use replay::{PASSWORD, USER};
 
 // ---------------------------------------------------------------------------------------------
@@ -90,15 +90,6 @@ fn ari_cmd(env: &Env, url: &str) -> assert_cmd::Command {
     c.env("PJSIPCTL_PASSWORD", PASSWORD)
         .args(["--ari", url, "--user", USER]);
     c
-}
-
-fn run_cmd(mut c: assert_cmd::Command, args: &[&str]) -> (i32, String, String) {
-    let out = c.args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// `pjsipctl serve` on a free loopback port, killed when dropped.

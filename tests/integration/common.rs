@@ -112,12 +112,7 @@ impl Env {
 
     /// Run with arguments; returns (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.cmd().args(args).output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        run_cmd(self.cmd(), args)
     }
 
     /// Run and require success; returns stdout.
@@ -205,4 +200,14 @@ pub fn golden_fields(case: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Run `c` with `args`: (exit code, stdout, stderr).
+pub fn run_cmd(mut c: assert_cmd::Command, args: &[&str]) -> (i32, String, String) {
+    let out = c.args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{fixtures, Env};
+use crate::common::{fixtures, run_cmd, Env};
 
 fn admin() -> postgres::Client {
     postgres::Client::connect(
@@ -51,17 +51,9 @@ impl PgDb {
 
     /// `pjsipctl --db <this database> ARGS`: (exit code, stdout, stderr).
     fn run(&self, env: &Env, args: &[&str]) -> (i32, String, String) {
-        let out = env
-            .cmd()
-            .env("PJSIPCTL_DB", &self.url)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let mut c = env.cmd();
+        c.env("PJSIPCTL_DB", &self.url);
+        run_cmd(c, args)
     }
 
     fn ok(&self, env: &Env, args: &[&str]) -> String {
@@ -819,18 +811,10 @@ impl PgServe {
 
     /// `pjsipctl --ari <this server> ARGS` from a client with no database of its own.
     fn run(&self, env: &Env, args: &[&str]) -> (i32, String, String) {
-        let out = env
-            .cmd()
-            .env("PJSIPCTL_PASSWORD", Self::PASSWORD)
-            .args(["--ari", &self.url, "--user", Self::USER])
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let mut c = env.cmd();
+        c.env("PJSIPCTL_PASSWORD", Self::PASSWORD)
+            .args(["--ari", &self.url, "--user", Self::USER]);
+        run_cmd(c, args)
     }
 
     fn ok(&self, env: &Env, args: &[&str]) -> String {

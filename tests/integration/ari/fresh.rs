@@ -3,7 +3,8 @@
 //! a listing over ARI can and cannot discover, and endpoints Asterisk lists but cannot read.
 
 use super::replay::Replay;
-use super::{ari_cmd, run_cmd, Serve};
+use super::{ari_cmd, Serve};
+use crate::common::run_cmd;
 use crate::common::{golden, golden_fields, Env};
 
 /// A pjsip.conf holding golden 90_07–90_09's objects with exactly their recorded fields,
