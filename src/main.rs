@@ -1,5 +1,6 @@
 //! pjsipctl: Asterisk PJSIP push configuration from the command line.
 
+mod apply;
 mod backend;
 mod cli;
 #[cfg(test)]
@@ -21,8 +22,6 @@ mod schema;
 mod server;
 mod sorcery_conf;
 mod store;
-mod stream;
-mod sync;
 mod wizard;
 
 use std::process::ExitCode;

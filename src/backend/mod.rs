@@ -2,6 +2,7 @@
 //! Commands talk to this trait only, so both behave the same.
 
 pub mod embedded;
+pub mod pool;
 pub mod static_conf;
 
 use crate::error::{Error, Exit, Result};

@@ -1,25 +1,29 @@
 //! `pjsipctl apply FILE`: make the target hold what a pjsip.conf says (issue 5).
 //!
-//! The file is read as Asterisk reads it and every object is built offline first; all
-//! problems are reported at once and nothing is written while any remains. Then the plan
-//! pushes only what differs, in the order PJSIP needs, in one transaction on the embedded
-//! engine (over ARI: object by object, stopping at the first failure unless --keep-going).
+//! The file runs through the pipeline of crate::apply: on the embedded engine each object
+//! is compared and written as it is read, in one transaction; where the plan must be seen
+//! whole first (a confirmation, JSON, ARI, realtime tables, several files), it is
+//! collected, then carried out (over ARI object by object, stopping at the first failure
+//! unless --keep-going). All problems are reported at once and nothing is written while
+//! any remains.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::apply::execute::{self, Execution, Status};
+use crate::apply::plan::{Action, Plan};
+use crate::apply::read::Source;
+use crate::apply::{harden, Collected, Ledger, Outcome, Request};
 use crate::backend::PushOptions;
 use crate::cli::Format;
 use crate::commands::{io_err, Access, Ctx};
-use crate::conf::convert::{self, Conversion, Desired};
+use crate::conf::convert::{self, Conversion};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
 use crate::output::plan::{self, Render};
 use crate::output::progress::Progress;
-use crate::policy::{self, Rules};
-use crate::sync::{self, Action, Execution, Plan, Status};
 
 /// Where the configuration comes from and how its references resolve.
 #[derive(Debug, Args)]
@@ -37,9 +41,6 @@ pub struct SourceArgs {
     #[arg(long, value_name = "NAME", value_parser = owner_name)]
     pub owner: Option<String>,
 }
-
-/// The extended attribute `--owner` marks objects with.
-pub const OWNER_MARK: &str = "@pjsipctl_owner";
 
 /// An owner name: printable, no blanks at its ends (it is compared byte for byte).
 fn owner_name(s: &str) -> std::result::Result<String, String> {
@@ -110,14 +111,8 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
     }
     let mut conv = convert::convert(all);
     if let Some(owner) = &src.owner {
-        // Pushed last, so it is the object's newest extended attribute, as Sorcery links it.
         for d in &mut conv.objects {
-            d.fields.push(convert::SrcField {
-                attr: crate::model::Attr::new(OWNER_MARK, owner.as_str()),
-                origin: d.origin.clone(),
-                inherited: false,
-            });
-            d.object.set_extended(OWNER_MARK, owner);
+            crate::apply::read::mark_owner(d, owner);
         }
     }
     harden(&mut conv.diags, ctx.global.strict);
@@ -194,74 +189,6 @@ fn confdir_given() -> bool {
     std::env::var_os("PJSIPCTL_CONFDIR").is_some_and(|v| !v.is_empty())
         || std::env::args_os()
             .any(|a| a == "--confdir" || a.to_string_lossy().starts_with("--confdir="))
-}
-
-/// The astdb traps (policy::check) judged by the user's rules: warnings are printed, the
-/// messages that block the apply are returned. `only`: the objects that would be written.
-/// A reference counts as satisfied when the file defines its object or `stored` finds it.
-pub fn traps(
-    ctx: &Ctx,
-    conv: &Conversion,
-    rules: Rules,
-    only: Option<&std::collections::HashSet<(&str, &str)>>,
-    stored: &mut dyn FnMut(&'static crate::schema::TypeDef, &str) -> bool,
-) -> Vec<String> {
-    let defined: std::collections::HashSet<(&str, &str)> = conv
-        .objects
-        .iter()
-        .map(|d| (d.ty.name, d.id.as_str()))
-        .collect();
-    let mut blocking = Vec::new();
-    for d in &conv.objects {
-        if only.is_some_and(|o| !o.contains(&(d.ty.name, d.id.as_str()))) {
-            continue;
-        }
-        let mut findings = policy::check_for(&d.object, &rules);
-        for (attr, rty, name) in policy::references(&d.object) {
-            if !defined.contains(&(rty.name, name.as_str())) && !stored(rty, &name) {
-                findings.push(policy::missing_reference(
-                    (d.ty.name, &d.id),
-                    attr,
-                    rty.name,
-                    &name,
-                ));
-            }
-        }
-        let mut warnings = Vec::new();
-        judge_all(d, findings, rules, &mut warnings, &mut blocking);
-        for w in &warnings {
-            ctx.out.warn(w);
-        }
-    }
-    blocking
-}
-
-/// One object's findings as messages naming where it was defined: a warning where the
-/// rules allow it, else a blocking message naming the flag.
-pub fn judge_all(
-    d: &Desired,
-    findings: Vec<policy::Finding>,
-    rules: Rules,
-    warnings: &mut Vec<String>,
-    blocking: &mut Vec<String>,
-) {
-    for f in findings {
-        match rules.judge(&f) {
-            Ok(m) => warnings.push(format!("{}: {m}", d.origin)),
-            Err(m) => blocking.push(format!("{}: {m}", d.origin)),
-        }
-    }
-}
-
-/// With --strict, the reader's and converter's warnings are errors.
-pub fn harden(diags: &mut [reader::Diag], strict: bool) {
-    if !strict {
-        return;
-    }
-    for d in diags.iter_mut().filter(|d| d.level == Level::Warning) {
-        d.level = Level::Error;
-        d.message.push_str(" (an error with --strict)");
-    }
 }
 
 thread_local! {
@@ -350,14 +277,14 @@ fn summary_of(actions: &[Action], unchanged: usize, skipped: usize, verb_prefix:
     )
 }
 
-fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
-    for (ty, id, why) in &plan.unprunable {
+fn note_unlisted(ctx: &Ctx, out: &Outcome, prune: bool) {
+    for (ty, id, why) in &out.unprunable {
         ctx.out
             .warn(&format!("{} {id} is not pruned: {why}", ty.name));
     }
-    for (ty, why) in &plan.unlisted {
+    for (ty, why) in &out.unlisted {
         if prune {
-            let which = if crate::sync::followed_from_endpoints(ty) {
+            let which = if crate::apply::prune::followed_from_endpoints(ty) {
                 "only those that pruned endpoints named and nothing that stays names are pruned"
             } else {
                 "none of them is pruned"
@@ -371,61 +298,36 @@ fn note_unlisted(ctx: &Ctx, plan: &Plan, prune: bool) {
     }
 }
 
-/// PJSIPCTL_ONE_PASS=0 sends apply and diff through the planner (which holds the whole
-/// file): an escape hatch, and how the tests compare the two.
-pub fn one_pass_off() -> bool {
-    std::env::var_os("PJSIPCTL_ONE_PASS").is_some_and(|v| v == "0")
+/// Whether the file can be read as it goes (one file, no #exec); else it is read whole.
+pub fn streamable(src: &SourceArgs) -> bool {
+    src.more.is_empty() && !src.allow_exec && src.file.as_os_str() != "-"
 }
 
-/// Why the one-pass reader hands a file to the planner.
-pub const HANDED_OVER: &str =
-    "the one-pass reader handed the file over (a section adds to or inherits from one \
-     already handed over, or a problem the planner words)";
-
-/// The planner instead of the one pass (`None`), or with PJSIPCTL_ONE_PASS=1 a usage error
-/// saying why: so a test knows which path ran, and no fallback goes unnoticed.
-pub fn to_planner(why: &str) -> Result<Option<Exit>> {
-    if std::env::var_os("PJSIPCTL_ONE_PASS").is_some_and(|v| v == "1") {
-        return Err(Error::usage(format!(
-            "PJSIPCTL_ONE_PASS=1, but this runs through the planner: {why}"
-        )));
+/// The file's problems, then the findings that block: reported together, exit 4.
+pub fn refuse_outcome(ctx: &Ctx, file: &Path, out: &mut Outcome) -> Result<Conversion> {
+    let conv = out.take_conversion();
+    print_notes(ctx, &conv);
+    refuse_if_invalid(&ctx.out, file, &conv, Vec::new())?;
+    for w in &out.warnings {
+        ctx.out.warn(w);
     }
-    Ok(None)
+    refuse_if_invalid(&ctx.out, file, &conv, std::mem::take(&mut out.blocking))?;
+    Ok(conv)
 }
 
-/// The one-pass apply (crate::stream) where it gives what the planner gives: a file into
-/// the embedded engine, applied for real, reported as text, nothing to confirm.
-/// `None`: plan instead.
-fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
+/// The one-pass apply on the embedded engine (crate::apply::on_astdb), where nothing must
+/// be seen whole first: reported as text, nothing to confirm. `None`: collect instead.
+fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    if one_pass_off() {
+    let collect = ctx.uses_ari()
+        || ctx.pg_url().is_some()
+        || !streamable(&args.source)
+        || ctx.global.output == Format::Json
+        // The deletes are listed above a question.
+        || (args.prune && !args.yes && !args.dry_run);
+    // No file to compare with: the whole-file run says so.
+    if collect || (args.dry_run && !ctx.db_path()?.exists()) {
         return Ok(None);
-    }
-    // Targets without an astdb file first: the checks below read its path.
-    if ctx.uses_ari() {
-        return to_planner("ARI");
-    }
-    if ctx.pg_url().is_some() {
-        return to_planner("PostgreSQL");
-    }
-    let planner = [
-        (!args.source.more.is_empty(), "several files"),
-        (args.source.owner.is_some(), "--owner"),
-        (ctx.global.output == Format::Json, "-o json"),
-        (
-            args.prune && !args.yes && !args.dry_run,
-            "--prune without --yes",
-        ),
-        (args.source.allow_exec, "--allow-exec"),
-        (file.as_os_str() == "-", "stdin"),
-        // No file to compare with: the planner says so (or reads static objects).
-        (
-            args.dry_run && !ctx.db_path()?.exists(),
-            "a dry run without an astdb file",
-        ),
-    ];
-    if let Some((_, why)) = planner.iter().find(|(on, _)| *on) {
-        return to_planner(why);
     }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
@@ -438,19 +340,10 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     } else {
         Access::Create
     })?;
-    // Nothing written means no new file either.
-    let forget = |committed: bool| {
-        if !committed && !existed {
-            let _ = std::fs::remove_file(&db_path);
-        }
-    };
     let read = std::sync::atomic::AtomicU64::new(0);
-    let req = crate::stream::Request {
+    let source = Source::File {
         path: file,
         opts: &opts,
-        rules: ctx.rules(args.accept_loss, args.force),
-        prune: args.prune,
-        compare: args.dry_run.then_some(&render),
         read: &read,
     };
     // The file is read as it goes, so its object count is known only at its end: the
@@ -466,19 +359,29 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
         (size > 0).then_some(0),
         format!("{verb} astdb {}", db_path.display()),
     );
-    let out = crate::stream::apply(&mut db, &req, &mut |n| {
-        let (n, done) = (n as u64, read.load(std::sync::atomic::Ordering::Relaxed));
-        if let Some(total) = n.saturating_mul(size).checked_div(done) {
-            bar.set_length(total.max(n));
-        }
-        bar.set(n)
-    });
+    let done = crate::apply::on_astdb(
+        &mut db,
+        source,
+        req,
+        args.dry_run.then_some(&render),
+        &mut |n| {
+            let (n, done) = (n as u64, read.load(std::sync::atomic::Ordering::Relaxed));
+            if let Some(total) = n.saturating_mul(size).checked_div(done) {
+                bar.set_length(total.max(n));
+            }
+            bar.set(n)
+        },
+    );
     bar.finish();
     drop(db);
-    forget(matches!(&out, Ok(Some(o)) if o.committed));
-    let mut out = match out {
-        Ok(Some(out)) => out,
-        Ok(None) => return to_planner(HANDED_OVER),
+    // Nothing written means no new file either.
+    let committed = matches!(&done, Ok(Some((o, ..))) if !o.refused()) && !args.dry_run;
+    if !committed && !existed {
+        let _ = std::fs::remove_file(&db_path);
+    }
+    let (mut out, ledger, text) = match done {
+        Ok(Some(done)) => done,
+        Ok(None) => return Ok(None),
         Err(e) => {
             let mut err = Error::new(
                 e.exit,
@@ -491,17 +394,10 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
             return Err(err);
         }
     };
-    let conv = out.take_conversion();
-    print_notes(ctx, &conv);
-    refuse_if_invalid(&ctx.out, file, &conv, Vec::new())?;
-    for w in &out.warnings {
-        ctx.out.warn(w);
-    }
-    refuse_if_invalid(&ctx.out, file, &conv, std::mem::take(&mut out.blocking))?;
+    let conv = refuse_outcome(ctx, file, &mut out)?;
     let skipped = conv.skipped.len();
-    let actions: Vec<Action> = out.changes().map(|c| c.0).collect();
+    let actions = ledger.actions();
     if args.dry_run {
-        let text = out.text();
         if !text.is_empty() && !args.summary_only {
             ctx.out.data(&text).map_err(io_err)?;
         }
@@ -524,73 +420,122 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     if args.keep_going {
         ctx.out.warn("--keep-going has no effect on the embedded engine: an apply is one transaction, all or nothing");
     }
-    // Confirmations on stderr, as push and delete give theirs; -q and --summary-only leave
-    // them out. Written as it goes: 300,000 lines need not be held.
-    let mut o = std::io::BufWriter::new(std::io::stderr().lock());
-    for (action, ty, id) in out
-        .changes()
-        .filter(|_| !ctx.global.quiet && !args.summary_only)
-    {
-        let verb = match action {
-            Action::Create => "created",
-            Action::Update => "updated",
-            Action::Recreate => "re-created",
-            Action::Delete => "deleted",
-        };
-        writeln!(o, "{verb} {} {id}", ty.name).map_err(io_err)?;
-    }
-    o.flush().map_err(io_err)?;
-    drop(o);
+    confirmations(ctx, args, &ledger)?;
     ctx.out
         .summary(&summary_of(&actions, out.unchanged, skipped, ""));
     Ok(Some(Exit::Ok))
 }
 
+/// One line per object written, on stderr as push and delete give theirs; -q and
+/// --summary-only leave them out. Written as it goes: 300,000 lines need not be held.
+fn confirmations(ctx: &Ctx, args: &ApplyArgs, ledger: &Ledger) -> Result<()> {
+    if ctx.global.quiet || args.summary_only {
+        return Ok(());
+    }
+    let mut o = std::io::BufWriter::new(std::io::stderr().lock());
+    for (action, ty, id) in ledger.changes() {
+        writeln!(o, "{} {} {id}", verb(action), ty.name).map_err(io_err)?;
+    }
+    o.flush().map_err(io_err)
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Create => "created",
+        Action::Update => "updated",
+        Action::Recreate => "re-created",
+        Action::Delete => "deleted",
+    }
+}
+
+/// The whole file's plan against any target: the same pipeline, its changes collected
+/// (crate::apply::Collected) before anything is written. `detail`: every change's
+/// resulting attributes (to display them).
+pub fn collect(
+    ctx: &Ctx,
+    src: &SourceArgs,
+    req: Request<'_>,
+    (jobs, access): (u16, Access),
+    detail: bool,
+) -> Result<Collection> {
+    let conv = load(ctx, src)?;
+    refuse_if_invalid(&ctx.out, &src.file, &conv, Vec::new())?;
+    // With --jobs over ARI: the target resolved once (its warnings said once), one client
+    // for the listings and N workers.
+    let (mut backend, mut workers) = ctx.backend_pool(jobs, access)?;
+    let mut lookup =
+        crate::apply::stored::Remote::new(backend.as_mut(), &mut workers, ctx.stored_as());
+    let mut sink = Collected::new(detail);
+    let mut out = crate::apply::run(
+        Source::Whole(conv),
+        None,
+        &mut lookup,
+        &mut sink,
+        req,
+        &mut |_| {},
+    )?
+    .expect("a whole conversion is never handed over");
+    drop(lookup);
+    let plan = sink.plan(&out);
+    let conv = refuse_outcome_quiet(ctx, &src.file, &mut out)?;
+    Ok(Collection {
+        out,
+        plan,
+        conv,
+        backend,
+        workers,
+    })
+}
+
+/// A collected plan, with the target it was made against.
+pub struct Collection {
+    pub out: Outcome,
+    pub plan: Plan,
+    pub conv: Conversion,
+    pub backend: Box<dyn crate::backend::Backend>,
+    pub workers: crate::commands::Workers,
+}
+
+/// [`refuse_outcome`] for a conversion whose notes were printed when it was read.
+fn refuse_outcome_quiet(ctx: &Ctx, file: &Path, out: &mut Outcome) -> Result<Conversion> {
+    let conv = out.take_conversion();
+    for w in &out.warnings {
+        ctx.out.warn(w);
+    }
+    refuse_if_invalid(&ctx.out, file, &conv, std::mem::take(&mut out.blocking))?;
+    Ok(conv)
+}
+
 pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
-    if let Some(exit) = run_streamed(ctx, args)? {
+    let req = Request {
+        rules: ctx.rules(args.accept_loss, args.force),
+        prune: args.prune,
+        owner: args.source.owner.as_deref(),
+    };
+    if let Some(exit) = run_on_astdb(ctx, args, req)? {
         return Ok(exit);
     }
-    let conv = load(ctx, &args.source)?;
-    refuse_if_invalid(&ctx.out, &args.source.file, &conv, Vec::new())?;
-    let skipped = conv.skipped.len();
-    // With --jobs over ARI: the target resolved once (its warnings said once), one client
-    // for the plan's listings and N workers.
-    let (mut backend, mut workers) = ctx.backend_pool(
-        args.jobs,
-        if args.dry_run {
-            Access::Read
-        } else {
-            Access::Create
-        },
-    )?;
-    let plan = sync::plan_with(
-        backend.as_mut(),
-        &mut workers,
-        &conv.objects,
-        args.prune.then_some(sync::Prune {
-            owner: args.source.owner.as_deref(),
-        }),
-        ctx.stored_as(),
-        args.dry_run || ctx.global.output == Format::Json,
-    )?;
-    // The astdb traps matter for what will be written; an object already stored as the
-    // file says is left alone.
-    let changing: std::collections::HashSet<(&str, &str)> = plan
-        .changes
-        .iter()
-        .map(|c| (c.ty.name, c.id.as_str()))
-        .collect();
-    let blocking = traps(
+    let json = ctx.global.output == Format::Json;
+    let access = if args.dry_run {
+        Access::Read
+    } else {
+        Access::Create
+    };
+    let Collection {
+        out,
+        plan,
+        conv,
+        mut backend,
+        workers,
+    } = collect(
         ctx,
-        &conv,
-        ctx.rules(args.accept_loss, args.force),
-        Some(&changing),
-        &mut |t, id| backend.get(t, id).is_ok(),
-    );
-    if !blocking.is_empty() {
-        refuse_if_invalid(&ctx.out, &args.source.file, &conv, blocking)?;
-    }
-    note_unlisted(ctx, &plan, args.prune);
+        &args.source,
+        req,
+        (args.jobs, access),
+        args.dry_run || json,
+    )?;
+    let skipped = conv.skipped.len();
+    note_unlisted(ctx, &out, args.prune);
     let render = Render {
         show_secrets: ctx.global.show_secrets,
     };
@@ -617,7 +562,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     }
     if plan.is_empty() {
         // A job parses stdout: one document even when there is nothing to do.
-        if ctx.global.output == Format::Json {
+        if json {
             ctx.out
                 .document(render.json(&plan, Some(&[]), &conv.skipped))
                 .map_err(io_err)?;
@@ -672,12 +617,12 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         Progress::hidden()
     };
     let mut tick = |n: usize| bar.set(n as u64);
-    let (status, warnings, errors) = sync::execute(
+    let (status, warnings, errors) = execute::execute(
         backend.as_mut(),
         &plan,
         Execution {
             opts: PushOptions {
-                rules: ctx.rules(args.accept_loss, args.force),
+                rules: req.rules,
                 checked: true,
             },
             transactional,
@@ -733,13 +678,10 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         _ => {
             let mut report = String::new();
             for (c, st) in plan.changes.iter().zip(&status) {
-                let verb = match (st, c.action) {
-                    (Status::Applied, Action::Create) => "created",
-                    (Status::Applied, Action::Update) => "updated",
-                    (Status::Applied, Action::Recreate) => "re-created",
-                    (Status::Applied, Action::Delete) => "deleted",
-                    (Status::Failed, _) => "FAILED",
-                    (Status::NotRun, _) => continue,
+                let verb = match st {
+                    Status::Applied => verb(c.action),
+                    Status::Failed => "FAILED",
+                    Status::NotRun => continue,
                 };
                 // -q leaves out the confirmations, never a failure.
                 if ctx.global.quiet && *st != Status::Failed {

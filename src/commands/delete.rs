@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::apply::execute::{Execution, Status};
+use crate::apply::plan::{Action, Change, Plan};
 use crate::backend::{Backend, PushOptions};
 use crate::cli::Format;
 use crate::commands::apply::{load, refuse_if_invalid, SourceArgs};
@@ -14,7 +16,6 @@ use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Error, Exit, Result};
 use crate::output::plan::Render;
 use crate::schema::TypeDef;
-use crate::sync::{Action, Change, Execution, Plan, Status};
 
 /// Delete objects: several ids of one type, or everything pjsip.conf files define
 #[derive(Debug, Args)]
@@ -138,7 +139,7 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     }
     // Several deletes on the embedded engine are one transaction (one is one anyway).
     let transactional = !ctx.uses_ari() && n > 1;
-    let (status, warnings, errors) = crate::sync::execute(
+    let (status, warnings, errors) = crate::apply::execute::execute(
         backend.as_mut(),
         &plan,
         Execution {
@@ -263,7 +264,7 @@ fn existing(
     // Over ARI: a GET each, over the --jobs connections when there are several.
     let asked: Vec<(&'static TypeDef, String)> = need.iter().map(|&i| targets[i].clone()).collect();
     let answers = if workers.len() > 1 {
-        crate::sync::get_parallel(workers, &asked)
+        crate::backend::pool::get_parallel(workers, &asked)
     } else {
         asked.iter().map(|(ty, id)| backend.get(ty, id)).collect()
     };

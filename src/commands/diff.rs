@@ -2,15 +2,16 @@
 
 use clap::Args;
 
+use crate::apply::plan::Action;
+use crate::apply::read::Source;
+use crate::apply::Request;
 use crate::cli::Format;
 use crate::commands::apply::{
-    load, one_pass_off, print_notes, reader_options, refuse_if_invalid, to_planner, traps,
-    SourceArgs, HANDED_OVER,
+    collect, reader_options, refuse_outcome, streamable, Collection, SourceArgs,
 };
 use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::output::plan::Render;
-use crate::sync;
 
 /// Show what apply would change; exit 0 when in sync, 1 when it differs
 #[derive(Debug, Args)]
@@ -31,69 +32,48 @@ pub struct DiffArgs {
     pub jobs: u16,
 }
 
-/// The one-pass comparison (crate::stream) of a file with the embedded engine, as text:
-/// memory follows the templates, not the file. `None`: plan instead.
-fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
+/// The comparison in one pass over the embedded engine (crate::apply::on_astdb), as
+/// text: memory follows the templates, not the file. `None`: collect instead.
+fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    if one_pass_off() {
+    if ctx.uses_ari()
+        || ctx.pg_url().is_some()
+        || !streamable(&args.source)
+        || ctx.global.output == Format::Json
+        || !ctx.db_path()?.exists()
+    {
         return Ok(None);
     }
-    // Targets without an astdb file first: the checks below read its path.
-    if ctx.uses_ari() {
-        return to_planner("ARI");
-    }
-    if ctx.pg_url().is_some() {
-        return to_planner("PostgreSQL");
-    }
     let db_path = ctx.db_path()?;
-    let planner = [
-        (!args.source.more.is_empty(), "several files"),
-        (args.source.owner.is_some(), "--owner"),
-        (ctx.global.output == Format::Json, "-o json"),
-        (args.source.allow_exec, "--allow-exec"),
-        (file.as_os_str() == "-", "stdin"),
-        (!db_path.exists(), "no astdb file yet"),
-    ];
-    if let Some((_, why)) = planner.iter().find(|(on, _)| *on) {
-        return to_planner(why);
-    }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
         show_secrets: ctx.global.show_secrets,
     };
-    let req = crate::stream::Request {
+    let source = Source::File {
         path: file,
         opts: &opts,
-        rules: ctx.rules(args.accept_loss, args.force),
-        prune: args.prune,
-        compare: Some(&render),
         read: &std::sync::atomic::AtomicU64::new(0),
     };
     let mut db = ctx.embedded(Access::Read)?;
-    let Some(mut out) = crate::stream::apply(&mut db, &req, &mut |_| {})? else {
-        return to_planner(HANDED_OVER);
+    let Some((mut out, ledger, text)) =
+        crate::apply::on_astdb(&mut db, source, req, Some(&render), &mut |_| {})?
+    else {
+        return Ok(None);
     };
-    let conv = out.take_conversion();
-    print_notes(ctx, &conv);
-    refuse_if_invalid(&ctx.out, file, &conv, Vec::new())?;
-    for w in &out.warnings {
-        ctx.out.warn(w);
-    }
     // What apply would refuse, diff refuses too (exit 4), so that it predicts apply.
-    refuse_if_invalid(&ctx.out, file, &conv, std::mem::take(&mut out.blocking))?;
-    let text = out.text();
+    refuse_outcome(ctx, file, &mut out)?;
     if !text.is_empty() {
         ctx.out.data(&text).map_err(io_err)?;
     }
-    let count = |a: sync::Action| out.changes().filter(|c| c.0 == a).count();
+    let count = |a: Action| ledger.changes().filter(|c| c.0 == a).count();
     Ok(Some(report(
         ctx,
         &format!("astdb {}", db_path.display()),
         file,
         [
-            count(sync::Action::Create),
-            count(sync::Action::Update) + count(sync::Action::Recreate),
-            count(sync::Action::Delete),
+            count(Action::Create),
+            count(Action::Update) + count(Action::Recreate),
+            count(Action::Delete),
             out.unchanged,
         ],
     )))
@@ -120,46 +100,31 @@ fn report(
 }
 
 pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
-    if let Some(exit) = run_streamed(ctx, args)? {
+    let req = Request {
+        rules: ctx.rules(args.accept_loss, args.force),
+        prune: args.prune,
+        owner: args.source.owner.as_deref(),
+    };
+    if let Some(exit) = run_on_astdb(ctx, args, req)? {
         return Ok(exit);
     }
-    let conv = load(ctx, &args.source)?;
-    refuse_if_invalid(&ctx.out, &args.source.file, &conv, Vec::new())?;
-    let (mut backend, mut workers) = ctx.backend_pool(args.jobs, Access::Read)?;
-    let plan = sync::plan_with(
-        backend.as_mut(),
-        &mut workers,
-        &conv.objects,
-        args.prune.then_some(sync::Prune {
-            owner: args.source.owner.as_deref(),
-        }),
-        ctx.stored_as(),
-        true,
-    )?;
-    // As apply judges them: only what would be written.
-    let changing: std::collections::HashSet<(&str, &str)> = plan
-        .changes
-        .iter()
-        .map(|c| (c.ty.name, c.id.as_str()))
-        .collect();
-    let blocking = traps(
-        ctx,
-        &conv,
-        ctx.rules(args.accept_loss, args.force),
-        Some(&changing),
-        &mut |t, id| backend.get(t, id).is_ok(),
-    );
-    refuse_if_invalid(&ctx.out, &args.source.file, &conv, blocking)?;
+    let Collection {
+        out,
+        plan,
+        conv,
+        backend,
+        ..
+    } = collect(ctx, &args.source, req, (args.jobs, Access::Read), true)?;
     if args.prune {
-        for (ty, id, why) in &plan.unprunable {
+        for (ty, id, why) in &out.unprunable {
             ctx.out
                 .warn(&format!("{} {id} would not be pruned: {why}", ty.name));
         }
-        for (ty, why) in &plan.unlisted {
+        for (ty, why) in &out.unlisted {
             ctx.out.warn(&format!(
                 "cannot list {} on this target ({why}): extra ones are not shown{}",
                 ty.plural,
-                if crate::sync::followed_from_endpoints(ty) {
+                if crate::apply::prune::followed_from_endpoints(ty) {
                     " (but those only pruned endpoints name are)"
                 } else {
                     ""
@@ -187,9 +152,9 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         &backend.describe(),
         &args.source.file,
         [
-            plan.count(sync::Action::Create),
-            plan.count(sync::Action::Update) + plan.count(sync::Action::Recreate),
-            plan.count(sync::Action::Delete),
+            plan.count(Action::Create),
+            plan.count(Action::Update) + plan.count(Action::Recreate),
+            plan.count(Action::Delete),
             plan.unchanged,
         ],
     ))

@@ -65,7 +65,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
         order.sort_by_key(|&i| types[i].name != "endpoint");
         for i in order {
             let ty = types[i];
-            let (items, coverage) = crate::sync::list_with(backend.as_mut(), &mut workers, ty)?;
+            let (items, coverage) =
+                crate::backend::pool::list_with(backend.as_mut(), &mut workers, ty)?;
             if ty.name == "endpoint" {
                 let copy = items.iter().map(|l| Listed {
                     id: l.id.clone(),

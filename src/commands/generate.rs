@@ -48,7 +48,6 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("PJSIPCTL_TARGET", "a named target from config.toml, as --target"),
     ("PJSIPCTL_USER", "the ARI user (serve: the user its clients must give), as --user"),
     ("PJSIPCTL_PASSWORD", "the ARI password (serve: the clients' password); there is no flag for it"),
-    ("PJSIPCTL_ONE_PASS", "0 sends apply, diff and apply --dry-run through the planner instead of the one-pass path"),
     ("PJSIPCTL_REPORT_PEAK_RSS", "set: print the process's peak memory on stderr at exit (for the benchmark)"),
     ("PGPASSWORD", "the PostgreSQL password when --db postgresql://... names none"),
     ("PGPASSFILE", "the password file read next (else ~/.pgpass), as libpq reads it"),

@@ -9,7 +9,6 @@ use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
 use crate::schema::{find_type, TypeDef, TYPES};
-use crate::sync;
 
 /// List stored objects of a type (all types when none is given)
 #[derive(Debug, Args)]
@@ -47,7 +46,8 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
             }
             cached if !workers.is_empty() => {
                 endpoints = cached;
-                let (items, coverage) = sync::list_with(backend.as_mut(), &mut workers, ty)?;
+                let (items, coverage) =
+                    crate::backend::pool::list_with(backend.as_mut(), &mut workers, ty)?;
                 for l in items {
                     p.item(&mut t, l)?;
                 }
@@ -222,7 +222,7 @@ pub fn reached_over_ari(
     }
     if endpoints.is_none() {
         let ep = find_type("endpoint").expect("endpoint is a type");
-        *endpoints = Some(sync::list_with(backend, workers, ep)?.0);
+        *endpoints = Some(crate::backend::pool::list_with(backend, workers, ep)?.0);
     }
     let Some(r) = ari::reached(
         backend,

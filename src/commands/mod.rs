@@ -115,13 +115,13 @@ impl Ctx {
     }
 
     /// How the chosen target stores objects (what apply and diff compare with).
-    pub fn stored_as(&self) -> crate::sync::StoredAs {
+    pub fn stored_as(&self) -> crate::apply::plan::StoredAs {
         if self.uses_ari() {
-            crate::sync::StoredAs::Ari
+            crate::apply::plan::StoredAs::Ari
         } else if self.pg_url().is_some() {
-            crate::sync::StoredAs::Realtime
+            crate::apply::plan::StoredAs::Realtime
         } else {
-            crate::sync::StoredAs::Astdb
+            crate::apply::plan::StoredAs::Astdb
         }
     }
 

@@ -6,11 +6,12 @@ use std::collections::{HashMap, HashSet};
 use serde_json::json;
 
 use super::MASK;
+use crate::apply::execute::Status;
+use crate::apply::plan::{groups, Action, Change, Plan};
 use crate::conf::convert::Skipped;
 use crate::error::Error;
 use crate::model::Objectset;
 use crate::schema::{field, rules, TypeDef};
-use crate::sync::{groups, Action, Change, Plan, Status};
 
 /// How the plan's values are shown.
 pub struct Render {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::common::{fixtures, report, Env};
+use crate::common::{fixtures, report, routed, Env};
 
 fn conv_dir() -> PathBuf {
     fixtures().join("conversions")
@@ -1011,7 +1011,7 @@ fn a_failure_while_writing_rolls_everything_back() {
     let file_text =
         "[a1]\ntype=aor\n[a2]\ntype=aor\n[a3]\ntype=aor\n\n[t]\ntype=endpoint\nallow=ulaw\n\n\
                      [z]\ntype=aor\n";
-    for one_pass in ["1", "0"] {
+    for whole in [false, true] {
         let env = Env::new();
         env.ok(&["push", "aor", "keep", "max_contacts=1"]);
         let conn = rusqlite::Connection::open(env.db()).unwrap();
@@ -1025,20 +1025,22 @@ fn a_failure_while_writing_rolls_everything_back() {
         drop(conn);
         let file = write(&env, "t.conf", file_text);
         let before = env.rows();
-        let (code, out, err) = run_one_pass(&env, &["apply", &file], Some(one_pass));
-        assert_eq!(code, 5, "PJSIPCTL_ONE_PASS={one_pass}: {err}");
+        let apply = routed(&["apply", &file], whole);
+        let apply: Vec<&str> = apply.iter().map(String::as_str).collect();
+        let (code, out, err) = env.run(&apply);
+        assert_eq!(code, 5, "read whole: {whole}: {err}");
         assert!(
             err.contains("injected disk failure") && err.contains("nothing was written"),
-            "PJSIPCTL_ONE_PASS={one_pass}: {err}"
+            "read whole: {whole}: {err}"
         );
         assert!(!out.contains("created aor a1"), "{out}");
         // The aors written before the failure are gone with it.
-        assert_eq!(env.rows(), before, "PJSIPCTL_ONE_PASS={one_pass}");
+        assert_eq!(env.rows(), before, "read whole: {whole}");
         // Without the trigger the same apply goes through (the failure was the trigger's).
         let conn = rusqlite::Connection::open(env.db()).unwrap();
         conn.execute_batch("DROP TRIGGER fail_t").unwrap();
         drop(conn);
-        let (code, _, err) = run_one_pass(&env, &["apply", &file], Some(one_pass));
+        let (code, _, err) = env.run(&apply);
         assert_eq!(code, 0, "{err}");
         assert_eq!(env.rows().len(), 6);
     }
@@ -1258,60 +1260,25 @@ fn roundtrip_of_the_recorded_conversions() {
 
 // ------------------------------------------------------------------ the one-pass apply
 
-fn both_paths_agree(seed: &str, file: &str, one_pass: bool) {
-    let (one, planned) = (Env::with_unset_confdir(), Env::with_unset_confdir());
-    for env in [&one, &planned] {
+/// `apply FILE` on a database holding `seed`, as the file is read and read whole first
+/// (`--allow-exec`; see common::routed): the same report, the same rows.
+fn both_routes_agree(seed: &str, file: &str) {
+    let (one, whole) = (Env::with_unset_confdir(), Env::with_unset_confdir());
+    for env in [&one, &whole] {
         env.init_db();
         if !seed.is_empty() {
             let s = write(env, "seed.conf", seed);
             env.ok(&["apply", &s]);
         }
     }
-    let a = one_pass_or_planner(&one, &["apply", file], one_pass);
-    let b = planner(&planned, &["apply", file]);
+    let a = one.run(&["apply", file]);
+    let b = whole.run(&["apply", "--allow-exec", file]);
     assert_eq!(a, b, "{file}");
-    assert_eq!(one.rows(), planned.rows(), "{file}");
-}
-
-/// `pjsipctl ARGS` with PJSIPCTL_ONE_PASS set to `var` (None: unset).
-fn run_one_pass(env: &Env, args: &[&str], var: Option<&str>) -> (i32, String, String) {
-    let mut c = env.cmd();
-    if let Some(v) = var {
-        c.env("PJSIPCTL_ONE_PASS", v);
-    }
-    let out = c.args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// The planner for sure (PJSIPCTL_ONE_PASS=0).
-fn planner(env: &Env, args: &[&str]) -> (i32, String, String) {
-    run_one_pass(env, args, Some("0"))
-}
-
-/// The default run, knowing which path it took: PJSIPCTL_ONE_PASS=1 refuses (exit 2, nothing
-/// written) rather than fall back to the planner. With `one_pass` that must not happen; without,
-/// it must (the file looks back), and the default run follows.
-fn one_pass_or_planner(env: &Env, args: &[&str], one_pass: bool) -> (i32, String, String) {
-    if one_pass {
-        return run_one_pass(env, args, Some("1"));
-    }
-    let before = env.rows();
-    let (code, out, err) = run_one_pass(env, args, Some("1"));
-    assert_eq!(code, 2, "{args:?} ran in one pass: {err}");
-    assert!(
-        out.is_empty() && err.contains("PJSIPCTL_ONE_PASS=1, but this runs through the planner"),
-        "{args:?}: {err}"
-    );
-    assert_eq!(env.rows(), before, "{args:?}");
-    run_one_pass(env, args, None)
+    assert_eq!(one.rows(), whole.rows(), "{file}");
 }
 
 #[test]
-fn one_pass_apply_and_planner_agree() {
+fn apply_as_the_file_is_read_and_read_whole_agree() {
     let mut files: Vec<String> = ["v1-office", "v2-provider", "v3-templates", "v4-webrtc"]
         .iter()
         .map(|s| {
@@ -1324,8 +1291,8 @@ fn one_pass_apply_and_planner_agree() {
         .collect();
     files.extend(["pbx.conf", "itsp.conf", "webrtc.conf"].map(own));
     for f in &files {
-        // [itsp](+type=endpoint) adds to a section handed over long before.
-        both_paths_agree("", f, !f.ends_with("itsp.conf"));
+        // ([itsp](+type=endpoint) adds to a section handed over long before: read whole.)
+        both_routes_agree("", f);
     }
     // Updates, a re-create and unchanged objects next to new ones.
     let seed = "[a]\ntype=aor\nmax_contacts=1\ncontact=sip:a@192.0.2.1\n\n[b]\ntype=aor\nmax_contacts=2\n\n\
@@ -1337,20 +1304,20 @@ fn one_pass_apply_and_planner_agree() {
         "[a]\ntype=aor\nmax_contacts=1\n\n[b]\ntype=aor\nmax_contacts=2\n\n[c]\ntype=aor\n\n\
          [e](!)\ntype=endpoint\nallow=ulaw\n[x](e)\ncontext=new\nallow=alaw\n",
     );
-    both_paths_agree(seed, &file, true);
+    both_routes_agree(seed, &file);
     // A refused file: the same problems, nothing written by either.
     let bad = write(
         &env,
         "bad.conf",
         "[x]\ntype=endpoint\nallow=ulaw\nbogus=1\n[a](nope)\n",
     );
-    both_paths_agree(seed, &bad, true);
+    both_routes_agree(seed, &bad);
 }
 
 /// `diff` and `apply --dry-run` (each also with `--prune`) of `file` against a database
-/// holding `seed`: the one-pass comparison and the planner (PJSIPCTL_ONE_PASS=0) print the
-/// same and exit the same.
-fn both_diffs_agree(env: &Env, seed: &str, file: &str, one_pass: bool) {
+/// holding `seed`: compared as the file is read and read whole first (common::routed),
+/// they print the same and exit the same.
+fn both_diffs_agree(env: &Env, seed: &str, file: &str) {
     let db = env
         .dir
         .path()
@@ -1373,16 +1340,14 @@ fn both_diffs_agree(env: &Env, seed: &str, file: &str, one_pass: bool) {
         let mut args = vec!["--db", db];
         args.extend(extra);
         args.push(file);
-        assert_eq!(
-            one_pass_or_planner(env, &args, one_pass),
-            planner(env, &args),
-            "{args:?}"
-        );
+        let whole = routed(&args, true);
+        let whole: Vec<&str> = whole.iter().map(String::as_str).collect();
+        assert_eq!(env.run(&args), env.run(&whole), "{args:?}");
     }
 }
 
 #[test]
-fn one_pass_diff_and_dry_run_agree_with_the_planner() {
+fn diff_and_dry_run_as_the_file_is_read_and_read_whole_agree() {
     let env = Env::with_unset_confdir();
     let mut files: Vec<String> = ["v1-office", "v2-provider", "v3-templates", "v4-webrtc"]
         .iter()
@@ -1397,9 +1362,8 @@ fn one_pass_diff_and_dry_run_agree_with_the_planner() {
     files.extend(["pbx.conf", "itsp.conf", "webrtc.conf"].map(own));
     let seed = std::fs::read_to_string(&files[0]).unwrap();
     for f in &files {
-        let one_pass = !f.ends_with("itsp.conf");
-        both_diffs_agree(&env, "", f, one_pass);
-        both_diffs_agree(&env, &seed, f, one_pass);
+        both_diffs_agree(&env, "", f);
+        both_diffs_agree(&env, &seed, f);
     }
     // Updates, a re-create, an extra stored object, a trap warning and a refused file.
     let seed = "[a]\ntype=aor\nmax_contacts=1\ncontact=sip:a@192.0.2.1\n\n[b]\ntype=aor\nmax_contacts=2\n\n\
@@ -1410,13 +1374,13 @@ fn one_pass_diff_and_dry_run_agree_with_the_planner() {
         "[a]\ntype=aor\nmax_contacts=1\n\n[b]\ntype=aor\nmax_contacts=2\n\n[c]\ntype=aor\n\n\
          [e](!)\ntype=endpoint\nallow=ulaw\n[x](e)\ncontext=new\nallow=alaw\nset_var=A=1\n",
     );
-    both_diffs_agree(&env, seed, &next, true);
+    both_diffs_agree(&env, seed, &next);
     let bad = write(
         &env,
         "bad.conf",
         "[x]\ntype=endpoint\nallow=ulaw\nbogus=1\n[y]\ntype=aor\n",
     );
-    both_diffs_agree(&env, seed, &bad, true);
+    both_diffs_agree(&env, seed, &bad);
 }
 
 #[test]
@@ -1429,19 +1393,20 @@ fn sections_completed_later_in_the_file_are_applied_whole() {
         "main.conf",
         "[x]\ntype=aor\n#include inc.conf\nremove_existing=yes\n[b]\ntype=aor\n",
     );
-    let (code, _, err) = one_pass_or_planner(&env, &["apply", &file], true);
+    let (code, _, err) = env.run(&["apply", &file]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         report(&err),
         "created aor x\ncreated aor y\ncreated aor b\n"
     );
-    // [a](+) adds to a section two headers back: the one-pass reader hands the file to the planner.
+    // [a](+) adds to a section two headers back: the reader hands the file over, and it is
+    // read whole.
     let file = write(
         &env,
         "plus.conf",
         "[a]\ntype=aor\n[c]\ntype=aor\n[a](+)\nmax_contacts=3\n",
     );
-    let (code, _, err) = one_pass_or_planner(&env, &["apply", &file], false);
+    let (code, _, err) = env.run(&["apply", &file]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(report(&err), "created aor a\ncreated aor c\n");
     let get = |id: &str, attr: &str| {

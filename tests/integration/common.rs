@@ -38,7 +38,6 @@ pub const PINNED: &[(&str, Pin)] = &[
     ("PJSIPCTL_TARGET", Pin::Unset),
     ("PJSIPCTL_USER", Pin::Unset),
     ("PJSIPCTL_PASSWORD", Pin::Unset),
-    ("PJSIPCTL_ONE_PASS", Pin::Unset),
     ("PJSIPCTL_REPORT_PEAK_RSS", Pin::Unset),
     ("HOME", Pin::Path("")),
     ("XDG_DATA_HOME", Pin::Path("data")),
@@ -200,6 +199,21 @@ pub fn golden_fields(case: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `args` with `--allow-exec` after `apply` or `diff` when `whole`: the file is then read
+/// whole first (an #exec may run at any line) and its plan collected before anything is
+/// written, where without it the embedded engine compares and writes as the file is read.
+/// Tests run both routes through the pipeline and expect the same.
+pub fn routed(args: &[&str], whole: bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in args {
+        out.push(a.to_string());
+        if whole && (*a == "apply" || *a == "diff") {
+            out.push("--allow-exec".into());
+        }
+    }
+    out
 }
 
 /// Run `c` with `args`: (exit code, stdout, stderr).

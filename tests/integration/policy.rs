@@ -61,12 +61,11 @@ fn diff_predicts_what_apply_refuses_even_quietly() {
         "t.conf",
         "[mute]\ntype=endpoint\ndisallow=all\n\n[v]\ntype=endpoint\nallow=ulaw\nset_var=A=1\n",
     );
-    for one_pass in ["1", "0"] {
+    for whole in [false, true] {
         let run = |args: &[&str]| {
             let out = env
                 .cmd()
-                .env("PJSIPCTL_ONE_PASS", one_pass)
-                .args(args)
+                .args(crate::common::routed(args, whole))
                 .output()
                 .unwrap();
             (
@@ -79,7 +78,7 @@ fn diff_predicts_what_apply_refuses_even_quietly() {
         assert_eq!(
             (dry, diff),
             (4, 4),
-            "one pass {one_pass}: {dry_err}\n{diff_err}"
+            "read whole: {whole}: {dry_err}\n{diff_err}"
         );
         for needle in [
             "endpoint mute has no codec",
@@ -88,14 +87,14 @@ fn diff_predicts_what_apply_refuses_even_quietly() {
         ] {
             assert!(
                 diff_err.contains(needle),
-                "one pass {one_pass}: {needle}: {diff_err}"
+                "read whole: {whole}: {needle}: {diff_err}"
             );
         }
         // The same flags, the same meaning: then it is only a difference.
         let (code, err) = run(&["diff", "--force", "--accept-loss", &file]);
-        assert_eq!(code, 1, "one pass {one_pass}: {err}");
+        assert_eq!(code, 1, "read whole: {whole}: {err}");
         let (code, err) = run(&["diff", "--force", &file]);
-        assert_eq!(code, 4, "one pass {one_pass}: {err}");
+        assert_eq!(code, 4, "read whole: {whole}: {err}");
     }
 }
 
@@ -144,16 +143,15 @@ fn strict_turns_every_warning_into_an_error() {
     let (code, _, err) = env.run(&["apply", &file]);
     assert_eq!(code, 0, "{err}");
     env.ok(&["delete", "endpoint", "e", "--yes"]);
-    for one_pass in ["1", "0"] {
+    for whole in [false, true] {
         let out = env
             .cmd()
-            .env("PJSIPCTL_ONE_PASS", one_pass)
-            .args(["--strict", "apply", &file])
+            .args(crate::common::routed(&["--strict", "apply", &file], whole))
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(4), "one pass {one_pass}: {err}");
-        assert_eq!(env.rows(), before, "one pass {one_pass}");
+        assert_eq!(out.status.code(), Some(4), "read whole: {whole}: {err}");
+        assert_eq!(env.rows(), before, "read whole: {whole}");
     }
 }
 
@@ -203,22 +201,21 @@ fn references_to_nothing_stored_are_warned_on_push_apply_and_delete() {
         "r.conf",
         "[f]\ntype=endpoint\nallow=ulaw\naors=f\nauth=a\noutbound_auth=gone\n\n[f]\ntype=aor\n",
     );
-    for one_pass in ["1", "0"] {
+    for whole in [false, true] {
         let out = env
             .cmd()
-            .env("PJSIPCTL_ONE_PASS", one_pass)
-            .args(["apply", "--dry-run", &file])
+            .args(crate::common::routed(&["apply", "--dry-run", &file], whole))
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{err}");
         assert!(
             err.contains("r.conf:1: endpoint f: outbound_auth=gone names no stored auth"),
-            "one pass {one_pass}: {err}"
+            "read whole: {whole}: {err}"
         );
         assert!(
             !err.contains("aors=f names") && !err.contains("auth=a names"),
-            "one pass {one_pass}: {err}"
+            "read whole: {whole}: {err}"
         );
     }
     // delete of what is still referenced: named, also with --yes (which only skips the question).

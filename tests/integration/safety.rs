@@ -617,13 +617,12 @@ fn quiet_apply_keeps_errors_and_the_summary_and_confirmations_use_stderr() {
         "{err}"
     );
     std::fs::write(&conf, "[a]\ntype=aor\nmax_contacts=2\n\n[c]\ntype=aor\n").unwrap();
-    for env_one_pass in ["1", "0"] {
+    for whole in [false, true] {
         let e = Env::new();
         e.init_db();
         let out = e
             .cmd()
-            .env("PJSIPCTL_ONE_PASS", env_one_pass)
-            .args(["-q", "apply", f])
+            .args(crate::common::routed(&["-q", "apply", f], whole))
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
@@ -631,7 +630,7 @@ fn quiet_apply_keeps_errors_and_the_summary_and_confirmations_use_stderr() {
         assert!(out.stdout.is_empty());
         assert_eq!(
             err, "2 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped\n",
-            "one pass {env_one_pass}"
+            "read whole: {whole}"
         );
     }
     let (code, out, err) = env.run(&["-q", "apply", f]);

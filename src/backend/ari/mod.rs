@@ -281,7 +281,7 @@ pub fn reached(
     let refs: Vec<(String, String)> = refs.into_iter().collect();
     // Over several connections when there are (--jobs), else one after the other.
     let got = if workers.len() > 1 {
-        crate::sync::parallel(workers, refs.len(), |w, i| Ok(w.get(ty, &refs[i].0)))?
+        crate::backend::pool::parallel(workers, refs.len(), |w, i| Ok(w.get(ty, &refs[i].0)))?
     } else {
         refs.iter().map(|(id, _)| backend.get(ty, id)).collect()
     };

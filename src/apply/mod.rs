@@ -1,0 +1,701 @@
+//! `apply`, `apply --dry-run` and `diff` as one pipeline. The file's objects flow in as the
+//! reader hands them over (read.rs); each is compared with what the target holds
+//! (stored.rs) and becomes a change (plan.rs); a sink decides what happens to it:
+//!
+//! - [`Written`]: stored at once inside the astdb transaction the apply holds open;
+//! - [`Rendered`]: printed as diff text (nothing written);
+//! - [`Collected`]: kept as a plan, to confirm, print as JSON or carry out (execute.rs)
+//!   over ARI, on realtime tables, or in one astdb transaction.
+//!
+//! The astdb traps, the references and `--prune` (prune.rs) are judged here, once.
+
+pub mod execute;
+pub mod plan;
+pub mod prune;
+pub mod read;
+pub mod stored;
+
+use crate::backend::embedded::Embedded;
+use crate::backend::{Op, PushOptions};
+use crate::conf::convert::{Conversion, Converter, Skipped};
+use crate::conf::reader::{Diag, Level};
+use crate::error::Result;
+use crate::model::Objectset;
+use crate::output::plan::Render;
+use crate::policy;
+use crate::schema::{TypeDef, TYPES};
+use crate::store::Writer;
+
+use plan::{change_for, Action, Change, Plan, StoredAs};
+use prune::{Unprunable, Wanted};
+use read::{Item, Source};
+use stored::{Current, Lookup};
+
+/// The extended attribute `--owner` marks objects with.
+pub const OWNER_MARK: &str = "@pjsipctl_owner";
+
+/// What the user asked for; the same for apply, its dry run and diff.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub rules: policy::Rules,
+    pub prune: bool,
+    /// `--owner`: objects are marked with it, and only marked ones are pruned.
+    pub owner: Option<&'a str>,
+}
+
+/// What a run found besides the changes (the sink holds those).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: Vec<String>,
+    /// The reader's remarks, then the objects' problems.
+    pub diags: Vec<Diag>,
+    pub skipped: Vec<Skipped>,
+    /// Findings that block the apply, and those that only warn (in the order PJSIP needs).
+    pub blocking: Vec<String>,
+    pub warnings: Vec<String>,
+    pub unchanged: usize,
+    /// The file's types the target cannot list, with why: nothing of them is pruned.
+    pub unlisted: Vec<(&'static TypeDef, String)>,
+    pub unprunable: Unprunable,
+}
+
+impl Outcome {
+    /// Whether anything stops the apply (the file's problems, or what the rules refuse).
+    pub fn refused(&self) -> bool {
+        !self.blocking.is_empty() || self.diags.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// What the file held besides its objects, for the reports.
+    pub fn take_conversion(&mut self) -> Conversion {
+        Conversion {
+            objects: Vec::new(),
+            skipped: std::mem::take(&mut self.skipped),
+            diags: std::mem::take(&mut self.diags),
+            files: std::mem::take(&mut self.files),
+        }
+    }
+}
+
+/// Where the changes go.
+pub trait Sink {
+    /// Whether an absent object is written from its row as it is (no change computed).
+    fn takes_rows(&self) -> bool {
+        false
+    }
+    /// Whether a change needs every attribute it results in (for display).
+    fn detail(&self) -> bool;
+    /// Whether the sink writes (after the file's first problem, nothing more is sent).
+    fn writes(&self) -> bool {
+        false
+    }
+    /// One object that differs: `None` is a create from the item's row (`takes_rows`).
+    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()>;
+    /// A delete of `--prune`.
+    fn delete(&mut self, change: Change) -> Result<()>;
+}
+
+/// What was (or would be) done, by type in the order PJSIP needs; deletes last.
+#[derive(Debug)]
+pub struct Ledger {
+    pushes: Vec<Vec<(Action, String)>>,
+    deletes: Vec<(&'static TypeDef, String)>,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger {
+            pushes: vec![Vec::new(); TYPES.len()],
+            deletes: Vec::new(),
+        }
+    }
+}
+
+impl Ledger {
+    pub fn changes(&self) -> impl Iterator<Item = (Action, &'static TypeDef, &str)> + '_ {
+        let pushes = self
+            .pushes
+            .iter()
+            .enumerate()
+            .flat_map(|(r, v)| v.iter().map(move |(a, id)| (*a, &TYPES[r], id.as_str())));
+        let deletes = self
+            .deletes
+            .iter()
+            .map(|(ty, id)| (Action::Delete, *ty, id.as_str()));
+        pushes.chain(deletes)
+    }
+
+    pub fn actions(&self) -> Vec<Action> {
+        self.changes().map(|c| c.0).collect()
+    }
+}
+
+/// Writes into the astdb transaction as changes come.
+pub struct Written<'w, 'c> {
+    w: &'w Writer<'c>,
+    families: &'w [Option<String>],
+    opts: PushOptions,
+    pending: Pending,
+    pub ledger: Ledger,
+}
+
+impl<'w, 'c> Written<'w, 'c> {
+    pub fn new(w: &'w Writer<'c>, families: &'w [Option<String>], rules: policy::Rules) -> Self {
+        Written {
+            w,
+            families,
+            opts: PushOptions {
+                rules,
+                checked: true,
+            },
+            pending: Pending::default(),
+            ledger: Ledger::default(),
+        }
+    }
+
+    /// Write what is still held back; before the transaction commits.
+    pub fn flush(&mut self) -> Result<()> {
+        self.pending.flush(self.w)
+    }
+}
+
+impl Sink for Written<'_, '_> {
+    fn takes_rows(&self) -> bool {
+        true
+    }
+    fn detail(&self) -> bool {
+        false
+    }
+    fn writes(&self) -> bool {
+        true
+    }
+
+    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
+        let action = match change {
+            Some(c) => {
+                run_ops(self.w, &item.key, &c, self.opts)?;
+                c.action
+            }
+            // The object is the file's, built once: its row is what a push would store.
+            None => {
+                self.pending.put(self.w, item.key, item.row)?;
+                Action::Create
+            }
+        };
+        self.ledger.pushes[item.rank].push((action, item.desired.id));
+        Ok(())
+    }
+
+    fn delete(&mut self, c: Change) -> Result<()> {
+        if let Some(f) = &self.families[c.ty.position()] {
+            self.w.delete(&format!("/{f}/{}", c.id))?;
+        }
+        self.ledger.deletes.push((c.ty, c.id));
+        Ok(())
+    }
+}
+
+/// The changes as diff text, each type's apart so that they print in the order PJSIP needs.
+pub struct Rendered<'r> {
+    render: &'r Render,
+    texts: Vec<String>,
+    defaults: Vec<Option<Objectset>>,
+    pub ledger: Ledger,
+}
+
+impl<'r> Rendered<'r> {
+    pub fn new(render: &'r Render) -> Self {
+        Rendered {
+            render,
+            texts: vec![String::new(); TYPES.len()],
+            defaults: vec![None; TYPES.len()],
+            ledger: Ledger::default(),
+        }
+    }
+
+    /// The changes as `Render::text` prints a plan.
+    pub fn text(&self) -> String {
+        let mut s = self.texts.concat();
+        for (ty, id) in &self.ledger.deletes {
+            s.push_str(&format!("- {} {id}\n", ty.name));
+        }
+        s
+    }
+}
+
+impl Sink for Rendered<'_> {
+    fn detail(&self) -> bool {
+        true
+    }
+
+    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
+        let r = item.rank;
+        let c = change.expect("a rendered change is computed");
+        let defaults = self.defaults[r]
+            .get_or_insert_with(|| crate::schema::rules::defaults(c.ty).objectset());
+        self.render.change_text(&c, defaults, &mut self.texts[r]);
+        self.ledger.pushes[r].push((c.action, c.id));
+        Ok(())
+    }
+
+    fn delete(&mut self, c: Change) -> Result<()> {
+        self.ledger.deletes.push((c.ty, c.id));
+        Ok(())
+    }
+}
+
+/// The changes kept whole, to be confirmed, printed or carried out later.
+#[derive(Default)]
+pub struct Collected {
+    detail: bool,
+    pushes: Vec<Vec<Change>>,
+    deletes: Vec<Change>,
+}
+
+impl Collected {
+    pub fn new(detail: bool) -> Self {
+        Collected {
+            detail,
+            pushes: (0..TYPES.len()).map(|_| Vec::new()).collect(),
+            deletes: Vec::new(),
+        }
+    }
+
+    /// The plan: pushes in the order PJSIP needs (file order within a type), then deletes.
+    pub fn plan(self, out: &Outcome) -> Plan {
+        let mut changes: Vec<Change> = self.pushes.into_iter().flatten().collect();
+        changes.extend(self.deletes);
+        Plan {
+            changes,
+            unchanged: out.unchanged,
+        }
+    }
+}
+
+impl Sink for Collected {
+    fn detail(&self) -> bool {
+        self.detail
+    }
+
+    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
+        self.pushes[item.rank].push(change.expect("a collected change is computed"));
+        Ok(())
+    }
+
+    fn delete(&mut self, c: Change) -> Result<()> {
+        self.deletes.push(c);
+        Ok(())
+    }
+}
+
+/// A reference an object to be written makes, checked once the whole file is known.
+struct Ref {
+    rank: usize,
+    origin: String,
+    object: (&'static str, String),
+    attr: &'static str,
+    target: &'static TypeDef,
+    name: String,
+}
+
+/// The pipeline's state while objects pass.
+struct Run<'a> {
+    req: Request<'a>,
+    out: Outcome,
+    /// Whether `wanted` is kept: for --prune, or where no converter knows the file's objects.
+    track: bool,
+    wanted: Wanted,
+    refs: Vec<Ref>,
+    warnings: Vec<(usize, String)>,
+}
+
+impl Run<'_> {
+    /// Compare one object with what is stored and hand what differs to the sink.
+    fn item(&mut self, item: Item, lookup: &mut dyn Lookup, sink: &mut dyn Sink) -> Result<()> {
+        if self.track {
+            self.wanted.add(&item.desired, self.req.owner);
+        }
+        let stored_as = lookup.stored_as();
+        let current = lookup.current(&item)?;
+        let change = match current {
+            // The row pjsipctl would write is already there, byte for byte.
+            Current::Row(r) if stored_as == StoredAs::Astdb && r == item.row => {
+                self.out.unchanged += 1;
+                return Ok(());
+            }
+            Current::Absent if sink.takes_rows() => None,
+            c => {
+                let d = &item.desired;
+                match change_for(d, c.into_set(d.ty, &d.id), stored_as, sink.detail()) {
+                    Some(c) => Some(c),
+                    None => {
+                        self.out.unchanged += 1;
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        // The astdb traps matter for what is written.
+        self.traps(&item);
+        sink.change(item, change)
+    }
+
+    /// An item's astdb traps (policy::check on the row it holds), as blocking messages and
+    /// warnings; its references are checked at the end.
+    fn traps(&mut self, item: &Item) {
+        let d = &item.desired;
+        let rules = self.req.rules;
+        let mut findings = policy::check_with_row(&d.object, &item.row, rules.remote);
+        if rules.realtime {
+            // The realtime tables keep what astdb loses (policy::check_for).
+            findings.retain(|f| f.severity == policy::Severity::Broken);
+        }
+        let mut warns = Vec::new();
+        judge_all(d, findings, rules, &mut warns, &mut self.out.blocking);
+        for (attr, target, name) in policy::references(&d.object) {
+            self.refs.push(Ref {
+                rank: item.rank,
+                origin: d.origin.to_string(),
+                object: (d.ty.name, d.id.clone()),
+                attr,
+                target,
+                name,
+            });
+        }
+        self.warnings
+            .extend(warns.into_iter().map(|m| (item.rank, m)));
+    }
+
+    /// After the last object: the references, then (unless refused) the prune.
+    /// `conv`: the streamed file's converter, which knows every object the file defines
+    /// (also those not sent after a problem).
+    fn finish(
+        mut self,
+        conv: Option<&Converter>,
+        lookup: &mut dyn Lookup,
+        sink: &mut dyn Sink,
+    ) -> Result<Outcome> {
+        // A reference is satisfied by the file or by what was stored before it.
+        for r in std::mem::take(&mut self.refs) {
+            let defined = self.wanted.contains(r.target.name, &r.name)
+                || conv.is_some_and(|c| c.defines(r.target, &r.name));
+            if defined || lookup.exists(r.target, &r.name)? {
+                continue;
+            }
+            let f = policy::missing_reference(
+                (r.object.0, &r.object.1),
+                r.attr,
+                r.target.name,
+                &r.name,
+            );
+            match self.req.rules.judge(&f) {
+                Ok(m) => self.warnings.push((r.rank, format!("{}: {m}", r.origin))),
+                Err(m) => self.out.blocking.push(format!("{}: {m}", r.origin)),
+            }
+        }
+        // In the order PJSIP needs (stable, so file order within a type).
+        self.warnings.sort_by_key(|w| w.0);
+        self.out.warnings = self.warnings.into_iter().map(|(_, m)| m).collect();
+        self.out.unlisted = lookup.unlisted();
+        if self.out.refused() || !self.req.prune {
+            return Ok(self.out);
+        }
+        let (deletes, unprunable) = prune::deletes(lookup, &self.wanted, self.req.owner)?;
+        self.out.unprunable = unprunable;
+        for c in deletes {
+            sink.delete(c)?;
+        }
+        Ok(self.out)
+    }
+}
+
+/// Run the file's objects through the pipeline. `None`: the file was handed over (it looks
+/// back at a section already handed over, or needs reading whole): nothing was done, run
+/// again with `Source::Whole`. `families`: the astdb families, for a sink that writes rows.
+pub fn run(
+    source: Source<'_>,
+    families: Option<&[Option<String>]>,
+    lookup: &mut dyn Lookup,
+    sink: &mut dyn Sink,
+    req: Request<'_>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Option<Outcome>> {
+    let mut run = Run {
+        req,
+        out: Outcome::default(),
+        track: req.prune || matches!(source, Source::Whole(_)),
+        wanted: Wanted::default(),
+        refs: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut streamed = None;
+    match source {
+        Source::File { path, opts, read } => {
+            let mut failure = None;
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
+            let keep_going = !sink.writes();
+            let read = std::thread::scope(|s| {
+                let reading = s.spawn(|| {
+                    read::stream((path, opts, read), families, req.owner, keep_going, tx)
+                });
+                let mut n = 0;
+                for batch in rx.iter() {
+                    let done = lookup.prefetch(&batch).and_then(|()| {
+                        for item in batch {
+                            if n % 1024 == 0 {
+                                progress(n);
+                            }
+                            n += 1;
+                            run.item(item, lookup, sink)?;
+                        }
+                        Ok(())
+                    });
+                    if let Err(e) = done {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+                drop(rx);
+                reading.join().expect("the reading thread")
+            });
+            let Some((files, diags)) = read.end else {
+                return Ok(None);
+            };
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            let mut conv = read.conv;
+            run.out.files = files;
+            run.out.diags = diags;
+            run.out.diags.append(&mut conv.diags);
+            harden(&mut run.out.diags, req.rules.strict);
+            run.out.skipped = std::mem::take(&mut conv.skipped);
+            streamed = Some(conv);
+        }
+        Source::Whole(conv) => {
+            // In the order PJSIP needs, as the target is read and the plan is carried out.
+            let mut objects = conv.objects;
+            objects.sort_by_key(|d| d.ty.position());
+            run.out.files = conv.files;
+            run.out.diags = conv.diags;
+            run.out.skipped = conv.skipped;
+            let mut n = 0;
+            let mut objects = objects.into_iter().peekable();
+            while objects.peek().is_some() {
+                let batch: Vec<Item> = objects
+                    .by_ref()
+                    .take(256)
+                    .map(|d| Item::new(d, families))
+                    .collect();
+                lookup.prefetch(&batch)?;
+                for item in batch {
+                    progress(n);
+                    n += 1;
+                    run.item(item, lookup, sink)?;
+                }
+            }
+        }
+    }
+    run.finish(streamed.as_ref(), lookup, sink).map(Some)
+}
+
+/// The one-pass apply on the embedded engine: compare and write each object in one
+/// transaction as the file is read (`render`: compare only, as diff text). `Ok(None)`:
+/// handed over, nothing written.
+pub fn on_astdb(
+    db: &mut Embedded,
+    source: Source<'_>,
+    req: Request<'_>,
+    render: Option<&Render>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Option<(Outcome, Ledger, String)>> {
+    let families = read::families(db);
+    let families = &families[..];
+    match render {
+        None => db.astdb().write_if(|w| {
+            let mut lookup = stored::InTransaction::new(w, families);
+            let mut sink = Written::new(w, families, req.rules);
+            let Some(out) = run(
+                source,
+                Some(families),
+                &mut lookup,
+                &mut sink,
+                req,
+                progress,
+            )?
+            else {
+                return Ok((None, false));
+            };
+            if out.refused() {
+                return Ok((Some((out, Ledger::default(), String::new())), false));
+            }
+            sink.flush()?;
+            Ok((Some((out, sink.ledger, String::new())), true))
+        }),
+        Some(render) => db.astdb().read(|w| {
+            let mut lookup = stored::InTransaction::new(w, families);
+            let mut sink = Rendered::new(render);
+            let out = run(
+                source,
+                Some(families),
+                &mut lookup,
+                &mut sink,
+                req,
+                progress,
+            )?;
+            Ok(out.map(|o| {
+                let text = sink.text();
+                (o, sink.ledger, text)
+            }))
+        }),
+    }
+}
+
+/// One object's findings as messages naming where it was defined: a warning where the
+/// rules allow it, else a blocking message naming the flag.
+pub fn judge_all(
+    d: &crate::conf::convert::Desired,
+    findings: Vec<policy::Finding>,
+    rules: policy::Rules,
+    warnings: &mut Vec<String>,
+    blocking: &mut Vec<String>,
+) {
+    for f in findings {
+        match rules.judge(&f) {
+            Ok(m) => warnings.push(format!("{}: {m}", d.origin)),
+            Err(m) => blocking.push(format!("{}: {m}", d.origin)),
+        }
+    }
+}
+
+/// With --strict, the reader's and converter's warnings are errors.
+pub fn harden(diags: &mut [Diag], strict: bool) {
+    if !strict {
+        return;
+    }
+    for d in diags.iter_mut().filter(|d| d.level == Level::Warning) {
+        d.level = Level::Error;
+        d.message.push_str(" (an error with --strict)");
+    }
+}
+
+/// An update (or delete and create) of a stored object, as a plan's batch runs it.
+/// (The push's own warnings repeat the conversion's, which are already reported.)
+fn run_ops(w: &Writer<'_>, key: &str, change: &Change, opts: PushOptions) -> Result<()> {
+    for op in Plan::ops_of(change) {
+        match op {
+            Op::Push { ty, id, fields } => {
+                Embedded::push_in(w, ty, key, &id, &fields, opts, false, Vec::new())?;
+            }
+            Op::Delete { .. } => {
+                w.delete(key)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// New rows, written a few megabytes at a time in key order: a user's auth, aor and
+/// endpoint sit far apart in the table, and SQLite appends in order much faster than it
+/// inserts here and there.
+#[derive(Default)]
+struct Pending {
+    rows: Vec<(String, String)>,
+    bytes: usize,
+}
+
+impl Pending {
+    const LIMIT: usize = 4 << 20;
+
+    fn put(&mut self, w: &Writer<'_>, key: String, row: String) -> Result<()> {
+        self.bytes += key.len() + row.len();
+        self.rows.push((key, row));
+        if self.bytes > Self::LIMIT {
+            self.flush(w)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, w: &Writer<'_>) -> Result<()> {
+        self.rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (k, v) in self.rows.drain(..) {
+            w.put(&k, &v)?;
+        }
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::{Backend, Coverage, Listed, Pushed};
+    use crate::error::Error;
+    use crate::model::Attr;
+
+    /// A target that cannot list anything and holds nothing.
+    struct Unlisting {
+        gets: usize,
+    }
+
+    impl Backend for Unlisting {
+        fn describe(&self) -> String {
+            "unlisting".into()
+        }
+        fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
+            self.gets += 1;
+            Err(Error::not_found(format!("{} {id}", ty.name)))
+        }
+        fn push(
+            &mut self,
+            _: &'static TypeDef,
+            _: &str,
+            _: &[Attr],
+            _: PushOptions,
+        ) -> Result<Pushed> {
+            unreachable!("collecting pushes nothing")
+        }
+        fn delete(&mut self, _: &'static TypeDef, _: &str) -> Result<()> {
+            unreachable!("collecting deletes nothing")
+        }
+        fn list(&mut self, _: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
+            Ok((Vec::new(), Coverage::Unavailable("cannot list".into())))
+        }
+    }
+
+    #[test]
+    fn objects_are_read_one_by_one_where_the_target_cannot_list() {
+        let conv = crate::conf::convert::convert(crate::conf::reader::read_str(
+            "[e]\ntype=endpoint\nallow=ulaw\n[a]\ntype=aor\n",
+            "t.conf",
+            &crate::conf::reader::Options {
+                confdir: ".".into(),
+                allow_exec: false,
+            },
+        ));
+        let mut target = Unlisting { gets: 0 };
+        let mut lookup = stored::Remote::new(&mut target, &mut [], StoredAs::Ari);
+        let mut sink = Collected::new(false);
+        let req = Request {
+            rules: policy::Rules::default(),
+            prune: true,
+            owner: None,
+        };
+        let out = run(
+            Source::Whole(conv),
+            None,
+            &mut lookup,
+            &mut sink,
+            req,
+            &mut |_| {},
+        )
+        .unwrap()
+        .unwrap();
+        let plan = sink.plan(&out);
+        // In the order PJSIP needs: the aor before the endpoint that names none.
+        let got: Vec<(Action, &str)> = plan.changes.iter().map(|c| (c.action, c.ty.name)).collect();
+        assert_eq!(got, [(Action::Create, "aor"), (Action::Create, "endpoint")]);
+        // Nothing is pruned where nothing could be listed, and the user is told why.
+        assert_eq!(out.unlisted.len(), 2);
+        assert_eq!(target.gets, 2);
+    }
+}

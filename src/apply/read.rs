@@ -1,0 +1,143 @@
+//! Where the file's objects come from: one file read on a thread of its own and handed
+//! over section by section, or a conversion read whole first (several files, stdin,
+//! `#exec`, wizard sections, or a file that looks back at a section already handed over).
+
+use std::path::Path;
+use std::sync::atomic::AtomicU64;
+
+use crate::apply::OWNER_MARK;
+use crate::conf::convert::{Conversion, Converter, Desired, SrcField};
+use crate::conf::reader::{self, Diag, Options, Streamed};
+use crate::schema::TYPES;
+
+/// Where the objects come from.
+pub enum Source<'a> {
+    /// One file, read as it goes.
+    File {
+        path: &'a Path,
+        opts: &'a Options,
+        /// Bytes of the file read so far (a progress bar estimates the total from it).
+        read: &'a AtomicU64,
+    },
+    /// A conversion already read whole; its problems were reported before.
+    Whole(Conversion),
+}
+
+/// One object of the file with the astdb row it makes, built on the reading thread.
+pub struct Item {
+    /// The type's place in TYPES: the order PJSIP needs.
+    pub rank: usize,
+    pub desired: Desired,
+    /// Its astdb key where the target is an astdb file (else empty).
+    pub key: String,
+    pub row: String,
+}
+
+impl Item {
+    pub fn new(desired: Desired, families: Option<&[Option<String>]>) -> Item {
+        let rank = desired.ty.position();
+        let key = match families.and_then(|f| f[rank].as_deref()) {
+            Some(family) => format!("/{family}/{}", desired.id),
+            None => String::new(),
+        };
+        let row = desired.object.row_json();
+        Item {
+            rank,
+            desired,
+            key,
+            row,
+        }
+    }
+}
+
+/// `--owner`: the object carries `@pjsipctl_owner`, pushed last so that it is the
+/// object's newest extended attribute, as Sorcery links it.
+pub fn mark_owner(d: &mut Desired, owner: &str) {
+    d.fields.push(SrcField {
+        attr: crate::model::Attr::new(OWNER_MARK, owner),
+        origin: d.origin.clone(),
+        inherited: false,
+    });
+    d.object.set_extended(OWNER_MARK, owner);
+}
+
+/// Objects per message from the reading thread.
+pub const BATCH: usize = 64;
+
+/// What the reading thread leaves behind.
+pub struct Read {
+    /// `None`: the file was handed over (read it whole instead).
+    pub end: Option<(Vec<String>, Vec<Diag>)>,
+    pub conv: Converter,
+}
+
+/// Read, convert and serialise on one thread while the caller compares and writes: the
+/// two halves take about as long, and a provisioning host has two cores. `families`: the
+/// astdb families, where the target is an astdb file (a type without one, read-only
+/// through sorcery.conf, hands the file over). `keep_going`: go on sending after a problem
+/// (nothing is written, and every object's findings are wanted).
+pub fn stream(
+    (path, opts, read): (&Path, &Options, &AtomicU64),
+    families: Option<&[Option<String>]>,
+    owner: Option<&str>,
+    keep_going: bool,
+    tx: std::sync::mpsc::SyncSender<Vec<Item>>,
+) -> Read {
+    // An object takes about 70 bytes of a typical file.
+    let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+    let mut conv = Converter::with_capacity((size / 70).min(1 << 20));
+    let mut handed_over = false;
+    let mut stopped = false;
+    // Items go over in batches: one wake-up of the consumer per batch, not per object.
+    let mut batch = Vec::with_capacity(BATCH);
+    let role = crate::wizard::role(path);
+    let end = reader::stream_file(path, opts, read, &mut |sec| {
+        // Wizard sections are expanded from the whole file (crate::wizard), which also
+        // leaves out what pjsip_wizard.conf holds besides wizard sections.
+        let wizard = match role {
+            crate::wizard::Role::Plain => false,
+            crate::wizard::Role::Wizard => true,
+            crate::wizard::Role::Both => crate::wizard::is_wizard(&sec),
+        };
+        if handed_over || wizard {
+            handed_over = true;
+            return;
+        }
+        let Some(mut d) = conv.section(sec) else {
+            return;
+        };
+        if families.is_some_and(|f| f[d.ty.position()].is_none()) {
+            // Read-only through sorcery.conf: the whole-file run explains that.
+            handed_over = true;
+            return;
+        }
+        if stopped || (conv.failed() && !keep_going) {
+            // Refused at the end anyway: only the problems are still collected.
+            return;
+        }
+        if let Some(o) = owner {
+            mark_owner(&mut d, o);
+        }
+        batch.push(Item::new(d, families));
+        if batch.len() == BATCH {
+            // The consumer stopped at a storage failure: nothing more is needed from here.
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            stopped = tx.send(full).is_err();
+        }
+    });
+    if !batch.is_empty() && !stopped {
+        let _ = tx.send(batch);
+    }
+    let end = match end {
+        _ if handed_over => None,
+        // Read whole, the file says what is wrong with it.
+        Err(_) | Ok(Streamed::Revisit) => None,
+        Ok(Streamed::Done { files, diags }) => Some((files, diags)),
+    };
+    Read { end, conv }
+}
+
+/// The astdb family of each type (index in TYPES), `None` where it has none.
+pub fn families(db: &crate::backend::embedded::Embedded) -> Vec<Option<String>> {
+    TYPES.iter().map(|t| db.family(t)).collect()
+}
