@@ -95,7 +95,7 @@ pub trait Sink {
 }
 
 /// What was (or would be) done, by type in the order PJSIP needs; deletes last.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ledger {
     pushes: Vec<Vec<(Action, String)>>,
     deletes: Vec<(&'static TypeDef, String)>,
@@ -194,31 +194,95 @@ impl Sink for Written<'_, '_> {
     }
 }
 
-/// The changes as diff text, each type's apart so that they print in the order PJSIP needs.
+/// Text kept until the end, on disk past a few megabytes: the rendered changes of one
+/// type, which print only after those of the types before it.
+#[derive(Default)]
+pub struct Spool {
+    mem: String,
+    file: Option<std::fs::File>,
+}
+
+impl Spool {
+    const LIMIT: usize = 4 << 20;
+
+    fn push(&mut self, text: &str) -> Result<()> {
+        self.mem.push_str(text);
+        if self.mem.len() > Self::LIMIT {
+            self.spill().map_err(spool_error)?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> std::io::Result<()> {
+        use std::io::Write;
+        let f = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(tempfile::tempfile()?),
+        };
+        f.write_all(self.mem.as_bytes())?;
+        self.mem.clear();
+        Ok(())
+    }
+
+    /// Hand the text over in pieces, in the order it came.
+    pub fn drain(&mut self, f: &mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()> {
+        use std::io::{BufRead, Seek};
+        if let Some(mut file) = self.file.take() {
+            file.rewind()?;
+            let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+            let mut line = String::new();
+            while r.read_line(&mut line)? > 0 {
+                f(&line)?;
+                line.clear();
+            }
+        }
+        f(&std::mem::take(&mut self.mem))
+    }
+}
+
+fn spool_error(e: std::io::Error) -> crate::error::Error {
+    crate::error::Error::storage(format!(
+        "cannot keep the rendered changes in a temporary file: {e}"
+    ))
+}
+
+/// The changes rendered for diff and `apply --dry-run`: as text, or as the elements of
+/// the JSON document. Each type's apart, so that they print in the order PJSIP needs.
 pub struct Rendered<'r> {
     render: &'r Render,
-    texts: Vec<String>,
+    json: bool,
+    spools: Vec<Spool>,
     defaults: Vec<Option<Objectset>>,
     pub ledger: Ledger,
 }
 
 impl<'r> Rendered<'r> {
-    pub fn new(render: &'r Render) -> Self {
+    pub fn new(render: &'r Render, json: bool) -> Self {
         Rendered {
             render,
-            texts: vec![String::new(); TYPES.len()],
+            json,
+            spools: (0..TYPES.len()).map(|_| Spool::default()).collect(),
             defaults: vec![None; TYPES.len()],
             ledger: Ledger::default(),
         }
     }
 
-    /// The changes as `Render::text` prints a plan.
-    pub fn text(&self) -> String {
-        let mut s = self.texts.concat();
-        for (ty, id) in &self.ledger.deletes {
-            s.push_str(&format!("- {} {id}\n", ty.name));
+    /// The changes as `Render::text` prints a plan, or the JSON document's elements as
+    /// `PlanJson::changes` takes them, in pieces.
+    pub fn drain(&mut self, f: &mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()> {
+        for spool in &mut self.spools {
+            spool.drain(f)?;
         }
-        s
+        for (ty, id) in &self.ledger.deletes {
+            let text = if self.json {
+                let c = prune::delete_change(ty, id, None);
+                crate::output::plan::element(&self.render.change_json(&c, &Objectset::new(), None))
+            } else {
+                format!("- {} {id}\n", ty.name)
+            };
+            f(&text)?;
+        }
+        Ok(())
     }
 }
 
@@ -232,7 +296,14 @@ impl Sink for Rendered<'_> {
         let c = change.expect("a rendered change is computed");
         let defaults = self.defaults[r]
             .get_or_insert_with(|| crate::schema::rules::defaults(c.ty).objectset());
-        self.render.change_text(&c, defaults, &mut self.texts[r]);
+        let mut text = String::new();
+        if self.json {
+            let v = self.render.change_json(&c, defaults, None);
+            text = crate::output::plan::element(&v);
+        } else {
+            self.render.change_text(&c, defaults, &mut text);
+        }
+        self.spools[r].push(&text)?;
         self.ledger.pushes[r].push((c.action, c.id));
         Ok(())
     }
@@ -498,16 +569,20 @@ pub fn run(
     run.finish(streamed.as_ref(), lookup, sink).map(Some)
 }
 
+/// What the one-pass run gives back: the outcome, what was (or would be) done, and for a
+/// comparison its rendered changes.
+pub type OnAstdb<'r> = (Outcome, Ledger, Option<Rendered<'r>>);
+
 /// The one-pass apply on the embedded engine: compare and write each object in one
-/// transaction as the file is read (`render`: compare only, as diff text). `Ok(None)`:
-/// handed over, nothing written.
-pub fn on_astdb(
+/// transaction as the file is read (`render`: compare only, rendered as text or JSON).
+/// `Ok(None)`: handed over, nothing written.
+pub fn on_astdb<'r>(
     db: &mut Embedded,
     source: Source<'_>,
     req: Request<'_>,
-    render: Option<&Render>,
+    render: Option<Rendered<'r>>,
     progress: &mut dyn FnMut(usize),
-) -> Result<Option<(Outcome, Ledger, String)>> {
+) -> Result<Option<OnAstdb<'r>>> {
     let families = read::families(db);
     let families = &families[..];
     match render {
@@ -526,14 +601,13 @@ pub fn on_astdb(
                 return Ok((None, false));
             };
             if out.refused() {
-                return Ok((Some((out, Ledger::default(), String::new())), false));
+                return Ok((Some((out, Ledger::default(), None)), false));
             }
             sink.flush()?;
-            Ok((Some((out, sink.ledger, String::new())), true))
+            Ok((Some((out, sink.ledger, None)), true))
         }),
-        Some(render) => db.astdb().read(|w| {
+        Some(mut sink) => db.astdb().read(|w| {
             let mut lookup = stored::InTransaction::new(w, families);
-            let mut sink = Rendered::new(render);
             let out = run(
                 source,
                 Some(families),
@@ -542,10 +616,7 @@ pub fn on_astdb(
                 req,
                 progress,
             )?;
-            Ok(out.map(|o| {
-                let text = sink.text();
-                (o, sink.ledger, text)
-            }))
+            Ok(out.map(|o| (o, sink.ledger.clone(), Some(sink))))
         }),
     }
 }

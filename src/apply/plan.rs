@@ -23,7 +23,7 @@ pub enum Action {
 }
 
 /// One object the plan changes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Change {
     pub action: Action,
     pub ty: &'static TypeDef,

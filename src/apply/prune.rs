@@ -205,7 +205,7 @@ pub fn deletes(
     Ok((out, unprunable))
 }
 
-fn delete_change(ty: &'static TypeDef, id: &str, before: Option<Objectset>) -> Change {
+pub fn delete_change(ty: &'static TypeDef, id: &str, before: Option<Objectset>) -> Change {
     Change {
         action: Action::Delete,
         ty,

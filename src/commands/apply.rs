@@ -15,7 +15,7 @@ use clap::Args;
 use crate::apply::execute::{self, Execution, Status};
 use crate::apply::plan::{Action, Plan};
 use crate::apply::read::Source;
-use crate::apply::{harden, Collected, Ledger, Outcome, Request};
+use crate::apply::{harden, Collected, Ledger, Outcome, Rendered, Request};
 use crate::backend::PushOptions;
 use crate::cli::Format;
 use crate::commands::{io_err, Access, Ctx};
@@ -299,8 +299,51 @@ fn note_unlisted(ctx: &Ctx, out: &Outcome, prune: bool) {
 }
 
 /// Whether the file can be read as it goes (one file, no #exec); else it is read whole.
-pub fn streamable(src: &SourceArgs) -> bool {
+fn streamable(src: &SourceArgs) -> bool {
     src.more.is_empty() && !src.allow_exec && src.file.as_os_str() != "-"
+}
+
+/// Whether the embedded engine takes the file in one pass (crate::apply::on_astdb): an
+/// astdb target and a file read as it goes.
+pub fn fits_one_pass(ctx: &Ctx, src: &SourceArgs) -> bool {
+    !ctx.uses_ari() && ctx.pg_url().is_none() && streamable(src)
+}
+
+/// A one-pass comparison's changes on stdout, written as they come out of their spools:
+/// as diff text, or as the JSON document (with the warnings given so far).
+pub fn print_rendered(
+    ctx: &Ctx,
+    rendered: &mut Rendered<'_>,
+    out: &Outcome,
+    skipped: &[convert::Skipped],
+    json: bool,
+) -> Result<()> {
+    if !json {
+        let mut sink = crate::output::Sink::stdout();
+        rendered.drain(&mut |t| sink.write(t)).map_err(io_err)?;
+        return sink.finish().map_err(io_err);
+    }
+    let mut w = plan::PlanJson::to_stdout(&ctx.out, true).map_err(io_err)?;
+    rendered.drain(&mut |t| w.changes(t)).map_err(io_err)?;
+    let count = |a: &[Action]| {
+        rendered
+            .ledger
+            .changes()
+            .filter(|c| a.contains(&c.0))
+            .count()
+    };
+    let summary = plan::summary_of(
+        [
+            count(&[Action::Create]),
+            count(&[Action::Update, Action::Recreate]),
+            count(&[Action::Delete]),
+        ],
+        out.unchanged,
+        skipped.len(),
+    );
+    w.finish(summary, skipped, None, &ctx.out.warnings())
+        .map_err(io_err)?;
+    Ok(())
 }
 
 /// The file's problems, then the findings that block: reported together, exit 4.
@@ -319,10 +362,10 @@ pub fn refuse_outcome(ctx: &Ctx, file: &Path, out: &mut Outcome) -> Result<Conve
 /// be seen whole first: reported as text, nothing to confirm. `None`: collect instead.
 fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    let collect = ctx.uses_ari()
-        || ctx.pg_url().is_some()
-        || !streamable(&args.source)
-        || ctx.global.output == Format::Json
+    let json = ctx.global.output == Format::Json;
+    let collect = !fits_one_pass(ctx, &args.source)
+        // What became of each change goes into the JSON document.
+        || (json && !args.dry_run)
         // The deletes are listed above a question.
         || (args.prune && !args.yes && !args.dry_run);
     // No file to compare with: the whole-file run says so.
@@ -363,7 +406,7 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
         &mut db,
         source,
         req,
-        args.dry_run.then_some(&render),
+        args.dry_run.then(|| Rendered::new(&render, json)),
         &mut |n| {
             let (n, done) = (n as u64, read.load(std::sync::atomic::Ordering::Relaxed));
             if let Some(total) = n.saturating_mul(size).checked_div(done) {
@@ -379,7 +422,7 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
     if !committed && !existed {
         let _ = std::fs::remove_file(&db_path);
     }
-    let (mut out, ledger, text) = match done {
+    let (mut out, ledger, rendered) = match done {
         Ok(Some(done)) => done,
         Ok(None) => return Ok(None),
         Err(e) => {
@@ -397,9 +440,9 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
     let conv = refuse_outcome(ctx, file, &mut out)?;
     let skipped = conv.skipped.len();
     let actions = ledger.actions();
-    if args.dry_run {
-        if !text.is_empty() && !args.summary_only {
-            ctx.out.data(&text).map_err(io_err)?;
+    if let Some(mut rendered) = rendered {
+        if json || !args.summary_only {
+            print_rendered(ctx, &mut rendered, &out, &conv.skipped, json)?;
         }
         ctx.out.summary(&summary_of(
             &actions,
@@ -541,10 +584,10 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     };
     if args.dry_run {
         match ctx.global.output {
-            Format::Json => ctx
-                .out
-                .document(render.json(&plan, None, &conv.skipped))
-                .map_err(io_err)?,
+            Format::Json => {
+                plan::print_json(&ctx.out, &render, &plan, (None, &conv.skipped), &[], None)
+                    .map_err(io_err)?
+            }
             _ if args.summary_only => {}
             _ => {
                 let text = render.text(&plan);
@@ -563,9 +606,15 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     if plan.is_empty() {
         // A job parses stdout: one document even when there is nothing to do.
         if json {
-            ctx.out
-                .document(render.json(&plan, Some(&[]), &conv.skipped))
-                .map_err(io_err)?;
+            plan::print_json(
+                &ctx.out,
+                &render,
+                &plan,
+                (Some(&[]), &conv.skipped),
+                &[],
+                None,
+            )
+            .map_err(io_err)?;
         }
         ctx.out.summary(&format!(
             "{} is up to date: {}",
@@ -670,9 +719,15 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     // What was applied, one line per object.
     match ctx.global.output {
         Format::Json => {
-            let mut doc = render.json(&plan, Some(&status), &conv.skipped);
-            plan::json_errors(&mut doc, &errors, failure.as_ref());
-            ctx.out.document(doc).map_err(io_err)?;
+            plan::print_json(
+                &ctx.out,
+                &render,
+                &plan,
+                (Some(&status), &conv.skipped),
+                &errors,
+                failure.as_ref(),
+            )
+            .map_err(io_err)?;
         }
         _ if args.summary_only => {}
         _ => {

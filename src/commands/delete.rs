@@ -110,8 +110,7 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let n = plan.changes.len();
     if args.dry_run {
         if json {
-            ctx.out
-                .document(render.json(&plan, None, &skipped))
+            crate::output::plan::print_json(&ctx.out, &render, &plan, (None, &skipped), &[], None)
                 .map_err(io_err)?;
         } else if !args.summary_only {
             ctx.out.data(&render.text(&plan)).map_err(io_err)?;
@@ -171,9 +170,15 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
         err
     });
     if json {
-        let mut doc = render.json(&plan, Some(&status), &skipped);
-        crate::output::plan::json_errors(&mut doc, &errors, failure.as_ref());
-        ctx.out.document(doc).map_err(io_err)?;
+        crate::output::plan::print_json(
+            &ctx.out,
+            &render,
+            &plan,
+            (Some(&status), &skipped),
+            &errors,
+            failure.as_ref(),
+        )
+        .map_err(io_err)?;
     } else if !args.summary_only {
         for (c, st) in plan.changes.iter().zip(&status) {
             if *st == Status::Applied {

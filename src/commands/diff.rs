@@ -4,10 +4,10 @@ use clap::Args;
 
 use crate::apply::plan::Action;
 use crate::apply::read::Source;
-use crate::apply::Request;
+use crate::apply::{Rendered, Request};
 use crate::cli::Format;
 use crate::commands::apply::{
-    collect, reader_options, refuse_outcome, streamable, Collection, SourceArgs,
+    collect, fits_one_pass, print_rendered, reader_options, refuse_outcome, Collection, SourceArgs,
 };
 use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
@@ -33,15 +33,10 @@ pub struct DiffArgs {
 }
 
 /// The comparison in one pass over the embedded engine (crate::apply::on_astdb), as
-/// text: memory follows the templates, not the file. `None`: collect instead.
+/// text or JSON: memory follows the templates, not the file. `None`: collect instead.
 fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    if ctx.uses_ari()
-        || ctx.pg_url().is_some()
-        || !streamable(&args.source)
-        || ctx.global.output == Format::Json
-        || !ctx.db_path()?.exists()
-    {
+    if !fits_one_pass(ctx, &args.source) || !ctx.db_path()?.exists() {
         return Ok(None);
     }
     let db_path = ctx.db_path()?;
@@ -49,22 +44,22 @@ fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<E
     let render = Render {
         show_secrets: ctx.global.show_secrets,
     };
+    let json = ctx.global.output == Format::Json;
     let source = Source::File {
         path: file,
         opts: &opts,
         read: &std::sync::atomic::AtomicU64::new(0),
     };
     let mut db = ctx.embedded(Access::Read)?;
-    let Some((mut out, ledger, text)) =
-        crate::apply::on_astdb(&mut db, source, req, Some(&render), &mut |_| {})?
+    let sink = Rendered::new(&render, json);
+    let Some((mut out, ledger, Some(mut rendered))) =
+        crate::apply::on_astdb(&mut db, source, req, Some(sink), &mut |_| {})?
     else {
         return Ok(None);
     };
     // What apply would refuse, diff refuses too (exit 4), so that it predicts apply.
-    refuse_outcome(ctx, file, &mut out)?;
-    if !text.is_empty() {
-        ctx.out.data(&text).map_err(io_err)?;
-    }
+    let conv = refuse_outcome(ctx, file, &mut out)?;
+    print_rendered(ctx, &mut rendered, &out, &conv.skipped, json)?;
     let count = |a: Action| ledger.changes().filter(|c| c.0 == a).count();
     Ok(Some(report(
         ctx,
@@ -136,10 +131,15 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         show_secrets: ctx.global.show_secrets,
     };
     match ctx.global.output {
-        Format::Json => ctx
-            .out
-            .document(render.json(&plan, None, &conv.skipped))
-            .map_err(io_err)?,
+        Format::Json => crate::output::plan::print_json(
+            &ctx.out,
+            &render,
+            &plan,
+            (None, &conv.skipped),
+            &[],
+            None,
+        )
+        .map_err(io_err)?,
         _ => {
             let text = render.text(&plan);
             if !text.is_empty() {

@@ -1330,11 +1330,13 @@ fn both_diffs_agree(env: &Env, seed: &str, file: &str) {
     } else {
         crate::common::init_db(std::path::Path::new(db));
     }
-    let cases: [&[&str]; 4] = [
+    let cases: [&[&str]; 6] = [
         &["diff"],
         &["diff", "--prune"],
         &["apply", "--dry-run"],
         &["apply", "--dry-run", "--prune"],
+        &["-o", "json", "diff", "--prune"],
+        &["-o", "json", "apply", "--dry-run"],
     ];
     for extra in cases {
         let mut args = vec!["--db", db];

@@ -91,3 +91,53 @@ fn streamed_export_moves_only_the_count_to_the_end() {
         format!("{}\n\n; 16 objects\n{secrets}", before.trim_end())
     );
 }
+
+/// diff and `apply --dry-run`, as text and `-o json`, with and without `--prune`: the
+/// changes are rendered as they come (each type's spooled until the types before it are
+/// out), and the output is what the previous `pjsipctl`, which built the whole document
+/// first, printed for the same database (fixtures/plans, its folder written `DIR`).
+#[test]
+fn streamed_plans_are_byte_identical_to_the_whole_document() {
+    let env = database();
+    let next = env.dir.path().join("next.conf");
+    std::fs::copy(fixtures().join("plans").join("next.conf"), &next).unwrap();
+    let next = next.to_str().unwrap();
+    let dir = env.dir.path().display().to_string();
+    for (name, args, exit) in [
+        ("diff.json", &["diff", "--accept-loss", "-o", "json"][..], 1),
+        (
+            "diff-prune.json",
+            &["diff", "--prune", "--accept-loss", "-o", "json"],
+            1,
+        ),
+        (
+            "dry-run.json",
+            &["apply", "--dry-run", "--accept-loss", "-o", "json"],
+            0,
+        ),
+        (
+            "dry-run-prune.json",
+            &[
+                "apply",
+                "--dry-run",
+                "--prune",
+                "--accept-loss",
+                "-o",
+                "json",
+            ],
+            0,
+        ),
+        ("diff.txt", &["diff", "--accept-loss"], 1),
+        ("diff-prune.txt", &["diff", "--prune", "--accept-loss"], 1),
+    ] {
+        let mut args = args.to_vec();
+        args.push(next);
+        let (code, out, err) = env.run(&args);
+        assert_eq!(code, exit, "{args:?}: {err}");
+        let want = std::fs::read_to_string(fixtures().join("plans").join(name)).unwrap();
+        assert!(
+            out.replace(&dir, "DIR") == want,
+            "{args:?} differs from {name}:\n{out}"
+        );
+    }
+}
