@@ -120,7 +120,7 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
             d.object.set_extended(OWNER_MARK, owner);
         }
     }
-    harden(&mut conv.diags, ctx.global.strict);
+    harden(&mut conv.diags, ctx.settings.output.strict);
     // The wizard's objects that cannot be pushed, before the converter's (file order).
     skipped.append(&mut conv.skipped);
     conv.skipped = skipped;
@@ -137,8 +137,8 @@ fn reader_options_for(ctx: &Ctx, file: &Path, allow_exec: bool) -> Options {
     let stdin = file.as_os_str() == "-";
     // Relative #include names resolve in Asterisk's config directory: --confdir when given,
     // else the folder of the file being converted (from stdin: the --confdir default).
-    let confdir = if confdir_given() || stdin {
-        ctx.global.confdir.clone()
+    let confdir = if ctx.settings.confdir.given || stdin {
+        ctx.settings.confdir.path.clone()
     } else {
         file.parent().map(Path::to_path_buf).unwrap_or_default()
     };
@@ -166,11 +166,11 @@ pub fn print_notes(ctx: &Ctx, conv: &Conversion) {
         match d.level {
             Level::Error => {}
             Level::Warning => ctx.out.warn(&d.to_string()),
-            Level::Note if is_static(d) && !ctx.global.verbose => {}
+            Level::Note if is_static(d) && !ctx.settings.output.verbose => {}
             Level::Note => ctx.out.status(&format!("note: {d}")),
         }
     }
-    if !ctx.global.verbose {
+    if !ctx.settings.output.verbose {
         let names: Vec<&str> = conv
             .diags
             .iter()
@@ -187,13 +187,6 @@ pub fn print_notes(ctx: &Ctx, conv: &Conversion) {
             ));
         }
     }
-}
-
-/// Whether the global --confdir was set (flag or PJSIPCTL_CONFDIR) rather than defaulted.
-fn confdir_given() -> bool {
-    std::env::var_os("PJSIPCTL_CONFDIR").is_some_and(|v| !v.is_empty())
-        || std::env::args_os()
-            .any(|a| a == "--confdir" || a.to_string_lossy().starts_with("--confdir="))
 }
 
 /// The astdb traps (policy::check) judged by the user's rules: warnings are printed, the
@@ -411,7 +404,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let planner = [
         (!args.source.more.is_empty(), "several files"),
         (args.source.owner.is_some(), "--owner"),
-        (ctx.global.output == Format::Json, "-o json"),
+        (ctx.settings.output.format == Format::Json, "-o json"),
         (
             args.prune && !args.yes && !args.dry_run,
             "--prune without --yes",
@@ -429,7 +422,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
     let db_path = ctx.db_path()?;
     let existed = db_path.exists();
@@ -529,7 +522,7 @@ fn run_streamed(ctx: &Ctx, args: &ApplyArgs) -> Result<Option<Exit>> {
     let mut o = std::io::BufWriter::new(std::io::stderr().lock());
     for (action, ty, id) in out
         .changes()
-        .filter(|_| !ctx.global.quiet && !args.summary_only)
+        .filter(|_| !ctx.settings.output.quiet && !args.summary_only)
     {
         let verb = match action {
             Action::Create => "created",
@@ -571,7 +564,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
             owner: args.source.owner.as_deref(),
         }),
         ctx.stored_as(),
-        args.dry_run || ctx.global.output == Format::Json,
+        args.dry_run || ctx.settings.output.format == Format::Json,
     )?;
     // The astdb traps matter for what will be written; an object already stored as the
     // file says is left alone.
@@ -592,10 +585,10 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     }
     note_unlisted(ctx, &plan, args.prune);
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
     if args.dry_run {
-        match ctx.global.output {
+        match ctx.settings.output.format {
             Format::Json => ctx
                 .out
                 .document(render.json(&plan, None, &conv.skipped))
@@ -617,7 +610,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     }
     if plan.is_empty() {
         // A job parses stdout: one document even when there is nothing to do.
-        if ctx.global.output == Format::Json {
+        if ctx.settings.output.format == Format::Json {
             ctx.out
                 .document(render.json(&plan, Some(&[]), &conv.skipped))
                 .map_err(io_err)?;
@@ -723,7 +716,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         err
     });
     // What was applied, one line per object.
-    match ctx.global.output {
+    match ctx.settings.output.format {
         Format::Json => {
             let mut doc = render.json(&plan, Some(&status), &conv.skipped);
             plan::json_errors(&mut doc, &errors, failure.as_ref());
@@ -742,7 +735,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                     (Status::NotRun, _) => continue,
                 };
                 // -q leaves out the confirmations, never a failure.
-                if ctx.global.quiet && *st != Status::Failed {
+                if ctx.settings.output.quiet && *st != Status::Failed {
                     continue;
                 }
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));

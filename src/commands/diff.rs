@@ -49,7 +49,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     let planner = [
         (!args.source.more.is_empty(), "several files"),
         (args.source.owner.is_some(), "--owner"),
-        (ctx.global.output == Format::Json, "-o json"),
+        (ctx.settings.output.format == Format::Json, "-o json"),
         (args.source.allow_exec, "--allow-exec"),
         (file.as_os_str() == "-", "stdin"),
         (!db_path.exists(), "no astdb file yet"),
@@ -59,7 +59,7 @@ fn run_streamed(ctx: &Ctx, args: &DiffArgs) -> Result<Option<Exit>> {
     }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
     let req = crate::stream::Request {
         path: file,
@@ -168,9 +168,9 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         }
     }
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
-    match ctx.global.output {
+    match ctx.settings.output.format {
         Format::Json => ctx
             .out
             .document(render.json(&plan, None, &conv.skipped))
