@@ -378,10 +378,11 @@ pub fn completion_command() -> clap::Command {
 }
 
 /// Which options with a default the user set (flag or environment): a [`Global`] cannot
-/// tell `--confdir /etc/asterisk` from no flag.
+/// tell `--timeout 10` from no flag, which lets a target's `timeout` apply.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Given {
     pub confdir: bool,
+    pub timeout: bool,
 }
 
 impl Given {
@@ -394,6 +395,7 @@ impl Given {
         };
         Given {
             confdir: set("confdir"),
+            timeout: set("timeout"),
         }
     }
 }

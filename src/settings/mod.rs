@@ -165,11 +165,8 @@ impl Settings {
     }
 }
 
-/// The `--timeout` default in cli.rs.
-const DEFAULT_TIMEOUT: f64 = 10.0;
-
 /// The ARI of `--ari` and the other flags, over the named target's table.
-fn ari_target(g: &Global, file: FileTarget, _given: Given) -> Result<ari::Target> {
+fn ari_target(g: &Global, file: FileTarget, given: Given) -> Result<ari::Target> {
     let url = g.ari.clone().or(file.url).ok_or_else(|| {
         Error::usage(format!(
             "target '{}' has no url",
@@ -201,8 +198,7 @@ fn ari_target(g: &Global, file: FileTarget, _given: Given) -> Result<ari::Target
             cacert: g.cacert.clone().or(file.cacert),
             insecure: g.insecure || file.insecure.unwrap_or(false),
         },
-        // A file's `timeout` applies while the flag keeps its default.
-        timeout: if g.timeout != DEFAULT_TIMEOUT {
+        timeout: if given.timeout {
             g.timeout
         } else {
             file.timeout.unwrap_or(g.timeout)
@@ -250,4 +246,43 @@ fn default_db_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .unwrap_or_else(|| PathBuf::from("."));
     base.join("pjsipctl").join("astdb.sqlite3")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ARI target of a command line over a target table of config.toml.
+    fn ari(args: &[&str], file: FileTarget) -> ari::Target {
+        use clap::FromArgMatches;
+        let m = crate::cli::command()
+            .try_get_matches_from(
+                ["pjsipctl", "--ari", "http://h:8088/ari"]
+                    .iter()
+                    .chain(args),
+            )
+            .unwrap();
+        let g = Global::from_arg_matches(&m).unwrap();
+        ari_target(&g, file, Given::of(&m)).unwrap()
+    }
+
+    #[test]
+    fn a_flag_beats_the_file_even_at_its_default() {
+        let file = || FileTarget {
+            timeout: Some(2.5),
+            cacert: Some("/file.pem".into()),
+            ..FileTarget::default()
+        };
+        assert_eq!(ari(&["ping"], file()).timeout, 2.5);
+        assert_eq!(ari(&["--timeout", "3", "ping"], file()).timeout, 3.0);
+        // `--timeout 10` is the default's value, and still the user's choice.
+        assert_eq!(ari(&["--timeout", "10", "ping"], file()).timeout, 10.0);
+        assert_eq!(ari(&["ping"], FileTarget::default()).timeout, 10.0);
+        let t = ari(&["--cacert", "/flag.pem", "ping"], file());
+        assert_eq!(t.tls.cacert.as_deref(), Some(Path::new("/flag.pem")));
+        assert_eq!(
+            ari(&["ping"], file()).tls.cacert.as_deref(),
+            Some(Path::new("/file.pem"))
+        );
+    }
 }
