@@ -95,8 +95,8 @@ pub struct Output {
 
 impl Settings {
     /// Flags win over the environment (clap has already merged those two), which wins over
-    /// config.toml. Only a contradiction between flags fails here; any other problem with
-    /// the target is kept for the command that uses it.
+    /// config.toml. Only a contradiction fails here (--ari with a target that is a
+    /// database); any other problem with the target is kept for the command that uses it.
     pub fn resolve(g: &Global, given: Given) -> Result<Settings> {
         let sorcery = Sorcery {
             conf: g.sorcery.clone(),

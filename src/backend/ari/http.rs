@@ -101,7 +101,7 @@ pub struct Http {
 }
 
 impl Http {
-    /// A client of `t` sending `password` (read by [`Target::password`]).
+    /// A client of `t` sending `password` (read by [`Target::login`]).
     pub fn new(t: &Target, password: Option<&str>) -> Result<Http> {
         let timeout = Duration::from_secs_f64(t.timeout);
         let mut b = reqwest::blocking::Client::builder()

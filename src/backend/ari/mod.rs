@@ -37,7 +37,7 @@ pub fn open(t: &Target, out: &Out) -> Result<Box<dyn Backend>> {
 /// `n` clients of the same target, each with its own connection, for workers on threads
 /// (the password is read once).
 pub fn open_pool(t: &Target, out: &Out, n: usize) -> Result<Vec<Box<dyn Backend + Send>>> {
-    let password = t.password(out)?;
+    let password = t.login(out)?;
     (0..n)
         .map(|_| {
             Ok(Box::new(Ari {
@@ -49,7 +49,7 @@ pub fn open_pool(t: &Target, out: &Out, n: usize) -> Result<Vec<Box<dyn Backend 
 
 /// Read the password and set up the client (nothing is sent yet).
 pub fn connect(t: &Target, out: &Out) -> Result<Ari> {
-    let password = t.password(out)?;
+    let password = t.login(out)?;
     Ok(Ari {
         http: Http::new(t, password.as_deref())?,
     })

@@ -63,9 +63,10 @@ pub struct Tls {
 }
 
 impl Target {
-    /// The password to send, once the rest is checked: read from its file, the environment
-    /// or a prompt (only a command that connects asks).
-    pub fn password(&self, out: &Out) -> Result<Option<String>> {
+    /// What a command that connects does first: check the target (a bad timeout before
+    /// any prompt), then read the password to send from its file, the environment or the
+    /// terminal.
+    pub fn login(&self, out: &Out) -> Result<Option<String>> {
         let timeout = self.timeout;
         if !(timeout.is_finite() && timeout > 0.0) {
             return Err(Error::usage(format!(
@@ -229,24 +230,22 @@ mod tests {
         let given = || Password::Given("pw".into());
         assert_eq!(
             target(Some("u"), given(), false)
-                .password(&out)
+                .login(&out)
                 .unwrap()
                 .as_deref(),
             Some("pw")
         );
         assert_eq!(
-            target(None, Password::None, false).password(&out).unwrap(),
+            target(None, Password::None, false).login(&out).unwrap(),
             None
         );
-        let e = target(None, given(), false).password(&out).unwrap_err();
+        let e = target(None, given(), false).login(&out).unwrap_err();
         assert!(e.message.contains("no user"), "{}", e.message);
-        let e = target(None, Password::None, true)
-            .password(&out)
-            .unwrap_err();
+        let e = target(None, Password::None, true).login(&out).unwrap_err();
         assert!(e.message.contains("--api-key needs"), "{}", e.message);
         let mut t = target(Some("u"), given(), false);
         t.timeout = -1.0;
-        let e = t.password(&out).unwrap_err();
+        let e = t.login(&out).unwrap_err();
         assert!(e.message.starts_with("--timeout -1:"), "{}", e.message);
     }
 }
