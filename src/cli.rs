@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, Parser, ValueEnum};
 
 /// Administer Asterisk PJSIP push configuration (auth, aor, endpoint, ...) on an
 /// astdb file (the embedded engine, default) or a live Asterisk over ARI.
@@ -18,7 +19,7 @@ pub struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: crate::commands::Command,
 }
 
 #[derive(Debug, Args)]
@@ -132,25 +133,6 @@ pub enum Format {
     Json,
     /// pjsip.conf sections
     Conf,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    Push(crate::commands::push::PushArgs),
-    Show(crate::commands::show::ShowArgs),
-    List(crate::commands::list::ListArgs),
-    Delete(crate::commands::delete::DeleteArgs),
-    Apply(crate::commands::apply::ApplyArgs),
-    Diff(crate::commands::diff::DiffArgs),
-    Export(crate::commands::export::ExportArgs),
-    Schema(crate::commands::schema::SchemaArgs),
-    Serve(crate::commands::serve::ServeArgs),
-    Ping(crate::commands::ping::PingArgs),
-    Reload(crate::commands::reload::ReloadArgs),
-    Wizard(crate::commands::wizard::WizardArgs),
-    Db(crate::commands::db::DbArgs),
-    #[command(hide = true)]
-    Generate(crate::commands::generate::GenerateArgs),
 }
 
 const STORAGE: &[&str] = &["db", "sorcery", "confdir"];
@@ -395,14 +377,38 @@ pub fn completion_command() -> clap::Command {
     c
 }
 
+/// Which options with a default the user set (flag or environment): a [`Global`] cannot
+/// tell `--timeout 10` from no flag, which lets a target's `timeout` apply.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given {
+    pub confdir: bool,
+    pub timeout: bool,
+}
+
+impl Given {
+    pub fn of(m: &ArgMatches) -> Given {
+        let set = |id: &str| {
+            matches!(
+                m.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        };
+        Given {
+            confdir: set("confdir"),
+            timeout: set("timeout"),
+        }
+    }
+}
+
 /// Parse the command line: clap's answer, with "did you mean" only where it is plausible.
-pub fn parse() -> Cli {
+pub fn parse() -> (Cli, Given) {
     use clap::FromArgMatches;
     let mut cmd = command();
     let matches = cmd
         .try_get_matches_from_mut(std::env::args_os())
         .unwrap_or_else(|e| plausible(e, &cmd).exit());
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    (cli, Given::of(&matches))
 }
 
 /// clap suggests the nearest flag however far it is (`delete --force` → `--sorcery`).

@@ -8,6 +8,7 @@ use clap::{Command, FromArgMatches};
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 
 use crate::schema::{TypeDef, TYPES};
+use crate::settings::Settings;
 
 /// Attach the completers to the arguments that name types, ids and fields.
 pub fn add_completers(cmd: Command) -> Command {
@@ -41,7 +42,7 @@ pub fn add_completers(cmd: Command) -> Command {
 
 /// `--target <TAB>`: the targets config.toml names.
 fn targets(current: &OsStr) -> Vec<CompletionCandidate> {
-    use crate::backend::ari::target::{config_path, parse_config};
+    use crate::settings::config_file::{config_path, parse_config};
     let Some(path) = config_path() else {
         return Vec::new();
     };
@@ -75,18 +76,20 @@ fn words_before_current() -> Vec<OsString> {
     words
 }
 
-/// What the words so far say: the global options and the chosen type.
-fn context() -> Option<(crate::cli::Global, Option<&'static TypeDef>)> {
+/// What the words so far say: the settings (`None` when they contradict each other) and
+/// the chosen type.
+fn context() -> Option<(Option<Settings>, Option<&'static TypeDef>)> {
     let m = crate::cli::command()
         .ignore_errors(true)
         .try_get_matches_from(words_before_current())
         .ok()?;
     let global = crate::cli::Global::from_arg_matches(&m).ok()?;
+    let settings = Settings::resolve(&global, crate::cli::Given::of(&m)).ok();
     let ty = m
         .subcommand()
         .and_then(|(_, sm)| sm.try_get_one::<String>("type").ok().flatten().cloned())
         .and_then(|t| crate::commands::lookup_type(&t));
-    Some((global, ty))
+    Some((settings, ty))
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -125,24 +128,26 @@ fn all_types(current: &OsStr) -> Vec<CompletionCandidate> {
 /// Ids stored on the embedded engine (or the static file). Over ARI nothing is offered:
 /// a TAB must not prompt for a password or wait on the network.
 fn ids(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some((global, Some(ty))) = context() else {
+    let Some((settings, Some(ty))) = context() else {
         return Vec::new();
     };
-    stored_ids(global, ty, &current.to_string_lossy())
+    stored_ids(settings, ty, &current.to_string_lossy())
         .into_iter()
         .map(CompletionCandidate::new)
         .collect()
 }
 
-fn stored_ids(global: crate::cli::Global, ty: &'static TypeDef, prefix: &str) -> Vec<String> {
-    let ctx = crate::commands::Ctx {
-        global,
-        out: crate::output::Out {
+fn stored_ids(settings: Option<Settings>, ty: &'static TypeDef, prefix: &str) -> Vec<String> {
+    let Some(settings) = settings else {
+        return Vec::new();
+    };
+    let ctx = crate::commands::Ctx::new(
+        settings,
+        crate::output::Out {
             quiet: true,
             ..Default::default()
         },
-        created: Default::default(),
-    };
+    );
     // Over the network (ARI, PostgreSQL) a TAB must never wait or ask for a password.
     if ctx.uses_ari() || ctx.pg_url().is_some() {
         return Vec::new();
@@ -177,7 +182,7 @@ fn referenced_type(attr: &str) -> Option<&'static TypeDef> {
 /// `cont` → `context=`; after `=`, the values the field accepts (`direct_media=` →
 /// `yes no`), after the last comma for a list (`allow=ulaw,` → `allow=ulaw,alaw` …).
 fn fields(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some((global, Some(ty))) = context() else {
+    let Some((settings, Some(ty))) = context() else {
         return Vec::new();
     };
     let cur = current.to_string_lossy();
@@ -198,7 +203,7 @@ fn fields(current: &OsStr) -> Vec<CompletionCandidate> {
             };
             let f = &ty.fields[i];
             let values: Vec<String> = match referenced_type(f.name) {
-                Some(target) => stored_ids(global, target, last),
+                Some(target) => stored_ids(settings, target, last),
                 None => crate::schema::values::candidates(&f.kind)
                     .into_iter()
                     .filter(|v| starts_with_ci(v, last))

@@ -24,7 +24,7 @@ impl Exit {
 }
 
 /// A failure with the exit code it maps to and what the user can do about it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Error {
     pub exit: Exit,
     pub message: String,

@@ -361,9 +361,9 @@ proptest! {
         let r = watchdog("config files", move || {
             for t in [&text, &text2] {
                 let _ = crate::sorcery_conf::Mapping::parse(t, "sorcery.conf");
-                if let Err(e) = crate::backend::ari::target::parse_config(t, "config.toml", Path::new("/nonexistent")) {
-                    if !e.message.contains("config.toml") {
-                        return Err(format!("config.toml error without its name: {}", e.message));
+                if let Err(e) = crate::settings::config_file::parse_config(t, "config.toml", Path::new("/nonexistent")) {
+                    if !e.to_string().contains("config.toml") {
+                        return Err(format!("config.toml error without its name: {e}"));
                     }
                 }
             }

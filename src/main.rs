@@ -20,6 +20,7 @@ mod proptests;
 mod realtime;
 mod schema;
 mod server;
+mod settings;
 mod sorcery_conf;
 mod store;
 mod wizard;
@@ -29,8 +30,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // `COMPLETE=bash pjsipctl -- WORDS…` (the scripts in completions/) answers and exits.
     clap_complete::CompleteEnv::with_factory(cli::completion_command).complete();
-    let cli = cli::parse();
-    let code = run(cli);
+    let (cli, given) = cli::parse();
+    let code = run(cli, given);
     // For the benchmark: report this process's peak resident set size.
     if std::env::var_os("PJSIPCTL_REPORT_PEAK_RSS").is_some() {
         if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
@@ -47,8 +48,10 @@ fn main() -> ExitCode {
     code
 }
 
-fn run(cli: cli::Cli) -> ExitCode {
-    match commands::run(cli) {
+fn run(cli: cli::Cli, given: cli::Given) -> ExitCode {
+    let result = settings::Settings::resolve(&cli.global, given)
+        .and_then(|settings| commands::run(settings, &cli.command));
+    match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) if e.exit == error::Exit::Ok => ExitCode::SUCCESS,
         Err(e) => {

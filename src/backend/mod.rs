@@ -142,9 +142,9 @@ pub trait Backend {
 
 pub mod ari;
 
-/// Open the ARI backend the global flags describe.
-pub fn open_ari(g: &crate::cli::Global, out: &crate::output::Out) -> Result<Box<dyn Backend>> {
-    ari::open(g, out)
+/// Open the ARI backend of a resolved target (its password is read now).
+pub fn open_ari(t: &ari::Target, out: &crate::output::Out) -> Result<Box<dyn Backend>> {
+    ari::open(t, out)
 }
 
 /// An id Asterisk can address: not empty, no control characters.

@@ -115,7 +115,7 @@ pub fn load(ctx: &Ctx, src: &SourceArgs) -> Result<Conversion> {
             crate::apply::read::mark_owner(d, owner);
         }
     }
-    harden(&mut conv.diags, ctx.global.strict);
+    harden(&mut conv.diags, ctx.settings.output.strict);
     // The wizard's objects that cannot be pushed, before the converter's (file order).
     skipped.append(&mut conv.skipped);
     conv.skipped = skipped;
@@ -132,8 +132,8 @@ fn reader_options_for(ctx: &Ctx, file: &Path, allow_exec: bool) -> Options {
     let stdin = file.as_os_str() == "-";
     // Relative #include names resolve in Asterisk's config directory: --confdir when given,
     // else the folder of the file being converted (from stdin: the --confdir default).
-    let confdir = if confdir_given() || stdin {
-        ctx.global.confdir.clone()
+    let confdir = if ctx.settings.confdir.given || stdin {
+        ctx.settings.confdir.path.clone()
     } else {
         file.parent().map(Path::to_path_buf).unwrap_or_default()
     };
@@ -161,11 +161,11 @@ pub fn print_notes(ctx: &Ctx, conv: &Conversion) {
         match d.level {
             Level::Error => {}
             Level::Warning => ctx.out.warn(&d.to_string()),
-            Level::Note if is_static(d) && !ctx.global.verbose => {}
+            Level::Note if is_static(d) && !ctx.settings.output.verbose => {}
             Level::Note => ctx.out.status(&format!("note: {d}")),
         }
     }
-    if !ctx.global.verbose {
+    if !ctx.settings.output.verbose {
         let names: Vec<&str> = conv
             .diags
             .iter()
@@ -182,13 +182,6 @@ pub fn print_notes(ctx: &Ctx, conv: &Conversion) {
             ));
         }
     }
-}
-
-/// Whether the global --confdir was set (flag or PJSIPCTL_CONFDIR) rather than defaulted.
-fn confdir_given() -> bool {
-    std::env::var_os("PJSIPCTL_CONFDIR").is_some_and(|v| !v.is_empty())
-        || std::env::args_os()
-            .any(|a| a == "--confdir" || a.to_string_lossy().starts_with("--confdir="))
 }
 
 thread_local! {
@@ -362,7 +355,7 @@ pub fn refuse_outcome(ctx: &Ctx, file: &Path, out: &mut Outcome) -> Result<Conve
 /// be seen whole first: reported as text, nothing to confirm. `None`: collect instead.
 fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    let json = ctx.global.output == Format::Json;
+    let json = ctx.settings.output.format == Format::Json;
     let collect = !fits_one_pass(ctx, &args.source)
         // What became of each change goes into the JSON document.
         || (json && !args.dry_run)
@@ -374,7 +367,7 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
     }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
     let db_path = ctx.db_path()?;
     let existed = db_path.exists();
@@ -472,7 +465,7 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
 /// One line per object written, on stderr as push and delete give theirs; -q and
 /// --summary-only leave them out. Written as it goes: 300,000 lines need not be held.
 fn confirmations(ctx: &Ctx, args: &ApplyArgs, ledger: &Ledger) -> Result<()> {
-    if ctx.global.quiet || args.summary_only {
+    if ctx.settings.output.quiet || args.summary_only {
         return Ok(());
     }
     let mut o = std::io::BufWriter::new(std::io::stderr().lock());
@@ -558,7 +551,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     if let Some(exit) = run_on_astdb(ctx, args, req)? {
         return Ok(exit);
     }
-    let json = ctx.global.output == Format::Json;
+    let json = ctx.settings.output.format == Format::Json;
     let access = if args.dry_run {
         Access::Read
     } else {
@@ -580,10 +573,10 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     let skipped = conv.skipped.len();
     note_unlisted(ctx, &out, args.prune);
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
     if args.dry_run {
-        match ctx.global.output {
+        match ctx.settings.output.format {
             Format::Json => {
                 plan::print_json(&ctx.out, &render, &plan, (None, &conv.skipped), &[], None)
                     .map_err(io_err)?
@@ -717,7 +710,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         err
     });
     // What was applied, one line per object.
-    match ctx.global.output {
+    match ctx.settings.output.format {
         Format::Json => {
             plan::print_json(
                 &ctx.out,
@@ -739,7 +732,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                     Status::NotRun => continue,
                 };
                 // -q leaves out the confirmations, never a failure.
-                if ctx.global.quiet && *st != Status::Failed {
+                if ctx.settings.output.quiet && *st != Status::Failed {
                     continue;
                 }
                 report.push_str(&format!("{verb} {} {}\n", c.ty.name, c.id));

@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: &DbArgs) -> Result<Exit> {
         Error::usage("db needs a PostgreSQL database")
             .hint("pass --db postgresql://USER@HOST[:PORT]/DBNAME (or set PJSIPCTL_DB)")
     })?;
-    let mut db = connect(&url)?;
+    let mut db = connect(url)?;
     match args.action {
         DbAction::Init => init(ctx, &mut db),
         DbAction::Check => check(ctx, &mut db),

@@ -104,9 +104,9 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
         }
     }
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
-    let json = ctx.global.output == Format::Json;
+    let json = ctx.settings.output.format == Format::Json;
     let n = plan.changes.len();
     if args.dry_run {
         if json {

@@ -42,9 +42,9 @@ fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<E
     let db_path = ctx.db_path()?;
     let opts = reader_options(ctx, &args.source);
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
-    let json = ctx.global.output == Format::Json;
+    let json = ctx.settings.output.format == Format::Json;
     let source = Source::File {
         path: file,
         opts: &opts,
@@ -128,9 +128,9 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
         }
     }
     let render = Render {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
     };
-    match ctx.global.output {
+    match ctx.settings.output.format {
         Format::Json => crate::output::plan::print_json(
             &ctx.out,
             &render,

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
     };
     let (mut backend, mut workers) = ctx.backend_pool(args.jobs, Access::Read)?;
     let opts = ExportOptions {
-        show_secrets: ctx.global.show_secrets,
+        show_secrets: ctx.settings.output.show_secrets,
         all: args.all,
     };
     // In the type order apply pushes in (auth and aor before endpoint).

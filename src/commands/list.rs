@@ -74,9 +74,10 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
                     // The label goes above the table; elsewhere, and for a type left out
                     // of `list` because nothing was reached, it goes to stderr.
                     let hidden = args.r#type.is_none() && r.is_empty();
-                    if let (Some(l), true) =
-                        (&t.label, ctx.global.output != Format::Table || hidden)
-                    {
+                    if let (Some(l), true) = (
+                        &t.label,
+                        ctx.settings.output.format != Format::Table || hidden,
+                    ) {
                         ctx.out.warn(&format!("listing only the {l}"));
                     }
                     for l in r {
@@ -95,7 +96,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         if args.r#type.is_none() && t.count == 0 {
             continue;
         }
-        if ctx.global.output == Format::Table {
+        if ctx.settings.output.format == Format::Table {
             let mut text = String::new();
             if types.len() > 1 {
                 text.push_str(&format!("== {} ==\n", ty.plural));
@@ -114,7 +115,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         broken,
         ..
     } = p;
-    if ctx.global.output == Format::Json {
+    if ctx.settings.output.format == Format::Json {
         sink.write(json.end()).map_err(io_err)?;
     } else if !sink.wrote() {
         sink.write("No objects found.\n").map_err(io_err)?;
@@ -152,7 +153,8 @@ impl TypePrint {
             count: 0,
             rows: output::table::ListTable::new(columns(ty).0),
             label: None,
-            defaults: (ctx.global.output == Format::Conf).then(|| output::Defaults::of(ty)),
+            defaults: (ctx.settings.output.format == Format::Conf)
+                .then(|| output::Defaults::of(ty)),
             columns: columns(ty).1,
         }
     }
@@ -174,11 +176,11 @@ impl Printer<'_> {
                     .warn(&format!("{} {}: unreadable row: {e}", ty.name, l.id));
             }
         }
-        match ctx.global.output {
+        match ctx.settings.output.format {
             Format::Json => {
                 // Unlike show -o json (ARI's own answer), a listing is pjsipctl's: masked.
                 let masked;
-                let l = if ctx.global.show_secrets {
+                let l = if ctx.settings.output.show_secrets {
                     &l
                 } else {
                     masked = Listed {
@@ -196,8 +198,12 @@ impl Printer<'_> {
             }
             Format::Conf => {
                 if let (Ok(set), Some(d)) = (&l.object, &t.defaults) {
-                    let mut text =
-                        output::conf::section(ty, &l.id, &d.changed(set), ctx.global.show_secrets);
+                    let mut text = output::conf::section(
+                        ty,
+                        &l.id,
+                        &d.changed(set),
+                        ctx.settings.output.show_secrets,
+                    );
                     text.push('\n');
                     self.sink.write(&text).map_err(io_err)?;
                 }

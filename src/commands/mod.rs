@@ -15,26 +15,52 @@ pub mod serve;
 pub mod show;
 pub mod wizard;
 
+use std::cell::{Cell, RefCell};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use clap::Subcommand;
+
+use crate::backend::ari;
 use crate::backend::embedded::Embedded;
 use crate::backend::Backend;
-use crate::cli::{Cli, Command, Global};
 use crate::error::{Error, Exit, Result};
 use crate::output::Out;
 use crate::schema::{find_type, type_names, TypeDef, TYPES};
+use crate::settings::{Settings, Target};
 use crate::sorcery_conf::Mapping;
+
+/// The subcommands, each defined in its own file below.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Push(push::PushArgs),
+    Show(show::ShowArgs),
+    List(list::ListArgs),
+    Delete(delete::DeleteArgs),
+    Apply(apply::ApplyArgs),
+    Diff(diff::DiffArgs),
+    Export(export::ExportArgs),
+    Schema(schema::SchemaArgs),
+    Serve(serve::ServeArgs),
+    Ping(ping::PingArgs),
+    Reload(reload::ReloadArgs),
+    Wizard(wizard::WizardArgs),
+    Db(db::DbArgs),
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
+}
 
 /// The extra connections of `--jobs`, one per worker.
 pub type Workers = Vec<Box<dyn Backend + Send>>;
 
 /// Resolved settings and the output handle, shared by every command.
 pub struct Ctx {
-    pub global: Global,
+    pub settings: Settings,
     pub out: Out,
     /// The astdb file this run created, if any: announced on success, removed on failure.
-    pub created: std::cell::RefCell<Option<PathBuf>>,
+    pub created: RefCell<Option<PathBuf>>,
+    /// The target's `insecure = true` has been said (once, when the target is first used).
+    insecure_said: Cell<bool>,
 }
 
 /// What a command does with the astdb file.
@@ -48,41 +74,26 @@ pub enum Access {
     Create,
 }
 
-/// The astdb file `--db` / PJSIPCTL_DB names. A `postgresql://` URL is the realtime
-/// backend's (`Ctx::pg_url`), never a file; any other URL is refused.
-pub fn db_location(given: &Path) -> Result<PathBuf> {
-    let s = given.to_string_lossy();
-    if crate::realtime::is_url(&s) {
-        return Err(Error::usage(format!(
-            "--db {s}: this needs an astdb file, not a PostgreSQL database"
-        ))
-        .hint("give the path of astdb.sqlite3 for this command"));
-    }
-    if let Some((scheme, _)) = s.split_once("://") {
-        let is_scheme = scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        if is_scheme {
-            return Err(Error::usage(format!(
-                "--db {s}: not a file path; the embedded engine stores objects in an astdb SQLite file"
-            ))
-            .hint("give the path of astdb.sqlite3 (e.g. /var/lib/asterisk/astdb.sqlite3), postgresql://USER@HOST/DB for realtime tables, or --ari URL for a running Asterisk"));
+impl Ctx {
+    pub fn new(settings: Settings, out: Out) -> Ctx {
+        Ctx {
+            settings,
+            out,
+            created: Default::default(),
+            insecure_said: Cell::new(false),
         }
     }
-    Ok(crate::backend::ari::target::expand_home(given))
-}
 
-impl Ctx {
-    /// The astdb file: --db, $PJSIPCTL_DB (`~/` expanded as in config.toml), else under the
-    /// XDG data directory.
+    /// The astdb file of the embedded engine.
     pub fn db_path(&self) -> Result<PathBuf> {
-        match &self.global.db {
-            Some(p) => db_location(p),
-            None => Ok(default_db_path()),
+        match &self.settings.target {
+            Target::Astdb { path, .. } => path.get().cloned(),
+            Target::Realtime { url, .. } => Err(Error::usage(format!(
+                "--db {url}: this needs an astdb file, not a PostgreSQL database"
+            ))
+            .hint("give the path of astdb.sqlite3 for this command")),
+            Target::Ari(_) => Err(Error::usage("this needs an astdb file, not an ARI")
+                .hint("give --db PATH of astdb.sqlite3 for this command")),
         }
     }
 
@@ -90,8 +101,11 @@ impl Ctx {
     /// folder must exist, except the default location's, which is created); the run says so.
     pub fn embedded(&self, access: Access) -> Result<Embedded> {
         let path = self.db_path()?;
+        let Target::Astdb { given, sorcery, .. } = &self.settings.target else {
+            unreachable!("db_path answers only for an astdb target")
+        };
         if access == Access::Create && !path.exists() {
-            if self.global.db.is_none() {
+            if !given {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| {
                         Error::storage(format!("cannot create {}: {e}", dir.display()))
@@ -101,61 +115,77 @@ impl Ctx {
             crate::store::create(&path)?;
             *self.created.borrow_mut() = Some(path.clone());
         }
-        let mapping = self.mapping()?;
+        let mapping = sorcery.mapping()?;
         if !path.exists() {
             return Embedded::without_astdb(&path, mapping);
         }
         Embedded::open(&path, mapping, access != Access::Read)
     }
 
-    /// `--db` when it names a PostgreSQL database (the realtime backend).
-    pub fn pg_url(&self) -> Option<String> {
-        let db = self.global.db.as_ref()?.to_str()?;
-        crate::realtime::is_url(db).then(|| db.to_string())
+    /// The PostgreSQL database of the realtime backend.
+    pub fn pg_url(&self) -> Option<&str> {
+        match &self.settings.target {
+            Target::Realtime { url, .. } => Some(url),
+            _ => None,
+        }
     }
 
     /// How the chosen target stores objects (what apply and diff compare with).
     pub fn stored_as(&self) -> crate::apply::plan::StoredAs {
-        if self.uses_ari() {
-            crate::apply::plan::StoredAs::Ari
-        } else if self.pg_url().is_some() {
-            crate::apply::plan::StoredAs::Realtime
-        } else {
-            crate::apply::plan::StoredAs::Astdb
+        match &self.settings.target {
+            Target::Astdb { .. } => crate::apply::plan::StoredAs::Astdb,
+            Target::Ari(_) => crate::apply::plan::StoredAs::Ari,
+            Target::Realtime { .. } => crate::apply::plan::StoredAs::Realtime,
         }
     }
 
+    /// sorcery.conf's mapping, where pjsipctl reads the storage itself (astdb, realtime).
     pub fn mapping(&self) -> Result<Mapping> {
-        let m = match &self.global.sorcery {
-            Some(p) => Mapping::load(p)?,
-            None => Mapping::builtin(),
-        };
-        Ok(m.with_confdir(&self.global.confdir))
+        match &self.settings.target {
+            Target::Astdb { sorcery, .. } | Target::Realtime { sorcery, .. } => sorcery.mapping(),
+            Target::Ari(_) => Err(Error::usage(
+                "an ARI target's sorcery.conf is on the Asterisk host, not read here",
+            )),
+        }
     }
 
     pub fn uses_ari(&self) -> bool {
-        self.global.ari.is_some() || self.global.target.is_some()
+        matches!(self.settings.target, Target::Ari(_))
     }
 
-    /// The backend the flags choose: ARI when a URL or target is given, else the embedded engine.
+    /// The ARI target, or what kept it from resolving. The first use says when
+    /// config.toml turned certificate checks off (--insecure is said on every run).
+    pub fn ari_target(&self) -> Result<&ari::Target> {
+        let Target::Ari(t) = &self.settings.target else {
+            return Err(Error::usage("this needs an ARI target")
+                .hint("pass --ari URL (or --target NAME) and --user NAME"));
+        };
+        let t = t.get()?;
+        if t.tls.insecure && !self.settings.insecure_flag && !self.insecure_said.replace(true) {
+            // Every run, even with --quiet, as for --insecure.
+            self.out.summary(
+                "warning: insecure = true in the target: the server's TLS certificate is not verified",
+            );
+        }
+        Ok(t)
+    }
+
+    /// The backend the settings chose: ARI, realtime PostgreSQL, or the embedded engine.
     pub fn backend(&self, access: Access) -> Result<Box<dyn Backend>> {
-        if self.uses_ari() {
-            return crate::backend::open_ari(&self.global, &self.out);
+        match &self.settings.target {
+            Target::Ari(_) => crate::backend::open_ari(self.ari_target()?, &self.out),
+            Target::Realtime { url, .. } => {
+                Ok(Box::new(crate::realtime::backend::Realtime::open(url)?))
+            }
+            Target::Astdb { .. } => Ok(Box::new(self.embedded(access)?)),
         }
-        if let Some(url) = self.pg_url() {
-            return Ok(Box::new(crate::realtime::backend::Realtime::open(&url)?));
-        }
-        Ok(Box::new(self.embedded(access)?))
     }
 
-    /// The backend, and over ARI with `jobs` > 1 that many more connections to work on
-    /// (the target resolved once, its warnings said once).
     /// The backend, and over ARI with `jobs` above 1 that many more clients (each its own
-    /// kept-alive connection) for workers; the target is resolved once, its warnings said once.
+    /// kept-alive connection) for workers; the password is read once.
     pub fn backend_pool(&self, jobs: u16, access: Access) -> Result<(Box<dyn Backend>, Workers)> {
         if self.uses_ari() && jobs > 1 {
-            let mut pool =
-                crate::backend::ari::open_pool(&self.global, &self.out, jobs as usize + 1)?;
+            let mut pool = ari::open_pool(self.ari_target()?, &self.out, jobs as usize + 1)?;
             let main: Box<dyn Backend> = pool.pop().expect("a client");
             return Ok((main, pool));
         }
@@ -167,7 +197,7 @@ impl Ctx {
         crate::policy::Rules {
             accept_loss,
             force,
-            strict: self.global.strict,
+            strict: self.settings.output.strict,
             remote: self.uses_ari(),
             realtime: self.pg_url().is_some(),
         }
@@ -252,42 +282,14 @@ pub fn resolve_type(name: &str) -> Result<&'static TypeDef> {
     })
 }
 
-/// `$XDG_DATA_HOME/pjsipctl/astdb.sqlite3`, else under `~/.local/share`.
-fn default_db_path() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("pjsipctl").join("astdb.sqlite3")
-}
-
-pub fn run(mut cli: Cli) -> Result<Exit> {
-    // A named target with `db = "postgresql://…"` is the realtime backend: from here on the
-    // run is the same as with that --db (the target's choice beats --db/PJSIPCTL_DB).
-    if let Some(name) = cli.global.target.clone() {
-        // A target that cannot be read is reported where it is used (commands that need no
-        // target still run).
-        if let Ok(Some(url)) = crate::backend::ari::target::target_db(&name) {
-            if let Some(ari) = &cli.global.ari {
-                return Err(Error::usage(format!(
-                    "--target {name} is the database {url}; --ari {ari} asks for an ARI"
-                ))
-                .hint("give one of them"));
-            }
-            cli.global.db = Some(url.into());
-            cli.global.target = None;
-        }
-    }
-    let ctx = Ctx {
-        out: Out {
-            quiet: cli.global.quiet,
-            ..Out::default()
-        },
-        global: cli.global,
-        created: Default::default(),
+/// Run one command with the settings resolved from its command line.
+pub fn run(settings: Settings, command: &Command) -> Result<Exit> {
+    let out = Out {
+        quiet: settings.output.quiet,
+        ..Out::default()
     };
-    let result = dispatch(&ctx, &cli.command);
+    let ctx = Ctx::new(settings, out);
+    let result = dispatch(&ctx, command);
     // A new file is worth one line (a mistyped path shows at once); a run that stored
     // nothing in it (failed, or had nothing to write) leaves none.
     if let Some(path) = ctx.created.borrow().as_ref() {
@@ -300,7 +302,7 @@ pub fn run(mut cli: Cli) -> Result<Exit> {
     // With -o json a failure is a document too (stderr keeps its line, printed by main); a
     // command that already printed its document has put the error into it.
     if let Err(e) = &result {
-        if ctx.global.output == crate::cli::Format::Json
+        if ctx.settings.output.format == crate::cli::Format::Json
             && e.exit != Exit::Ok
             && !ctx.out.printed.load(std::sync::atomic::Ordering::SeqCst)
         {
@@ -313,7 +315,7 @@ pub fn run(mut cli: Cli) -> Result<Exit> {
 }
 
 fn dispatch(ctx: &Ctx, command: &Command) -> Result<Exit> {
-    if ctx.global.insecure {
+    if ctx.settings.insecure_flag {
         // Every run, even with --quiet: nobody should forget it is on.
         let w = "--insecure: the server's TLS certificate is not verified";
         ctx.out.warn_always(w);

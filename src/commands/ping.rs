@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, _args: &PingArgs) -> Result<Exit> {
         return Err(Error::usage("ping needs an ARI target")
             .hint("pass --ari URL (or --target NAME) and --user NAME"));
     }
-    let a = ari::connect(&ctx.global, &ctx.out)?;
+    let a = ari::connect(ctx.ari_target()?, &ctx.out)?;
     let base = a.http.base.clone();
     let user = a.http.user.clone();
 
@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, _args: &PingArgs) -> Result<Exit> {
         Some(u) => format!("accepted (user {u})"),
         None => "none needed".to_string(),
     };
-    let text = match ctx.global.output {
+    let text = match ctx.settings.output.format {
         Format::Json => serde_json::to_string_pretty(&json!({
             "target": base, "reachable": true, "version": version, "entity_id": entity,
             "ping": pong, "round_trip_ms": (ms * 10.0).round() / 10.0, "credentials": creds,

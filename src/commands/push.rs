@@ -192,7 +192,7 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
         fields.len(),
         if fields.len() == 1 { "" } else { "s" }
     ));
-    match ctx.global.output {
+    match ctx.settings.output.format {
         Format::Json => ctx
             .out
             .data(&output::json::object(&pushed.objectset))
@@ -204,7 +204,7 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
                     ty,
                     &args.id,
                     &set,
-                    ctx.global.show_secrets,
+                    ctx.settings.output.show_secrets,
                 ))
                 .map_err(io_err)?
         }

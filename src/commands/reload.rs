@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, args: &ReloadArgs) -> Result<Exit> {
     if m.is_empty() {
         return Err(Error::usage("the module name is empty"));
     }
-    let a = ari::connect(&ctx.global, &ctx.out)?;
+    let a = ari::connect(ctx.ari_target()?, &ctx.out)?;
     let what = format!("PUT asterisk/modules/{m}");
     let c = a.call(&what, "reload", None, None);
     // Not retried: a second reload can collide with the first (409) and hide that it worked.

@@ -23,7 +23,7 @@ pub struct SchemaArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &SchemaArgs) -> Result<Exit> {
-    let format = ctx.global.output;
+    let format = ctx.settings.output.format;
     let Some(name) = &args.r#type else {
         return types(ctx, format);
     };

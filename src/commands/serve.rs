@@ -4,7 +4,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 
 use clap::Args;
 
-use crate::backend::ari::target::{env_password, read_password_file};
+use crate::backend::ari::target::{read_password_file, Password};
 use crate::backend::embedded::Embedded;
 use crate::backend::Backend;
 use crate::commands::{Access, Ctx};
@@ -34,15 +34,12 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
         Error::usage("serve refuses to start without a credential for its clients")
             .hint("pass --user NAME and the password in PJSIPCTL_PASSWORD or --password-file FILE")
     };
-    let user = ctx
-        .global
-        .user
-        .clone()
-        .filter(|u| !u.is_empty())
-        .ok_or_else(need)?;
-    let password = match &ctx.global.password_file {
-        Some(f) => read_password_file(f, &ctx.out)?,
-        None => env_password().ok_or_else(need)?,
+    let clients = &ctx.settings.clients;
+    let user = clients.user.clone().ok_or_else(need)?;
+    let password = match &clients.password {
+        Password::File(f) => read_password_file(f, &ctx.out)?,
+        Password::Given(p) => p.clone(),
+        Password::None | Password::Prompt => return Err(need()),
     };
     let listen = parse_listen(&args.listen)?;
     if !listen.ip().is_loopback() {
@@ -52,13 +49,13 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
     }
     if let Some(url) = ctx.pg_url() {
         // Connect (and check the schema) before announcing the address, as on astdb.
-        let rt = Realtime::open(&url)?;
+        let rt = Realtime::open(url)?;
         let shown = rt.describe();
         server::run(
             listen,
             Credential { user, password },
             move || Ok(Box::new(rt) as Box<dyn Store>),
-            ctx.global.quiet,
+            ctx.settings.output.quiet,
             |addr| eprintln!("pjsipctl serve: listening on http://{addr}/ari ({shown})"),
         )?;
         return Ok(Exit::Ok);
@@ -75,7 +72,7 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
         listen,
         Credential { user, password },
         move || Ok(Box::new(Embedded::open(&path, mapping, true)?) as Box<dyn Store>),
-        ctx.global.quiet,
+        ctx.settings.output.quiet,
         |addr| {
             // Always printed, even with --quiet: scripts and tests read the port from it.
             ctx.out.summary(&format!(

@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
     } else {
         full.clone()
     };
-    let text = match ctx.global.output {
+    let text = match ctx.settings.output.format {
         Format::Json => output::json::object(&set),
         Format::Conf => {
             // A conf section lists what differs from defaults, so it can be pushed back as is.
@@ -41,10 +41,10 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> Result<Exit> {
             } else {
                 output::changed(ty, &full)
             };
-            output::conf::section(ty, &args.id, &set, ctx.global.show_secrets)
+            output::conf::section(ty, &args.id, &set, ctx.settings.output.show_secrets)
         }
         Format::Table => {
-            let masked = output::mask(ty, &set, ctx.global.show_secrets);
+            let masked = output::mask(ty, &set, ctx.settings.output.show_secrets);
             format!(
                 "{}\n{}",
                 summary(backend.as_mut(), ty, &args.id, &full),

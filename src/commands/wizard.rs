@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, args: &WizardArgs) -> Result<Exit> {
         .filter_map(|s| wizard::expand(s).hint.map(|h| (s.name.clone(), h)))
         .collect();
     let (expanded, skipped) = wizard::expand_config(cfg, wizard::Role::Wizard);
-    let text = wizard::to_conf(&expanded, ctx.global.show_secrets);
+    let text = wizard::to_conf(&expanded, ctx.settings.output.show_secrets);
     // Every expanded object is built as apply would build it: what Asterisk refuses is
     // refused here too, with the line it came from.
     let mut conv = convert::convert(expanded);

@@ -101,7 +101,8 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new(t: &Target) -> Result<Http> {
+    /// A client of `t` sending `password` (read by [`Target::login`]).
+    pub fn new(t: &Target, password: Option<&str>) -> Result<Http> {
         let timeout = Duration::from_secs_f64(t.timeout);
         let mut b = reqwest::blocking::Client::builder()
             .timeout(timeout)
@@ -109,7 +110,7 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(1)
             .user_agent(concat!("pjsipctl/", env!("CARGO_PKG_VERSION")));
-        if let Some(ca) = &t.cacert {
+        if let Some(ca) = &t.tls.cacert {
             let pem = std::fs::read(ca)
                 .map_err(|e| Error::usage(format!("cannot read --cacert {}: {e}", ca.display())))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
@@ -123,23 +124,23 @@ impl Http {
                 })?;
             b = b.tls_certs_only(certs);
         }
-        if t.insecure {
+        if t.tls.insecure {
             b = b.danger_accept_invalid_certs(true);
         }
         let client = b
             .build()
             .map_err(|e| Error::storage(format!("cannot set up the HTTP client: {}", chain(&e))))?;
-        let auth = match (&t.user, &t.password) {
-            (Some(u), Some(p)) if t.api_key => {
+        let auth = match (&t.credentials.user, password) {
+            (Some(u), Some(p)) if t.credentials.api_key => {
                 Auth::ApiKey(utf8_percent_encode(&format!("{u}:{p}"), QUERY).to_string())
             }
-            (Some(u), Some(p)) => Auth::Basic(u.clone(), p.clone()),
+            (Some(u), Some(p)) => Auth::Basic(u.clone(), p.to_string()),
             _ => Auth::None,
         };
         Ok(Http {
             client,
             base: t.url.clone(),
-            user: t.user.clone(),
+            user: t.credentials.user.clone(),
             timeout: t.timeout,
             auth,
             https: t.url.starts_with("https:"),

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use crate::backend::check_id;
 use crate::backend::embedded::refusal_error;
 use crate::backend::{Backend, Coverage, Listed, PushOptions, Pushed};
-use crate::cli::Global;
 use crate::engine::{self, Refusal};
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
@@ -21,6 +20,7 @@ use crate::schema::{field, TypeDef, CONFIG_CLASS};
 
 pub use errors::{message, Call};
 pub use http::{Failure, Http, Method, Reply};
+pub use target::Target;
 
 /// Asterisk reads at most this many bytes of a request body (http.c MAX_CONTENT_LENGTH).
 pub const MAX_BODY: usize = 40960;
@@ -30,27 +30,28 @@ pub struct Ari {
     pub http: Http,
 }
 
-pub fn open(g: &Global, out: &Out) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(connect(g, out)?))
+pub fn open(t: &Target, out: &Out) -> Result<Box<dyn Backend>> {
+    Ok(Box::new(connect(t, out)?))
 }
 
-/// `n` clients of the same target, each with its own connection, for workers on threads.
-pub fn open_pool(g: &Global, out: &Out, n: usize) -> Result<Vec<Box<dyn Backend + Send>>> {
-    let t = target::resolve(g, out)?;
+/// `n` clients of the same target, each with its own connection, for workers on threads
+/// (the password is read once).
+pub fn open_pool(t: &Target, out: &Out, n: usize) -> Result<Vec<Box<dyn Backend + Send>>> {
+    let password = t.login(out)?;
     (0..n)
         .map(|_| {
             Ok(Box::new(Ari {
-                http: Http::new(&t)?,
+                http: Http::new(t, password.as_deref())?,
             }) as Box<dyn Backend + Send>)
         })
         .collect()
 }
 
-/// Resolve the target and set up the client (nothing is sent yet).
-pub fn connect(g: &Global, out: &Out) -> Result<Ari> {
-    let t = target::resolve(g, out)?;
+/// Read the password and set up the client (nothing is sent yet).
+pub fn connect(t: &Target, out: &Out) -> Result<Ari> {
+    let password = t.login(out)?;
     Ok(Ari {
-        http: Http::new(&t)?,
+        http: Http::new(t, password.as_deref())?,
     })
 }
 

@@ -47,3 +47,52 @@ fn named_targets_and_precedence() {
     assert!(err.contains("no password for ARI user 'asterisk'"), "{err}");
     assert!(serve.alive());
 }
+
+/// A target is resolved once, and a problem with it waits for the command that uses it: a
+/// broken target or database in the environment does not stop `schema`, and the target's
+/// `insecure = true` is said once however many connections `--jobs` opens.
+#[test]
+fn a_broken_target_stops_only_the_commands_that_use_it() {
+    let serve = Serve::start();
+    let env = Env::new();
+    let cfg = env.dir.path().join("config/pjsipctl");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[targets.lab]\nurl = \"{}\"\nuser = \"{USER}\"\ninsecure = true\n\n[targets.nourl]\nuser = \"u\"\n",
+            serve.url()
+        ),
+    )
+    .unwrap();
+    let with = |var: &str, value: &str, args: &[&str]| {
+        let mut c = env.cmd();
+        c.env(var, value);
+        run_cmd(c, args)
+    };
+    for (var, value, problem) in [
+        ("PJSIPCTL_TARGET", "nope", "no target 'nope'"),
+        ("PJSIPCTL_TARGET", "nourl", "target 'nourl' has no url"),
+        ("PJSIPCTL_DB", "mysql://root@db/ast", "not a file path"),
+    ] {
+        let (code, out, err) = with(var, value, &["schema", "aor", "-o", "json"]);
+        assert_eq!(code, 0, "{var}={value}: {err}");
+        assert!(out.contains("max_contacts"), "{out}");
+        let (code, _, err) = with(var, value, &["list", "aor"]);
+        assert_eq!(code, 2, "{var}={value}: {err}");
+        assert!(err.contains(problem), "{var}={value}: {err}");
+    }
+    assert!(!env.db().exists(), "nothing was stored");
+    let (code, _, err) = with(
+        "PJSIPCTL_PASSWORD",
+        PASSWORD,
+        &["--target", "lab", "list", "endpoint", "--jobs", "4"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.matches("warning: insecure = true in the target")
+            .count(),
+        1,
+        "{err}"
+    );
+}
