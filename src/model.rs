@@ -312,10 +312,11 @@ impl Object {
         let mut prev = Key::Var("");
         let mut prev_start = 0;
         let keys = self.ty.json_keys();
+        let misread = self.ty.misread_unset();
         self.entries(true, |k, v| {
             // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
             // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
-            if v == "<unknown>" && self.key_name(k) == "callerid" {
+            if misread.is_some_and(|m| v == m.unset && self.key_name(k) == m.name) {
                 return;
             }
             if self.same_key(k, prev) {
