@@ -196,10 +196,7 @@ pub fn apply(
     progress: &mut dyn FnMut(usize),
 ) -> Result<Option<Outcome>> {
     let families: Vec<Option<String>> = TYPES.iter().map(|t| db.family(t)).collect();
-    let push_opts = PushOptions {
-        rules: req.rules,
-        checked: true,
-    };
+    let push_opts = PushOptions { rules: req.rules };
     let flags = req.rules;
     let mut body = |w: &Writer<'_>| {
         let mut out = Outcome {
@@ -450,11 +447,11 @@ fn write_item(
 
 /// An update (or delete and create) of a stored object, as the planner's batch runs it.
 /// (The push's own warnings repeat the conversion's, which are already reported.)
-fn run_ops(w: &Writer<'_>, key: &str, change: &sync::Change, opts: PushOptions) -> Result<()> {
+fn run_ops(w: &Writer<'_>, key: &str, change: &sync::Change, _: PushOptions) -> Result<()> {
     for op in Plan::ops_of(change) {
         match op {
             Op::Push { ty, id, fields } => {
-                Embedded::push_in(w, ty, key, &id, &fields, opts, false, Vec::new())?;
+                Embedded::push_in(w, ty, key, &id, &fields, false)?;
             }
             Op::Delete { .. } => {
                 w.delete(key)?;

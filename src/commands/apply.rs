@@ -678,7 +678,6 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         Execution {
             opts: PushOptions {
                 rules: ctx.rules(args.accept_loss, args.force),
-                checked: true,
             },
             transactional,
             keep_going: args.keep_going,
