@@ -316,8 +316,10 @@ impl Object {
         self.entries(true, |k, v| {
             // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
             // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
-            if misread.is_some_and(|m| v == m.unset && self.key_name(k) == m.name) {
-                return;
+            if let Some(m) = misread {
+                if v == m.unset && self.key_name(k) == m.name {
+                    return;
+                }
             }
             if self.same_key(k, prev) {
                 s.truncate(prev_start);
