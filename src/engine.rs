@@ -20,8 +20,12 @@ pub enum Refusal {
         value: String,
         reason: String,
     },
-    #[error("{0}")]
-    Rejected(String),
+    /// The type's apply handler refused the object; `attribute` is the one at fault.
+    #[error("{reason}")]
+    Rejected {
+        attribute: Option<&'static str>,
+        reason: String,
+    },
     /// ast_sorcery_copy failed: Asterisk answers 500 "Allocation failed".
     #[error("the stored object cannot be copied for an update: {0}")]
     CopyFailed(String),
@@ -52,22 +56,6 @@ pub fn apply_fields(
     Ok(())
 }
 
-/// Attributes whose Asterisk handler compares the name it is given case-sensitively
-/// (pjsip_configuration.c: group_handler, named_groups_handler, tos_handler,
-/// codec_prefs_handler), so `CALL_GROUP=1` is found but then refused.
-const CASE_SENSITIVE_NAMES: &[&str] = &[
-    "call_group",
-    "pickup_group",
-    "named_call_group",
-    "named_pickup_group",
-    "tos_audio",
-    "tos_video",
-    "codec_prefs_incoming_offer",
-    "codec_prefs_outgoing_offer",
-    "codec_prefs_incoming_answer",
-    "codec_prefs_outgoing_answer",
-];
-
 /// Apply one field as `aco_process_var` does: find the option (case-insensitively), run its handler.
 pub fn apply_field(obj: &mut Object, f: &Attr) -> Result<Option<String>, Refusal> {
     apply_pair(obj, &f.attribute, &f.value)
@@ -92,9 +80,10 @@ pub fn apply_pair(
             hint: suggest(obj.ty, f.attribute),
         });
     };
+    // Some handlers look at the name they are given (field::EXACT_NAME, TypeDef::inexact_sets).
     let name = obj.ty.fields[idx].name;
-    if name != f.attribute && obj.ty.name == "endpoint" {
-        if CASE_SENSITIVE_NAMES.contains(&name) {
+    if name != f.attribute {
+        let Some(to) = obj.ty.inexact_target(idx, f.attribute) else {
             return Err(Refusal::InvalidValue {
                 attribute: f.attribute.to_string(),
                 value: f.value.to_string(),
@@ -102,14 +91,8 @@ pub fn apply_pair(
                     "Asterisk's handler only accepts the name in lower case: write {name}="
                 ),
             });
-        }
-        // call_offer_pref_handler: anything but the exact outgoing name sets the incoming preference.
-        if name == "outgoing_call_offer_pref" {
-            idx = obj
-                .ty
-                .field_index_exact("incoming_call_offer_pref")
-                .unwrap_or(idx);
-        }
+        };
+        idx = to;
     }
     apply_at(obj, idx, f.value)
 }
@@ -145,26 +128,11 @@ struct Pair<'a> {
 
 /// The type's apply handler, run once every field is set.
 pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, Refusal> {
-    rules::apply_handler(obj).map_err(Refusal::Rejected)
+    rules::apply_handler(obj).map_err(|f| Refusal::Rejected {
+        attribute: Some(f.attribute),
+        reason: f.message,
+    })
 }
-
-/// The transport fields whose handlers create its temporary state.
-const TRANSPORT_STATE_FIELDS: &[&str] = &[
-    "type",
-    "protocol",
-    "bind",
-    "ca_list_file",
-    "ca_list_path",
-    "cert_file",
-    "priv_key_file",
-    "verify_server",
-    "verify_client",
-    "require_client_cert",
-    "allow_wildcard_certs",
-    "method",
-    "cipher",
-    "local_net",
-];
 
 /// ARI PUT: a new object starts from defaults; an existing one is copied
 /// (objectset out, applied onto a fresh object) and the fields merged on top.
@@ -175,26 +143,21 @@ pub fn build(
     fields: &[Attr],
 ) -> Result<Built, Refusal> {
     let mut warnings = Vec::new();
-    let mut obj = match existing {
-        // A transport's apply needs the temporary state that only some field handlers create
-        // (config_transport.c); the copy's apply used up the one its own fields made, so an
-        // update without such a field answers 400 ("failed to allocate memory" in the log;
-        // golden 25, 90_25), and one with it goes on (90_24).
-        Some(_)
-            if ty.name == "transport"
-                && !fields.iter().any(|f| {
-                    TRANSPORT_STATE_FIELDS
-                        .iter()
-                        .any(|s| s.eq_ignore_ascii_case(&f.attribute))
-                }) =>
-        {
-            return Err(Refusal::Rejected(
-                "Asterisk cannot update a loaded transport through push configuration unless the \
-                 update sets bind, protocol or a TLS field (it answers 400); change it in pjsip.conf \
-                 and reload"
-                    .into(),
-            ))
+    if let (Some(_), Some(needs)) = (existing, &ty.update_needs) {
+        let sets = |f: &Attr| {
+            needs
+                .fields
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&f.attribute))
+        };
+        if !fields.iter().any(sets) {
+            return Err(Refusal::Rejected {
+                attribute: None,
+                reason: needs.refusal.into(),
+            });
         }
+    }
+    let mut obj = match existing {
         Some(old) => copy(old)?,
         None => Object::new(ty, id),
     };
@@ -225,7 +188,7 @@ pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
              config file ({}) instead",
             obj.ty.article(),
             obj.ty.name,
-            if obj.ty.name == "acl" { "acl.conf or pjsip.conf" } else { "pjsip.conf" }
+            obj.ty.static_file
         )));
     }
     Ok(())
@@ -234,12 +197,12 @@ pub fn check_storable(obj: &Object) -> Result<(), Refusal> {
 /// ast_sorcery_copy: what does not survive its own objectset fails the copy.
 pub fn copy(old: &Object) -> Result<Object, Refusal> {
     let mut obj = Object::new(old.ty, &old.id);
-    let endpoint = old.ty.name == "endpoint";
+    let misread = old.ty.misread_unset();
     let mut failed = None;
     old.for_each_entry(false, |k, v| {
         // pjsipctl's deliberate difference: an unset callerid stays unset (Asterisk's copy reads
         // its own "<unknown>" back as the number "unknown").
-        if failed.is_some() || (endpoint && k == "callerid" && v == "<unknown>") {
+        if failed.is_some() || misread.is_some_and(|m| k == m.name && v == m.unset) {
             return;
         }
         if let Err(e) = apply_pair(&mut obj, k, v) {
@@ -255,6 +218,22 @@ pub fn copy(old: &Object) -> Result<Object, Refusal> {
         Some(e) => Err(Refusal::CopyFailed(e.to_string())),
         None => Ok(obj),
     }
+}
+
+/// The stored object rebuilt from the objectset a target answered (ARI's GET), the way
+/// [`copy`] (ast_sorcery_copy) rebuilds it: a failure is Asterisk's 500 "Allocation failed".
+/// As there, an unset callerid (`<unknown>`) stays unset.
+pub fn rebuild(ty: &'static TypeDef, id: &str, set: &[Attr]) -> Result<Object, Refusal> {
+    let misread = ty.misread_unset();
+    let set: Vec<Attr> = set
+        .iter()
+        .filter(|a| !misread.is_some_and(|m| a.attribute == m.name && a.value == m.unset))
+        .cloned()
+        .collect();
+    let mut obj = Object::new(ty, id);
+    let mut ignored = Vec::new();
+    apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;
+    Ok(obj)
 }
 
 /// Why a stored row cannot be read as Asterisk would read it.
@@ -776,5 +755,40 @@ mod extended_tests {
         );
         // ast_sorcery_copy (an update) goes through the objectset too.
         assert_eq!(ext(&copy(&back).unwrap()), ext(&b));
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use crate::schema::find_type;
+
+    /// The type's table says what a handler makes of a name in another case.
+    #[test]
+    fn a_name_in_another_case_is_handled_as_asterisk_does() {
+        let ep = find_type("endpoint").unwrap();
+        let built = |f: &[(&str, &str)]| {
+            let fields: Vec<Attr> = f.iter().map(|(k, v)| Attr::new(*k, *v)).collect();
+            build(ep, "e", None, &fields).map(|b| b.object)
+        };
+        let o = built(&[("allow", "ulaw"), ("Outgoing_Call_Offer_Pref", "local")]).unwrap();
+        assert_eq!(o.str("incoming_call_offer_pref"), "local");
+        assert_eq!(o.str("outgoing_call_offer_pref"), "remote_merge");
+        let o = built(&[("allow", "ulaw"), ("outgoing_call_offer_pref", "local")]).unwrap();
+        assert_eq!(o.str("outgoing_call_offer_pref"), "local");
+        let Err(Refusal::InvalidValue {
+            attribute, reason, ..
+        }) = built(&[("allow", "ulaw"), ("Tos_Audio", "ef")])
+        else {
+            panic!("Tos_Audio accepted");
+        };
+        assert_eq!(attribute, "Tos_Audio");
+        assert!(reason.ends_with("write tos_audio="), "{reason}");
+        assert_eq!(
+            built(&[("allow", "ulaw"), ("Context", "c")])
+                .unwrap()
+                .str("context"),
+            "c"
+        );
     }
 }

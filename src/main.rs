@@ -15,6 +15,7 @@ mod fuzz_tests;
 mod model;
 mod output;
 mod policy;
+mod prepare;
 #[cfg(test)]
 mod proptests;
 mod realtime;

@@ -312,11 +312,14 @@ impl Object {
         let mut prev = Key::Var("");
         let mut prev_start = 0;
         let keys = self.ty.json_keys();
+        let misread = self.ty.misread_unset();
         self.entries(true, |k, v| {
             // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
             // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
-            if v == "<unknown>" && self.key_name(k) == "callerid" {
-                return;
+            if let Some(m) = misread {
+                if v == m.unset && self.key_name(k) == m.name {
+                    return;
+                }
             }
             if self.same_key(k, prev) {
                 s.truncate(prev_start);

@@ -23,6 +23,15 @@ pub struct Finding {
     pub message: String,
     /// The faithful alternative.
     pub fix: String,
+    /// The attribute at fault, where one is (for a caller that points at where it was given).
+    pub attribute: Option<String>,
+}
+
+/// A push the policy refuses: the user's error, and the attribute at fault where one is.
+#[derive(Debug)]
+pub struct Blocked {
+    pub attribute: Option<String>,
+    pub error: crate::error::Error,
 }
 
 /// What the user allowed, and where the object goes.
@@ -105,6 +114,7 @@ pub fn missing_reference(obj: (&str, &str), attr: &str, ty: &str, name: &str) ->
         severity: Severity::Notice,
         message: format!("{} {}: {attr}={name} names no stored {ty}", obj.0, obj.1),
         fix: format!("push {ty} {name} too (Asterisk accepts the reference, and calls fail on it)"),
+        attribute: Some(attr.to_string()),
     }
 }
 
@@ -118,7 +128,7 @@ pub fn enforce(
     built_warnings: Vec<String>,
     extra: Vec<Finding>,
     rules: Rules,
-) -> crate::error::Result<Vec<String>> {
+) -> Result<Vec<String>, Blocked> {
     let old: Vec<String> = existing
         .map(|o| {
             check_for(o, &rules)
@@ -130,18 +140,24 @@ pub fn enforce(
     let findings = check_for(obj, &rules).into_iter().chain(extra);
     let verdicts = built_warnings
         .into_iter()
-        .map(|w| rules.warning(w))
+        .map(|w| (None, rules.warning(w)))
         .chain(findings.map(|mut f| {
             if old.contains(&f.message) {
                 f.severity = Severity::Notice;
             }
-            rules.judge(&f)
+            let verdict = rules.judge(&f);
+            (f.attribute, verdict)
         }));
     let mut warnings = Vec::new();
-    for v in verdicts {
+    for (attribute, v) in verdicts {
         match v {
             Ok(w) => warnings.push(w),
-            Err(e) => return Err(crate::error::Error::invalid(e).hint("nothing was stored")),
+            Err(e) => {
+                return Err(Blocked {
+                    attribute,
+                    error: crate::error::Error::invalid(e).hint("nothing was stored"),
+                })
+            }
         }
     }
     Ok(warnings)
@@ -177,6 +193,7 @@ pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
                          load (GET answers 404, and `pjsip show endpoints` stops at it)"
                     ),
                     fix: "add the codecs it uses, e.g. allow=ulaw,alaw (with disallow=all first to replace a list)".into(),
+                    attribute: Some("allow".into()),
                 });
             }
             if obj.get("set_var").is_some_and(|v| !v.is_empty()) {
@@ -187,6 +204,7 @@ pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
                          name and drops it when reading the row back)"
                     ),
                     fix: "set the variables in the dialplan (Set() in the endpoint's context) instead".into(),
+                    attribute: Some("set_var".into()),
                 });
             }
             let shown = |name: &str| {
@@ -202,23 +220,8 @@ pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
                          which does not exist; the endpoint would then reject all traffic"
                     ),
                     fix: "define a named ACL in acl.conf and set acl=<name> (or contact_acl=<name>)".into(),
-                });
-            }
-            if obj.str("callerid") == "unknown" {
-                out.push(Finding {
-                    severity: Severity::Loss,
-                    message: format!("endpoint {id}: callerid=<unknown> is read back by Asterisk as the number 'unknown'"),
-                    fix: "leave callerid unset, or give a real name and number".into(),
-                });
-            }
-            if remote && obj.str("callerid") == "<unknown>" {
-                out.push(Finding {
-                    severity: Severity::Loss,
-                    message: format!(
-                        "endpoint {id} has no callerid: over ARI Asterisk stores '<unknown>' and reads it back as the \
-                         number 'unknown'"
-                    ),
-                    fix: "set callerid=\"Name\" <number>".into(),
+                    // Given as deny/permit lines, which the object no longer tells apart.
+                    attribute: None,
                 });
             }
         }
@@ -251,10 +254,36 @@ pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
                         obj.ty.name
                     ),
                     fix: fix.into(),
+                    attribute: Some(field.into()),
                 });
             }
         }
         _ => {}
+    }
+    // The callerid rule (schema field::UNSET_MISREAD): its unset text is read back as a value.
+    if let Some(m) = obj.ty.misread_unset() {
+        let (ty, name, unset, back) = (obj.ty.name, m.name, m.unset, &m.read_back);
+        if obj.str(name) == back {
+            out.push(Finding {
+                severity: Severity::Loss,
+                message: format!(
+                    "{ty} {id}: {name}={unset} is read back by Asterisk as the number '{back}'"
+                ),
+                fix: format!("leave {name} unset, or give a real name and number"),
+                attribute: Some(name.into()),
+            });
+        }
+        if remote && obj.str(name) == unset {
+            out.push(Finding {
+                severity: Severity::Loss,
+                message: format!(
+                    "{ty} {id} has no {name}: over ARI Asterisk stores '{unset}' and reads it back as the \
+                     number '{back}'"
+                ),
+                fix: format!("set {name}=\"Name\" <number>"),
+                attribute: Some(name.into()),
+            });
+        }
     }
     round_trip(obj, row, &mut out);
     out
@@ -309,6 +338,7 @@ fn round_trip(obj: &Object, row: &str, out: &mut Vec<Finding>) {
                     severity: Severity::Broken,
                     message: format!("{what}: Asterisk could not read the stored row back ({e}); GET would answer 404"),
                     fix: "change the attribute named above so that the object survives a reload".into(),
+                    attribute: None,
                 });
             }
         }
@@ -316,6 +346,7 @@ fn round_trip(obj: &Object, row: &str, out: &mut Vec<Finding>) {
             let what = what();
             let (pushed, read) = (obj.objectset(), back.objectset());
             let mut lost = Vec::new();
+            let mut first = None;
             for a in &pushed {
                 if EXPLAINED.contains(&a.attribute.as_str())
                     || obj.ty.field_index_exact(&a.attribute).is_none()
@@ -337,6 +368,7 @@ fn round_trip(obj: &Object, row: &str, out: &mut Vec<Finding>) {
                         .iter()
                         .any(|l: &String| l.starts_with(&format!("{}:", a.attribute)))
                 {
+                    first.get_or_insert_with(|| a.attribute.clone());
                     lost.push(format!(
                         "{}: pushed {:?}, read back {:?}",
                         a.attribute,
@@ -350,6 +382,7 @@ fn round_trip(obj: &Object, row: &str, out: &mut Vec<Finding>) {
                     severity: Severity::Loss,
                     message: format!("{what}: astdb does not give back what was pushed: {}", lost.join("; ")),
                     fix: "see the attribute's description in `pjsipctl schema`; define the object in pjsip.conf to keep it exactly".into(),
+                    attribute: first,
                 });
             }
         }
@@ -367,6 +400,7 @@ mod tests {
             severity,
             message: "m".into(),
             fix: "f".into(),
+            attribute: None,
         };
         let none = Rules::default();
         assert_eq!(none.judge(&f(Severity::Notice)), Ok("m — f".into()));

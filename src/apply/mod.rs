@@ -16,7 +16,7 @@ pub mod read;
 pub mod stored;
 
 use crate::backend::embedded::Embedded;
-use crate::backend::{Op, PushOptions};
+use crate::backend::Op;
 use crate::conf::convert::{Conversion, Converter, Skipped};
 use crate::conf::reader::{Diag, Level};
 use crate::error::Result;
@@ -133,20 +133,16 @@ impl Ledger {
 pub struct Written<'w, 'c> {
     w: &'w Writer<'c>,
     families: &'w [Option<String>],
-    opts: PushOptions,
     pending: Pending,
     pub ledger: Ledger,
 }
 
 impl<'w, 'c> Written<'w, 'c> {
-    pub fn new(w: &'w Writer<'c>, families: &'w [Option<String>], rules: policy::Rules) -> Self {
+    /// (The changes were judged as they came: writing runs no policy.)
+    pub fn new(w: &'w Writer<'c>, families: &'w [Option<String>]) -> Self {
         Written {
             w,
             families,
-            opts: PushOptions {
-                rules,
-                checked: true,
-            },
             pending: Pending::default(),
             ledger: Ledger::default(),
         }
@@ -172,7 +168,7 @@ impl Sink for Written<'_, '_> {
     fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
         let action = match change {
             Some(c) => {
-                run_ops(self.w, &item.key, &c, self.opts)?;
+                run_ops(self.w, &item.key, &c)?;
                 c.action
             }
             // The object is the file's, built once: its row is what a push would store.
@@ -588,7 +584,7 @@ pub fn on_astdb<'r>(
     match render {
         None => db.astdb().write_if(|w| {
             let mut lookup = stored::InTransaction::new(w, families);
-            let mut sink = Written::new(w, families, req.rules);
+            let mut sink = Written::new(w, families);
             let Some(out) = run(
                 source,
                 Some(families),
@@ -651,11 +647,11 @@ pub fn harden(diags: &mut [Diag], strict: bool) {
 
 /// An update (or delete and create) of a stored object, as a plan's batch runs it.
 /// (The push's own warnings repeat the conversion's, which are already reported.)
-fn run_ops(w: &Writer<'_>, key: &str, change: &Change, opts: PushOptions) -> Result<()> {
+fn run_ops(w: &Writer<'_>, key: &str, change: &Change) -> Result<()> {
     for op in Plan::ops_of(change) {
         match op {
             Op::Push { ty, id, fields } => {
-                Embedded::push_in(w, ty, key, &id, &fields, opts, false, Vec::new())?;
+                Embedded::push_in(w, ty, key, &id, &fields, false)?;
             }
             Op::Delete { .. } => {
                 w.delete(key)?;
@@ -699,7 +695,7 @@ impl Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::{Backend, Coverage, Listed, Pushed};
+    use crate::backend::{Backend, Coverage, Listed, PushOptions, Pushed};
     use crate::error::Error;
     use crate::model::Attr;
 

@@ -111,14 +111,18 @@ pub fn stored_form(
     if target == StoredAs::Realtime {
         return Ok(obj.objectset());
     }
-    let over_ari = target == StoredAs::Ari;
     let mut row = obj.row_json();
-    if over_ari && obj.ty.name == "endpoint" && obj.str("callerid") == "<unknown>" {
-        row = if row == "{}" {
-            r#"{"callerid":"<unknown>"}"#.to_string()
-        } else {
-            format!(r#"{{"callerid":"<unknown>",{}"#, &row[1..])
-        };
+    // Asterisk's own row keeps the unset value that pjsipctl's leaves out.
+    if let Some(m) = obj.ty.misread_unset().filter(|_| target == StoredAs::Ari) {
+        if obj.str(m.name) == m.unset {
+            let json = |s: &str| serde_json::to_string(s).expect("a string");
+            let field = format!("{}:{}", json(m.name), json(m.unset));
+            row = if row == "{}" {
+                format!("{{{field}}}")
+            } else {
+                format!("{{{field},{}", &row[1..])
+            };
+        }
     }
     engine::from_row(obj.ty, &obj.id, &row)
         .map(|(o, _)| o.objectset())
@@ -128,12 +132,12 @@ pub fn stored_form(
 /// A stored objectset in the form Asterisk reads it back: over ARI an unset callerid
 /// (`<unknown>`, as `serve` keeps it) is the number `unknown` once Asterisk has stored it,
 /// which is what [`stored_form`] expects, so either form means "pushed without callerid".
-fn as_read_back(set: &Objectset, over_ari: bool) -> Objectset {
+fn as_read_back(ty: &'static TypeDef, set: &Objectset, over_ari: bool) -> Objectset {
     let mut set = set.clone();
-    if over_ari {
+    if let Some(m) = ty.misread_unset().filter(|_| over_ari) {
         for a in set.iter_mut() {
-            if a.attribute == "callerid" && a.value == "<unknown>" {
-                a.value = "unknown".into();
+            if a.attribute == m.name && a.value == m.unset {
+                a.value = m.read_back.clone();
             }
         }
     }
@@ -348,7 +352,7 @@ pub fn change_for(
             change.note = Some(format!("the stored row is unreadable ({e})"));
         }
         (Some(Ok(cur)), Ok(want))
-            if cur == want || as_read_back(&cur, over_ari == StoredAs::Ari) == want =>
+            if cur == want || as_read_back(d.ty, &cur, over_ari == StoredAs::Ari) == want =>
         {
             return None
         }

@@ -5,11 +5,12 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::backend::static_conf::{self, ConfigWizard, Loaded};
-use crate::backend::{check_id, Backend, Coverage, Listed, Op, PushOptions, Pushed};
-use crate::engine::{self, Refusal};
+use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, PushOptions, Pushed};
+use crate::engine;
 use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Object, Objectset};
-use crate::policy;
+pub use crate::prepare::refusal_error;
+use crate::prepare::Prepared;
 use crate::schema::TypeDef;
 use crate::sorcery_conf::Mapping;
 use crate::store::{Astdb, Writer};
@@ -23,7 +24,9 @@ pub struct Embedded {
 
 /// Where a retrieve found an object (the first wizard that has it, in sorcery.conf order).
 enum Hit {
-    Astdb,
+    /// An astdb row (its text).
+    Astdb(String),
+    /// A static config file (its path).
     Static(String),
 }
 
@@ -76,7 +79,7 @@ impl Embedded {
                     );
                     if let Some(row) = self.db.get(&key)? {
                         return match engine::from_row(ty, id, &row) {
-                            Ok((o, _)) => Ok(Some((o, Hit::Astdb))),
+                            Ok((o, _)) => Ok(Some((o, Hit::Astdb(row)))),
                             Err(e) => Err(Error::new(
                                 Exit::Storage,
                                 format!("{} {id}: the stored row ({key}) is unreadable: {e}", ty.name),
@@ -108,12 +111,8 @@ impl Embedded {
             match w.name.as_str() {
                 "astdb" if !w.cache => {
                     let prefix = w.data.split(',').next().unwrap_or("");
-                    if self
-                        .db
-                        .get(&format!("/{prefix}/{}/{id}", ty.name))?
-                        .is_some()
-                    {
-                        return Ok(Some(Hit::Astdb));
+                    if let Some(row) = self.db.get(&format!("/{prefix}/{}/{id}", ty.name))? {
+                        return Ok(Some(Hit::Astdb(row)));
                     }
                 }
                 "config" if self.static_objects(ty, &w.data).find(id).is_some() => {
@@ -158,8 +157,14 @@ impl Embedded {
         let created = existing.is_none();
         engine::build(ty, id, existing.as_ref().map(|(o, _)| o), fields)
             .map_err(|r| refusal_error(ty, id, created, r))?;
-        Err(match existing {
-            Some((_, file)) => Error::refused(format!(
+        Err(self.refuse_write(ty, id, existing.as_ref().map(|(_, file)| file.as_str())))
+    }
+
+    /// Asterisk's 403 for a push on an object a static file holds (`file`), or whose type
+    /// no writable wizard holds.
+    fn refuse_write(&self, ty: &'static TypeDef, id: &str, file: Option<&str>) -> Error {
+        match file {
+            Some(file) => Error::refused(format!(
                 "cannot update {} {id}: it lives in {file}, which push configuration cannot change \
                  (Asterisk answers 403 \"Cannot update sorcery objects of type '{}'\")",
                 ty.name, ty.name
@@ -170,7 +175,7 @@ impl Embedded {
                 Mapping::writable_line(ty)
             )),
             None => read_only(ty, "push", Some(id), &self.mapping),
-        })
+        }
     }
 
     /// The astdb key of an object, or `None` when sorcery does not map its type to astdb.
@@ -226,17 +231,15 @@ impl Embedded {
             .map(|p| format!("{p}/{}", ty.name))
     }
 
-    /// Build and store one push inside an open transaction.
-    #[allow(clippy::too_many_arguments)]
+    /// Merge and store one judged push inside an open transaction (a change of a plan:
+    /// apply has judged it already, so nothing is judged here).
     pub(crate) fn push_in(
         w: &Writer<'_>,
         ty: &'static TypeDef,
         key: &str,
         id: &str,
         fields: &[Attr],
-        opts: PushOptions,
         answer: bool,
-        extra: Vec<policy::Finding>,
     ) -> Result<Pushed> {
         let stored = w.get(key)?;
         let existing = match &stored {
@@ -258,21 +261,6 @@ impl Embedded {
         let created = existing.is_none();
         let built = engine::build(ty, id, existing.as_ref(), fields)
             .map_err(|r| refusal_error(ty, id, created, r))?;
-        let warnings = if opts.checked {
-            built.warnings
-        } else {
-            let rules = policy::Rules {
-                remote: false,
-                ..opts.rules
-            };
-            policy::enforce(
-                &built.object,
-                existing.as_ref(),
-                built.warnings,
-                extra,
-                rules,
-            )?
-        };
         let row = row_of(&built.object);
         // What Asterisk reads back is what was there: the push says so (the row is written
         // only if its text differs: a merged object prints some empty fields a new one omits).
@@ -291,7 +279,7 @@ impl Embedded {
                 Vec::new()
             },
             created,
-            warnings,
+            warnings: built.warnings,
         })
     }
 }
@@ -321,25 +309,6 @@ pub fn read_only(ty: &TypeDef, verb: &str, id: Option<&str>, mapping: &Mapping) 
         "to store them in astdb, add to sorcery.conf (and pass it with --sorcery):\n{}",
         Mapping::writable_line(ty)
     ))
-}
-
-/// Turn an engine refusal into the user's error, naming the object and what to do.
-pub fn refusal_error(ty: &TypeDef, id: &str, created: bool, r: Refusal) -> Error {
-    let what = format!("{} {id}", ty.name);
-    match r {
-        Refusal::CopyFailed(_) => Error::storage(format!(
-            "{what}: the stored object cannot be updated: {r}"
-        ))
-        .hint(
-            "Asterisk answers 500 \"Allocation failed\" here; delete the object and push it whole",
-        ),
-        Refusal::EmptyObjectset(_) => Error::refused(format!("{what}: {r}")),
-        _ => Error::invalid(format!("{what}: {r}")).hint(if created {
-            "nothing was stored".to_string()
-        } else {
-            "the stored object is unchanged".to_string()
-        }),
-    }
 }
 
 impl Embedded {
@@ -378,38 +347,67 @@ impl Backend for Embedded {
         }
     }
 
+    fn current(&mut self, ty: &'static TypeDef, id: &str) -> Result<Current> {
+        check_id(id)?;
+        Ok(match self.retrieve(ty, id)? {
+            Some((o, Hit::Static(file))) => Current {
+                read_only: Some(self.refuse_write(ty, id, Some(&file))),
+                object: Some(o),
+                ..Current::default()
+            },
+            Some((o, Hit::Astdb(row))) => Current {
+                object: Some(o),
+                version: Some(row),
+                ..Current::default()
+            },
+            None if self.key(ty, id).is_none() => Current {
+                read_only: Some(self.refuse_write(ty, id, None)),
+                ..Current::default()
+            },
+            None => Current::default(),
+        })
+    }
+
+    /// A static object counts as stored.
+    fn exists(&mut self, ty: &'static TypeDef, id: &str) -> Result<bool> {
+        Ok(self.locate(ty, id)?.is_some())
+    }
+
+    fn store(&mut self, p: &Prepared) -> Result<Option<Pushed>> {
+        let key = self.writable_key(p.ty, &p.id, "push")?;
+        let row = row_of(&p.object);
+        self.db.write(|w| {
+            let stored = w.get(&key)?;
+            if stored != p.before.version {
+                return Ok(None);
+            }
+            if stored.as_deref() != Some(row.as_str()) {
+                w.put(&key, &row)?;
+            }
+            Ok(Some(Pushed {
+                objectset: p.object.objectset(),
+                created: p.created(),
+                unchanged: p.unchanged(),
+                warnings: p.warnings.clone(),
+            }))
+        })
+    }
+
     fn push(
         &mut self,
         ty: &'static TypeDef,
         id: &str,
         fields: &[Attr],
-        opts: PushOptions,
+        _: PushOptions,
     ) -> Result<Pushed> {
         check_id(id)?;
         match self.retrieve(ty, id)? {
             Some((o, Hit::Static(file))) => self.push_read_only(ty, id, fields, Some((o, file))),
             None if self.key(ty, id).is_none() => self.push_read_only(ty, id, fields, None),
-            found => {
+            _ => {
                 let key = self.writable_key(ty, id, "push")?;
-                // What the object will reference, looked up before the write (a static
-                // object counts as stored); a refused build is reported by push_in.
-                let mut missing = Vec::new();
-                if !opts.checked && policy::REFERENCES.iter().any(|r| r.0 == ty.name) {
-                    if let Ok(b) = engine::build(ty, id, found.as_ref().map(|f| &f.0), fields) {
-                        for (attr, rty, name) in policy::references(&b.object) {
-                            if self.locate(rty, &name)?.is_none() {
-                                missing.push(policy::missing_reference(
-                                    (ty.name, id),
-                                    attr,
-                                    rty.name,
-                                    &name,
-                                ));
-                            }
-                        }
-                    }
-                }
                 self.db
-                    .write(|w| Self::push_in(w, ty, &key, id, fields, opts, true, missing))
+                    .write(|w| Self::push_in(w, ty, &key, id, fields, true))
             }
         }
     }
@@ -428,7 +426,7 @@ impl Backend for Embedded {
                 ty.name
             ))
             .hint(format!("remove the [{id}] section from {file} and reload"))),
-            Some(Hit::Astdb) => {
+            Some(Hit::Astdb(_)) => {
                 let key = self.writable_key(ty, id, "delete")?;
                 if self.db.write(|w| w.delete(&key))? {
                     Ok(())
@@ -538,7 +536,7 @@ impl Backend for Embedded {
     fn batch(
         &mut self,
         ops: &[Op],
-        opts: PushOptions,
+        _: PushOptions,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<Option<Pushed>>> {
         let mut keys = Vec::with_capacity(ops.len());
@@ -552,16 +550,9 @@ impl Backend for Embedded {
             let mut out = Vec::with_capacity(ops.len());
             for (i, (op, key)) in ops.iter().zip(&keys).enumerate() {
                 out.push(match op {
-                    Op::Push { ty, id, fields } => Some(Self::push_in(
-                        w,
-                        ty,
-                        key,
-                        id,
-                        fields,
-                        opts,
-                        false,
-                        Vec::new(),
-                    )?),
+                    Op::Push { ty, id, fields } => {
+                        Some(Self::push_in(w, ty, key, id, fields, false)?)
+                    }
                     Op::Delete { ty, id } => {
                         if !w.delete(key)? {
                             return Err(Error::not_found(format!("{} {id} not found", ty.name)));

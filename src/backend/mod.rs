@@ -6,7 +6,7 @@ pub mod pool;
 pub mod static_conf;
 
 use crate::error::{Error, Exit, Result};
-use crate::model::{Attr, Objectset};
+use crate::model::{Attr, Object, Objectset};
 use crate::schema::TypeDef;
 
 /// What a push produced.
@@ -52,18 +52,75 @@ pub enum Op {
 /// Options that change what a push may store.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PushOptions {
-    /// What the user allows (--force, --accept-loss, --strict); `remote` is set by the backend.
+    /// What the user allows (--force, --accept-loss, --strict) and where the object goes:
+    /// judged once, by [`crate::prepare::prepare_push`] (or apply's planner), never by a backend.
     pub rules: crate::policy::Rules,
-    /// The caller already ran `policy::check` on what will be stored (apply's offline pass).
-    pub checked: bool,
 }
 
+/// What a target holds for an id, as a push is prepared against it ([`Backend::current`]).
+#[derive(Debug, Default)]
+pub struct Current {
+    /// The stored object as the target rebuilds it for an update; `None`: nothing stored.
+    pub object: Option<Object>,
+    /// The target's own answer for it, where it gives one (ARI's GET).
+    pub answered: Option<Objectset>,
+    /// What [`Backend::store`] must still find before it writes (the astdb row, the realtime
+    /// columns), so that a push is stored only on what it was prepared against.
+    pub version: Option<String>,
+    /// Why the target takes no push for this object (a static config file holds the type or
+    /// the object): reported once the fields are validated, as Asterisk validates first.
+    pub read_only: Option<Error>,
+}
+
+/// Backends fetch and store; what a push may store is decided above them, once
+/// ([`crate::prepare`]), from what [`Backend::current`] and [`Backend::exists`] tell.
 pub trait Backend {
     /// A short description of the target for messages ("astdb /path", "ARI http://...").
     fn describe(&self) -> String;
 
     fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset>;
 
+    /// What a push of this object is prepared against. By default the object the target
+    /// answers, rebuilt as Sorcery's copy rebuilds it.
+    fn current(&mut self, ty: &'static TypeDef, id: &str) -> Result<Current> {
+        match self.get(ty, id) {
+            Ok(set) => Ok(Current {
+                object: Some(
+                    crate::engine::rebuild(ty, id, &set)
+                        .map_err(|r| crate::prepare::refusal_error(ty, id, false, r))?,
+                ),
+                answered: Some(set),
+                ..Current::default()
+            }),
+            Err(e) if e.exit == Exit::NotFound => Ok(Current::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether an object is stored (what a reference names).
+    fn exists(&mut self, ty: &'static TypeDef, id: &str) -> Result<bool> {
+        match self.get(ty, id) {
+            Ok(_) => Ok(true),
+            Err(e) if e.exit == Exit::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What an update keeps of the stored object beyond what Sorcery's copy carries into
+    /// `new` (the realtime tables keep the ACL rule columns a push does not set).
+    fn keep(&self, _old: &Object, _new: &mut Object, _fields: &[Attr]) {}
+
+    /// Store a prepared push: what [`crate::prepare::prepare_push`] built, with its warnings.
+    /// `Ok(None)` when the stored object is no longer the one it was prepared against
+    /// (another writer came between): nothing is written, and it is prepared again.
+    fn store(&mut self, p: &crate::prepare::Prepared) -> Result<Option<Pushed>> {
+        let mut pushed = self.push(p.ty, &p.id, &p.fields, PushOptions::default())?;
+        pushed.warnings.splice(0..0, p.warnings.iter().cloned());
+        Ok(Some(pushed))
+    }
+
+    /// Store fields judged already (a change of a plan that apply has checked): the target
+    /// merges them onto what it holds as Sorcery merges them, and judges nothing.
     fn push(
         &mut self,
         ty: &'static TypeDef,
@@ -117,8 +174,9 @@ pub trait Backend {
         Ok(None)
     }
 
-    /// Apply a plan. The embedded engine does it in one transaction; a remote target
-    /// goes op by op, and `progress` is called after each.
+    /// Apply a plan judged already ([`Backend::push`] for each change). The embedded engine
+    /// does it in one transaction; a remote target goes op by op, and `progress` is called
+    /// after each.
     fn batch(
         &mut self,
         ops: &[Op],

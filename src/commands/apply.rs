@@ -663,10 +663,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         backend.as_mut(),
         &plan,
         Execution {
-            opts: PushOptions {
-                rules: req.rules,
-                checked: true,
-            },
+            opts: PushOptions { rules: req.rules },
             transactional,
             keep_going: args.keep_going,
             progress: &mut tick,

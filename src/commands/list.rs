@@ -143,7 +143,6 @@ struct TypePrint {
     label: Option<String>,
     /// For `-o conf`: the type's defaults, which are not written.
     defaults: Option<output::Defaults>,
-    columns: &'static [&'static str],
 }
 
 impl TypePrint {
@@ -151,11 +150,10 @@ impl TypePrint {
         TypePrint {
             ty,
             count: 0,
-            rows: output::table::ListTable::new(columns(ty).0),
+            rows: output::table::ListTable::new(&ty.list.headers()),
             label: None,
             defaults: (ctx.settings.output.format == Format::Conf)
                 .then(|| output::Defaults::of(ty)),
-            columns: columns(ty).1,
         }
     }
 }
@@ -208,7 +206,7 @@ impl Printer<'_> {
                     self.sink.write(&text).map_err(io_err)?;
                 }
             }
-            Format::Table => row(&l, t.columns, &mut t.rows),
+            Format::Table => row(&l, &ty.list, &mut t.rows),
         }
         Ok(())
     }
@@ -255,47 +253,17 @@ fn v<'a>(set: &'a Objectset, name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-/// A list table's header and the attributes of its columns after the id.
-fn columns(ty: &TypeDef) -> (&'static [&'static str], &'static [&'static str]) {
-    match ty.name {
-        "endpoint" => (
-            &[
-                "Endpoint",
-                "CallerID",
-                "Context",
-                "Auth",
-                "Aors",
-                "Codecs",
-                "Transport",
-            ],
-            &["callerid", "context", "auth", "aors", "allow", "transport"],
-        ),
-        "aor" => (
-            &["Aor", "MaxContact", "Contact", "QualifyFreq"],
-            &["max_contacts", "contact", "qualify_frequency"],
-        ),
-        "auth" => (
-            &["Auth", "UserName", "AuthType", "Realm"],
-            &["username", "auth_type", "realm"],
-        ),
-        "identify" => (&["Identify", "Endpoint", "Match"], &["endpoint", "match"]),
-        "registration" => (
-            &["Registration", "ServerURI", "ClientURI", "OutboundAuth"],
-            &["server_uri", "client_uri", "outbound_auth"],
-        ),
-        "contact" => (&["Contact", "URI", "Endpoint"], &["uri", "endpoint"]),
-        "domain_alias" => (&["DomainAlias", "Domain"], &["domain"]),
-        _ => (&["Id"], &[]),
-    }
-}
-
-/// One object's table row.
-fn row(l: &Listed, cols: &[&str], table: &mut output::table::ListTable) {
+/// One object's table row: the type's list columns (schema `TypeDef::list`).
+fn row(l: &Listed, list: &crate::schema::facts::List, table: &mut output::table::ListTable) {
     let id = std::iter::once(l.id.as_str());
     match &l.object {
-        Ok(set) => table.push(id.chain(cols.iter().map(|c| v(set, c)))),
-        Err(_) => {
-            table.push(id.chain((0..cols.len()).map(|i| if i == 0 { "(unreadable)" } else { "" })))
-        }
+        Ok(set) => table.push(id.chain(list.attributes().map(|c| v(set, c)))),
+        Err(_) => table.push(id.chain((0..list.columns.len()).map(|i| {
+            if i == 0 {
+                "(unreadable)"
+            } else {
+                ""
+            }
+        }))),
     }
 }

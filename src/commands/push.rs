@@ -10,6 +10,7 @@ use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Error, Exit, Result};
 use crate::model::Attr;
 use crate::output;
+use crate::prepare::Refused;
 use crate::schema::TypeDef;
 
 /// Create an object or merge fields into it (fields apply in order: --from, positionals, -f)
@@ -68,17 +69,21 @@ pub fn read_source(path: &PathBuf) -> Result<(String, String)> {
     Ok((s, name))
 }
 
-/// Prefix a refusal that names a field read by --from with that field's file:line.
-fn at_line(mut e: Error, lines: &[(String, String)]) -> Error {
+/// The user's error for a refused push; one whose attribute at fault was read by --from
+/// names that field's file:line (its last line, which is the one that counted).
+fn at_line(r: Refused, lines: &[(String, String)]) -> Error {
+    let mut e = r.error;
     if e.exit != Exit::Invalid {
         return e;
     }
-    let msg = e.message.to_ascii_lowercase();
-    let hit = lines
+    let Some(attr) = r.attribute else {
+        return e;
+    };
+    if let Some((_, origin)) = lines
         .iter()
         .rev()
-        .find(|(attr, _)| msg.contains(&format!(" {attr}=")) || msg.contains(&format!("'{attr}'")));
-    if let Some((_, origin)) = hit {
+        .find(|(a, _)| a.eq_ignore_ascii_case(&attr))
+    {
         e.message = format!("{origin}: {}", e.message);
     }
     e
@@ -164,17 +169,32 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
         }
     }
     let mut backend = ctx.backend(Access::Create)?;
-    let pushed = backend
-        .push(
-            ty,
-            &args.id,
-            &fields,
-            PushOptions {
-                rules: ctx.rules(args.accept_loss, args.force),
-                ..PushOptions::default()
-            },
-        )
-        .map_err(|e| at_line(e, &lines))?;
+    let opts = PushOptions {
+        rules: ctx.rules(args.accept_loss, args.force),
+    };
+    let pushed = match crate::prepare::push(backend.as_mut(), ty, &args.id, &fields, opts) {
+        Ok(p) => p,
+        Err(r) => {
+            // With -o json the error document also gives the refusal in parts.
+            let parts = serde_json::json!({
+                "attribute": r.attribute,
+                "value": r.value,
+                "reason": r.reason,
+                "accepted": r.accepted,
+            });
+            let e = at_line(*r, &lines);
+            if ctx.settings.output.format == Format::Json {
+                let mut doc = output::error_json(&e);
+                if let (Some(d), Some(p)) = (doc.as_object_mut(), parts.as_object()) {
+                    d.extend(p.clone());
+                }
+                ctx.out
+                    .document(serde_json::json!({ "error": doc }))
+                    .map_err(io_err)?;
+            }
+            return Err(e);
+        }
+    };
     for w in &pushed.warnings {
         ctx.out.warn(w);
     }

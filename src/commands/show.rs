@@ -8,7 +8,8 @@ use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::model::Objectset;
 use crate::output;
-use crate::schema::TypeDef;
+use crate::schema::facts::Shows;
+use crate::schema::{Kind, TypeDef};
 
 /// Show one object with all its attributes
 #[derive(Debug, Args)]
@@ -63,54 +64,60 @@ fn value<'a>(set: &'a Objectset, name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-/// The lines above the parameter table in `pjsip show endpoint`: the object and what it references.
+/// The lines above the parameter table in `pjsip show endpoint`: the object and what it
+/// references, as the type's table says (schema `TypeDef::summary`).
 pub fn summary(
     backend: &mut dyn Backend,
     ty: &'static TypeDef,
     id: &str,
     set: &Objectset,
 ) -> String {
-    let mut s = String::new();
-    match ty.name {
-        "endpoint" => {
-            let cid = value(set, "callerid");
-            let num = cid
-                .rsplit_once('<')
-                .map(|(_, n)| n.trim_end_matches('>'))
-                .unwrap_or(cid);
-            s.push_str(&format!(" Endpoint:  {id}/{num}\n"));
-            for (title, attr) in [("OutAuth", "outbound_auth"), ("InAuth", "auth")] {
-                for a in value(set, attr).split(',').filter(|a| !a.is_empty()) {
-                    let user = crate::schema::find_type("auth")
-                        .and_then(|t| backend.get(t, a).ok())
-                        .map(|o| value(&o, "username").to_string())
-                        .unwrap_or_else(|| "(missing)".into());
-                    s.push_str(&format!("{title:>11}:  {a}/{user}\n"));
-                }
-            }
-            for a in value(set, "aors")
-                .split(',')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-            {
-                let max = crate::schema::find_type("aor")
-                    .and_then(|t| backend.get(t, a).ok())
-                    .map(|o| value(&o, "max_contacts").to_string())
-                    .unwrap_or_else(|| "(missing)".into());
-                s.push_str(&format!("{:>11}:  {a:<50} {max}\n", "Aor"));
-            }
+    let Some(head) = &ty.summary.head else {
+        return format!(" {}:  {id}\n", ty.name);
+    };
+    let mut s = line(
+        9,
+        head.title,
+        id,
+        &head.shows,
+        value(set, head.shows.attribute()),
+    );
+    for r in ty.summary.refs {
+        let target = crate::schema::find_type(r.ty);
+        for a in named(ty, r.attr, value(set, r.attr)) {
+            let shown = target
+                .and_then(|t| backend.get(t, a).ok())
+                .map(|o| value(&o, r.shows.attribute()).to_string())
+                .unwrap_or_else(|| "(missing)".into());
+            s.push_str(&line(11, r.title, a, &r.shows, &shown));
         }
-        "aor" => s.push_str(&format!(
-            "{:>9}:  {id:<50} {}\n",
-            "Aor",
-            value(set, "max_contacts")
-        )),
-        "auth" => s.push_str(&format!(
-            "{:>9}:  {id}/{}\n",
-            "Auth",
-            value(set, "username")
-        )),
-        _ => s.push_str(&format!(" {}:  {id}\n", ty.name)),
     }
     s
+}
+
+/// One summary line, its title right-aligned to `width`.
+fn line(width: usize, title: &str, id: &str, shows: &Shows, v: &str) -> String {
+    match shows {
+        Shows::Slash(_) => format!("{title:>width$}:  {id}/{v}\n"),
+        Shows::Column(_) => format!("{title:>width$}:  {id:<50} {v}\n"),
+        Shows::CallerNumber(_) => {
+            let num = v
+                .rsplit_once('<')
+                .map(|(_, n)| n.trim_end_matches('>'))
+                .unwrap_or(v);
+            format!("{title:>width$}:  {id}/{num}\n")
+        }
+    }
+}
+
+/// The ids a reference attribute names: an id list prints its items as they are; a plain
+/// text (`aors`) may hold blanks around them.
+fn named<'a>(ty: &'static TypeDef, attr: &str, v: &'a str) -> Vec<&'a str> {
+    let items = ty
+        .field_index_exact(attr)
+        .is_some_and(|i| matches!(ty.fields[i].kind, Kind::IdList));
+    v.split(',')
+        .map(|a| if items { a } else { a.trim() })
+        .filter(|a| !a.is_empty())
+        .collect()
 }

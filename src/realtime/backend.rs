@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use postgres::types::ToSql;
 
 use crate::backend::embedded::refusal_error;
-use crate::backend::{check_id, Backend, Coverage, Listed, Op, PushOptions, Pushed};
+use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, PushOptions, Pushed};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
-use crate::policy;
+use crate::prepare::Prepared;
 use crate::schema::{Kind, TypeDef};
 
 use super::codec::{self, Row};
@@ -106,19 +106,37 @@ fn fetch(
     table: &str,
     cols: &[Column],
 ) -> Result<Option<Object>> {
+    match stored_row(tx, shown, id, table, cols)? {
+        Some(row) => read_row(ty, id, table, &row).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// One object's row (`None`: no row).
+fn stored_row(
+    tx: &mut impl postgres::GenericClient,
+    shown: &str,
+    id: &str,
+    table: &str,
+    cols: &[Column],
+) -> Result<Option<Row>> {
     let q = sql::select_one(table, &names(cols));
     let rows = tx
         .query(q.as_str(), &[&codec::encode_chunk(id)])
         .map_err(|e| pg_error(&e, shown))?;
-    let Some(r) = rows.first() else {
-        return Ok(None);
-    };
-    let row: Row = cols
-        .iter()
+    Ok(rows.first().map(|r| row_from(r, cols)))
+}
+
+fn row_from(r: &postgres::Row, cols: &[Column]) -> Row {
+    cols.iter()
         .enumerate()
         .map(|(i, c)| (c.name.clone(), r.get::<_, Option<String>>(i)))
-        .collect();
-    codec::read(ty, id, &row).map(Some).map_err(|e| {
+        .collect()
+}
+
+/// A row read as Asterisk reads it.
+fn read_row(ty: &'static TypeDef, id: &str, table: &str, row: &Row) -> Result<Object> {
+    codec::read(ty, id, row).map_err(|e| {
         Error::storage(format!(
             "{} {id}: the stored row in {table} is unreadable: {e}",
             ty.name
@@ -127,7 +145,35 @@ fn fetch(
     })
 }
 
-/// Build, check and write one push inside `tx`.
+/// Sorcery's copy cannot carry ACL rules (they have no text form); their columns keep
+/// them unless this push sets new ones, as Asterisk's UPDATE leaves those columns alone.
+fn keep_acl_rules(old: &Object, new: &mut Object, fields: &[Attr]) {
+    for (i, fd) in new.ty.fields.iter().enumerate() {
+        if matches!(fd.kind, Kind::AclRule { .. })
+            && new.vals[i].is_empty()
+            && !fields
+                .iter()
+                .any(|f| f.attribute.eq_ignore_ascii_case(fd.name))
+        {
+            new.vals[i] = old.vals[i].clone();
+        }
+    }
+}
+
+/// What the codec refuses to write: the table cannot give the object back as it is.
+fn unfaithful(ty: &TypeDef, id: &str, table: &str, created: bool, why: String) -> Error {
+    Error::invalid(format!(
+        "{} {id} cannot be stored faithfully in {table}: {why}",
+        ty.name
+    ))
+    .hint(if created {
+        "nothing was stored"
+    } else {
+        "the stored object is unchanged"
+    })
+}
+
+/// Merge and write one judged push inside `tx` (apply has judged it; nothing is judged here).
 #[allow(clippy::too_many_arguments)]
 fn push_in(
     tx: &mut impl postgres::GenericClient,
@@ -138,7 +184,7 @@ fn push_in(
     table: &str,
     cols: &[Column],
     fields: &[Attr],
-    opts: PushOptions,
+    _: PushOptions,
     existing: Option<Object>,
     upsert: &postgres::Statement,
     answer: bool,
@@ -146,70 +192,12 @@ fn push_in(
     let created = existing.is_none();
     let mut built = engine::build(ty, id, existing.as_ref(), fields)
         .map_err(|r| refusal_error(ty, id, created, r))?;
-    // Sorcery's copy cannot carry ACL rules (they have no text form); their columns keep
-    // them unless this push sets new ones, as Asterisk's UPDATE leaves those columns alone.
     if let Some(old) = &existing {
-        for (i, fd) in ty.fields.iter().enumerate() {
-            if matches!(fd.kind, Kind::AclRule { .. })
-                && built.object.vals[i].is_empty()
-                && !fields
-                    .iter()
-                    .any(|f| f.attribute.eq_ignore_ascii_case(fd.name))
-            {
-                built.object.vals[i] = old.vals[i].clone();
-            }
-        }
+        keep_acl_rules(old, &mut built.object, fields);
     }
-    // What astdb loses is no concern here (the codec checks what this table keeps); what
-    // Asterisk cannot load, references to nothing and --strict are judged as everywhere.
-    let built_warnings = std::mem::take(&mut built.warnings);
-    let warnings = if opts.checked {
-        built_warnings
-    } else {
-        let mut missing = Vec::new();
-        for (attr, rty, name) in policy::references(&built.object) {
-            let Some(rt) = table_of(rty.name).filter(|t| live.tables.contains_key(*t)) else {
-                continue;
-            };
-            let found = tx
-                .query(
-                    sql::select_one(rt, &["id"]).as_str(),
-                    &[&codec::encode_chunk(&name)],
-                )
-                .map_err(|e| pg_error(&e, shown))?;
-            if found.is_empty() {
-                missing.push(policy::missing_reference(
-                    (ty.name, id),
-                    attr,
-                    rty.name,
-                    &name,
-                ));
-            }
-        }
-        let rules = policy::Rules {
-            realtime: true,
-            remote: false,
-            ..opts.rules
-        };
-        policy::enforce(
-            &built.object,
-            existing.as_ref(),
-            built_warnings,
-            missing,
-            rules,
-        )?
-    };
-    let row = codec::write(&built.object, cols, live).map_err(|why| {
-        Error::invalid(format!(
-            "{} {id} cannot be stored faithfully in {table}: {why}",
-            ty.name
-        ))
-        .hint(if created {
-            "nothing was stored"
-        } else {
-            "the stored object is unchanged"
-        })
-    })?;
+    let warnings = std::mem::take(&mut built.warnings);
+    let row = codec::write(&built.object, cols, live)
+        .map_err(|why| unfaithful(ty, id, table, created, why))?;
     let unchanged = existing
         .as_ref()
         .is_some_and(|o| o.objectset() == built.object.objectset());
@@ -268,6 +256,76 @@ impl Backend for Realtime {
                 self.describe()
             ))),
         }
+    }
+
+    fn current(&mut self, ty: &'static TypeDef, id: &str) -> Result<Current> {
+        check_id(id)?;
+        let (table, cols) = self.table(ty)?;
+        let Some(row) = stored_row(&mut self.db.client, &self.db.shown, id, table, &cols)? else {
+            return Ok(Current::default());
+        };
+        Ok(Current {
+            object: Some(read_row(ty, id, table, &row)?),
+            version: Some(format!("{row:?}")),
+            ..Current::default()
+        })
+    }
+
+    /// A type without a table here cannot name anything stored here: not reported.
+    fn exists(&mut self, ty: &'static TypeDef, id: &str) -> Result<bool> {
+        let Some(t) = table_of(ty.name).filter(|t| self.live.tables.contains_key(*t)) else {
+            return Ok(true);
+        };
+        let found = self
+            .db
+            .client
+            .query(
+                sql::select_one(t, &["id"]).as_str(),
+                &[&codec::encode_chunk(id)],
+            )
+            .map_err(|e| pg_error(&e, &self.db.shown))?;
+        Ok(!found.is_empty())
+    }
+
+    fn keep(&self, old: &Object, new: &mut Object, fields: &[Attr]) {
+        keep_acl_rules(old, new, fields);
+    }
+
+    /// The prepared object in one transaction, on the row it was prepared against (locked).
+    fn store(&mut self, p: &Prepared) -> Result<Option<Pushed>> {
+        let (ty, id) = (p.ty, p.id.as_str());
+        check_id(id)?;
+        let (table, cols) = self.table(ty)?;
+        let row = codec::write(&p.object, &cols, &self.live)
+            .map_err(|why| unfaithful(ty, id, table, p.created(), why))?;
+        let shown = self.db.shown.clone();
+        let stmts =
+            Stmts::prepare(&mut self.db.client, table, &cols).map_err(|e| pg_error(&e, &shown))?;
+        let mut tx = self
+            .db
+            .client
+            .transaction()
+            .map_err(|e| pg_error(&e, &shown))?;
+        let ids = vec![codec::encode_chunk(id)];
+        let now = tx
+            .query(&stmts.select, &[&ids])
+            .map_err(|e| pg_error(&e, &shown))?
+            .first()
+            .map(|r| format!("{:?}", row_from(r, &cols)));
+        if now != p.before.version {
+            return Ok(None);
+        }
+        let params: Vec<&(dyn ToSql + Sync)> =
+            row.iter().map(|(_, v)| v as &(dyn ToSql + Sync)).collect();
+        tx.execute(&stmts.upsert, &params)
+            .map_err(|e| pg_error(&e, &shown))?;
+        tx.commit().map_err(|e| pg_error(&e, &shown))?;
+        Ok(Some(Pushed {
+            objectset: p.object.objectset(),
+            created: p.created(),
+            unchanged: p.unchanged(),
+            warnings: p.warnings.clone(),
+        }))
     }
 
     fn push(

@@ -14,6 +14,16 @@ pub const MASK: &str = "********";
 pub const NULL_EMPTY: u8 = 8;
 /// to_str fails while unset: the attribute is absent from the objectset and the row.
 pub const SKIP_UNSET: u8 = 16;
+/// Asterisk's handler compares the name it is given case-sensitively (pjsip_configuration.c:
+/// group_handler, named_groups_handler, tos_handler, codec_prefs_handler): the option is
+/// found in any case, then refused unless the name is spelt exactly (`CALL_GROUP=1`).
+pub const EXACT_NAME: u8 = 32;
+/// to_str prints `init` while unset, and the field's own handler reads that text back as a
+/// value (callerid: `<unknown>` is then the number `unknown`; pjsip_configuration.c
+/// caller_id_to_str, main/callerid.c ast_callerid_merge). pjsipctl leaves such a key out of
+/// the rows it writes, so that Asterisk loads the true default: see
+/// [`crate::schema::TypeDef::misread_unset`].
+pub const UNSET_MISREAD: u8 = 64;
 
 /// One registered attribute of a Sorcery object type.
 #[derive(Debug)]

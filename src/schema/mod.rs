@@ -1,6 +1,7 @@
 //! The res_pjsip schema: object types, their fields, and Asterisk's attribute order.
 
 pub mod clib;
+pub mod facts;
 pub mod field;
 pub mod rules;
 pub mod types;
@@ -14,7 +15,8 @@ pub use field::{Field, Kind};
 /// The ARI config class every PJSIP type lives on.
 pub const CONFIG_CLASS: &str = "res_pjsip";
 
-/// A Sorcery object type as res_pjsip registers it.
+/// A Sorcery object type as res_pjsip registers it, with every fact pjsipctl keeps about
+/// it: each type states them in its own file under `types/` (`TYPE`, beside `FIELDS`).
 #[derive(Debug)]
 pub struct TypeDef {
     pub name: &'static str,
@@ -26,99 +28,54 @@ pub struct TypeDef {
     /// The CLI name of the list command (`pjsip show endpoints`).
     pub plural: &'static str,
     pub fields: &'static [Field],
+    /// `list`: the columns of its table.
+    pub list: facts::List,
+    /// `show`: the lines above the parameter table.
+    pub summary: facts::Summary,
+    /// (field, field it sets): a handler that, given the first field's name spelt other
+    /// than exactly, sets the second one instead.
+    pub inexact_sets: &'static [(&'static str, &'static str)],
+    /// What an update of a stored object must set, or Asterisk refuses it.
+    pub update_needs: Option<facts::UpdateNeeds>,
+    /// Where objects of the type are defined when push configuration cannot store them.
+    pub static_file: &'static str,
 }
 
-macro_rules! ty {
-    ($name:literal, $section:literal, $prefix:expr, $plural:literal, $m:ident) => {
-        TypeDef {
-            name: $name,
-            section: $section,
-            default_astdb: $prefix,
-            plural: $plural,
-            fields: types::$m::FIELDS,
-        }
+impl TypeDef {
+    /// What a type's table leaves unsaid: `TypeDef { name, .., ..TypeDef::BASE }`.
+    pub const BASE: TypeDef = TypeDef {
+        name: "",
+        section: "res_pjsip",
+        default_astdb: None,
+        plural: "",
+        fields: &[],
+        list: facts::List::IDS,
+        summary: facts::Summary::PLAIN,
+        inexact_sets: &[],
+        update_needs: None,
+        static_file: "pjsip.conf",
     };
 }
 
 /// Every type ARI push configuration reaches on `res_pjsip`, in dependency order:
 /// referenced objects (auth, aor) before the objects that name them.
 pub static TYPES: &[TypeDef] = &[
-    ty!("auth", "res_pjsip", Some("ps_auths"), "auths", auth),
-    ty!("aor", "res_pjsip", Some("ps_aors"), "aors", aor),
-    ty!(
-        "endpoint",
-        "res_pjsip",
-        Some("ps_endpoints"),
-        "endpoints",
-        endpoint
-    ),
-    ty!(
-        "domain_alias",
-        "res_pjsip",
-        Some("ps_domain_aliases"),
-        "domain_aliases",
-        domain_alias
-    ),
-    ty!("acl", "acl", Some("ps_acls"), "acls", acl),
-    ty!(
-        "contact",
-        "res_pjsip",
-        Some("registrar"),
-        "contacts",
-        contact
-    ),
-    ty!(
-        "identify",
-        "res_pjsip_endpoint_identifier_ip",
-        Some("ps_endpoint_id_ips"),
-        "identifies",
-        identify
-    ),
-    ty!(
-        "registration",
-        "res_pjsip_outbound_registration",
-        Some("ps_registrations"),
-        "registrations",
-        registration
-    ),
-    ty!(
-        "outbound-publish",
-        "res_pjsip_outbound_publish",
-        Some("ps_outbound_publishes"),
-        "outbound-publishes",
-        outbound_publish
-    ),
-    ty!(
-        "asterisk-publication",
-        "res_pjsip_publish_asterisk",
-        Some("ps_asterisk_publications"),
-        "asterisk-publications",
-        asterisk_publication
-    ),
-    ty!(
-        "resource_list",
-        "res_pjsip_pubsub",
-        Some("ps_resource_lists"),
-        "resource_lists",
-        resource_list
-    ),
-    ty!(
-        "inbound-publication",
-        "res_pjsip_pubsub",
-        Some("ps_inbound_publications"),
-        "inbound-publications",
-        inbound_publication
-    ),
-    ty!(
-        "subscription_persistence",
-        "res_pjsip_pubsub",
-        Some("subscription_persistence"),
-        "subscription_persistences",
-        subscription_persistence
-    ),
-    ty!("transport", "res_pjsip", None, "transports", transport),
-    ty!("global", "res_pjsip", None, "globals", global),
-    ty!("system", "res_pjsip", None, "systems", system),
+    types::auth::TYPE,
+    types::aor::TYPE,
+    types::endpoint::TYPE,
+    types::domain_alias::TYPE,
+    types::acl::TYPE,
+    types::contact::TYPE,
+    types::identify::TYPE,
+    types::registration::TYPE,
+    types::outbound_publish::TYPE,
+    types::asterisk_publication::TYPE,
+    types::resource_list::TYPE,
+    types::inbound_publication::TYPE,
+    types::subscription_persistence::TYPE,
+    types::transport::TYPE,
+    types::global::TYPE,
+    types::system::TYPE,
 ];
 
 /// Look a type up by its exact name, or by its plural as the CLI spells it.
@@ -233,6 +190,61 @@ impl TypeDef {
     /// "a" or "an", for messages: "an acl object", "a registration".
     pub fn article(&self) -> &'static str {
         article(self.name)
+    }
+
+    /// The type's field whose unset value Asterisk misreads ([`field::UNSET_MISREAD`]).
+    pub fn misread_unset(&'static self) -> Option<&'static Misread> {
+        static CACHE: OnceLock<Vec<Option<Misread>>> = OnceLock::new();
+        CACHE.get_or_init(|| TYPES.iter().map(Misread::of).collect())[self.position()].as_ref()
+    }
+
+    /// The field Asterisk's handler sets when field `idx` is given under `name`, which
+    /// matched it case-insensitively: the field itself, or the one [`TypeDef::inexact_sets`]
+    /// names; `None` when the handler refuses any spelling but the exact one.
+    pub fn inexact_target(&'static self, idx: usize, name: &str) -> Option<usize> {
+        let f = &self.fields[idx];
+        if f.name == name {
+            return Some(idx);
+        }
+        if f.has(field::EXACT_NAME) {
+            return None;
+        }
+        Some(
+            self.inexact_sets
+                .iter()
+                .find(|(from, _)| *from == f.name)
+                .and_then(|(_, to)| self.field_index_exact(to))
+                .unwrap_or(idx),
+        )
+    }
+}
+
+/// A field whose unset text Asterisk reads back as a value (endpoint callerid): pjsipctl
+/// leaves it out of rows, keeps it unset when Asterisk's own row or answer carries the text,
+/// and expects the value where Asterisk stores the text.
+#[derive(Debug)]
+pub struct Misread {
+    pub name: &'static str,
+    /// What to_str prints while the field is unset (its `init`): `<unknown>`.
+    pub unset: &'static str,
+    /// What the handler makes of that text: `unknown`.
+    pub read_back: String,
+}
+
+impl Misread {
+    fn of(ty: &'static TypeDef) -> Option<Misread> {
+        let (idx, f) = ty
+            .fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.has(field::UNSET_MISREAD))?;
+        let mut obj = crate::model::Object::new(ty, "");
+        let _ = values::apply(&mut obj, idx, f.init);
+        Some(Misread {
+            name: f.name,
+            unset: f.init,
+            read_back: obj.str(f.name).to_string(),
+        })
     }
 }
 

@@ -35,8 +35,23 @@ pub fn reapplies(ty: &'static crate::schema::TypeDef, attr: &str, value: &str) -
     matches!(values::apply(&mut obj, idx, value), Ok(None)) && obj.objectset() == before
 }
 
+/// Why an apply handler refuses an object: its message, which opens with the attribute at
+/// fault, and that attribute (the first one the message names), for callers that point at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    pub attribute: &'static str,
+    pub message: String,
+}
+
+fn fault(attribute: &'static str, message: impl Into<String>) -> Fault {
+    Fault {
+        attribute,
+        message: message.into(),
+    }
+}
+
 /// Run the type's apply handler. Returns warnings on success.
-pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
+pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, Fault> {
     let mut warnings = Vec::new();
     match obj.ty.name {
         "auth" => auth(obj)?,
@@ -64,10 +79,16 @@ pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
             let line = obj.str("line") == "true";
             let endpoint = obj.str("endpoint");
             if line && endpoint.is_empty() {
-                return Err("line=yes needs endpoint (the endpoint the line's calls go to)".into());
+                return Err(fault(
+                    "line",
+                    "line=yes needs endpoint (the endpoint the line's calls go to)",
+                ));
             }
             if !line && !endpoint.is_empty() {
-                return Err(format!("endpoint={endpoint} needs line=yes"));
+                return Err(fault(
+                    "endpoint",
+                    format!("endpoint={endpoint} needs line=yes"),
+                ));
             }
         }
         "outbound-publish" => {
@@ -92,7 +113,10 @@ pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
                 "a resource_list needs its event (presence or message-summary)",
             )?;
             if obj.get("list_item").is_some_and(Val::is_empty) {
-                return Err("list_item: a resource_list needs at least one list item".into());
+                return Err(fault(
+                    "list_item",
+                    "list_item: a resource_list needs at least one list item",
+                ));
             }
         }
         "transport" => transport(obj, &mut warnings)?,
@@ -103,28 +127,28 @@ pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, String> {
     Ok(warnings)
 }
 
-fn require(obj: &Object, name: &str, why: &str) -> Result<(), String> {
+fn require(obj: &Object, name: &'static str, why: &str) -> Result<(), Fault> {
     if obj.str(name).is_empty() {
-        Err(format!("{name}: {why}"))
+        Err(fault(name, format!("{name}: {why}")))
     } else {
         Ok(())
     }
 }
 
 /// A URI field checked with ast_sip_validate_uri_length; `required` refuses it empty.
-fn uri(obj: &Object, name: &str, required: bool, why: &str) -> Result<(), String> {
+fn uri(obj: &Object, name: &'static str, required: bool, why: &str) -> Result<(), Fault> {
     let v = obj.str(name);
     if v.is_empty() {
         return if required {
-            Err(format!("{name}: {why}"))
+            Err(fault(name, format!("{name}: {why}")))
         } else {
             Ok(())
         };
     }
-    values::validate_uri_length(v).map_err(|e| format!("{name}={v}: the URI {e}"))
+    values::validate_uri_length(v).map_err(|e| fault(name, format!("{name}={v}: the URI {e}")))
 }
 
-fn auth(obj: &mut Object) -> Result<(), String> {
+fn auth(obj: &mut Object) -> Result<(), Fault> {
     require(obj, "username", "an auth needs a username")?;
     // Empty algorithm lists are filled from the global defaults (MD5 unless pjsip.conf says otherwise).
     for f in ["supported_algorithms_uas", "supported_algorithms_uac"] {
@@ -144,13 +168,16 @@ fn auth(obj: &mut Object) -> Result<(), String> {
                 .iter()
                 .any(|d| d.split_once(':').is_some_and(|(a, _)| a == alg));
             if !has_password && !has_digest {
-                return Err(format!(
+                return Err(fault(
+                    "password",
+                    format!(
                     "password: no password or {alg} password_digest for algorithm {alg} in {f}{}",
                     if alg == "MD5" {
                         " (set password, or md5_cred)"
                     } else {
                         ""
                     }
+                ),
                 ));
             }
         }
@@ -162,15 +189,19 @@ fn num(obj: &Object, name: &str) -> u64 {
     obj.str(name).parse().unwrap_or(0)
 }
 
-fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
+fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     let min_se = num(obj, "timers_min_se");
     if min_se < 90 {
-        return Err(format!("timers_min_se={min_se}: must be 90 or more"));
+        return Err(fault(
+            "timers_min_se",
+            format!("timers_min_se={min_se}: must be 90 or more"),
+        ));
     }
     let sess = num(obj, "timers_sess_expires");
     if sess < min_se {
-        return Err(format!(
-            "timers_sess_expires={sess}: must not be below timers_min_se ({min_se})"
+        return Err(fault(
+            "timers_sess_expires",
+            format!("timers_sess_expires={sess}: must not be below timers_min_se ({min_se})"),
         ));
     }
     let session = obj.str("sdp_session");
@@ -187,27 +218,40 @@ fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
         obj.set("sdp_owner", "-");
     }
     if obj.str("dtls_auto_generate_cert") == "Yes" && !obj.str("dtls_cert_file").is_empty() {
-        return Err("dtls_auto_generate_cert=yes cannot be combined with dtls_cert_file".into());
+        return Err(fault(
+            "dtls_auto_generate_cert",
+            "dtls_auto_generate_cert=yes cannot be combined with dtls_cert_file",
+        ));
     }
     let (start, end) = (num(obj, "rtp_port_start"), num(obj, "rtp_port_end"));
     if start != 0 || end != 0 {
         if start == 0 || end == 0 {
-            return Err("rtp_port_start and rtp_port_end must be set together".into());
+            return Err(fault(
+                "rtp_port_start",
+                "rtp_port_start and rtp_port_end must be set together",
+            ));
         }
         if start < 1024 || end < 1024 {
-            return Err("rtp_port_start and rtp_port_end must be 1024 or more".into());
+            return Err(fault(
+                "rtp_port_start",
+                "rtp_port_start and rtp_port_end must be 1024 or more",
+            ));
         }
         if end <= start {
-            return Err(format!(
-                "rtp_port_end={end} must be greater than rtp_port_start={start}"
+            return Err(fault(
+                "rtp_port_end",
+                format!("rtp_port_end={end} must be greater than rtp_port_start={start}"),
             ));
         }
     }
     if obj.str("preferred_codec_only") == "true" {
         if obj.str("incoming_call_offer_pref") != "local" {
-            return Err(format!(
-                "preferred_codec_only=yes cannot be combined with incoming_call_offer_pref={}",
-                obj.str("incoming_call_offer_pref")
+            return Err(fault(
+                "preferred_codec_only",
+                format!(
+                    "preferred_codec_only=yes cannot be combined with incoming_call_offer_pref={}",
+                    obj.str("incoming_call_offer_pref")
+                ),
             ));
         }
         // The handler turns "local" into "local first", which prints as local_first.
@@ -253,7 +297,7 @@ fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
 
 /// ip_identify_apply: the required endpoint, something to match, header/URI syntax, and
 /// hostnames resolved to addresses now (A/AAAA through this host's resolver).
-fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
+fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     require(
         obj,
         "endpoint",
@@ -268,17 +312,21 @@ fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
         && matches.is_empty()
         && hosts.is_empty()
     {
-        return Err("match: an identify needs something to match (match, match_header or match_request_uri)".into());
+        return Err(fault("match", "match: an identify needs something to match (match, match_header or match_request_uri)"));
     }
     let header = obj.str("match_header").to_string();
     if !header.is_empty() {
         let Some((name, value)) = header.split_once(':') else {
-            return Err(format!(
-                "match_header={header}: expected 'Header-Name: value' (no ':' found)"
+            return Err(fault(
+                "match_header",
+                format!("match_header={header}: expected 'Header-Name: value' (no ':' found)"),
             ));
         };
         if clib::strip(name).is_empty() {
-            return Err(format!("match_header={header}: the header name is empty"));
+            return Err(fault(
+                "match_header",
+                format!("match_header={header}: the header name is empty"),
+            ));
         }
         regex_literal("match_header", clib::strip(value))?;
     }
@@ -319,14 +367,20 @@ fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
                 continue;
             }
             Err(e) => {
-                return Err(format!(
+                return Err(fault(
+                    "match",
+                    format!(
                 "match={host}: the host name does not resolve ({e}); Asterisk refuses the identify"
-            ))
+            ),
+                ))
             }
         };
         if addrs.is_empty() {
-            return Err(format!(
+            return Err(fault(
+                "match",
+                format!(
                 "match={host}: the host name resolves to no address; Asterisk refuses the identify"
+            ),
             ));
         }
         let mut added = 0;
@@ -339,7 +393,7 @@ fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> 
                 continue;
             }
             let ha = values::parse_ha(&clib::addr_port_str(&sa), clib::PortRule::Optional)
-                .map_err(|e| format!("match={host}: {e}"))?;
+                .map_err(|e| fault("match", format!("match={host}: {e}")))?;
             matches.push(values::ha_str(&ha, true));
             added += 1;
         }
@@ -387,16 +441,19 @@ fn matches_ha(ha: &Ha, addr: &clib::SockAddr) -> bool {
 }
 
 /// A `/regex/` value must compile (regcomp REG_EXTENDED); `//` means the empty string.
-fn regex_literal(name: &str, value: &str) -> Result<(), String> {
+fn regex_literal(name: &'static str, value: &str) -> Result<(), Fault> {
     if value.len() > 2 && value.starts_with('/') && value.ends_with('/') {
         values::posix_regex_check(&value[1..value.len() - 1]).map_err(|e| {
-            format!("{name}={value}: the regular expression does not compile ({e})")
+            fault(
+                name,
+                format!("{name}={value}: the regular expression does not compile ({e})"),
+            )
         })?;
     }
     Ok(())
 }
 
-fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
+fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     if obj.str("async_operations") != "1" {
         warnings.push(format!(
             "async_operations={}: it can no longer be set and is always 1",
@@ -409,9 +466,10 @@ fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String>
     }
     let bind = obj.str("bind").to_string();
     let Some(mut a) = clib::sockaddr_parse(&bind, clib::PortRule::Optional) else {
-        return Err(
-            "bind: a transport needs the address to bind to (e.g. 0.0.0.0 or 0.0.0.0:5060)".into(),
-        );
+        return Err(fault(
+            "bind",
+            "bind: a transport needs the address to bind to (e.g. 0.0.0.0 or 0.0.0.0:5060)",
+        ));
     };
     if a.port == 0 {
         a.port = if obj.str("protocol") == "tls" {
@@ -425,7 +483,7 @@ fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String>
     Ok(())
 }
 
-fn global(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), String> {
+fn global(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     require(obj, "debug", "must not be empty (no is the default)")?;
     require(
         obj,

@@ -93,8 +93,9 @@ impl Store for Realtime {
     fn writable(&mut self, ty: &'static TypeDef, _id: &str) -> bool {
         self.has_table(ty)
     }
-    /// Through the backend's push, so the row is the one `pjsipctl push` writes (ACL
-    /// columns kept, columns checked); Asterisk's validation already passed. What this
+    /// Through the backend's push of judged fields, so the row is the one `pjsipctl push`
+    /// writes (ACL columns kept, columns checked); Asterisk's validation already passed, and
+    /// as on astdb serve judges nothing more (policy is the CLI's concern). What this
     /// database cannot hold faithfully is refused with the reason, never stored half.
     fn store(
         &mut self,
@@ -104,10 +105,7 @@ impl Store for Realtime {
         fields: &[Attr],
         answer: Answer,
     ) -> Result<Answer> {
-        let mut opts = PushOptions::default();
-        // As on astdb: serve stores what Asterisk accepts; policy is the CLI's concern.
-        opts.rules.force = true;
-        match self.push(ty, id, fields, opts) {
+        match self.push(ty, id, fields, PushOptions::default()) {
             Ok(_) => Ok(answer),
             Err(e) if e.exit == Exit::Invalid || e.exit == Exit::Refused => {
                 Ok(Answer::error(400, e.message))

@@ -504,3 +504,73 @@ fn the_readme_job_runs_under_set_e() {
         .unwrap();
     assert_eq!(rows, 0, "the clean-up left rows");
 }
+
+/// A refused push's document gives the refusal in parts (issue 13: validated once, above
+/// the backends, into a structured result), and a file's field is pointed at by its line
+/// from that result, not by searching the message.
+#[test]
+fn a_refused_push_names_its_attribute_value_reason_and_what_is_accepted() {
+    let env = Env::new();
+    env.init_db();
+    let before = env.snapshot();
+    let r = env.run(&["-o", "json", "push", "aor", "a", "Max_Contacts=lots"]);
+    assert_eq!(r.0, 4, "{}", r.2);
+    let e = &doc(&r)["error"];
+    assert_eq!(
+        (&e["kind"], &e["exit"]),
+        (&json!("invalid"), &json!(4)),
+        "{e}"
+    );
+    assert_eq!(
+        (&e["attribute"], &e["value"]),
+        (&json!("max_contacts"), &json!("lots"))
+    );
+    let (reason, accepted) = (
+        e["reason"].as_str().unwrap(),
+        e["accepted"].as_str().unwrap(),
+    );
+    // A handler's reason ends with what the attribute accepts; the message carries it.
+    assert!(!accepted.is_empty() && reason.ends_with(accepted), "{e}");
+    assert!(e["message"].as_str().unwrap().contains(reason), "{e}");
+
+    // The policy's refusal: an endpoint without codecs, for its allow.
+    let r = env.run(&["-o", "json", "push", "endpoint", "e", "context=c"]);
+    assert_eq!(r.0, 4, "{}", r.2);
+    let e = &doc(&r)["error"];
+    assert_eq!(
+        (&e["attribute"], &e["value"]),
+        (&json!("allow"), &json!("(nothing)"))
+    );
+    assert_eq!(e["accepted"], Value::Null);
+    assert!(e["reason"].as_str().unwrap().contains("--force"), "{e}");
+
+    // A secret refused is masked in every part.
+    let r = env.run(&[
+        "-o",
+        "json",
+        "push",
+        "auth",
+        "s",
+        "username=s",
+        "md5_cred=hunter2",
+    ]);
+    assert_eq!(r.0, 4, "{}", r.2);
+    assert!(
+        !r.1.contains("hunter2") && !r.2.contains("hunter2"),
+        "{}{}",
+        r.1,
+        r.2
+    );
+    assert_eq!(doc(&r)["error"]["attribute"], "md5_cred");
+
+    // A field read from a file: the refusal names its line (set_var, which astdb loses).
+    let f = write(&env, "e.conf", "allow=ulaw\nset_var=A=1\n");
+    let r = env.run(&["push", "endpoint", "e", "--from", &f]);
+    assert_eq!(r.0, 4, "{}", r.2);
+    assert!(
+        r.2.contains("e.conf:2: endpoint e: set_var is lost"),
+        "{}",
+        r.2
+    );
+    assert_eq!(env.snapshot(), before);
+}

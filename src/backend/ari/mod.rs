@@ -1,6 +1,7 @@
-//! A live Asterisk over ARI push configuration, with the embedded engine's checks
-//! run first: every push GETs the object, predicts Asterisk's answer with
-//! `engine::build`, and sends only what Asterisk would accept and could load back.
+//! A live Asterisk over ARI push configuration. A push is prepared above this backend
+//! (`prepare`: the object and the objects it references fetched here with GETs, Asterisk's
+//! answer predicted with `engine::build`, the policy applied), so that only what Asterisk
+//! would accept and could load back is sent; this client sends it and compares the answer.
 
 mod errors;
 pub mod http;
@@ -9,13 +10,12 @@ pub mod target;
 use std::collections::BTreeMap;
 
 use crate::backend::check_id;
-use crate::backend::embedded::refusal_error;
-use crate::backend::{Backend, Coverage, Listed, PushOptions, Pushed};
-use crate::engine::{self, Refusal};
+use crate::backend::{Backend, Coverage, Current, Listed, PushOptions, Pushed};
+use crate::engine;
 use crate::error::{Error, Result};
-use crate::model::{Attr, Object, Objectset};
+use crate::model::{Attr, Objectset};
 use crate::output::Out;
-use crate::policy;
+use crate::prepare::{refusal_error, Prepared};
 use crate::schema::{field, TypeDef, CONFIG_CLASS};
 
 pub use errors::{message, Call};
@@ -183,6 +183,63 @@ impl Ari {
         .hint("is the URL Asterisk's ARI? a proxy or another service may answer there")
     }
 
+    /// One PUT of `fields`. With the prepared push, Asterisk's answer is compared with its
+    /// prediction; without (a plan's change, judged and predicted by the planner), it is
+    /// taken as it comes.
+    fn send(
+        &self,
+        ty: &'static TypeDef,
+        id: &str,
+        fields: &[Attr],
+        prepared: Option<&Prepared>,
+    ) -> Result<Pushed> {
+        let mut warnings = prepared.map(|p| p.warnings.clone()).unwrap_or_default();
+        let body = put_body(fields);
+        if body.len() > MAX_BODY {
+            return Err(Error::invalid(format!(
+                "{} {id}: the request is {} bytes; Asterisk reads at most {MAX_BODY} bytes of a request body",
+                ty.name,
+                body.len()
+            ))
+            .hint("push the fields in several smaller pushes (they merge)"));
+        }
+        let w = what(Method::Put, ty, id);
+        let c = self.call(&w, "push", Some(ty), Some(id));
+        let (r, _) = self.exchange(
+            Method::Put,
+            &http::object_path(CONFIG_CLASS, ty.name, id),
+            Some(&body),
+            Retry::Idempotent,
+            &c,
+        )?;
+        match r.status {
+            200 => {
+                let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
+                let mut diff = match prepared {
+                    Some(p) => differences(ty, &p.object.objectset(), &answered),
+                    None => Vec::new(),
+                };
+                if diff.len() > 6 {
+                    let more = diff.len() - 5;
+                    diff.truncate(5);
+                    diff.push(format!(
+                        "… and {more} more attributes differ from pjsipctl's prediction (Asterisk 23.4.1 rules): is the server another version?"
+                    ));
+                }
+                warnings.extend(diff);
+                Ok(Pushed {
+                    unchanged: prepared
+                        .is_some_and(|p| p.before.answered.as_ref() == Some(&answered)),
+                    objectset: answered,
+                    created: prepared.is_some_and(Prepared::created),
+                    warnings,
+                })
+            }
+            400 => Err(self.explain_400(ty, id, fields, &r, &warnings)),
+            _ => Err(self.status_error(&r, &c)),
+        }
+    }
+
     /// A 400 although the local validator accepted the push: the object may have
     /// changed since the GET, or the server's Asterisk differs from 23.4.1.
     fn explain_400(
@@ -335,24 +392,8 @@ pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
         .collect()
 }
 
-/// The stored object as Asterisk holds it, rebuilt from its GET objectset the way
-/// `engine::copy` (ast_sorcery_copy) rebuilds it: a failure is Asterisk's 500
-/// "Allocation failed". As there, an unset callerid (`<unknown>`) stays unset.
-pub fn rebuild(
-    ty: &'static TypeDef,
-    id: &str,
-    set: &Objectset,
-) -> std::result::Result<Object, Refusal> {
-    let mut set = set.clone();
-    if ty.name == "endpoint" {
-        set.retain(|a| !(a.attribute == "callerid" && a.value == "<unknown>"));
-    }
-    let mut obj = Object::new(ty, id);
-    let mut ignored = Vec::new();
-    engine::apply_fields(&mut obj, &set, &mut ignored)
-        .map_err(|e| Refusal::CopyFailed(e.to_string()))?;
-    Ok(obj)
-}
+/// The stored object as Asterisk holds it, rebuilt from its GET objectset.
+pub use crate::engine::rebuild;
 
 /// The body of a PUT: `{"fields": [{"attribute": string, "value": string}, ...]}`, the only
 /// shape Asterisk survives (golden 70: a number, null, a bool or a missing key crashes it).
@@ -414,99 +455,37 @@ impl Backend for Ari {
         })
     }
 
+    fn current(&mut self, ty: &'static TypeDef, id: &str) -> Result<Current> {
+        let answered = self.fetch(ty, id, "push")?;
+        let object = match &answered {
+            Some(set) => Some(rebuild(ty, id, set).map_err(|r| refusal_error(ty, id, false, r))?),
+            None => None,
+        };
+        Ok(Current {
+            object,
+            answered,
+            ..Current::default()
+        })
+    }
+
+    fn exists(&mut self, ty: &'static TypeDef, id: &str) -> Result<bool> {
+        Ok(self.fetch(ty, id, "push")?.is_some())
+    }
+
+    /// Asterisk merges the fields itself: they are sent, and its answer compared with the
+    /// prediction.
+    fn store(&mut self, p: &Prepared) -> Result<Option<Pushed>> {
+        self.send(p.ty, &p.id, &p.fields, Some(p)).map(Some)
+    }
+
     fn push(
         &mut self,
         ty: &'static TypeDef,
         id: &str,
         fields: &[Attr],
-        opts: PushOptions,
+        _: PushOptions,
     ) -> Result<Pushed> {
-        let mut warnings = Vec::new();
-        let mut created = false;
-        let mut before = None;
-        // `apply` has validated and planned against the current state already: one request less.
-        let expected = if opts.checked {
-            None
-        } else {
-            // The offline validator: what is there now, and what Asterisk will make of the fields.
-            let current = self.fetch(ty, id, "push")?;
-            created = current.is_none();
-            let existing = match &current {
-                Some(set) => {
-                    Some(rebuild(ty, id, set).map_err(|r| refusal_error(ty, id, false, r))?)
-                }
-                None => None,
-            };
-            let built = engine::build(ty, id, existing.as_ref(), fields)
-                .map_err(|r| refusal_error(ty, id, created, r))?;
-            let rules = policy::Rules {
-                remote: true,
-                ..opts.rules
-            };
-            let mut missing = Vec::new();
-            for (attr, rty, name) in policy::references(&built.object) {
-                if self.fetch(rty, &name, "push")?.is_none() {
-                    missing.push(policy::missing_reference(
-                        (ty.name, id),
-                        attr,
-                        rty.name,
-                        &name,
-                    ));
-                }
-            }
-            warnings = policy::enforce(
-                &built.object,
-                existing.as_ref(),
-                built.warnings,
-                missing,
-                rules,
-            )?;
-            before = current;
-            Some(built.object)
-        };
-        let body = put_body(fields);
-        if body.len() > MAX_BODY {
-            return Err(Error::invalid(format!(
-                "{} {id}: the request is {} bytes; Asterisk reads at most {MAX_BODY} bytes of a request body",
-                ty.name,
-                body.len()
-            ))
-            .hint("push the fields in several smaller pushes (they merge)"));
-        }
-        let w = what(Method::Put, ty, id);
-        let c = self.call(&w, "push", Some(ty), Some(id));
-        let (r, _) = self.exchange(
-            Method::Put,
-            &http::object_path(CONFIG_CLASS, ty.name, id),
-            Some(&body),
-            Retry::Idempotent,
-            &c,
-        )?;
-        match r.status {
-            200 => {
-                let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
-                let mut diff = match &expected {
-                    Some(o) => differences(ty, &o.objectset(), &answered),
-                    None => Vec::new(),
-                };
-                if diff.len() > 6 {
-                    let more = diff.len() - 5;
-                    diff.truncate(5);
-                    diff.push(format!(
-                        "… and {more} more attributes differ from pjsipctl's prediction (Asterisk 23.4.1 rules): is the server another version?"
-                    ));
-                }
-                warnings.extend(diff);
-                Ok(Pushed {
-                    unchanged: before.as_ref() == Some(&answered),
-                    objectset: answered,
-                    created,
-                    warnings,
-                })
-            }
-            400 => Err(self.explain_400(ty, id, fields, &r, &warnings)),
-            _ => Err(self.status_error(&r, &c)),
-        }
+        self.send(ty, id, fields, None)
     }
 
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
@@ -574,6 +553,7 @@ impl Backend for Ari {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Refusal;
     use crate::schema::find_type;
 
     #[test]
@@ -630,7 +610,7 @@ mod tests {
             rebuild(ep, "x", &set),
             Err(Refusal::CopyFailed(_))
         ));
-        let ok = rebuild(ep, "x", &vec![Attr::new("allow", "(ulaw)")]).unwrap();
+        let ok = rebuild(ep, "x", &[Attr::new("allow", "(ulaw)")]).unwrap();
         assert_eq!(ok.get("allow").unwrap().list(), ["ulaw"]);
     }
 }
