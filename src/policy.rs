@@ -76,32 +76,18 @@ impl Rules {
     }
 }
 
-/// The attributes by which an object names others that must be stored for Asterisk to use
-/// it, and the type they name.
-pub const REFERENCES: &[(&str, &str, &str)] = &[
-    ("endpoint", "auth", "auth"),
-    ("endpoint", "outbound_auth", "auth"),
-    ("endpoint", "aors", "aor"),
-];
-
-/// The references of an object about to be stored (read from its values: no objectset
-/// is built, apply calls this for every endpoint).
+/// The references of an object about to be stored (schema `TypeDef::references`), read
+/// from its values: no objectset is built, apply calls this for every endpoint.
 pub fn references(obj: &Object) -> Vec<(&'static str, &'static crate::schema::TypeDef, String)> {
     let mut out = Vec::new();
-    for &(t, attr, target) in REFERENCES {
-        if t != obj.ty.name {
-            continue;
-        }
-        let Some(rty) = crate::schema::find_type(target) else {
-            continue;
-        };
-        let names: Vec<&str> = match obj.get(attr) {
+    for r in obj.ty.references {
+        let names: Vec<&str> = match obj.get(r.attr) {
             Some(Val::L(l)) => l.iter().map(String::as_str).collect(),
             Some(Val::S(v)) => v.split(',').collect(),
             _ => Vec::new(),
         };
         for n in names.into_iter().map(str::trim).filter(|n| !n.is_empty()) {
-            out.push((attr, rty, n.to_string()));
+            out.push((r.attr, r.target(), n.to_string()));
         }
     }
     out

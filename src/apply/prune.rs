@@ -58,26 +58,24 @@ impl Wanted {
     }
 }
 
-/// The objects an objectset names through policy::REFERENCES (auth, outbound_auth, aors).
+/// The objects an objectset names through its type's references (schema
+/// `TypeDef::references`: an endpoint's auth, outbound_auth, aors).
 fn set_references(ty: &TypeDef, set: &Objectset) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    for &(t, attr, target) in crate::policy::REFERENCES {
-        if t != ty.name {
-            continue;
-        }
+    for r in ty.references {
         let values: Vec<&str> = set
             .iter()
-            .filter(|a| a.attribute == attr)
+            .filter(|a| a.attribute == r.attr)
             .map(|a| a.value.as_str())
             .collect();
-        out.extend(references_of(target, &values));
+        out.extend(references_of(r.target().name, &values));
     }
     out
 }
 
 /// Whether a pruned endpoint's objects of this type follow it where the type cannot be listed.
 pub fn followed_from_endpoints(ty: &TypeDef) -> bool {
-    crate::policy::REFERENCES.iter().any(|r| r.2 == ty.name)
+    ty.referenced()
 }
 
 /// The ids a comma list of references names, as (type, id).
@@ -112,11 +110,9 @@ pub fn deletes(
     // Where a type cannot be listed (over ARI), an endpoint's references are the only way
     // to its objects; what the stored objects reference matters only then.
     let mut unlistable: HashSet<&str> = HashSet::new();
-    for &(_, _, target) in crate::policy::REFERENCES.iter().filter(|_| over_ari) {
-        if let Some(ty) = crate::schema::find_type(target) {
-            if lookup.unlistable(ty)? {
-                unlistable.insert(ty.name);
-            }
+    for ty in TYPES.iter().filter(|t| over_ari && t.referenced()) {
+        if lookup.unlistable(ty)? {
+            unlistable.insert(ty.name);
         }
     }
     let follow = !unlistable.is_empty();

@@ -285,7 +285,7 @@ fn existing(
     Ok(out)
 }
 
-/// The stored objects that name what the plan deletes (policy::REFERENCES) and are not
+/// The stored objects that name what the plan deletes (schema `TypeDef::references`) and are not
 /// deleted with it, as one warning.
 fn referrers(backend: &mut dyn Backend, plan: &Plan) -> Result<Option<String>> {
     let gone: HashSet<(&str, &str)> = plan
@@ -294,13 +294,12 @@ fn referrers(backend: &mut dyn Backend, plan: &Plan) -> Result<Option<String>> {
         .map(|c| (c.ty.name, c.id.as_str()))
         .collect();
     let mut found: Vec<(String, Vec<String>)> = Vec::new();
-    let mut from: Vec<&str> = crate::policy::REFERENCES
-        .iter()
-        .filter(|r| plan.changes.iter().any(|c| c.ty.name == r.2))
-        .map(|r| r.0)
-        .collect();
-    from.dedup();
-    for t in from.iter().filter_map(|t| crate::schema::find_type(t)) {
+    let from = crate::schema::TYPES.iter().filter(|t| {
+        plan.changes
+            .iter()
+            .any(|c| t.references_to(c.ty).next().is_some())
+    });
+    for t in from {
         // Only where the rows are at hand (the embedded engine): over ARI this would be a
         // GET per endpoint for every delete. With few targets a row is read only if it
         // holds one of their ids at all (an id JSON would escape is looked for everywhere).

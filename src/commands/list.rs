@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         let mut t = TypePrint::new(ty, ctx);
         let coverage = match endpoints.take() {
             // Listed already, to follow its references.
-            Some(e) if ty.name == "endpoint" => {
+            Some(e) if ari::lists(ty) => {
                 for l in e {
                     p.item(&mut t, l)?;
                 }
@@ -221,11 +221,11 @@ pub fn reached_over_ari(
     ty: &'static TypeDef,
     endpoints: &mut Option<Vec<Listed>>,
 ) -> Result<Option<Vec<Listed>>> {
-    if !ari::REFERENCES.iter().any(|(t, _)| *t == ty.name) {
+    if ari::reaching(ty).is_empty() {
         return Ok(None);
     }
     if endpoints.is_none() {
-        let ep = find_type("endpoint").expect("endpoint is a type");
+        let ep = find_type(ari::LISTED).expect("the listed type");
         *endpoints = Some(crate::backend::pool::list_with(backend, workers, ep)?.0);
     }
     let Some(r) = ari::reached(

@@ -83,7 +83,7 @@ pub fn summary(
         value(set, head.shows.attribute()),
     );
     for r in ty.summary.refs {
-        let target = crate::schema::find_type(r.ty);
+        let target = ty.reference(r.attr);
         for a in named(ty, r.attr, value(set, r.attr)) {
             let shown = target
                 .and_then(|t| backend.get(t, a).ok())

@@ -73,14 +73,31 @@ impl Shows {
     }
 }
 
-/// A summary line per object named by `attr` (a comma list of ids of type `ty`), showing
+/// A summary line per object named by `attr`, one of the type's [`Reference`]s, showing
 /// that object's attribute as `shows` says, or `(missing)`.
 #[derive(Debug)]
 pub struct Ref {
     pub title: &'static str,
     pub attr: &'static str,
-    pub ty: &'static str,
     pub shows: Shows,
+}
+
+/// A field whose value names objects of another type (a comma list of ids): Asterisk looks
+/// them up when it uses the object, and accepts a name that nothing stores (endpoint `aors`:
+/// res_pjsip/location.c ast_sip_location_retrieve_contact_from_aor_list; `auth`,
+/// `outbound_auth`: res_pjsip.c ast_sip_retrieve_auths).
+#[derive(Debug)]
+pub struct Reference {
+    pub attr: &'static str,
+    /// The type of the named objects.
+    pub ty: &'static str,
+}
+
+impl Reference {
+    /// The type of the named objects.
+    pub fn target(&self) -> &'static crate::schema::TypeDef {
+        crate::schema::find_type(self.ty).expect("a reference names a type")
+    }
 }
 
 /// What an update of a stored object must set, or Asterisk answers 400.
@@ -122,9 +139,14 @@ mod tests {
                     assert!(matches!(f.kind, Kind::CallerId), "{}", t.name);
                 }
             }
-            for r in t.summary.refs {
+            for r in t.references {
                 field(r.attr);
-                let target = find_type(r.ty).expect("a type");
+                assert!(find_type(r.ty).is_some(), "{}.{}", t.name, r.attr);
+            }
+            for r in t.summary.refs {
+                let target = t
+                    .reference(r.attr)
+                    .expect("a summary line follows a reference");
                 assert!(target.field_index_exact(r.shows.attribute()).is_some());
             }
             for (from, to) in t.inexact_sets {
@@ -135,6 +157,39 @@ mod tests {
                 field(f);
             }
         }
+    }
+
+    /// The references are read from one table: each consumer asks it by field or by target.
+    #[test]
+    fn references_answer_by_field_and_by_target() {
+        let t = |n| find_type(n).unwrap();
+        let ep = t("endpoint");
+        let named = |a| ep.reference(a).map(|t| t.name);
+        assert_eq!(named("auth"), Some("auth"));
+        assert_eq!(named("outbound_auth"), Some("auth"));
+        assert_eq!(named("aors"), Some("aor"));
+        // A field that is not a reference, and one that names nothing pjsipctl follows.
+        assert_eq!(named("context"), None);
+        assert_eq!(named("transport"), None);
+        let to = |target| {
+            ep.references_to(t(target))
+                .map(|r| r.attr)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(to("auth"), ["auth", "outbound_auth"]);
+        assert_eq!(to("aor"), ["aors"]);
+        assert!(to("endpoint").is_empty());
+        let referenced: Vec<&str> = TYPES
+            .iter()
+            .filter(|t| t.referenced())
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(referenced, ["auth", "aor"]);
+        assert_eq!(
+            crate::backend::ari::reaching(t("auth")),
+            ["auth", "outbound_auth"]
+        );
+        assert!(crate::backend::ari::reaching(t("transport")).is_empty());
     }
 
     /// UNSET_MISREAD holds what its handler does: the unset text, applied, is another value;

@@ -32,6 +32,9 @@ pub struct TypeDef {
     pub list: facts::List,
     /// `show`: the lines above the parameter table.
     pub summary: facts::Summary,
+    /// The fields that name objects of another type: what a push warns is missing, what
+    /// `show` summarises, what a listing over ARI follows, what `--prune` and `delete` weigh.
+    pub references: &'static [facts::Reference],
     /// (field, field it sets): a handler that, given the first field's name spelt other
     /// than exactly, sets the second one instead.
     pub inexact_sets: &'static [(&'static str, &'static str)],
@@ -51,6 +54,7 @@ impl TypeDef {
         fields: &[],
         list: facts::List::IDS,
         summary: facts::Summary::PLAIN,
+        references: &[],
         inexact_sets: &[],
         update_needs: None,
         static_file: "pjsip.conf",
@@ -190,6 +194,29 @@ impl TypeDef {
     /// "a" or "an", for messages: "an acl object", "a registration".
     pub fn article(&self) -> &'static str {
         article(self.name)
+    }
+
+    /// The type of the objects field `attr` names, where it is one of [`TypeDef::references`].
+    pub fn reference(&self, attr: &str) -> Option<&'static TypeDef> {
+        self.references
+            .iter()
+            .find(|r| r.attr == attr)
+            .map(facts::Reference::target)
+    }
+
+    /// The references of this type's objects to objects of `target`.
+    pub fn references_to<'a>(
+        &self,
+        target: &'a TypeDef,
+    ) -> impl Iterator<Item = &'static facts::Reference> + 'a {
+        self.references.iter().filter(move |r| r.ty == target.name)
+    }
+
+    /// Whether objects of some type name objects of this one.
+    pub fn referenced(&self) -> bool {
+        TYPES
+            .iter()
+            .any(|t| t.references.iter().any(|r| r.ty == self.name))
     }
 
     /// The type's field whose unset value Asterisk misreads ([`field::UNSET_MISREAD`]).

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::{Attr, Objectset};
 use crate::output::Out;
 use crate::prepare::{refusal_error, Prepared};
-use crate::schema::{field, TypeDef, CONFIG_CLASS};
+use crate::schema::{field, find_type, TypeDef, CONFIG_CLASS};
 
 pub use errors::{message, Call};
 pub use http::{Failure, Http, Method, Reply};
@@ -302,10 +302,24 @@ pub const LISTED_UNREADABLE: &str =
      an endpoint stored without codecs is the usual cause): push it again whole with its codecs \
      (`pjsipctl push endpoint ID allow=...`) to repair it";
 
-/// The endpoint attributes that name objects of another type: what a listing of endpoints
-/// reaches on a target that cannot list that type.
-pub const REFERENCES: &[(&str, &[&str])] =
-    &[("auth", &["auth", "outbound_auth"]), ("aor", &["aors"])];
+/// The one type ARI can list (GET /endpoints/PJSIP, res/ari/resource_endpoints.c
+/// ast_ari_endpoints_list_by_tech); objects of any other type are reached by id only.
+pub const LISTED: &str = "endpoint";
+
+/// Whether ARI lists objects of `ty`.
+pub fn lists(ty: &TypeDef) -> bool {
+    ty.name == LISTED
+}
+
+/// The attributes of the listed type that name objects of `ty` (schema `TypeDef::references`):
+/// what a listing reaches of a type ARI cannot list. Empty when the listing reaches none.
+pub fn reaching(ty: &TypeDef) -> Vec<&'static str> {
+    find_type(LISTED)
+        .expect("the listed type")
+        .references_to(ty)
+        .map(|r| r.attr)
+        .collect()
+}
 
 /// What endpoint references reach.
 pub struct Reached {
@@ -324,9 +338,10 @@ pub fn reached(
     ty: &'static TypeDef,
     endpoints: &[Listed],
 ) -> Result<Option<Reached>> {
-    let Some((_, attrs)) = REFERENCES.iter().find(|(t, _)| *t == ty.name) else {
+    let attrs = reaching(ty);
+    if attrs.is_empty() {
         return Ok(None);
-    };
+    }
     let mut refs: BTreeMap<String, String> = BTreeMap::new();
     for l in endpoints {
         let Ok(set) = &l.object else { continue };
@@ -511,9 +526,10 @@ impl Backend for Ari {
     }
 
     fn listed_ids(&mut self, ty: &'static TypeDef) -> Result<Option<Vec<String>>> {
-        match ty.name {
-            "endpoint" => self.endpoint_ids(ty).map(Some),
-            _ => Ok(None),
+        if lists(ty) {
+            self.endpoint_ids(ty).map(Some)
+        } else {
+            Ok(None)
         }
     }
 
@@ -531,7 +547,7 @@ impl Backend for Ari {
     }
 
     fn list(&mut self, ty: &'static TypeDef) -> Result<(Vec<Listed>, Coverage)> {
-        if ty.name != "endpoint" {
+        if !lists(ty) {
             return Ok((
                 Vec::new(),
                 Coverage::Unavailable(format!(
