@@ -3,7 +3,7 @@
 //! policy here, whichever target it goes to; the backend is then given the prepared object
 //! and only stores it. (A plan of `apply` is judged by its planner and stored as judged.)
 
-use crate::backend::{Backend, Current, PushOptions, Pushed};
+use crate::backend::{Backend, Current, Pushed};
 use crate::engine::{self, Refusal};
 use crate::error::Error;
 use crate::model::{Attr, Object};
@@ -109,7 +109,7 @@ pub fn prepare_push(
     ty: &'static TypeDef,
     id: &str,
     fields: &[Attr],
-    opts: PushOptions,
+    rules: policy::Rules,
 ) -> Result<Prepared, Box<Refused>> {
     let mut before = backend.current(ty, id)?;
     let created = before.object.is_none();
@@ -139,7 +139,7 @@ pub fn prepare_push(
         before.object.as_ref(),
         built.warnings,
         missing,
-        opts.rules,
+        rules,
     )
     .map_err(|b| {
         Box::new(Refused {
@@ -186,10 +186,10 @@ pub fn push(
     ty: &'static TypeDef,
     id: &str,
     fields: &[Attr],
-    opts: PushOptions,
+    rules: policy::Rules,
 ) -> Result<Pushed, Box<Refused>> {
     for _ in 0..ATTEMPTS {
-        let p = prepare_push(backend, ty, id, fields, opts)?;
+        let p = prepare_push(backend, ty, id, fields, rules)?;
         if let Some(pushed) = backend.store(&p)? {
             return Ok(pushed);
         }
@@ -243,7 +243,7 @@ mod tests {
 
     fn refused(db: &mut Embedded, ty: &str, pairs: &[(&str, &str)]) -> Box<Refused> {
         let ty = find_type(ty).unwrap();
-        let e = push(db, ty, "x", &fields(pairs), PushOptions::default()).unwrap_err();
+        let e = push(db, ty, "x", &fields(pairs), policy::Rules::default()).unwrap_err();
         assert!(
             db.get(ty, "x").is_err(),
             "{}: stored although refused",
@@ -297,7 +297,7 @@ mod tests {
         let (_dir, mut db) = astdb();
         let ep = find_type("endpoint").unwrap();
         let pairs = [("allow", "ulaw"), ("aors", "a1")];
-        let p = prepare_push(&mut db, ep, "e", &fields(&pairs), PushOptions::default()).unwrap();
+        let p = prepare_push(&mut db, ep, "e", &fields(&pairs), policy::Rules::default()).unwrap();
         assert!(
             p.warnings
                 .iter()
@@ -306,11 +306,9 @@ mod tests {
             p.warnings
         );
         // With --strict the same finding refuses the push, for that attribute.
-        let strict = PushOptions {
-            rules: policy::Rules {
-                strict: true,
-                ..policy::Rules::default()
-            },
+        let strict = policy::Rules {
+            strict: true,
+            ..policy::Rules::default()
         };
         let r = push(&mut db, ep, "e", &fields(&pairs), strict).unwrap_err();
         assert_eq!(
@@ -318,7 +316,7 @@ mod tests {
             (Some("aors"), Some("a1"))
         );
         let aor = find_type("aor").unwrap();
-        push(&mut db, aor, "a1", &[], PushOptions::default()).unwrap();
+        push(&mut db, aor, "a1", &[], policy::Rules::default()).unwrap();
         let p = prepare_push(&mut db, ep, "e", &fields(&pairs), strict).unwrap();
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
@@ -329,14 +327,14 @@ mod tests {
     fn a_push_prepared_against_a_changed_object_is_prepared_again() {
         let (_dir, mut db) = astdb();
         let aor = find_type("aor").unwrap();
-        let opts = PushOptions::default();
-        let first = push(&mut db, aor, "a", &fields(&[("max_contacts", "1")]), opts).unwrap();
+        let rules = policy::Rules::default();
+        let first = push(&mut db, aor, "a", &fields(&[("max_contacts", "1")]), rules).unwrap();
         assert!(first.created && !first.unchanged);
         let mine = fields(&[("qualify_frequency", "60")]);
-        let p = prepare_push(&mut db, aor, "a", &mine, opts).unwrap();
+        let p = prepare_push(&mut db, aor, "a", &mine, rules).unwrap();
         assert!(!p.created());
         // Another writer, in between.
-        db.push(aor, "a", &fields(&[("max_contacts", "5")]), opts)
+        db.push(aor, "a", &fields(&[("max_contacts", "5")]))
             .unwrap();
         assert!(db.store(&p).unwrap().is_none());
         let now = |db: &mut Embedded| {
@@ -346,15 +344,15 @@ mod tests {
         };
         assert_eq!(now(&mut db), ("5".to_string(), "0".to_string()));
         // Prepared again, it keeps the other writer's value.
-        let pushed = push(&mut db, aor, "a", &mine, opts).unwrap();
+        let pushed = push(&mut db, aor, "a", &mine, rules).unwrap();
         assert!(!pushed.created && !pushed.unchanged);
         assert_eq!(now(&mut db), ("5".to_string(), "60".to_string()));
         // The same again stores what is there: unchanged.
-        assert!(push(&mut db, aor, "a", &mine, opts).unwrap().unchanged);
+        assert!(push(&mut db, aor, "a", &mine, rules).unwrap().unchanged);
         // An object created meanwhile is not a create any more.
-        let p = prepare_push(&mut db, aor, "b", &mine, opts).unwrap();
+        let p = prepare_push(&mut db, aor, "b", &mine, rules).unwrap();
         assert!(p.created());
-        db.push(aor, "b", &fields(&[("max_contacts", "2")]), opts)
+        db.push(aor, "b", &fields(&[("max_contacts", "2")]))
             .unwrap();
         assert!(db.store(&p).unwrap().is_none());
     }
@@ -378,7 +376,7 @@ mod tests {
             tr,
             "t",
             &fields(&[("bind", "nowhere:x")]),
-            PushOptions::default(),
+            policy::Rules::default(),
         )
         .unwrap_err();
         assert_eq!(
@@ -390,7 +388,7 @@ mod tests {
             tr,
             "t",
             &fields(&[("bind", "0.0.0.0:5070")]),
-            PushOptions::default(),
+            policy::Rules::default(),
         )
         .unwrap_err();
         assert_eq!((r.error.exit, r.attribute), (Exit::Refused, None));

@@ -2,7 +2,7 @@
 //! or change by change over ARI, rank after rank with `--jobs` connections.
 
 use crate::apply::plan::{Action, Plan};
-use crate::backend::{Backend, Op, PushOptions, Pushed};
+use crate::backend::{Backend, Op, Pushed};
 use crate::error::Error;
 
 /// What became of each change.
@@ -15,7 +15,6 @@ pub enum Status {
 
 /// How the plan is carried out.
 pub struct Execution<'a> {
-    pub opts: PushOptions,
     /// One transaction for everything (the embedded engine); else change by change.
     pub transactional: bool,
     pub keep_going: bool,
@@ -30,14 +29,13 @@ pub struct Execution<'a> {
 fn run_change(
     backend: &mut dyn Backend,
     ops: &[Op],
-    opts: PushOptions,
     warnings: &mut Vec<String>,
     tick: &mut dyn FnMut(),
 ) -> std::result::Result<(), Error> {
     for (k, op) in ops.iter().enumerate() {
         let r = match op {
             Op::Push { ty, id, fields } => backend
-                .push(ty, id, fields, opts)
+                .push(ty, id, fields)
                 .map(|p| warnings.extend(p.warnings)),
             Op::Delete { ty, id } => backend.delete(ty, id),
         };
@@ -88,7 +86,6 @@ fn execute_parallel(
     let mut warnings = Vec::new();
     let mut errors: Vec<(usize, Error)> = Vec::new();
     let mut done_ops = 0;
-    let opts = ex.opts;
     let keep_going = ex.keep_going;
     let mut workers = std::mem::take(&mut ex.workers);
     let all_ops: Vec<Vec<Op>> = plan.changes.iter().map(Plan::ops_of).collect();
@@ -110,7 +107,7 @@ fn execute_parallel(
                     }
                     let mut warns = Vec::new();
                     let tick_tx = tx.clone();
-                    let r = run_change(w.as_mut(), &all_ops[i], opts, &mut warns, &mut || {
+                    let r = run_change(w.as_mut(), &all_ops[i], &mut warns, &mut || {
                         let _ = tick_tx.send(Msg::Tick);
                     });
                     if r.is_err() && !keep_going {
@@ -158,7 +155,7 @@ pub fn execute(
     let mut warnings = Vec::new();
     if ex.transactional {
         let ops: Vec<Op> = plan.changes.iter().flat_map(Plan::ops_of).collect();
-        return match backend.batch(&ops, ex.opts, ex.progress) {
+        return match backend.batch(&ops, ex.progress) {
             Ok(results) => {
                 warnings.extend(
                     results
@@ -179,16 +176,10 @@ pub fn execute(
     let mut done_ops = 0;
     for (i, c) in plan.changes.iter().enumerate() {
         let progress = &mut *ex.progress;
-        let failed = run_change(
-            backend,
-            &Plan::ops_of(c),
-            ex.opts,
-            &mut warnings,
-            &mut || {
-                done_ops += 1;
-                progress(done_ops);
-            },
-        )
+        let failed = run_change(backend, &Plan::ops_of(c), &mut warnings, &mut || {
+            done_ops += 1;
+            progress(done_ops);
+        })
         .err();
         match failed {
             None => status[i] = Status::Applied,
@@ -227,13 +218,7 @@ mod tests {
         fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
             Err(Error::not_found(format!("{} {id}", ty.name)))
         }
-        fn push(
-            &mut self,
-            ty: &'static TypeDef,
-            id: &str,
-            fields: &[Attr],
-            _: PushOptions,
-        ) -> Result<Pushed> {
+        fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr]) -> Result<Pushed> {
             if id == self.fail_on {
                 return Err(Error::refused(format!("{} {id}: refused", ty.name)));
             }
@@ -292,7 +277,6 @@ mod tests {
         let mut ticks = 0;
         let mut tick = |n: usize| ticks = n;
         let ex = Execution {
-            opts: PushOptions::default(),
             transactional: false,
             keep_going,
             progress: &mut tick,
@@ -332,13 +316,7 @@ mod tests {
         fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Objectset> {
             Err(Error::not_found(format!("{} {id}", ty.name)))
         }
-        fn push(
-            &mut self,
-            ty: &'static TypeDef,
-            id: &str,
-            _: &[Attr],
-            _: PushOptions,
-        ) -> Result<Pushed> {
+        fn push(&mut self, ty: &'static TypeDef, id: &str, _: &[Attr]) -> Result<Pushed> {
             if id == self.fail_on {
                 return Err(Error::refused(format!("{} {id}: refused", ty.name)));
             }
@@ -391,7 +369,6 @@ mod tests {
             &mut fake,
             &plan,
             Execution {
-                opts: PushOptions::default(),
                 transactional: false,
                 keep_going,
                 progress: &mut tick,

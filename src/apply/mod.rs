@@ -695,7 +695,7 @@ impl Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::{Backend, Coverage, Listed, PushOptions, Pushed};
+    use crate::backend::{Backend, Coverage, Listed, Pushed};
     use crate::error::Error;
     use crate::model::Attr;
 
@@ -712,13 +712,7 @@ mod tests {
             self.gets += 1;
             Err(Error::not_found(format!("{} {id}", ty.name)))
         }
-        fn push(
-            &mut self,
-            _: &'static TypeDef,
-            _: &str,
-            _: &[Attr],
-            _: PushOptions,
-        ) -> Result<Pushed> {
+        fn push(&mut self, _: &'static TypeDef, _: &str, _: &[Attr]) -> Result<Pushed> {
             unreachable!("collecting pushes nothing")
         }
         fn delete(&mut self, _: &'static TypeDef, _: &str) -> Result<()> {

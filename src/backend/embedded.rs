@@ -5,7 +5,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::backend::static_conf::{self, ConfigWizard, Loaded};
-use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, PushOptions, Pushed};
+use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Pushed};
 use crate::engine;
 use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Object, Objectset};
@@ -393,13 +393,7 @@ impl Backend for Embedded {
         })
     }
 
-    fn push(
-        &mut self,
-        ty: &'static TypeDef,
-        id: &str,
-        fields: &[Attr],
-        _: PushOptions,
-    ) -> Result<Pushed> {
+    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr]) -> Result<Pushed> {
         check_id(id)?;
         match self.retrieve(ty, id)? {
             Some((o, Hit::Static(file))) => self.push_read_only(ty, id, fields, Some((o, file))),
@@ -536,7 +530,6 @@ impl Backend for Embedded {
     fn batch(
         &mut self,
         ops: &[Op],
-        _: PushOptions,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<Option<Pushed>>> {
         let mut keys = Vec::with_capacity(ops.len());

@@ -49,14 +49,6 @@ pub enum Op {
     },
 }
 
-/// Options that change what a push may store.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PushOptions {
-    /// What the user allows (--force, --accept-loss, --strict) and where the object goes:
-    /// judged once, by [`crate::prepare::prepare_push`] (or apply's planner), never by a backend.
-    pub rules: crate::policy::Rules,
-}
-
 /// What a target holds for an id, as a push is prepared against it ([`Backend::current`]).
 #[derive(Debug, Default)]
 pub struct Current {
@@ -114,20 +106,14 @@ pub trait Backend {
     /// `Ok(None)` when the stored object is no longer the one it was prepared against
     /// (another writer came between): nothing is written, and it is prepared again.
     fn store(&mut self, p: &crate::prepare::Prepared) -> Result<Option<Pushed>> {
-        let mut pushed = self.push(p.ty, &p.id, &p.fields, PushOptions::default())?;
+        let mut pushed = self.push(p.ty, &p.id, &p.fields)?;
         pushed.warnings.splice(0..0, p.warnings.iter().cloned());
         Ok(Some(pushed))
     }
 
     /// Store fields judged already (a change of a plan that apply has checked): the target
     /// merges them onto what it holds as Sorcery merges them, and judges nothing.
-    fn push(
-        &mut self,
-        ty: &'static TypeDef,
-        id: &str,
-        fields: &[Attr],
-        opts: PushOptions,
-    ) -> Result<Pushed>;
+    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr]) -> Result<Pushed>;
 
     fn delete(&mut self, ty: &'static TypeDef, id: &str) -> Result<()>;
 
@@ -180,13 +166,12 @@ pub trait Backend {
     fn batch(
         &mut self,
         ops: &[Op],
-        opts: PushOptions,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<Option<Pushed>>> {
         let mut out = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             out.push(match op {
-                Op::Push { ty, id, fields } => Some(self.push(ty, id, fields, opts)?),
+                Op::Push { ty, id, fields } => Some(self.push(ty, id, fields)?),
                 Op::Delete { ty, id } => {
                     self.delete(ty, id)?;
                     None

@@ -16,7 +16,6 @@ use crate::apply::execute::{self, Execution, Status};
 use crate::apply::plan::{Action, Plan};
 use crate::apply::read::Source;
 use crate::apply::{harden, Collected, Ledger, Outcome, Rendered, Request};
-use crate::backend::PushOptions;
 use crate::cli::Format;
 use crate::commands::{io_err, Access, Ctx};
 use crate::conf::convert::{self, Conversion};
@@ -663,7 +662,6 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         backend.as_mut(),
         &plan,
         Execution {
-            opts: PushOptions { rules: req.rules },
             transactional,
             keep_going: args.keep_going,
             progress: &mut tick,

@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::apply::execute::{Execution, Status};
 use crate::apply::plan::{Action, Change, Plan};
-use crate::backend::{Backend, PushOptions};
+use crate::backend::Backend;
 use crate::cli::Format;
 use crate::commands::apply::{load, refuse_if_invalid, SourceArgs};
 use crate::commands::{io_err, resolve_type, Access, Ctx};
@@ -142,7 +142,6 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
         backend.as_mut(),
         &plan,
         Execution {
-            opts: PushOptions::default(),
             transactional,
             keep_going: false,
             progress: &mut |_| {},

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::backend::PushOptions;
 use crate::cli::Format;
 use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Error, Exit, Result};
@@ -169,10 +168,8 @@ pub fn run(ctx: &Ctx, args: &PushArgs) -> Result<Exit> {
         }
     }
     let mut backend = ctx.backend(Access::Create)?;
-    let opts = PushOptions {
-        rules: ctx.rules(args.accept_loss, args.force),
-    };
-    let pushed = match crate::prepare::push(backend.as_mut(), ty, &args.id, &fields, opts) {
+    let rules = ctx.rules(args.accept_loss, args.force);
+    let pushed = match crate::prepare::push(backend.as_mut(), ty, &args.id, &fields, rules) {
         Ok(p) => p,
         Err(r) => {
             // With -o json the error document also gives the refusal in parts.

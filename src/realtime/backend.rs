@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use postgres::types::ToSql;
 
 use crate::backend::embedded::refusal_error;
-use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, PushOptions, Pushed};
+use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Pushed};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
@@ -184,7 +184,6 @@ fn push_in(
     table: &str,
     cols: &[Column],
     fields: &[Attr],
-    _: PushOptions,
     existing: Option<Object>,
     upsert: &postgres::Statement,
     answer: bool,
@@ -328,19 +327,13 @@ impl Backend for Realtime {
         }))
     }
 
-    fn push(
-        &mut self,
-        ty: &'static TypeDef,
-        id: &str,
-        fields: &[Attr],
-        opts: PushOptions,
-    ) -> Result<Pushed> {
+    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr]) -> Result<Pushed> {
         let op = Op::Push {
             ty,
             id: id.to_string(),
             fields: fields.to_vec(),
         };
-        let mut out = self.batch(std::slice::from_ref(&op), opts, &mut |_| {})?;
+        let mut out = self.batch(std::slice::from_ref(&op), &mut |_| {})?;
         Ok(out.pop().flatten().expect("a push answers"))
     }
 
@@ -349,11 +342,7 @@ impl Backend for Realtime {
             ty,
             id: id.to_string(),
         };
-        self.batch(
-            std::slice::from_ref(&op),
-            PushOptions::default(),
-            &mut |_| {},
-        )?;
+        self.batch(std::slice::from_ref(&op), &mut |_| {})?;
         Ok(())
     }
 
@@ -395,7 +384,6 @@ impl Backend for Realtime {
     fn batch(
         &mut self,
         ops: &[Op],
-        opts: PushOptions,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<Option<Pushed>>> {
         let mut tables = Vec::with_capacity(ops.len());
@@ -477,7 +465,6 @@ impl Backend for Realtime {
                         table,
                         cols,
                         fields,
-                        opts,
                         existing,
                         &stmts.upsert,
                         answer,

@@ -2,7 +2,7 @@
 //! tables of a PostgreSQL database. The routes and their statuses are the same for both.
 
 use crate::backend::embedded::{row_of, Embedded};
-use crate::backend::{Backend, PushOptions};
+use crate::backend::Backend;
 use crate::error::{Exit, Result};
 use crate::model::{Attr, Object};
 use crate::realtime::backend::Realtime;
@@ -105,7 +105,7 @@ impl Store for Realtime {
         fields: &[Attr],
         answer: Answer,
     ) -> Result<Answer> {
-        match self.push(ty, id, fields, PushOptions::default()) {
+        match self.push(ty, id, fields) {
             Ok(_) => Ok(answer),
             Err(e) if e.exit == Exit::Invalid || e.exit == Exit::Refused => {
                 Ok(Answer::error(400, e.message))

@@ -10,7 +10,7 @@ pub mod target;
 use std::collections::BTreeMap;
 
 use crate::backend::check_id;
-use crate::backend::{Backend, Coverage, Current, Listed, PushOptions, Pushed};
+use crate::backend::{Backend, Coverage, Current, Listed, Pushed};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Objectset};
@@ -493,13 +493,7 @@ impl Backend for Ari {
         self.send(p.ty, &p.id, &p.fields, Some(p)).map(Some)
     }
 
-    fn push(
-        &mut self,
-        ty: &'static TypeDef,
-        id: &str,
-        fields: &[Attr],
-        _: PushOptions,
-    ) -> Result<Pushed> {
+    fn push(&mut self, ty: &'static TypeDef, id: &str, fields: &[Attr]) -> Result<Pushed> {
         self.send(ty, id, fields, None)
     }
 
