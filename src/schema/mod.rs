@@ -28,6 +28,9 @@ pub struct TypeDef {
     /// The CLI name of the list command (`pjsip show endpoints`).
     pub plural: &'static str,
     pub fields: &'static [Field],
+    /// The handler Asterisk runs once all fields are set (Sorcery's `apply` callback),
+    /// where the type registers one.
+    pub apply: Option<rules::Handler>,
     /// `list`: the columns of its table.
     pub list: facts::List,
     /// `show`: the lines above the parameter table.
@@ -52,6 +55,7 @@ impl TypeDef {
         default_astdb: None,
         plural: "",
         fields: &[],
+        apply: None,
         list: facts::List::IDS,
         summary: facts::Summary::PLAIN,
         references: &[],

@@ -50,81 +50,90 @@ fn fault(attribute: &'static str, message: impl Into<String>) -> Fault {
     }
 }
 
+/// A type's apply handler (Sorcery's per-type `apply` callback, run once all fields are
+/// set), named in the type's table (`TypeDef::apply`). It may add warnings.
+pub type Handler = fn(&mut Object, &mut Vec<String>) -> Result<(), Fault>;
+
 /// Run the type's apply handler. Returns warnings on success.
 pub fn apply_handler(obj: &mut Object) -> Result<Vec<String>, Fault> {
     let mut warnings = Vec::new();
-    match obj.ty.name {
-        "auth" => auth(obj)?,
-        "endpoint" => endpoint(obj, &mut warnings)?,
-        "contact" => require(obj, "uri", "a contact needs the URI it stands for")?,
-        "domain_alias" => require(
-            obj,
-            "domain",
-            "a domain_alias needs the domain it is an alias of",
-        )?,
-        "identify" => identify(obj, &mut warnings)?,
-        "registration" => {
-            uri(
-                obj,
-                "server_uri",
-                true,
-                "a registration needs the registrar's URI, e.g. sip:registrar.example.com",
-            )?;
-            uri(
-                obj,
-                "client_uri",
-                true,
-                "a registration needs the address of record, e.g. sip:user@example.com",
-            )?;
-            let line = obj.str("line") == "true";
-            let endpoint = obj.str("endpoint");
-            if line && endpoint.is_empty() {
-                return Err(fault(
-                    "line",
-                    "line=yes needs endpoint (the endpoint the line's calls go to)",
-                ));
-            }
-            if !line && !endpoint.is_empty() {
-                return Err(fault(
-                    "endpoint",
-                    format!("endpoint={endpoint} needs line=yes"),
-                ));
-            }
-        }
-        "outbound-publish" => {
-            uri(
-                obj,
-                "server_uri",
-                true,
-                "an outbound-publish needs the URI of the server to publish to",
-            )?;
-            require(
-                obj,
-                "event",
-                "an outbound-publish needs the event it publishes (e.g. presence)",
-            )?;
-            uri(obj, "from_uri", false, "")?;
-            uri(obj, "to_uri", false, "")?;
-        }
-        "resource_list" => {
-            require(
-                obj,
-                "event",
-                "a resource_list needs its event (presence or message-summary)",
-            )?;
-            if obj.get("list_item").is_some_and(Val::is_empty) {
-                return Err(fault(
-                    "list_item",
-                    "list_item: a resource_list needs at least one list item",
-                ));
-            }
-        }
-        "transport" => transport(obj, &mut warnings)?,
-        "global" => global(obj, &mut warnings)?,
-        "system" => system(obj, &mut warnings),
-        _ => {}
+    if let Some(handler) = obj.ty.apply {
+        handler(obj, &mut warnings)?;
     }
     Ok(warnings)
+}
+
+pub fn contact(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
+    require(obj, "uri", "a contact needs the URI it stands for")
+}
+
+pub fn domain_alias(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
+    require(
+        obj,
+        "domain",
+        "a domain_alias needs the domain it is an alias of",
+    )
+}
+
+pub fn registration(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
+    uri(
+        obj,
+        "server_uri",
+        true,
+        "a registration needs the registrar's URI, e.g. sip:registrar.example.com",
+    )?;
+    uri(
+        obj,
+        "client_uri",
+        true,
+        "a registration needs the address of record, e.g. sip:user@example.com",
+    )?;
+    let line = obj.str("line") == "true";
+    let endpoint = obj.str("endpoint");
+    if line && endpoint.is_empty() {
+        return Err(fault(
+            "line",
+            "line=yes needs endpoint (the endpoint the line's calls go to)",
+        ));
+    }
+    if !line && !endpoint.is_empty() {
+        return Err(fault(
+            "endpoint",
+            format!("endpoint={endpoint} needs line=yes"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn outbound_publish(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
+    uri(
+        obj,
+        "server_uri",
+        true,
+        "an outbound-publish needs the URI of the server to publish to",
+    )?;
+    require(
+        obj,
+        "event",
+        "an outbound-publish needs the event it publishes (e.g. presence)",
+    )?;
+    uri(obj, "from_uri", false, "")?;
+    uri(obj, "to_uri", false, "")
+}
+
+pub fn resource_list(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
+    require(
+        obj,
+        "event",
+        "a resource_list needs its event (presence or message-summary)",
+    )?;
+    if obj.get("list_item").is_some_and(Val::is_empty) {
+        return Err(fault(
+            "list_item",
+            "list_item: a resource_list needs at least one list item",
+        ));
+    }
+    Ok(())
 }
 
 fn require(obj: &Object, name: &'static str, why: &str) -> Result<(), Fault> {
@@ -148,7 +157,7 @@ fn uri(obj: &Object, name: &'static str, required: bool, why: &str) -> Result<()
     values::validate_uri_length(v).map_err(|e| fault(name, format!("{name}={v}: the URI {e}")))
 }
 
-fn auth(obj: &mut Object) -> Result<(), Fault> {
+pub fn auth(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
     require(obj, "username", "an auth needs a username")?;
     // Empty algorithm lists are filled from the global defaults (MD5 unless pjsip.conf says otherwise).
     for f in ["supported_algorithms_uas", "supported_algorithms_uac"] {
@@ -189,7 +198,7 @@ fn num(obj: &Object, name: &str) -> u64 {
     obj.str(name).parse().unwrap_or(0)
 }
 
-fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
+pub fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     let min_se = num(obj, "timers_min_se");
     if min_se < 90 {
         return Err(fault(
@@ -297,7 +306,7 @@ fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
 
 /// ip_identify_apply: the required endpoint, something to match, header/URI syntax, and
 /// hostnames resolved to addresses now (A/AAAA through this host's resolver).
-fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
+pub fn identify(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     require(
         obj,
         "endpoint",
@@ -453,7 +462,7 @@ fn regex_literal(name: &'static str, value: &str) -> Result<(), Fault> {
     Ok(())
 }
 
-fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
+pub fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     if obj.str("async_operations") != "1" {
         warnings.push(format!(
             "async_operations={}: it can no longer be set and is always 1",
@@ -483,7 +492,7 @@ fn transport(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> 
     Ok(())
 }
 
-fn global(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
+pub fn global(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     require(obj, "debug", "must not be empty (no is the default)")?;
     require(
         obj,
@@ -505,7 +514,7 @@ fn global(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     Ok(())
 }
 
-fn system(obj: &mut Object, warnings: &mut Vec<String>) {
+pub fn system(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
     let mut t1 = num(obj, "timer_t1");
     if t1 < 100 {
         warnings.push(format!("timer_t1={t1}: too low; Asterisk uses 100"));
@@ -521,4 +530,5 @@ fn system(obj: &mut Object, warnings: &mut Vec<String>) {
         let i = obj.ty.field_index_exact("timer_b").expect("timer_b");
         obj.vals[i] = Val::S(min_b.to_string().into());
     }
+    Ok(())
 }

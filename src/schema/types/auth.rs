@@ -11,6 +11,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("ps_auths"),
     plural: "auths",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::auth),
     list: List {
         id: "Auth",
         columns: &[

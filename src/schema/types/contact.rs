@@ -11,6 +11,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("registrar"),
     plural: "contacts",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::contact),
     list: List {
         id: "Contact",
         columns: &[("URI", "uri"), ("Endpoint", "endpoint")],

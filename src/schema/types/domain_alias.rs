@@ -11,6 +11,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("ps_domain_aliases"),
     plural: "domain_aliases",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::domain_alias),
     list: List {
         id: "DomainAlias",
         columns: &[("Domain", "domain")],

@@ -11,6 +11,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("ps_endpoints"),
     plural: "endpoints",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::endpoint),
     list: List {
         id: "Endpoint",
         columns: &[

@@ -9,6 +9,7 @@ pub const TYPE: TypeDef = TypeDef {
     name: "global",
     plural: "globals",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::global),
     ..TypeDef::BASE
 };
 

@@ -12,6 +12,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("ps_endpoint_id_ips"),
     plural: "identifies",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::identify),
     list: List {
         id: "Identify",
         columns: &[("Endpoint", "endpoint"), ("Match", "match")],

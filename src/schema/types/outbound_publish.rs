@@ -11,6 +11,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("ps_outbound_publishes"),
     plural: "outbound-publishes",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::outbound_publish),
     ..TypeDef::BASE
 };
 

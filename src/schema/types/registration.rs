@@ -12,6 +12,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("ps_registrations"),
     plural: "registrations",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::registration),
     list: List {
         id: "Registration",
         columns: &[

@@ -11,6 +11,7 @@ pub const TYPE: TypeDef = TypeDef {
     default_astdb: Some("ps_resource_lists"),
     plural: "resource_lists",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::resource_list),
     ..TypeDef::BASE
 };
 

@@ -9,6 +9,7 @@ pub const TYPE: TypeDef = TypeDef {
     name: "system",
     plural: "systems",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::system),
     ..TypeDef::BASE
 };
 

@@ -10,6 +10,7 @@ pub const TYPE: TypeDef = TypeDef {
     name: "transport",
     plural: "transports",
     fields: FIELDS,
+    apply: Some(crate::schema::rules::transport),
     // A transport's apply needs the temporary state that only some field handlers create
     // (config_transport.c); the copy's apply used up the one its own fields made, so an
     // update without such a field answers 400 ("failed to allocate memory" in the log;
