@@ -22,30 +22,7 @@ pub fn parallel<T: Send>(
     n: usize,
     f: impl Fn(&mut dyn Backend, usize) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let (next, failed) = (AtomicUsize::new(0), AtomicBool::new(false));
-    let out: std::sync::Mutex<Vec<Option<Result<T>>>> =
-        std::sync::Mutex::new((0..n).map(|_| None).collect());
-    std::thread::scope(|s| {
-        for w in workers.iter_mut() {
-            let (next, failed, out, f) = (&next, &failed, &out, &f);
-            s.spawn(move || loop {
-                if failed.load(Ordering::SeqCst) {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= n {
-                    break;
-                }
-                let r = f(w.as_mut(), i);
-                if r.is_err() {
-                    failed.store(true, Ordering::SeqCst);
-                }
-                out.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
-            });
-        }
-    });
-    let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut out = spread(workers, 0..n, &f);
     if let Some(i) = out.iter().position(|r| matches!(r, Some(Err(_)))) {
         if let Some(Err(e)) = out.swap_remove(i) {
             return Err(e);
@@ -54,6 +31,77 @@ pub fn parallel<T: Send>(
     out.into_iter()
         .map(|r| r.unwrap_or_else(|| Err(Error::storage("a worker stopped"))))
         .collect()
+}
+
+/// Items a chunked read holds at once: enough to keep every connection busy between the
+/// chunks' hand-overs, few enough that memory stays flat whatever the count.
+pub const CHUNK: usize = 256;
+
+/// `f(worker, i)` for every i below `n`, handed to `each` in input order as they come:
+/// over the workers' connections [`CHUNK`] items at a time (only one chunk's answers are
+/// held), or one after the other on `backend` when there are no workers. A failure ends
+/// it as one connection would: the items before it are handed over, then it is returned.
+pub fn each_chunk<T: Send>(
+    backend: &mut dyn Backend,
+    workers: &mut [Box<dyn Backend + Send>],
+    n: usize,
+    f: impl Fn(&mut dyn Backend, usize) -> Result<T> + Sync,
+    each: &mut dyn FnMut(usize, T) -> Result<()>,
+) -> Result<()> {
+    if workers.len() <= 1 {
+        for i in 0..n {
+            each(i, f(backend, i)?)?;
+        }
+        return Ok(());
+    }
+    let mut start = 0;
+    while start < n {
+        let end = (start + CHUNK).min(n);
+        // Indices are taken in increasing order and a started item is finished, so every
+        // answer before the lowest failure is there.
+        for (i, r) in (start..end).zip(spread(workers, start..end, &f)) {
+            match r {
+                Some(Ok(t)) => each(i, t)?,
+                Some(Err(e)) => return Err(e),
+                None => return Err(Error::storage("a worker stopped")),
+            }
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// `f` over the items of `range`, one thread per worker; each item's answer, `None` for
+/// those not started after a failure.
+fn spread<T: Send>(
+    workers: &mut [Box<dyn Backend + Send>],
+    range: std::ops::Range<usize>,
+    f: &(impl Fn(&mut dyn Backend, usize) -> Result<T> + Sync),
+) -> Vec<Option<Result<T>>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let (next, failed) = (AtomicUsize::new(range.start), AtomicBool::new(false));
+    let out: std::sync::Mutex<Vec<Option<Result<T>>>> =
+        std::sync::Mutex::new(range.clone().map(|_| None).collect());
+    std::thread::scope(|s| {
+        for w in workers.iter_mut() {
+            let (next, failed, out, range) = (&next, &failed, &out, &range);
+            s.spawn(move || loop {
+                if failed.load(Ordering::SeqCst) {
+                    break;
+                }
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= range.end {
+                    break;
+                }
+                let r = f(w.as_mut(), i);
+                if r.is_err() {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                out.lock().unwrap_or_else(|e| e.into_inner())[i - range.start] = Some(r);
+            });
+        }
+    });
+    out.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A listing, with the objects that take one GET each (ARI's endpoints) read over the

@@ -1,15 +1,16 @@
 //! `pjsipctl export [TYPE...]`: the target's objects as pjsip.conf (issue 5), written so
 //! that `pjsipctl apply` of the output onto the same target changes nothing.
 
+use std::collections::BTreeMap;
+
 use clap::Args;
 
-use crate::backend::{Coverage, Listed};
-use crate::commands::list::reached_over_ari;
-use crate::commands::{io_err, resolve_type, Access, Ctx};
+use crate::backend::{ari, pool, Backend, Coverage, Listed};
+use crate::commands::{io_err, resolve_type, Access, Ctx, Workers};
 use crate::error::{Exit, Result};
 use crate::output::conf::{export_section, ExportOptions};
-use crate::output::Sink;
-use crate::schema::{TypeDef, TYPES};
+use crate::output::{Defaults, Sink};
+use crate::schema::{find_type, TypeDef, TYPES};
 
 /// Write the target's objects as pjsip.conf
 #[derive(Debug, Args)]
@@ -53,95 +54,28 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
         })
         .collect();
     types.sort_by_key(|t| t.position());
-    // Over ARI: the types exported as far as endpoint references reach, and those not at
-    // all. Following references needs the endpoints first, so over ARI (a few thousand
-    // objects at most) the objects are read before anything is written; the embedded
-    // engine's are written as its cursor reads them.
-    let (mut reached, mut missing): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
-    let mut held: Vec<Option<Vec<Listed>>> = types.iter().map(|_| None).collect();
-    if ctx.uses_ari() {
-        let mut endpoints = None;
-        let mut order: Vec<usize> = (0..types.len()).collect();
-        order.sort_by_key(|&i| types[i].name != "endpoint");
-        for i in order {
-            let ty = types[i];
-            let (items, coverage) =
-                crate::backend::pool::list_with(backend.as_mut(), &mut workers, ty)?;
-            if ty.name == "endpoint" {
-                let copy = items.iter().map(|l| Listed {
-                    id: l.id.clone(),
-                    object: l.object.clone(),
-                });
-                endpoints = Some(copy.collect());
-            }
-            held[i] = Some(match coverage {
-                Coverage::Complete => items,
-                Coverage::Unavailable(_) => {
-                    match reached_over_ari(ctx, backend.as_mut(), &mut workers, ty, &mut endpoints)?
-                    {
-                        Some(r) => {
-                            reached.push(ty.plural);
-                            r
-                        }
-                        None => {
-                            missing.push(ty.plural);
-                            continue;
-                        }
-                    }
-                }
-            });
-        }
-    }
-    let mut text = format!(
-        "; pjsip.conf written by `pjsipctl export` from {}\n",
-        backend.describe()
-    );
-    let incomplete = !missing.is_empty() || !reached.is_empty();
-    if incomplete {
-        // ARI lists endpoints only: say what this file cannot hold.
-        let mut what = Vec::new();
-        if !reached.is_empty() {
-            what.push(format!(
-                "{} only as far as endpoints reference them (aors, auth, outbound_auth)",
-                reached.join(" and ")
-            ));
-        }
-        if !missing.is_empty() {
-            what.push(format!("no {} at all", missing.join(", ")));
-        }
-        let line = format!(
-            "INCOMPLETE: ARI lists endpoints only, so this export holds {}",
-            what.join(", and ")
-        );
-        text.push_str(&format!(
-            "; {line}.\n; `pjsipctl apply` of it recreates only what it holds; export the astdb file on the Asterisk host (pjsipctl --db FILE export) for a complete copy.\n"
-        ));
-        ctx.out.warn(&format!(
-            "export over ARI is incomplete: it holds {}",
-            what.join(", and ")
-        ));
+    let mut w = Writer {
+        ctx,
+        opts,
+        sink: Sink::stdout(),
+        n: Counts::default(),
+    };
+    let incomplete = if ctx.uses_ari() {
+        over_ari(&mut w, backend.as_mut(), &mut workers, &types)?
     } else {
-        text.push_str("; `pjsipctl apply` of this file onto the same target changes nothing.\n");
-    }
-    text.push('\n');
-    let mut sink = Sink::stdout();
-    sink.write(&text).map_err(io_err)?;
-    let mut n = Counts::default();
-    for (ty, held) in types.into_iter().zip(held) {
-        let defaults = crate::output::Defaults::of(ty);
-        let mut emit = |l: Listed| section(ctx, (ty, &defaults), l, &opts, &mut n, &mut sink);
-        match held {
-            Some(items) => items.into_iter().try_for_each(emit)?,
-            None if ctx.uses_ari() => {}
-            None => {
-                if let Coverage::Unavailable(why) = backend.each(ty, &mut emit)? {
-                    if named || !why.contains("static") {
-                        ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
-                    }
+        w.header(backend.as_ref(), &[], &[])?;
+        for ty in types {
+            let defaults = Defaults::of(ty);
+            let coverage = backend.each(ty, &mut |l| w.emit(render(ty, &defaults, l, &w.opts)))?;
+            if let Coverage::Unavailable(why) = coverage {
+                if named || !why.contains("static") {
+                    ctx.out.warn(&format!("cannot list {}: {why}", ty.plural));
                 }
             }
         }
-    }
+        false
+    };
+    let Writer { mut sink, n, .. } = w;
     // Known only at the end, since every object is written as it is read.
     let mut tail = format!(
         "; {} object{}\n",
@@ -166,6 +100,136 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Exit> {
     })
 }
 
+/// Where each exported type's objects come from over ARI.
+enum Source {
+    /// Endpoints: listed, then read one GET each.
+    Listed,
+    /// The ids endpoints reference (id → the first endpoint naming it), read one GET each.
+    Reached(&'static [&'static str], BTreeMap<String, String>),
+    /// A listing the target answered whole.
+    Held(Vec<Listed>),
+    /// What ARI cannot discover.
+    Missing,
+}
+
+/// Over ARI, which lists endpoints only. The file's order puts auths and aors before the
+/// endpoints, and which auths and aors there are is known only once every endpoint is
+/// read; so the endpoints are read first (in chunks over the `--jobs` connections), each
+/// kept as its section's text only (not its object), then the auths and aors are read and
+/// written chunk by chunk, then the endpoints' sections. Which types the file holds whole,
+/// in part or not at all is known before any read, so the INCOMPLETE header stays first.
+/// Returns whether the export is incomplete.
+fn over_ari(
+    w: &mut Writer,
+    backend: &mut dyn Backend,
+    workers: &mut Workers,
+    types: &[&'static TypeDef],
+) -> Result<bool> {
+    let mut sources = Vec::with_capacity(types.len());
+    let (mut reached, mut missing) = (Vec::new(), Vec::new());
+    for ty in types {
+        if ty.name == "endpoint" {
+            sources.push(Source::Listed);
+            continue;
+        }
+        sources.push(match backend.list(ty)? {
+            (items, Coverage::Complete) => Source::Held(items),
+            (_, Coverage::Unavailable(_)) => {
+                match ari::REFERENCES.iter().find(|(t, _)| *t == ty.name) {
+                    Some((_, attrs)) => {
+                        reached.push(ty.plural);
+                        Source::Reached(attrs, BTreeMap::new())
+                    }
+                    None => {
+                        missing.push(ty.plural);
+                        Source::Missing
+                    }
+                }
+            }
+        });
+    }
+    let at = sources.iter().position(|s| matches!(s, Source::Listed));
+    let mut spool: Vec<Rendered> = Vec::new();
+    if at.is_some() || !reached.is_empty() {
+        let ep = find_type("endpoint").expect("endpoint is a type");
+        let defaults = at.map(|_| Defaults::of(ep));
+        let opts = &w.opts;
+        let mut take = |l: Listed| -> Result<()> {
+            if let Ok(set) = &l.object {
+                for s in sources.iter_mut() {
+                    if let Source::Reached(attrs, refs) = s {
+                        for id in ari::referenced(set, attrs) {
+                            refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
+                        }
+                    }
+                }
+            }
+            if let Some(d) = &defaults {
+                spool.push(render(ep, d, l, opts));
+            }
+            Ok(())
+        };
+        match backend.listed_ids(ep)? {
+            Some(ids) => pool::each_chunk(
+                backend,
+                workers,
+                ids.len(),
+                |b, i| b.listed_object(ep, &ids[i]),
+                &mut |i, object| {
+                    take(Listed {
+                        id: ids[i].clone(),
+                        object,
+                    })
+                },
+            )?,
+            None => {
+                backend.each(ep, &mut take)?;
+            }
+        }
+    }
+    let incomplete = w.header(backend, &reached, &missing)?;
+    for (ty, source) in types.iter().copied().zip(sources) {
+        let defaults = Defaults::of(ty);
+        match source {
+            Source::Listed => spool.drain(..).try_for_each(|r| w.emit(r))?,
+            Source::Held(items) => items
+                .into_iter()
+                .try_for_each(|l| w.emit(render(ty, &defaults, l, &w.opts)))?,
+            Source::Missing => {}
+            Source::Reached(_, refs) => {
+                let refs: Vec<(String, String)> = refs.into_iter().collect();
+                pool::each_chunk(
+                    backend,
+                    workers,
+                    refs.len(),
+                    |b, i| Ok(b.get(ty, &refs[i].0)),
+                    &mut |i, got: Result<crate::model::Objectset>| {
+                        let (id, by) = &refs[i];
+                        let object = match got {
+                            Ok(set) => Ok(set),
+                            Err(e) if e.exit == Exit::NotFound => {
+                                w.ctx.out.warn(&format!(
+                                    "endpoint {by} references {} {id}, which does not exist",
+                                    ty.name
+                                ));
+                                return Ok(());
+                            }
+                            Err(e) if e.exit == Exit::Usage => Err(e.message),
+                            Err(e) => return Err(e),
+                        };
+                        let l = Listed {
+                            id: id.clone(),
+                            object,
+                        };
+                        w.emit(render(ty, &defaults, l, &w.opts))
+                    },
+                )?
+            }
+        }
+    }
+    Ok(incomplete)
+}
+
 #[derive(Default)]
 struct Counts {
     objects: usize,
@@ -173,42 +237,115 @@ struct Counts {
     withheld: bool,
 }
 
-/// Write one object's section (or, for a row that cannot be read, a comment saying so).
-fn section(
-    ctx: &Ctx,
-    (ty, defaults): (&'static TypeDef, &crate::output::Defaults),
-    l: Listed,
-    opts: &ExportOptions,
-    n: &mut Counts,
-    sink: &mut Sink,
-) -> Result<()> {
+/// What the export writes, and what it has counted so far.
+struct Writer<'a> {
+    ctx: &'a Ctx,
+    opts: ExportOptions,
+    sink: Sink,
+    n: Counts,
+}
+
+/// One object's section as text, with what is said of it when it is written.
+struct Rendered {
+    text: String,
+    /// What the file cannot say exactly (an error with --strict).
+    warnings: Vec<String>,
+    withheld: bool,
+    /// For a row that cannot be read: the warning (`text` is then the comment saying so).
+    unreadable: Option<String>,
+}
+
+/// One object's section (or, for a row that cannot be read, a comment saying so).
+fn render(ty: &'static TypeDef, defaults: &Defaults, l: Listed, opts: &ExportOptions) -> Rendered {
     match l.object {
         Ok(set) => {
             let e = export_section(ty, &l.id, &set, opts, defaults);
-            for w in e.warnings {
-                // What the file cannot say exactly: an error with --strict.
-                match ctx.rules(false, false).warning(w) {
-                    Ok(w) => ctx.out.warn(&w),
-                    Err(e) => return Err(crate::error::Error::invalid(e)),
-                }
+            Rendered {
+                text: e.text,
+                warnings: e.warnings,
+                withheld: e.withheld,
+                unreadable: None,
             }
-            n.withheld |= e.withheld;
-            n.objects += 1;
-            sink.write(&e.text).map_err(io_err)?;
-            sink.write("\n").map_err(io_err)?;
         }
-        Err(e) => {
-            n.unreadable += 1;
-            ctx.out.warn(&format!(
+        Err(e) => Rendered {
+            text: format!(
+                "; {} {}: not exported, the stored row is unreadable: {e}\n",
+                ty.name, l.id
+            ),
+            warnings: Vec::new(),
+            withheld: false,
+            unreadable: Some(format!(
                 "{} {}: unreadable row, not exported: {e}",
                 ty.name, l.id
-            ));
-            sink.write(&format!(
-                "; {} {}: not exported, the stored row is unreadable: {e}\n\n",
-                ty.name, l.id
-            ))
-            .map_err(io_err)?;
-        }
+            )),
+        },
     }
-    Ok(())
+}
+
+impl Writer<'_> {
+    /// The file's first lines; says (and returns) whether the export is incomplete.
+    fn header(
+        &mut self,
+        backend: &dyn Backend,
+        reached: &[&str],
+        missing: &[&str],
+    ) -> Result<bool> {
+        let mut text = format!(
+            "; pjsip.conf written by `pjsipctl export` from {}\n",
+            backend.describe()
+        );
+        let incomplete = !missing.is_empty() || !reached.is_empty();
+        if incomplete {
+            // ARI lists endpoints only: say what this file cannot hold.
+            let mut what = Vec::new();
+            if !reached.is_empty() {
+                what.push(format!(
+                    "{} only as far as endpoints reference them (aors, auth, outbound_auth)",
+                    reached.join(" and ")
+                ));
+            }
+            if !missing.is_empty() {
+                what.push(format!("no {} at all", missing.join(", ")));
+            }
+            let line = format!(
+                "INCOMPLETE: ARI lists endpoints only, so this export holds {}",
+                what.join(", and ")
+            );
+            text.push_str(&format!(
+                "; {line}.\n; `pjsipctl apply` of it recreates only what it holds; export the astdb file on the Asterisk host (pjsipctl --db FILE export) for a complete copy.\n"
+            ));
+            self.ctx.out.warn(&format!(
+                "export over ARI is incomplete: it holds {}",
+                what.join(", and ")
+            ));
+        } else {
+            text.push_str(
+                "; `pjsipctl apply` of this file onto the same target changes nothing.\n",
+            );
+        }
+        text.push('\n');
+        self.sink.write(&text).map_err(io_err)?;
+        Ok(incomplete)
+    }
+
+    /// Write one rendered section, saying what it could not hold.
+    fn emit(&mut self, r: Rendered) -> Result<()> {
+        let ctx = self.ctx;
+        if let Some(why) = r.unreadable {
+            self.n.unreadable += 1;
+            ctx.out.warn(&why);
+            return self.sink.write(&format!("{}\n", r.text)).map_err(io_err);
+        }
+        for w in r.warnings {
+            // What the file cannot say exactly: an error with --strict.
+            match ctx.rules(false, false).warning(w) {
+                Ok(w) => ctx.out.warn(&w),
+                Err(e) => return Err(crate::error::Error::invalid(e)),
+            }
+        }
+        self.n.withheld |= r.withheld;
+        self.n.objects += 1;
+        self.sink.write(&r.text).map_err(io_err)?;
+        self.sink.write("\n").map_err(io_err)
+    }
 }

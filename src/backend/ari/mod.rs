@@ -345,10 +345,8 @@ pub fn reached(
     let mut refs: BTreeMap<String, String> = BTreeMap::new();
     for l in endpoints {
         let Ok(set) = &l.object else { continue };
-        for a in set.iter().filter(|a| attrs.contains(&a.attribute.as_str())) {
-            for id in a.value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
-            }
+        for id in referenced(set, attrs) {
+            refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
         }
     }
     let refs: Vec<(String, String)> = refs.into_iter().collect();
@@ -377,6 +375,13 @@ pub fn reached(
         }
     }
     Ok(Some(out))
+}
+
+/// The ids an endpoint's `attrs` (one entry of [`REFERENCES`]) name, in their order.
+pub fn referenced<'a>(set: &'a Objectset, attrs: &'a [&str]) -> impl Iterator<Item = &'a str> {
+    set.iter()
+        .filter(|a| attrs.contains(&a.attribute.as_str()))
+        .flat_map(|a| a.value.split(',').map(str::trim).filter(|s| !s.is_empty()))
 }
 
 /// Ids ARI cannot carry (on top of the embedded engine's rules).
