@@ -52,6 +52,19 @@ impl Val {
             _ => &[],
         }
     }
+
+    /// Whether this value still is `fresh`, the field's default from [`fresh_vals`]: a default
+    /// text is the very same static text, so no bytes are compared.
+    pub fn is_fresh(&self, fresh: &Val) -> bool {
+        match (self, fresh) {
+            (Val::S(Cow::Borrowed(a)), Val::S(Cow::Borrowed(b))) => std::ptr::eq(*a, *b),
+            (Val::L(a), Val::L(_)) => a.is_empty(),
+            (Val::V(a), Val::V(_)) => a.is_empty(),
+            (Val::Null, Val::Null) => true,
+            _ => false,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
             Val::S(s) => s.is_empty(),
@@ -102,14 +115,40 @@ fn default_val(f: &crate::schema::Field) -> Val {
     }
 }
 
+/// A type's fields at their defaults, worked out once: objects are made by the thousand,
+/// and copying these is cheaper than deciding each field's default again.
+pub fn fresh_vals(ty: &'static TypeDef) -> &'static [Val] {
+    static CACHE: std::sync::OnceLock<Vec<Vec<Val>>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        crate::schema::TYPES
+            .iter()
+            .map(|t| t.fields.iter().map(default_val).collect())
+            .collect()
+    });
+    &all[ty.position()]
+}
+
 impl Object {
     /// A freshly allocated object: every field at its default (ast_sorcery_alloc).
     pub fn new(ty: &'static TypeDef, id: &str) -> Object {
         Object {
             ty,
             id: id.to_string(),
-            vals: ty.fields.iter().map(default_val).collect(),
+            vals: fresh_vals(ty).to_vec(),
             ext: Vec::new(),
+        }
+    }
+
+    /// This object made fresh again (as [`Object::new`] of its type and `id`), keeping its
+    /// buffers: only the fields that left their default are reset.
+    pub fn reset(&mut self, id: &str) {
+        self.id.clear();
+        self.id.push_str(id);
+        self.ext.clear();
+        for (v, fresh) in self.vals.iter_mut().zip(fresh_vals(self.ty)) {
+            if !v.is_fresh(fresh) {
+                *v = fresh.clone();
+            }
         }
     }
 
