@@ -98,7 +98,11 @@ pub fn apply_pair(
 }
 
 /// [`apply_pair`] for an attribute already found as field `idx` under its exact name.
-fn apply_at(obj: &mut Object, idx: usize, value: &str) -> Result<Option<String>, Refusal> {
+pub(crate) fn apply_at(
+    obj: &mut Object,
+    idx: usize,
+    value: &str,
+) -> Result<Option<String>, Refusal> {
     values::apply(obj, idx, value).map_err(|reason| {
         let fd = &obj.ty.fields[idx];
         // A refused secret is still a secret: never echo it in an error.
@@ -351,7 +355,7 @@ fn from_any_row(
 /// Whether giving field `idx` the text `v` is a fixed point of its handler, so the work can
 /// be skipped: plain kinds at their current value, or a default checked to be one.
 /// (Not every kind: callerid, for one, reads its own "<unknown>" as a number.)
-fn keeps_default(obj: &Object, idx: usize, v: &str) -> bool {
+pub(crate) fn keeps_default(obj: &Object, idx: usize, v: &str) -> bool {
     let crate::model::Val::S(cur) = &obj.vals[idx] else {
         return false;
     };

@@ -175,11 +175,7 @@ impl Astdb {
                 .conn
                 .savepoint()
                 .map_err(|e| storage_err(&path, e, writes))?;
-            let out = f(&Writer {
-                tx: &sp,
-                path: &path,
-                writes: true,
-            })?;
+            let out = f(&Writer::new(&sp, &path, true))?;
             sp.commit().map_err(|e| storage_err(&path, e, writes))?;
             return Ok(out);
         }
@@ -187,11 +183,7 @@ impl Astdb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| storage_err(&path, e, writes))?;
-        let out = f(&Writer {
-            tx: &tx,
-            path: &path,
-            writes: true,
-        })?;
+        let out = f(&Writer::new(&tx, &path, true))?;
         tx.commit().map_err(|e| storage_err(&path, e, writes))?;
         Ok(out)
     }
@@ -206,11 +198,7 @@ impl Astdb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| storage_err(&path, e, writes))?;
-        let (out, commit) = f(&Writer {
-            tx: &tx,
-            path: &path,
-            writes: true,
-        })?;
+        let (out, commit) = f(&Writer::new(&tx, &path, true))?;
         if commit {
             tx.commit().map_err(|e| storage_err(&path, e, writes))?;
         }
@@ -226,11 +214,8 @@ impl Astdb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(|e| storage_err(&path, e, writes))?;
-        f(&Writer {
-            tx: &tx,
-            path: &path,
-            writes: self.writes,
-        })
+        let out = f(&Writer::new(&tx, &path, self.writes));
+        out
     }
 
     /// Make the following [`Astdb::write`] calls one transaction (each its own savepoint),
@@ -259,13 +244,33 @@ pub struct Writer<'a> {
     tx: &'a Connection,
     path: &'a Path,
     writes: bool,
+    /// The insert, prepared by the first put and kept for the others: an apply puts every
+    /// row it stores, and finding the statement in the cache again for each row (and handing
+    /// it back) is a measurable share of each insert.
+    insert: std::cell::RefCell<Option<rusqlite::Statement<'a>>>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(tx: &'a Connection, path: &'a Path, writes: bool) -> Writer<'a> {
+        Writer {
+            tx,
+            path,
+            writes,
+            insert: std::cell::RefCell::new(None),
+        }
+    }
+
     pub fn put(&self, key: &str, value: &str) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT OR REPLACE INTO astdb (key, value) VALUES (?1, ?2)")
-            .and_then(|mut st| st.execute(params![key, value]))
+        let mut insert = self.insert.borrow_mut();
+        let st = match insert.as_mut() {
+            Some(st) => st,
+            None => insert.insert(
+                self.tx
+                    .prepare("INSERT OR REPLACE INTO astdb (key, value) VALUES (?1, ?2)")
+                    .map_err(|e| storage_err(self.path, e, self.writes))?,
+            ),
+        };
+        st.execute(params![key, value])
             .map(|_| ())
             .map_err(|e| storage_err(self.path, e, self.writes))
     }

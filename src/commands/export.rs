@@ -105,7 +105,7 @@ enum Source {
     /// Endpoints: listed, then read one GET each.
     Listed,
     /// The ids endpoints reference (id → the first endpoint naming it), read one GET each.
-    Reached(&'static [&'static str], BTreeMap<String, String>),
+    Reached(Vec<&'static str>, BTreeMap<String, String>),
     /// A listing the target answered whole.
     Held(Vec<Listed>),
     /// What ARI cannot discover.
@@ -135,15 +135,13 @@ fn over_ari(
         sources.push(match backend.list(ty)? {
             (items, Coverage::Complete) => Source::Held(items),
             (_, Coverage::Unavailable(_)) => {
-                match ari::REFERENCES.iter().find(|(t, _)| *t == ty.name) {
-                    Some((_, attrs)) => {
-                        reached.push(ty.plural);
-                        Source::Reached(attrs, BTreeMap::new())
-                    }
-                    None => {
-                        missing.push(ty.plural);
-                        Source::Missing
-                    }
+                let attrs = ari::reaching(ty);
+                if attrs.is_empty() {
+                    missing.push(ty.plural);
+                    Source::Missing
+                } else {
+                    reached.push(ty.plural);
+                    Source::Reached(attrs, BTreeMap::new())
                 }
             }
         });

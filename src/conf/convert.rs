@@ -76,6 +76,18 @@ enum Class {
     Skip(Level, String),
 }
 
+/// Whether Asterisk prints anything for a fresh object of this type (so astdb can hold it),
+/// worked out once per type rather than on a new object for every section.
+fn storable(t: &'static TypeDef) -> bool {
+    static CACHE: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+    CACHE.get_or_init(|| {
+        TYPES
+            .iter()
+            .map(|t| engine::check_storable(&Object::new(t, "x")).is_ok())
+            .collect()
+    })[t.position()]
+}
+
 /// What Asterisk does with a section whose first `type` is `value`.
 fn classify(value: Option<&str>) -> Class {
     let Some(v) = value else {
@@ -97,7 +109,7 @@ fn classify(value: Option<&str>) -> Class {
                 format!("type={v}: Asterisk does not read {v} objects from pjsip.conf (they live in astdb), so it ignores the section"),
             );
         }
-        if engine::check_storable(&Object::new(t, "x")).is_err() {
+        if !storable(t) {
             return Class::Skip(
                 Level::Warning,
                 format!(

@@ -345,7 +345,7 @@ pub fn reached(
     let mut refs: BTreeMap<String, String> = BTreeMap::new();
     for l in endpoints {
         let Ok(set) = &l.object else { continue };
-        for id in referenced(set, attrs) {
+        for id in referenced(set, &attrs) {
             refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
         }
     }

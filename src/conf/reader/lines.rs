@@ -17,8 +17,10 @@ impl<'o, 's> Reader<'o, 's> {
         self.files.push(name.to_string());
         self.bytes += len;
         let mut line = 0;
+        // One buffer for every line of the file: a line is cut and stripped in place.
+        let mut raw = Vec::new();
         loop {
-            let mut raw = Vec::new();
+            raw.clear();
             match data.read_until(b'\n', &mut raw) {
                 Ok(0) => break,
                 Ok(_) => {}
@@ -52,19 +54,33 @@ impl<'o, 's> Reader<'o, 's> {
                 );
                 continue;
             }
-            let mut buf = raw;
-            if let Some(z) = buf.iter().position(|&b| b == 0) {
+            let buf = &mut raw;
+            // One look at each byte: the end of the C string, and whether a ';' comes before it.
+            let mut semicolon = false;
+            if let Some(z) = buf.iter().position(|&b| {
+                semicolon |= b == b';';
+                b == 0
+            }) {
                 buf.truncate(z); // strlen stops there
             }
             if st.lineno == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
                 buf.drain(..3);
             }
-            let Ok(processed) = self.strip_comments(buf, st, &origin) else {
-                return;
+            // Most lines hold no ';': then nothing is a comment but the line itself, when
+            // inside a block comment (as strip_comments would find).
+            let kept = if !semicolon {
+                st.comment == 0
+            } else {
+                match self.strip_comments(buf, st, &origin) {
+                    Ok(kept) => kept,
+                    Err(()) => return,
+                }
             };
-            let Some(text) = processed else { continue };
-            let text = match std::str::from_utf8(ast_strip_bytes(&text)) {
-                Ok(t) => t.to_string(),
+            if !kept {
+                continue;
+            }
+            let text = match std::str::from_utf8(ast_strip_bytes(buf)) {
+                Ok(t) => t,
                 Err(_) => {
                     self.diag(
                         Level::Error,
@@ -77,7 +93,7 @@ impl<'o, 's> Reader<'o, 's> {
             if text.is_empty() {
                 continue;
             }
-            if self.process_line(&text, &origin, st, depth).is_err() {
+            if self.process_line(text, &origin, st, depth).is_err() {
                 if self.revisit {
                     return;
                 }
@@ -113,15 +129,15 @@ impl<'o, 's> Reader<'o, 's> {
         }
     }
 
-    /// The comment loop of config_text_file_load, on one line. Returns the text to
-    /// process, or None when the whole line is inside a block comment.
+    /// The comment loop of config_text_file_load, on one line. Leaves the text to process
+    /// in `buf` and returns true, or false when the whole line is inside a block comment.
     #[allow(clippy::result_unit_err)]
     pub(super) fn strip_comments(
         &mut self,
-        mut buf: Vec<u8>,
+        buf: &mut Vec<u8>,
         st: &mut LoadState,
         origin: &Origin,
-    ) -> Result<Option<Vec<u8>>, ()> {
+    ) -> Result<bool, ()> {
         buf.push(0);
         let strlen = |b: &[u8], from: usize| {
             b[from..]
@@ -133,7 +149,7 @@ impl<'o, 's> Reader<'o, 's> {
         let mut new_buf = 0usize;
         let mut process_buf = if st.comment != 0 { None } else { Some(0usize) };
         loop {
-            let len = strlen(&buf, new_buf);
+            let len = strlen(buf, new_buf);
             let Some(p) = buf[new_buf..new_buf + len]
                 .iter()
                 .position(|&c| c == b';')
@@ -143,11 +159,10 @@ impl<'o, 's> Reader<'o, 's> {
             };
             if p > new_buf && buf[p - 1] == b'\\' {
                 // Escaped semicolon: drop the backslash, keep the ';'.
-                let n = strlen(&buf, p) + 1;
+                let n = strlen(buf, p) + 1;
                 buf.copy_within(p..p + n, p - 1);
                 new_buf = p;
-            } else if at(&buf, p + 1) == b'-' && at(&buf, p + 2) == b'-' && at(&buf, p + 3) != b'-'
-            {
+            } else if at(buf, p + 1) == b'-' && at(buf, p + 2) == b'-' && at(buf, p + 3) != b'-' {
                 if st.comment >= MAX_NESTED_COMMENTS {
                     self.diag(
                         Level::Error,
@@ -173,8 +188,8 @@ impl<'o, 's> Reader<'o, 's> {
                 if st.comment == 0 {
                     match process_buf {
                         Some(pb) => {
-                            let oldptr = pb + strlen(&buf, pb);
-                            let n = strlen(&buf, new_buf) + 1;
+                            let oldptr = pb + strlen(buf, pb);
+                            let n = strlen(buf, new_buf) + 1;
                             buf.copy_within(new_buf..new_buf + n, oldptr);
                             new_buf = oldptr;
                         }
@@ -196,11 +211,11 @@ impl<'o, 's> Reader<'o, 's> {
             }
         }
         let Some(pb) = process_buf else {
-            return Ok(None);
+            return Ok(false);
         };
-        let n = strlen(&buf, pb);
+        let n = strlen(buf, pb);
         buf.truncate(pb + n);
         buf.drain(..pb);
-        Ok(Some(buf))
+        Ok(true)
     }
 }

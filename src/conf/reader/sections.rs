@@ -3,6 +3,15 @@
 
 use super::*;
 
+/// A section name as the name map keys it (case-insensitively), copied only when it has to be.
+fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
 impl<'o, 's> Reader<'o, 's> {
     pub(super) fn header(
         &mut self,
@@ -115,20 +124,19 @@ impl<'o, 's> Reader<'o, 's> {
                     };
                     self.room(have, self.sections[base].vars.len(), origin)?;
                     let base_name = self.sections[base].name.clone();
-                    let cloned: Vec<Var> = self.sections[base]
-                        .vars
-                        .iter()
-                        .map(|v| Var {
-                            inherited: true,
-                            ..v.clone()
-                        })
-                        .collect();
+                    let inherit = |v: &Var| Var {
+                        inherited: true,
+                        ..v.clone()
+                    };
                     match &mut target {
+                        // Copied straight into the new section (the usual case).
                         Target::New(s) => {
-                            s.vars.extend(cloned);
+                            s.vars.extend(self.sections[base].vars.iter().map(inherit));
                             s.inherits.push(base_name);
                         }
                         Target::Existing(i) => {
+                            let cloned: Vec<Var> =
+                                self.sections[base].vars.iter().map(inherit).collect();
                             let s = &mut self.sections[*i];
                             s.vars.extend(cloned);
                             s.inherits.push(base_name);
@@ -161,10 +169,14 @@ impl<'o, 's> Reader<'o, 's> {
                     );
                 }
                 let i = self.sections.len();
-                self.by_name
-                    .entry(s.name.to_ascii_lowercase())
-                    .or_default()
-                    .push(i);
+                // A name seen before (a user's auth, aor and endpoint) needs no key of its own.
+                let key = lower(&s.name);
+                match self.by_name.get_mut(key.as_ref()) {
+                    Some(v) => v.push(i),
+                    None => {
+                        self.by_name.insert(key.into_owned(), vec![i]);
+                    }
+                }
                 self.sections.push(s);
                 self.current = Some(i);
                 st.cat = Some(i);
@@ -203,15 +215,22 @@ impl<'o, 's> Reader<'o, 's> {
         sep: char,
         origin: &Origin,
     ) -> Result<Option<usize>, ()> {
-        let candidates: Vec<usize> = if name.is_empty() {
-            (0..self.sections.len()).collect()
+        let key = lower(name);
+        let (first, count) = if name.is_empty() {
+            (0, self.sections.len())
         } else {
-            self.by_name
-                .get(&name.to_ascii_lowercase())
-                .cloned()
-                .unwrap_or_default()
+            match self.by_name.get(key.as_ref()) {
+                Some(v) => (v[0], v.len()),
+                None => (0, 0),
+            }
         };
-        for i in candidates {
+        // Later candidates are looked up again rather than copied: the first usually matches.
+        for n in 0..count {
+            let i = match n {
+                _ if name.is_empty() => n,
+                0 => first,
+                _ => self.by_name[key.as_ref()][n],
+            };
             if self.sections.gone(i) {
                 self.revisit = true;
                 return Ok(None);
@@ -317,7 +336,11 @@ impl<'o, 's> Reader<'o, 's> {
             }
             cur = rest;
         }
-        let eq = cur[skip..].find('=').map(|i| i + skip);
+        // A byte search: '=' is ASCII, and lines are short.
+        let eq = cur.as_bytes()[skip..]
+            .iter()
+            .position(|&b| b == b'=')
+            .map(|i| i + skip);
         let (name, value) = match eq {
             Some(e) if e > skip && cur.as_bytes()[e - 1] == b'+' => {
                 let name = ast_strip(&cur[..e - 1]);
