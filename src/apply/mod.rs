@@ -2,7 +2,8 @@
 //! reader hands them over (read.rs); each is compared with what the target holds
 //! (stored.rs) and becomes a change (plan.rs); a sink decides what happens to it:
 //!
-//! - [`Written`]: stored at once inside the astdb transaction the apply holds open;
+//! - [`Written`]: stored at once inside the astdb transaction the apply holds open
+//!   (realtime.rs: the same on realtime tables);
 //! - [`Rendered`]: printed as diff text (nothing written);
 //! - [`Collected`]: kept as a plan, to confirm, print as JSON or carry out (execute.rs)
 //!   over ARI, on realtime tables, or in one astdb transaction.
@@ -13,6 +14,7 @@ pub mod execute;
 pub mod plan;
 pub mod prune;
 pub mod read;
+pub mod realtime;
 pub mod stored;
 
 use crate::backend::embedded::Embedded;
@@ -386,6 +388,13 @@ impl Run<'_> {
         let change = match current {
             // The row pjsipctl would write is already there, byte for byte.
             Current::Row(r) if stored_as == StoredAs::Astdb && r == item.row => {
+                self.out.unchanged += 1;
+                return Ok(());
+            }
+            // The target reads back the very object the file defines.
+            Current::Object(o)
+                if o.vals == item.desired.object.vals && o.ext == item.desired.object.ext =>
+            {
                 self.out.unchanged += 1;
                 return Ok(());
             }

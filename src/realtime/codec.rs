@@ -82,128 +82,252 @@ pub fn read_id(stored: &str) -> String {
 /// The row that reads back as `obj` on a table with `cols`; every attribute the table
 /// cannot hold faithfully is named in the error.
 pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, String> {
-    // Each attribute's stored pieces, by column name; set_var entries go to set_var.
-    let mut by_col: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut add = |name: &str, v: String| match by_col.iter_mut().find(|(n, _)| *n == name) {
-        Some((_, l)) => l.push(v),
-        None => by_col.push((
-            obj.ty.fields[obj.ty.field_index_exact(name).unwrap()].name,
-            vec![v],
-        )),
-    };
-    obj.entries(true, |k, v| match k {
-        Key::Var(n) => add("set_var", encode_chunk(&format!("{n}={v}"))),
-        Key::Field(i) => {
-            let fd = &obj.ty.fields[i];
-            match fd.kind {
-                // Named ACLs only: permit/deny rules show as "deny/permit", which is no ACL name.
-                Kind::NamedAcl => {
-                    // After a copy, the rules' display name "deny/permit" comes back as an ACL
-                    // name; the rules themselves are in their own columns.
-                    let rules = obj.ty.fields.iter().zip(&obj.vals).any(|(f, v)| {
-                        matches!(f.kind, Kind::AclRule { target } if target == fd.name)
-                            && !v.as_str().is_empty()
-                    });
-                    for n in obj.vals[i].list() {
-                        if !n.is_empty()
-                            && n != crate::schema::values::BASE_ACL
-                            && !(rules && n == "deny/permit")
-                        {
-                            add(fd.name, encode_chunk(n));
+    let values = Layout::new(obj.ty, cols, schema).write(obj)?;
+    Ok(cols.iter().map(|c| c.name.clone()).zip(values).collect())
+}
+
+/// What writing an object needs to know of its table's columns, worked out once per table
+/// (a bulk apply writes thousands of rows into the same columns).
+pub struct Layout<'s> {
+    ty: &'static TypeDef,
+    cols: Vec<ColumnPlan<'s>>,
+    /// Per field of the type: whether a column holds it.
+    held: Vec<bool>,
+    /// The object each row is read back into, reset for the next.
+    back: std::cell::RefCell<Object>,
+}
+
+struct ColumnPlan<'s> {
+    col: &'s Column,
+    id: bool,
+    /// The field of the column's name (exactly, as res_sorcery_realtime matches it).
+    field: Option<usize>,
+    /// The field's default text, where reading it back onto a fresh object keeps the
+    /// default: such a column needs no reading back.
+    keeps: Option<&'static str>,
+    holds: Holds<'s>,
+    max: Option<usize>,
+}
+
+impl<'s> Layout<'s> {
+    pub fn new(ty: &'static TypeDef, cols: &'s [Column], schema: &'s Schema) -> Layout<'s> {
+        let mut held = vec![false; ty.fields.len()];
+        let fresh = Object::new(ty, "");
+        let cols = cols
+            .iter()
+            .map(|c| {
+                let id = c.name == "id";
+                let field = (!id).then(|| ty.field_index_exact(&c.name)).flatten();
+                if let Some(i) = field {
+                    held[i] = true;
+                }
+                let keeps = field.and_then(|i| match &crate::model::fresh_vals(ty)[i] {
+                    crate::model::Val::S(std::borrow::Cow::Borrowed(d))
+                        if !d.is_empty()
+                            && pieces(d).eq(std::iter::once(d.to_string()))
+                            && engine::keeps_default(&fresh, i, d) =>
+                    {
+                        Some(*d)
+                    }
+                    _ => None,
+                });
+                ColumnPlan {
+                    col: c,
+                    id,
+                    field,
+                    keeps,
+                    holds: schema.holds(c),
+                    max: varchar_len(&c.ty),
+                }
+            })
+            .collect();
+        Layout {
+            ty,
+            cols,
+            held,
+            back: std::cell::RefCell::new(fresh),
+        }
+    }
+
+    /// [`write`]: each column's text (or NULL), in table order.
+    pub fn write(&self, obj: &Object) -> Result<Vec<Option<String>>, String> {
+        debug_assert!(std::ptr::eq(obj.ty, self.ty));
+        // Each field's stored pieces joined by `;`; set_var entries go to set_var.
+        let mut by_field: Vec<Option<String>> = vec![None; obj.ty.fields.len()];
+        let set_var = obj.ty.field_index_exact("set_var");
+        let mut add = |i: usize, v: &str| match &mut by_field[i] {
+            Some(t) => {
+                t.push(';');
+                t.push_str(&encode_chunk(v));
+            }
+            slot => *slot = Some(encode_chunk(v)),
+        };
+        obj.entries(true, |k, v| match k {
+            Key::Var(n) => {
+                if let Some(i) = set_var {
+                    add(i, &format!("{n}={v}"));
+                }
+            }
+            Key::Field(i) => {
+                let fd = &obj.ty.fields[i];
+                match fd.kind {
+                    // Named ACLs only: permit/deny rules show as "deny/permit", which is no ACL name.
+                    Kind::NamedAcl => {
+                        // After a copy, the rules' display name "deny/permit" comes back as an ACL
+                        // name; the rules themselves are in their own columns.
+                        let rules = obj.ty.fields.iter().zip(&obj.vals).any(|(f, v)| {
+                            matches!(f.kind, Kind::AclRule { target } if target == fd.name)
+                                && !v.as_str().is_empty()
+                        });
+                        for n in obj.vals[i].list() {
+                            if !n.is_empty()
+                                && n != crate::schema::values::BASE_ACL
+                                && !(rules && n == "deny/permit")
+                            {
+                                add(i, n);
+                            }
+                        }
+                    }
+                    // Empty codecs print "(nothing)": leave the column unset instead.
+                    Kind::Codec { .. } if v == "(nothing)" => {}
+                    // An unset callerid reads back as the real default (README: the deliberate difference).
+                    Kind::CallerId if v == "<unknown>" => {}
+                    _ => add(i, v),
+                }
+            }
+        });
+        // ACL rules have no text form in the objectset: their own columns, as typed.
+        for (i, fd) in obj.ty.fields.iter().enumerate() {
+            if let (Kind::AclRule { .. }, crate::model::Val::S(v)) = (&fd.kind, &obj.vals[i]) {
+                if !v.is_empty() {
+                    add(i, v);
+                }
+            }
+        }
+        let mut values = Vec::with_capacity(self.cols.len());
+        let mut problems = Vec::new();
+        for c in &self.cols {
+            let text = if c.id {
+                Some(encode_chunk(&obj.id))
+            } else {
+                c.field
+                    .and_then(|i| by_field[i].take())
+                    .filter(|v| !v.trim().is_empty())
+            };
+            let text = match (text, c.holds) {
+                (Some(v), Holds::Enum(labels)) => {
+                    let found = labels
+                        .iter()
+                        .find(|l| **l == v || l.eq_ignore_ascii_case(&v))
+                        .or_else(|| labels.iter().find(|l| reads_as(obj.ty, &c.col.name, l, &v)));
+                    match found {
+                        Some(l) => Some(l.clone()),
+                        None => {
+                            problems.push(format!(
+                                "{}={v}: the column's type {} has only the labels {}",
+                                c.col.name,
+                                c.col.ty,
+                                labels.join(", ")
+                            ));
+                            None
                         }
                     }
                 }
-                // Empty codecs print "(nothing)": leave the column unset instead.
-                Kind::Codec { .. } if v == "(nothing)" => {}
-                // An unset callerid reads back as the real default (README: the deliberate difference).
-                Kind::CallerId if v == "<unknown>" => {}
-                _ => add(fd.name, encode_chunk(v)),
-            }
-        }
-    });
-    // ACL rules have no text form in the objectset: their own columns, as typed.
-    for (i, fd) in obj.ty.fields.iter().enumerate() {
-        if let (Kind::AclRule { .. }, crate::model::Val::S(v)) = (&fd.kind, &obj.vals[i]) {
-            if !v.is_empty() {
-                add(fd.name, encode_chunk(v));
-            }
-        }
-    }
-    let mut row = Row::with_capacity(cols.len());
-    let mut problems = Vec::new();
-    for c in cols {
-        let text = if c.name == "id" {
-            Some(encode_chunk(&obj.id))
-        } else {
-            by_col
-                .iter()
-                .find(|(n, _)| *n == c.name)
-                .map(|(_, l)| l.join(";"))
-                .filter(|v| !v.trim().is_empty())
-        };
-        let text = match (text, schema.holds(c)) {
-            (Some(v), Holds::Enum(labels)) => {
-                let found = labels
-                    .iter()
-                    .find(|l| **l == v || l.eq_ignore_ascii_case(&v))
-                    .or_else(|| labels.iter().find(|l| reads_as(obj.ty, &c.name, l, &v)));
-                match found {
-                    Some(l) => Some(l.clone()),
-                    None => {
-                        problems.push(format!(
-                            "{}={v}: the column's type {} has only the labels {}",
-                            c.name,
-                            c.ty,
-                            labels.join(", ")
-                        ));
-                        None
-                    }
+                (t, _) => t,
+            };
+            if let (Some(v), Some(n)) = (&text, c.max) {
+                if v.chars().count() > n {
+                    problems.push(format!(
+                        "{}: {} characters do not fit the column ({})",
+                        if c.id { "the id" } else { &c.col.name },
+                        v.chars().count(),
+                        c.col.ty
+                    ));
                 }
             }
-            (t, _) => t,
-        };
-        if let (Some(v), Some(n)) = (&text, varchar_len(&c.ty)) {
-            if v.chars().count() > n {
-                problems.push(format!(
-                    "{}: {} characters do not fit the column ({})",
-                    if c.name == "id" { "the id" } else { &c.name },
-                    v.chars().count(),
-                    c.ty
-                ));
-            }
+            values.push(text);
         }
-        row.push((c.name.clone(), text));
+        if problems.is_empty() {
+            // A missing column matters only where the value would not read back (an older schema).
+            let missing: Vec<&str> = by_field
+                .iter()
+                .enumerate()
+                .filter(|(i, v)| v.is_some() && !self.held[*i])
+                .map(|(i, _)| obj.ty.fields[i].name)
+                .collect();
+            problems = self
+                .lost(obj, &values)
+                .into_iter()
+                .map(
+                    |p| match missing.iter().find(|m| p.starts_with(&format!("{m}:"))) {
+                        Some(m) => {
+                            format!("{m}: the table has no column {m} (run `pjsipctl db check`)")
+                        }
+                        None => p,
+                    },
+                )
+                .collect();
+        }
+        if problems.is_empty() {
+            Ok(values)
+        } else {
+            Err(problems.join("; "))
+        }
     }
-    if problems.is_empty() {
-        // A missing column matters only where the value would not read back (an older schema).
-        let missing: Vec<&str> = by_col
-            .iter()
-            .map(|(n, _)| *n)
-            .filter(|n| !cols.iter().any(|c| c.name == *n))
-            .collect();
-        problems = lost(obj, &row)
-            .into_iter()
-            .map(
-                |p| match missing.iter().find(|m| p.starts_with(&format!("{m}:"))) {
-                    Some(m) => {
-                        format!("{m}: the table has no column {m} (run `pjsipctl db check`)")
-                    }
-                    None => p,
-                },
-            )
-            .collect();
+
+    /// [`read`] of a row of this table given as its `values` in table order.
+    pub fn read(&self, id: &str, values: &[Option<String>]) -> Result<Object, String> {
+        let mut back = self.back.borrow_mut();
+        self.read_into(&mut back, id, values)?;
+        Ok(back.clone())
     }
-    if problems.is_empty() {
-        Ok(row)
-    } else {
-        Err(problems.join("; "))
+
+    /// [`read`] into `back`: each column of the name of a field applies its pieces to that
+    /// field, in table order.
+    fn read_into(
+        &self,
+        back: &mut Object,
+        id: &str,
+        values: &[Option<String>],
+    ) -> Result<(), String> {
+        back.reset(id);
+        let fresh = crate::model::fresh_vals(self.ty);
+        self.cols.iter().zip(values).try_for_each(|(c, v)| {
+            let (Some(i), Some(v)) = (c.field, v) else {
+                return Ok(());
+            };
+            // A default that reads back as itself, onto a field still at its default (the
+            // usual column of a row): applying it would change nothing.
+            if c.keeps == Some(v.as_str()) && back.vals[i].is_fresh(&fresh[i]) {
+                return Ok(());
+            }
+            pieces(v).try_for_each(|p| {
+                engine::apply_at(back, i, &p)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+        })?;
+        engine::apply_handler(back)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// What Asterisk would read differently from `obj` out of its row `values`.
+    fn lost(&self, obj: &Object, values: &[Option<String>]) -> Vec<String> {
+        let mut back = self.back.borrow_mut();
+        let read = self.read_into(&mut back, &obj.id, values);
+        // The usual row reads back as the very object: nothing to name.
+        if read.is_ok() && back.vals == obj.vals && back.ext == obj.ext {
+            return Vec::new();
+        }
+        lost_from(obj, read.map(|()| back.clone()))
     }
 }
 
-/// What Asterisk would read differently from `obj` out of `row`.
-fn lost(obj: &Object, row: &Row) -> Vec<String> {
+/// Where `back`, the object read back, differs from `obj`, attribute by attribute.
+fn lost_from(obj: &Object, back: Result<Object, String>) -> Vec<String> {
     let want = obj.objectset();
-    match read(obj.ty, &obj.id, row) {
+    match back {
         Err(e) => vec![format!("the row would not load: {e}")],
         Ok(back) => {
             let mut out = diff_sets(&want, &back.objectset());

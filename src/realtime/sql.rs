@@ -107,6 +107,65 @@ pub fn upsert(table: &str, cols: &[(&str, &str)]) -> String {
     )
 }
 
+/// The rows of a set of ids, unlocked (a read-only comparison).
+pub fn select_some(table: &str, cols: &[&str]) -> String {
+    format!(
+        "SELECT {} FROM {} WHERE id = ANY($1::text[])",
+        select_list(cols),
+        ident(table)
+    )
+}
+
+/// Whether the table holds any row.
+pub fn any_row(table: &str) -> String {
+    format!("SELECT EXISTS (SELECT 1 FROM {})", ident(table))
+}
+
+/// New rows in bulk: COPY's text format on the connection (see [`copy_field`]), each value
+/// converted by its column's input function, as an INSERT of the same text would be.
+pub fn copy_in(table: &str, cols: &[&str]) -> String {
+    let names: Vec<String> = cols.iter().map(|c| ident(c)).collect();
+    format!("COPY {} ({}) FROM STDIN", ident(table), names.join(", "))
+}
+
+/// One value of a COPY text row: NULL as `\N`; backslash, tab, newline and carriage return
+/// escaped (PostgreSQL's copyfromparse.c reads `\\`, `\t`, `\n`, `\r` back), so no value
+/// can end its field, its row or the data.
+pub fn copy_field(out: &mut Vec<u8>, v: Option<&str>) {
+    let Some(v) = v else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    let b = v.as_bytes();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &[u8] = match c {
+            b'\\' => b"\\\\",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            _ => continue,
+        };
+        out.extend_from_slice(&b[start..i]);
+        out.extend_from_slice(esc);
+        start = i + 1;
+    }
+    out.extend_from_slice(&b[start..]);
+}
+
+/// The advisory lock every pjsipctl writer of a database takes inside its transaction
+/// (released at its end): an apply exclusively, since it creates rows it found absent
+/// without locking them (there is no row to lock); a push shares it. Asterisk takes none.
+pub fn writers_lock(exclusive: bool) -> String {
+    format!(
+        "SELECT pg_advisory_xact_lock{}({WRITERS_KEY})",
+        if exclusive { "" } else { "_shared" }
+    )
+}
+
+/// The advisory lock's key: "pjsipctl" in ASCII, one number no other program is likely to use.
+const WRITERS_KEY: i64 = 0x706a_7369_7063_746c;
+
 pub fn delete(table: &str) -> String {
     format!("DELETE FROM {} WHERE id = $1", ident(table))
 }
@@ -131,5 +190,20 @@ mod tests {
             "INSERT INTO \"ps_aors\" (\"id\", \"max_contacts\") VALUES ($1::text, \
              $2::text::integer) ON CONFLICT (id) DO UPDATE SET \"max_contacts\" = EXCLUDED.\"max_contacts\""
         );
+        assert_eq!(
+            copy_in("ps_aors", &["id", "100rel"]),
+            "COPY \"ps_aors\" (\"id\", \"100rel\") FROM STDIN"
+        );
+    }
+
+    #[test]
+    fn copy_fields_escape_what_would_end_them() {
+        let mut out = Vec::new();
+        copy_field(&mut out, Some("a\tb\nc\rd\\e;f^g"));
+        out.push(b'\t');
+        copy_field(&mut out, None);
+        out.push(b'\t');
+        copy_field(&mut out, Some("\\."));
+        assert_eq!(out, b"a\\tb\\nc\\rd\\\\e;f^g\t\\N\t\\\\.");
     }
 }
