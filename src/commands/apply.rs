@@ -1,8 +1,8 @@
 //! `pjsipctl apply FILE`: make the target hold what a pjsip.conf says (issue 5).
 //!
-//! The file runs through the pipeline of crate::apply: on the embedded engine each object
-//! is compared and written as it is read, in one transaction; where the plan must be seen
-//! whole first (a confirmation, JSON, ARI, realtime tables, several files), it is
+//! The file runs through the pipeline of crate::apply: on the embedded engine and on
+//! realtime tables each object is compared and written as it is read, in one transaction;
+//! where the plan must be seen whole first (a confirmation, JSON, ARI, several files), it is
 //! collected, then carried out (over ARI object by object, stopping at the first failure
 //! unless --keep-going). All problems are reported at once and nothing is written while
 //! any remains.
@@ -301,45 +301,6 @@ pub fn fits_one_pass(ctx: &Ctx, src: &SourceArgs) -> bool {
     !ctx.uses_ari() && streamable(src)
 }
 
-/// The storage a one-pass run works in: the astdb file or the realtime tables.
-pub enum Local {
-    Astdb(crate::backend::embedded::Embedded),
-    Realtime(crate::realtime::backend::Realtime),
-}
-
-impl Local {
-    pub fn open(ctx: &Ctx, access: Access) -> Result<Local> {
-        Ok(match ctx.pg_url() {
-            Some(url) => Local::Realtime(crate::realtime::backend::Realtime::open(url)?),
-            None => Local::Astdb(ctx.embedded(access)?),
-        })
-    }
-
-    /// The one pass (`render`: compare only); `Ok(None)`: handed over, nothing written.
-    pub fn run<'r>(
-        &mut self,
-        source: Source<'_>,
-        req: Request<'_>,
-        render: Option<Rendered<'r>>,
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Option<crate::apply::OnAstdb<'r>>> {
-        match self {
-            Local::Astdb(db) => crate::apply::on_astdb(db, source, req, render, progress),
-            Local::Realtime(db) => {
-                crate::apply::realtime::on_realtime(db, source, req, render, progress)
-            }
-        }
-    }
-}
-
-/// How messages name the one pass's target: `astdb PATH` or `PostgreSQL URL`.
-pub fn local_name(ctx: &Ctx, db: &Local) -> Result<String> {
-    Ok(match db {
-        Local::Astdb(_) => format!("astdb {}", ctx.db_path()?.display()),
-        Local::Realtime(db) => crate::backend::Backend::describe(db),
-    })
-}
-
 /// A one-pass comparison's changes on stdout, written as they come out of their spools:
 /// as diff text, or as the JSON document (with the warnings given so far).
 pub fn print_rendered(
@@ -411,15 +372,12 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
     // An astdb file this run creates is removed again when nothing is written to it.
     let db_path = if astdb { Some(ctx.db_path()?) } else { None };
     let existed = db_path.as_ref().is_none_or(|p| p.exists());
-    let mut db = Local::open(
-        ctx,
-        if args.dry_run {
-            Access::Read
-        } else {
-            Access::Create
-        },
-    )?;
-    let target = local_name(ctx, &db)?;
+    let mut db = ctx.local(if args.dry_run {
+        Access::Read
+    } else {
+        Access::Create
+    })?;
+    let target = db.describe();
     let read = std::sync::atomic::AtomicU64::new(0);
     let source = Source::File {
         path: file,

@@ -7,8 +7,7 @@ use crate::apply::read::Source;
 use crate::apply::{Rendered, Request};
 use crate::cli::Format;
 use crate::commands::apply::{
-    collect, fits_one_pass, local_name, print_rendered, reader_options, refuse_outcome, Collection,
-    Local, SourceArgs,
+    collect, fits_one_pass, print_rendered, reader_options, refuse_outcome, Collection, SourceArgs,
 };
 use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
@@ -51,8 +50,8 @@ fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<E
         opts: &opts,
         read: &std::sync::atomic::AtomicU64::new(0),
     };
-    let mut db = Local::open(ctx, Access::Read)?;
-    let target = local_name(ctx, &db)?;
+    let mut db = ctx.local(Access::Read)?;
+    let target = db.describe();
     let sink = Rendered::new(&render, json);
     let Some((mut out, ledger, Some(mut rendered))) =
         db.run(source, req, Some(sink), &mut |_| {})?
