@@ -6,6 +6,9 @@
 //! the attribute named like the column; columns without an attribute are ignored.
 //! Writing is the inverse, checked by reading the row back.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use crate::engine;
 use crate::model::{Key, Object, Objectset};
 use crate::schema::{Kind, TypeDef};
@@ -18,18 +21,35 @@ pub type Row = Vec<(String, Option<String>)>;
 /// ast_realtime_encode_chunk: `;` and `^` as `^3B`/`^5E`, so a value survives the split.
 pub fn encode_chunk(v: &str) -> String {
     let mut s = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            ';' => s.push_str("^3B"),
-            '^' => s.push_str("^5E"),
-            c => s.push(c),
-        }
-    }
+    encode_into(&mut s, v);
     s
+}
+
+/// [`encode_chunk`] onto the end of `out`.
+fn encode_into(out: &mut String, v: &str) {
+    let mut rest = v;
+    while let Some(at) = rest.find([';', '^']) {
+        out.push_str(&rest[..at]);
+        out.push_str(if rest.as_bytes()[at] == b';' {
+            "^3B"
+        } else {
+            "^5E"
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// ast_realtime_decode_chunk: every `^` followed by two hex digits is that byte.
 pub fn decode_chunk(v: &str) -> String {
+    decoded(v).into_owned()
+}
+
+/// [`decode_chunk`], borrowing the text when there is nothing to decode.
+fn decoded(v: &str) -> Cow<'_, str> {
+    if !v.contains('^') {
+        return Cow::Borrowed(v);
+    }
     let b = v.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -47,13 +67,13 @@ pub fn decode_chunk(v: &str) -> String {
             i += 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The pieces Asterisk makes of one stored value (res_config_pgsql's split at `;`).
-pub fn pieces(v: &str) -> impl Iterator<Item = String> + '_ {
+pub fn pieces(v: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     v.split(';')
-        .map(|p| decode_chunk(p.trim_matches(|c: char| c.is_ascii_whitespace())))
+        .map(|p| decoded(p.trim_matches(|c: char| c.is_ascii_whitespace())))
         .filter(|p| !p.is_empty())
 }
 
@@ -82,8 +102,25 @@ pub fn read_id(stored: &str) -> String {
 /// The row that reads back as `obj` on a table with `cols`; every attribute the table
 /// cannot hold faithfully is named in the error.
 pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, String> {
-    let values = Layout::new(obj.ty, cols, schema).write(obj)?;
-    Ok(cols.iter().map(|c| c.name.clone()).zip(values).collect())
+    let text = Layout::new(obj.ty, cols, schema).write(obj)?;
+    Ok(cols
+        .iter()
+        .zip(text.values())
+        .map(|(c, v)| (c.name.clone(), v.map(str::to_string)))
+        .collect())
+}
+
+/// A row as [`Layout::write`] makes it: each column's text (or NULL), in table order, all
+/// in one buffer (a row of a bulk apply costs one allocation, not one per column).
+pub struct RowText {
+    buf: String,
+    cols: Vec<Option<Range<usize>>>,
+}
+
+impl RowText {
+    pub fn values(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.cols.iter().map(|r| r.clone().map(|r| &self.buf[r]))
+    }
 }
 
 /// What writing an object needs to know of its table's columns, worked out once per table
@@ -93,6 +130,7 @@ pub struct Layout<'s> {
     cols: Vec<ColumnPlan<'s>>,
     /// Per field of the type: whether a column holds it.
     held: Vec<bool>,
+    set_var: Option<usize>,
     /// The object each row is read back into, reset for the next.
     back: std::cell::RefCell<Object>,
 }
@@ -122,9 +160,9 @@ impl<'s> Layout<'s> {
                     held[i] = true;
                 }
                 let keeps = field.and_then(|i| match &crate::model::fresh_vals(ty)[i] {
-                    crate::model::Val::S(std::borrow::Cow::Borrowed(d))
+                    crate::model::Val::S(Cow::Borrowed(d))
                         if !d.is_empty()
-                            && pieces(d).eq(std::iter::once(d.to_string()))
+                            && pieces(d).eq(std::iter::once(Cow::Borrowed(*d)))
                             && engine::keeps_default(&fresh, i, d) =>
                     {
                         Some(*d)
@@ -145,27 +183,48 @@ impl<'s> Layout<'s> {
             ty,
             cols,
             held,
+            set_var: ty.field_index_exact("set_var"),
             back: std::cell::RefCell::new(fresh),
         }
     }
 
     /// [`write`]: each column's text (or NULL), in table order.
-    pub fn write(&self, obj: &Object) -> Result<Vec<Option<String>>, String> {
+    pub fn write(&self, obj: &Object) -> Result<RowText, String> {
         debug_assert!(std::ptr::eq(obj.ty, self.ty));
-        // Each field's stored pieces joined by `;`; set_var entries go to set_var.
-        let mut by_field: Vec<Option<String>> = vec![None; obj.ty.fields.len()];
-        let set_var = obj.ty.field_index_exact("set_var");
-        let mut add = |i: usize, v: &str| match &mut by_field[i] {
-            Some(t) => {
-                t.push(';');
-                t.push_str(&encode_chunk(v));
+        // Each field's stored pieces joined by `;` (set_var entries go to set_var), as a
+        // range of `buf`: a field's pieces come one after the other, but set_var's may be
+        // split by the extended attributes, whose place differs.
+        let mut buf = String::with_capacity(1024);
+        let mut by_field: Vec<Option<Range<usize>>> = vec![None; obj.ty.fields.len()];
+        let mut add = |buf: &mut String, i: usize, v: &str| {
+            let at = buf.len();
+            match by_field[i].clone() {
+                Some(r) if r.end == at => {
+                    buf.push(';');
+                    encode_into(buf, v);
+                    by_field[i] = Some(r.start..buf.len());
+                }
+                Some(r) => {
+                    buf.extend_from_within(r);
+                    buf.push(';');
+                    encode_into(buf, v);
+                    by_field[i] = Some(at..buf.len());
+                }
+                None => {
+                    encode_into(buf, v);
+                    by_field[i] = Some(at..buf.len());
+                }
             }
-            slot => *slot = Some(encode_chunk(v)),
         };
+        let mut var = String::new();
         obj.entries(true, |k, v| match k {
             Key::Var(n) => {
-                if let Some(i) = set_var {
-                    add(i, &format!("{n}={v}"));
+                if let Some(i) = self.set_var {
+                    var.clear();
+                    var.push_str(n);
+                    var.push('=');
+                    var.push_str(v);
+                    add(&mut buf, i, &var);
                 }
             }
             Key::Field(i) => {
@@ -184,7 +243,7 @@ impl<'s> Layout<'s> {
                                 && n != crate::schema::values::BASE_ACL
                                 && !(rules && n == "deny/permit")
                             {
-                                add(i, n);
+                                add(&mut buf, i, n);
                             }
                         }
                     }
@@ -192,7 +251,7 @@ impl<'s> Layout<'s> {
                     Kind::Codec { .. } if v == "(nothing)" => {}
                     // An unset callerid reads back as the real default (README: the deliberate difference).
                     Kind::CallerId if v == "<unknown>" => {}
-                    _ => add(i, v),
+                    _ => add(&mut buf, i, v),
                 }
             }
         });
@@ -200,28 +259,36 @@ impl<'s> Layout<'s> {
         for (i, fd) in obj.ty.fields.iter().enumerate() {
             if let (Kind::AclRule { .. }, crate::model::Val::S(v)) = (&fd.kind, &obj.vals[i]) {
                 if !v.is_empty() {
-                    add(i, v);
+                    add(&mut buf, i, v);
                 }
             }
         }
-        let mut values = Vec::with_capacity(self.cols.len());
+        let mut cols = Vec::with_capacity(self.cols.len());
         let mut problems = Vec::new();
         for c in &self.cols {
-            let text = if c.id {
-                Some(encode_chunk(&obj.id))
+            let range = if c.id {
+                let at = buf.len();
+                encode_into(&mut buf, &obj.id);
+                Some(at..buf.len())
             } else {
                 c.field
-                    .and_then(|i| by_field[i].take())
-                    .filter(|v| !v.trim().is_empty())
+                    .and_then(|i| by_field[i].clone())
+                    .filter(|r| !buf[r.clone()].trim().is_empty())
             };
-            let text = match (text, c.holds) {
-                (Some(v), Holds::Enum(labels)) => {
+            let range = match (range, c.holds) {
+                (Some(r), Holds::Enum(labels)) => {
+                    let v = &buf[r.clone()];
                     let found = labels
                         .iter()
-                        .find(|l| **l == v || l.eq_ignore_ascii_case(&v))
-                        .or_else(|| labels.iter().find(|l| reads_as(obj.ty, &c.col.name, l, &v)));
+                        .find(|l| **l == v || l.eq_ignore_ascii_case(v))
+                        .or_else(|| labels.iter().find(|l| reads_as(obj.ty, &c.col.name, l, v)));
                     match found {
-                        Some(l) => Some(l.clone()),
+                        Some(l) if *l == v => Some(r),
+                        Some(l) => {
+                            let at = buf.len();
+                            buf.push_str(l);
+                            Some(at..buf.len())
+                        }
                         None => {
                             problems.push(format!(
                                 "{}={v}: the column's type {} has only the labels {}",
@@ -233,10 +300,12 @@ impl<'s> Layout<'s> {
                         }
                     }
                 }
-                (t, _) => t,
+                (r, _) => r,
             };
-            if let (Some(v), Some(n)) = (&text, c.max) {
-                if v.chars().count() > n {
+            if let (Some(r), Some(n)) = (&range, c.max) {
+                let v = &buf[r.clone()];
+                // (Bytes are at least as many as characters: most values need no count.)
+                if v.len() > n && v.chars().count() > n {
                     problems.push(format!(
                         "{}: {} characters do not fit the column ({})",
                         if c.id { "the id" } else { &c.col.name },
@@ -245,8 +314,9 @@ impl<'s> Layout<'s> {
                     ));
                 }
             }
-            values.push(text);
+            cols.push(range);
         }
+        let text = RowText { buf, cols };
         if problems.is_empty() {
             // A missing column matters only where the value would not read back (an older schema).
             let missing: Vec<&str> = by_field
@@ -256,7 +326,7 @@ impl<'s> Layout<'s> {
                 .map(|(i, _)| obj.ty.fields[i].name)
                 .collect();
             problems = self
-                .lost(obj, &values)
+                .lost(obj, &text)
                 .into_iter()
                 .map(
                     |p| match missing.iter().find(|m| p.starts_with(&format!("{m}:"))) {
@@ -269,7 +339,7 @@ impl<'s> Layout<'s> {
                 .collect();
         }
         if problems.is_empty() {
-            Ok(values)
+            Ok(text)
         } else {
             Err(problems.join("; "))
         }
@@ -278,17 +348,17 @@ impl<'s> Layout<'s> {
     /// [`read`] of a row of this table given as its `values` in table order.
     pub fn read(&self, id: &str, values: &[Option<String>]) -> Result<Object, String> {
         let mut back = self.back.borrow_mut();
-        self.read_into(&mut back, id, values)?;
+        self.read_into(&mut back, id, values.iter().map(Option::as_deref))?;
         Ok(back.clone())
     }
 
     /// [`read`] into `back`: each column of the name of a field applies its pieces to that
     /// field, in table order.
-    fn read_into(
+    fn read_into<'v>(
         &self,
         back: &mut Object,
         id: &str,
-        values: &[Option<String>],
+        values: impl Iterator<Item = Option<&'v str>>,
     ) -> Result<(), String> {
         back.reset(id);
         let fresh = crate::model::fresh_vals(self.ty);
@@ -298,7 +368,7 @@ impl<'s> Layout<'s> {
             };
             // A default that reads back as itself, onto a field still at its default (the
             // usual column of a row): applying it would change nothing.
-            if c.keeps == Some(v.as_str()) && back.vals[i].is_fresh(&fresh[i]) {
+            if c.keeps == Some(v) && back.vals[i].is_fresh(&fresh[i]) {
                 return Ok(());
             }
             pieces(v).try_for_each(|p| {
@@ -312,10 +382,10 @@ impl<'s> Layout<'s> {
             .map_err(|e| e.to_string())
     }
 
-    /// What Asterisk would read differently from `obj` out of its row `values`.
-    fn lost(&self, obj: &Object, values: &[Option<String>]) -> Vec<String> {
+    /// What Asterisk would read differently from `obj` out of its row.
+    fn lost(&self, obj: &Object, text: &RowText) -> Vec<String> {
         let mut back = self.back.borrow_mut();
-        let read = self.read_into(&mut back, &obj.id, values);
+        let read = self.read_into(&mut back, &obj.id, text.values());
         // The usual row reads back as the very object: nothing to name.
         if read.is_ok() && back.vals == obj.vals && back.ext == obj.ext {
             return Vec::new();

@@ -109,6 +109,8 @@ struct Table<'s> {
 /// One open transaction: everything it writes is committed together, or nothing.
 pub struct Session<'s> {
     jobs: SyncSender<Msg<'s>>,
+    /// COPY buffers sent and emptied, to be filled again (fresh ones cost page faults).
+    spare: Receiver<Vec<u8>>,
     /// Why the connection's thread stopped, when it did on its own.
     failure: &'s Mutex<Option<Error>>,
     shown: &'s str,
@@ -136,11 +138,12 @@ pub(super) fn with_session<R>(
     std::thread::scope(|scope| {
         let (jobs, rx) = sync_channel(QUEUE);
         let (ready, started) = sync_channel(1);
+        let (emptied, spare) = sync_channel(QUEUE);
         let failure = &failure;
         std::thread::Builder::new()
             .name("postgresql".into())
             .spawn_scoped(scope, move || {
-                connection(client, shown, writes, rx, ready, failure)
+                connection(client, shown, writes, (rx, emptied), ready, failure)
             })
             .map_err(|e| Error::storage(format!("cannot start a thread: {e}")))?;
         started
@@ -148,6 +151,7 @@ pub(super) fn with_session<R>(
             .unwrap_or_else(|_| Err(stopped(failure, shown)))?;
         let mut s = Session {
             jobs,
+            spare,
             failure,
             shown,
             live,
@@ -167,7 +171,7 @@ fn connection<'s>(
     client: &mut postgres::Client,
     shown: &str,
     writes: bool,
-    rx: Receiver<Msg<'s>>,
+    (rx, emptied): (Receiver<Msg<'s>>, SyncSender<Vec<u8>>),
     ready: SyncSender<Result<()>>,
     failure: &Mutex<Option<Error>>,
 ) {
@@ -186,13 +190,15 @@ fn connection<'s>(
                 call(&mut tx);
                 next = rx.recv().ok();
             }
-            Msg::Copy { table, sql, data } => match copy(&mut tx, shown, table, &sql, data, &rx) {
-                Ok(after) => next = after,
-                Err(e) => {
-                    *failure.lock().expect("not poisoned") = Some(e);
-                    return;
+            Msg::Copy { table, sql, data } => {
+                match copy(&mut tx, (shown, table, &sql), data, (&rx, &emptied)) {
+                    Ok(after) => next = after,
+                    Err(e) => {
+                        *failure.lock().expect("not poisoned") = Some(e);
+                        return;
+                    }
                 }
-            },
+            }
             Msg::Commit(reply) => {
                 let _ = reply.send(tx.commit().map_err(|e| pg_error(&e, shown)));
                 return;
@@ -233,11 +239,9 @@ fn begin<'c>(
 /// message after them (`None`: the session ended, and the COPY is abandoned).
 fn copy<'s>(
     tx: &mut Transaction<'_>,
-    shown: &str,
-    table: &'static str,
-    sql: &str,
+    (shown, table, sql): (&str, &'static str, &str),
     mut data: Vec<u8>,
-    rx: &Receiver<Msg<'s>>,
+    (rx, emptied): (&Receiver<Msg<'s>>, &SyncSender<Vec<u8>>),
 ) -> Result<Option<Msg<'s>>> {
     let mut w = tx.copy_in(sql).map_err(|e| copy_error(&e, shown, table))?;
     let next = loop {
@@ -251,6 +255,8 @@ fn copy<'s>(
                 },
             );
         }
+        data.clear();
+        let _ = emptied.try_send(data);
         match rx.recv() {
             Ok(Msg::Copy {
                 table: t, data: d, ..
@@ -495,11 +501,11 @@ impl<'s> Session<'s> {
             .map_err(|why| unfaithful(obj.ty, &obj.id, t, created, why))?;
         let sid = codec::encode_chunk(&obj.id);
         if created {
-            for (i, v) in row.iter().enumerate() {
+            for (i, v) in row.values().enumerate() {
                 if i > 0 {
                     table.copy.push(b'\t');
                 }
-                sql::copy_field(&mut table.copy, v.as_deref());
+                sql::copy_field(&mut table.copy, v);
             }
             table.copy.push(b'\n');
             table.copy_ids.insert(sid);
@@ -510,6 +516,7 @@ impl<'s> Session<'s> {
         }
         self.hand_over(t, std::slice::from_ref(&sid))?;
         let upsert = self.stmts(t)?.upsert.clone();
+        let row: Vec<Option<String>> = row.values().map(|v| v.map(str::to_string)).collect();
         self.call(move |tx| {
             let params: Vec<&(dyn ToSql + Sync)> =
                 row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
@@ -564,7 +571,11 @@ impl<'s> Session<'s> {
         if table.copy.is_empty() {
             return Ok(());
         }
-        let data = std::mem::replace(&mut table.copy, Vec::with_capacity(COPY_CHUNK + 4096));
+        let next = self
+            .spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(COPY_CHUNK + (16 << 10)));
+        let data = std::mem::replace(&mut table.copy, next);
         table.copy_ids.clear();
         let sql = table.copy_sql.clone();
         self.send(Msg::Copy {
