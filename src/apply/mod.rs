@@ -420,11 +420,12 @@ impl Run<'_> {
     fn traps(&mut self, item: &Item) {
         let d = &item.desired;
         let rules = self.req.rules;
-        let mut findings = policy::check_with_row(&d.object, &item.row, rules.remote);
-        if rules.realtime {
+        let findings = if rules.realtime {
             // The realtime tables keep what astdb loses (policy::check_for).
-            findings.retain(|f| f.severity == policy::Severity::Broken);
-        }
+            policy::check_for(&d.object, &rules)
+        } else {
+            policy::check_with_row(&d.object, &item.row, rules.remote)
+        };
         let mut warns = Vec::new();
         judge_all(d, findings, rules, &mut warns, &mut self.out.blocking);
         for (attr, target, name) in policy::references(&d.object) {

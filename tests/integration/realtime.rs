@@ -1423,3 +1423,28 @@ fn separators_tabs_backslashes_and_newlines_survive_copy() {
     assert!(err.contains("0 created, 2 updated"), "{err}");
     assert_eq!(all_rows(&other), all_rows(&db));
 }
+
+#[test]
+fn an_endpoint_without_codecs_is_refused_on_postgres_unless_forced() {
+    let (env, db) = (Env::new(), PgDb::new("codecs"));
+    db.init(&env);
+    let conf = env.dir.path().join("none.conf");
+    std::fs::write(&conf, "[n]\ntype=endpoint\ndisallow=all\n").unwrap();
+    let conf = conf.to_str().unwrap();
+    for whole in [false, true] {
+        let args = routed(&["apply", conf], whole);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = db.run(&env, &args);
+        assert_eq!(code, 4, "{err}");
+        assert!(err.contains("endpoint n has no codec"), "{err}");
+    }
+    let (code, _, err) = db.run(&env, &["push", "endpoint", "n", "disallow=all"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(db.rows("ps_endpoints").is_empty());
+    // What --force stores reads back as pushed: no codec at all.
+    db.ok(&env, &["apply", "--force", conf]);
+    assert_eq!(db.cell("ps_endpoints", "n", "allow"), None);
+    let (code, _, err) = db.run(&env, &["diff", "--force", conf]);
+    assert_eq!(code, 0, "{err}");
+}
