@@ -78,33 +78,66 @@ pub fn select_all(table: &str, cols: &[&str]) -> String {
 /// The whole row, written in one statement whether it exists or not (id is unique in
 /// every ps_* table). Values are text parameters cast to each column's type.
 pub fn upsert(table: &str, cols: &[(&str, &str)]) -> String {
-    let mut names = String::new();
     let mut vals = String::new();
-    let mut sets = String::new();
-    for (i, (c, ty)) in cols.iter().enumerate() {
+    for (i, (_, ty)) in cols.iter().enumerate() {
         if i > 0 {
-            names.push_str(", ");
             vals.push_str(", ");
         }
-        names.push_str(&ident(c));
-        // An explicit cast to varchar(n) would cut a long value silently: text is
-        // assigned (and refused when too long); other types need the explicit cast.
-        if ty.starts_with("character") || *ty == "text" {
-            let _ = write!(vals, "${}::text", i + 1);
-        } else {
-            let _ = write!(vals, "${}::text::{}", i + 1, ty);
-        }
-        if *c != "id" {
-            if !sets.is_empty() {
-                sets.push_str(", ");
-            }
-            let _ = write!(sets, "{0} = EXCLUDED.{0}", ident(c));
-        }
+        vals.push_str(&cast(&format!("${}", i + 1), ty));
     }
     format!(
-        "INSERT INTO {} ({names}) VALUES ({vals}) ON CONFLICT (id) DO UPDATE SET {sets}",
-        ident(table)
+        "INSERT INTO {} ({}) VALUES ({vals}) ON CONFLICT (id) DO UPDATE SET {}",
+        ident(table),
+        names(cols),
+        sets(cols)
     )
+}
+
+/// [`upsert`] of many rows in one statement: parameter i is the text array of column i
+/// (no id twice: a statement may change a row only once).
+pub fn upsert_many(table: &str, cols: &[(&str, &str)]) -> String {
+    let mut arrays = String::new();
+    let mut vals = String::new();
+    for (i, (c, ty)) in cols.iter().enumerate() {
+        if i > 0 {
+            arrays.push_str(", ");
+            vals.push_str(", ");
+        }
+        let _ = write!(arrays, "${}::text[]", i + 1);
+        vals.push_str(&cast(&format!("u.{}", ident(c)), ty));
+    }
+    format!(
+        "INSERT INTO {} ({names}) SELECT {vals} FROM unnest({arrays}) AS u ({names}) \
+         ON CONFLICT (id) DO UPDATE SET {}",
+        ident(table),
+        sets(cols),
+        names = names(cols),
+    )
+}
+
+/// A text value as a column's type. An explicit cast to varchar(n) would cut a long value
+/// silently: text is assigned (and refused when too long); other types need the cast.
+fn cast(text: &str, ty: &str) -> String {
+    if ty.starts_with("character") || ty == "text" {
+        format!("{text}::text")
+    } else {
+        format!("{text}::text::{ty}")
+    }
+}
+
+fn names(cols: &[(&str, &str)]) -> String {
+    let quoted: Vec<String> = cols.iter().map(|(c, _)| ident(c)).collect();
+    quoted.join(", ")
+}
+
+/// Every column but the id, from the row proposed.
+fn sets(cols: &[(&str, &str)]) -> String {
+    let set: Vec<String> = cols
+        .iter()
+        .filter(|(c, _)| *c != "id")
+        .map(|(c, _)| format!("{0} = EXCLUDED.{0}", ident(c)))
+        .collect();
+    set.join(", ")
 }
 
 /// The rows of a set of ids, unlocked (a read-only comparison).
@@ -189,6 +222,12 @@ mod tests {
             s,
             "INSERT INTO \"ps_aors\" (\"id\", \"max_contacts\") VALUES ($1::text, \
              $2::text::integer) ON CONFLICT (id) DO UPDATE SET \"max_contacts\" = EXCLUDED.\"max_contacts\""
+        );
+        assert_eq!(
+            upsert_many("t", &[("id", "text"), ("n", "integer")]),
+            "INSERT INTO \"t\" (\"id\", \"n\") SELECT u.\"id\"::text, u.\"n\"::text::integer \
+             FROM unnest($1::text[], $2::text[]) AS u (\"id\", \"n\") \
+             ON CONFLICT (id) DO UPDATE SET \"n\" = EXCLUDED.\"n\""
         );
         assert_eq!(
             copy_in("ps_aors", &["id", "100rel"]),

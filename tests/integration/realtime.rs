@@ -1448,3 +1448,49 @@ fn an_endpoint_without_codecs_is_refused_on_postgres_unless_forced() {
     let (code, _, err) = db.run(&env, &["diff", "--force", conf]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn many_changed_rows_are_written_together_and_a_refused_one_commits_nothing() {
+    let (env, db) = (Env::new(), PgDb::new("upd"));
+    db.init(&env);
+    let path = env.dir.path().join("aors.conf");
+    let write = |n: &str| {
+        let mut conf = String::new();
+        for i in 0..1200 {
+            conf.push_str(&format!("[a{i}]\ntype=aor\nmax_contacts={n}\n"));
+        }
+        std::fs::write(&path, conf).unwrap();
+    };
+    let path = path.to_str().unwrap();
+    write("1");
+    db.ok(&env, &["apply", path]);
+    // Every row changed: more rows than one statement takes.
+    write("2");
+    let (code, _, err) = db.run(&env, &["apply", path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 created, 1200 updated"), "{err}");
+    let all = |v: &str| {
+        db.rows("ps_aors").iter().all(|r| {
+            r.iter()
+                .any(|(c, x)| c == "max_contacts" && x.as_deref() == Some(v))
+        })
+    };
+    assert!(all("2"));
+    let before = versions(&db);
+    // The database refuses one of them (a constraint pjsipctl cannot know of): nothing is
+    // committed, though the statements before it succeeded.
+    db.client()
+        .batch_execute(
+            "ALTER TABLE ps_aors ADD CONSTRAINT no_a1100 CHECK (id <> 'a1100' OR max_contacts <> 3)",
+        )
+        .unwrap();
+    write("3");
+    let (code, _, err) = db.run(&env, &["apply", path]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("no_a1100") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(versions(&db), before);
+    assert!(all("2"));
+}

@@ -1,13 +1,14 @@
 //! One transaction on the realtime tables, as a command's writes need it: the rows of the
 //! objects it will change read (and locked) a batch at a time with one query per table, new
-//! rows sent with COPY a few dozen kilobytes at a time, changed rows upserted. `push`,
-//! `delete`, the collected apply (`Realtime::batch`) and the one-pass apply
-//! (crate::apply::realtime) all write through it.
+//! rows sent with COPY a few dozen kilobytes at a time, changed rows upserted a few hundred
+//! per statement. `push`, `delete`, the collected apply (`Realtime::batch`) and the one-pass
+//! apply (crate::apply::realtime) all write through it.
 //!
 //! The connection is driven by a thread of its own: new rows stream to the server (one COPY
-//! as long as they are of one table) while the caller builds the next ones, so the server's
-//! work overlaps pjsipctl's instead of following it. Every other statement is a call that
-//! waits for its answer (after the rows sent before it).
+//! as long as they are of one table) and changed rows go out while the caller builds the next
+//! ones, so the server's work overlaps pjsipctl's instead of following it. A statement that
+//! answers (a read, a delete) waits for what was sent before it; a failure of what nobody
+//! waits for ends the session, and the next call or the commit reports it.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -77,6 +78,14 @@ enum Msg<'s> {
     },
     /// A statement whose answer the caller waits for.
     Call(Box<dyn FnOnce(&mut Transaction<'_>) + Send + 's>),
+    /// A statement nobody waits for: its failure ends the session.
+    Run(
+        Box<
+            dyn FnOnce(&mut Transaction<'_>) -> std::result::Result<u64, postgres::Error>
+                + Send
+                + 's,
+        >,
+    ),
     Commit(SyncSender<Result<()>>),
 }
 
@@ -87,6 +96,9 @@ type Values = Vec<Option<String>>;
 fn values(r: &postgres::Row) -> Values {
     (0..r.len()).map(|i| r.get(i)).collect()
 }
+
+/// Changed rows per statement.
+const UPDATE_ROWS: usize = 512;
 
 /// What a session knows of one table.
 struct Table<'s> {
@@ -104,6 +116,11 @@ struct Table<'s> {
     /// New rows in COPY text, not handed over yet, and their stored ids.
     copy: Vec<u8>,
     copy_ids: HashSet<String>,
+    /// Changed rows not handed over yet (each column's values), and their stored ids:
+    /// written a few hundred per statement, prepared once.
+    updates: Vec<Vec<Option<String>>>,
+    update_ids: HashSet<String>,
+    upsert_many: Option<postgres::Statement>,
 }
 
 /// One open transaction: everything it writes is committed together, or nothing.
@@ -188,6 +205,13 @@ fn connection<'s>(
         match msg {
             Msg::Call(call) => {
                 call(&mut tx);
+                next = rx.recv().ok();
+            }
+            Msg::Run(run) => {
+                if let Err(e) = run(&mut tx) {
+                    *failure.lock().expect("not poisoned") = Some(pg_error(&e, shown));
+                    return;
+                }
                 next = rx.recv().ok();
             }
             Msg::Copy { table, sql, data } => {
@@ -334,6 +358,9 @@ impl<'s> Session<'s> {
                     copy_sql,
                     copy: Vec::new(),
                     copy_ids: HashSet::new(),
+                    updates: vec![Vec::new(); cols.len()],
+                    update_ids: HashSet::new(),
+                    upsert_many: None,
                 },
             );
         }
@@ -494,34 +521,37 @@ impl<'s> Session<'s> {
     /// rules first; what would read back differently is refused (exit 4), nothing written.
     pub fn write(&mut self, obj: &Object, created: bool) -> Result<()> {
         let t = self.table(obj.ty)?;
-        let table = self.tables.get_mut(t).expect("a known table");
-        let row = table
+        let row = self.tables[t]
             .layout
             .write(obj)
             .map_err(|why| unfaithful(obj.ty, &obj.id, t, created, why))?;
         let sid = codec::encode_chunk(&obj.id);
-        if created {
-            for (i, v) in row.values().enumerate() {
-                if i > 0 {
-                    table.copy.push(b'\t');
-                }
-                sql::copy_field(&mut table.copy, v);
+        if !created {
+            // Changed rows go a few hundred per statement (after what this session sent of
+            // the same object), as rows that were there.
+            self.hand_over(t, std::slice::from_ref(&sid))?;
+            let table = self.tables.get_mut(t).expect("a known table");
+            for (col, v) in table.updates.iter_mut().zip(row.values()) {
+                col.push(v.map(str::to_string));
             }
-            table.copy.push(b'\n');
-            table.copy_ids.insert(sid);
-            if table.copy.len() > COPY_CHUNK {
-                self.send_table(t)?;
+            table.update_ids.insert(sid);
+            if table.update_ids.len() >= UPDATE_ROWS {
+                self.send_updates(t)?;
             }
             return Ok(());
         }
-        self.hand_over(t, std::slice::from_ref(&sid))?;
-        let upsert = self.stmts(t)?.upsert.clone();
-        let row: Vec<Option<String>> = row.values().map(|v| v.map(str::to_string)).collect();
-        self.call(move |tx| {
-            let params: Vec<&(dyn ToSql + Sync)> =
-                row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
-            tx.execute(&upsert, &params)
-        })?;
+        let table = self.tables.get_mut(t).expect("a known table");
+        for (i, v) in row.values().enumerate() {
+            if i > 0 {
+                table.copy.push(b'\t');
+            }
+            sql::copy_field(&mut table.copy, v);
+        }
+        table.copy.push(b'\n');
+        table.copy_ids.insert(sid);
+        if table.copy.len() > COPY_CHUNK {
+            self.send_table(t)?;
+        }
         Ok(())
     }
 
@@ -561,7 +591,43 @@ impl<'s> Session<'s> {
         for t in held {
             self.send_table(t)?;
         }
+        let changed: Vec<&'static str> = self
+            .tables
+            .iter()
+            .filter(|(_, t)| !t.update_ids.is_empty())
+            .map(|(n, _)| *n)
+            .collect();
+        for t in changed {
+            self.send_updates(t)?;
+        }
         Ok(())
+    }
+
+    /// Hand the table's changed rows to the connection's thread, as one statement.
+    fn send_updates(&mut self, t: &'static str) -> Result<()> {
+        if self.tables[t].update_ids.is_empty() {
+            return Ok(());
+        }
+        if self.tables[t].upsert_many.is_none() {
+            let typed: Vec<(&'s str, &'s str)> = self.tables[t]
+                .cols
+                .iter()
+                .map(|c| (c.name.as_str(), c.ty.as_str()))
+                .collect();
+            let q = sql::upsert_many(t, &typed);
+            let stmt = self.call(move |tx| tx.prepare(&q))?;
+            self.tables.get_mut(t).expect("a known table").upsert_many = Some(stmt);
+        }
+        let table = self.tables.get_mut(t).expect("a known table");
+        table.update_ids.clear();
+        let n = table.cols.len();
+        let columns = std::mem::replace(&mut table.updates, vec![Vec::new(); n]);
+        let stmt = table.upsert_many.clone().expect("prepared");
+        self.send(Msg::Run(Box::new(move |tx| {
+            let params: Vec<&(dyn ToSql + Sync)> =
+                columns.iter().map(|c| c as &(dyn ToSql + Sync)).collect();
+            tx.execute(&stmt, &params)
+        })))
     }
 
     /// Hand the table's rows held to the connection's thread: every statement sent after
@@ -585,12 +651,16 @@ impl<'s> Session<'s> {
         })
     }
 
-    /// Before a statement that may read or change one of `ids` in table `t`: the rows
-    /// held of that table are handed over first.
+    /// Before a statement that may read or change one of `ids` in table `t`: what this
+    /// session holds of them is handed over first.
     fn hand_over(&mut self, t: &'static str, ids: &[String]) -> Result<()> {
-        let held = &self.tables[t].copy_ids;
-        if !held.is_empty() && ids.iter().any(|i| held.contains(i)) {
+        let holds =
+            |held: &HashSet<String>| !held.is_empty() && ids.iter().any(|i| held.contains(i));
+        if holds(&self.tables[t].copy_ids) {
             self.send_table(t)?;
+        }
+        if holds(&self.tables[t].update_ids) {
+            self.send_updates(t)?;
         }
         Ok(())
     }
