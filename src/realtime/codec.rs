@@ -205,7 +205,8 @@ impl<'s> Layout<'s> {
                     by_field[i] = Some(r.start..buf.len());
                 }
                 Some(r) => {
-                    buf.extend_from_within(r);
+                    let before = buf[r].to_string();
+                    buf.push_str(&before);
                     buf.push(';');
                     encode_into(buf, v);
                     by_field[i] = Some(at..buf.len());

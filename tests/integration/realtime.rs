@@ -1488,7 +1488,9 @@ fn many_changed_rows_are_written_together_and_a_refused_one_commits_nothing() {
     let (code, _, err) = db.run(&env, &["apply", path]);
     assert_eq!(code, 5, "{err}");
     assert!(
-        err.starts_with("error: ") && err.contains("no_a1100") && err.contains("nothing was written"),
+        err.starts_with("error: ")
+            && err.contains("no_a1100")
+            && err.contains("nothing was written"),
         "{err}"
     );
     assert_eq!(versions(&db), before);

@@ -68,7 +68,10 @@ impl Stmts {
     }
 }
 
-/// Work for the connection's thread.
+/// Work for the connection's thread: a statement on its transaction.
+type Job<'s, R> = Box<dyn FnOnce(&mut Transaction<'_>) -> R + Send + 's>;
+
+/// What the connection's thread is asked to do.
 enum Msg<'s> {
     /// New rows of one table, in COPY text.
     Copy {
@@ -77,15 +80,9 @@ enum Msg<'s> {
         data: Vec<u8>,
     },
     /// A statement whose answer the caller waits for.
-    Call(Box<dyn FnOnce(&mut Transaction<'_>) + Send + 's>),
+    Call(Job<'s, ()>),
     /// A statement nobody waits for: its failure ends the session.
-    Run(
-        Box<
-            dyn FnOnce(&mut Transaction<'_>) -> std::result::Result<u64, postgres::Error>
-                + Send
-                + 's,
-        >,
-    ),
+    Run(Job<'s, std::result::Result<u64, postgres::Error>>),
     Commit(SyncSender<Result<()>>),
 }
 
