@@ -206,7 +206,7 @@ fn connection<'s>(
             }
             Msg::Run(run) => {
                 if let Err(e) = run(&mut tx) {
-                    *failure.lock().expect("not poisoned") = Some(pg_error(&e, shown));
+                    *failure.lock().expect("not poisoned") = Some(in_session(&e, shown));
                     return;
                 }
                 next = rx.recv().ok();
@@ -221,7 +221,7 @@ fn connection<'s>(
                 }
             }
             Msg::Commit(reply) => {
-                let _ = reply.send(tx.commit().map_err(|e| pg_error(&e, shown)));
+                let _ = reply.send(tx.commit().map_err(|e| in_session(&e, shown)));
                 return;
             }
         }
@@ -313,8 +313,25 @@ fn copy_error(e: &postgres::Error, shown: &str, table: &str) -> Error {
             d.detail().unwrap_or(d.message())
         ))
         .hint("run it again: it compares with what is stored then"),
-        _ => pg_error(e, shown),
+        _ => in_session(e, shown),
     }
+}
+
+/// A failure inside the open transaction: what the server said, or (the connection itself
+/// failed: reset, closed) that it was lost, and with it everything not committed.
+fn in_session(e: &postgres::Error, shown: &str) -> Error {
+    if e.as_db_error().is_some() || e.is_closed() {
+        return pg_error(e, shown);
+    }
+    let mut cause = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        cause = s.to_string();
+        src = s.source();
+    }
+    Error::storage(format!(
+        "{shown}: the connection was lost ({cause}); the open transaction was rolled back, nothing was committed"
+    ))
 }
 
 impl<'s> Session<'s> {
@@ -334,7 +351,7 @@ impl<'s> Session<'s> {
             let _ = reply.send(f(tx));
         })))?;
         match answer.recv() {
-            Ok(r) => r.map_err(|e| pg_error(&e, self.shown)),
+            Ok(r) => r.map_err(|e| in_session(&e, self.shown)),
             Err(_) => Err(stopped(self.failure, self.shown)),
         }
     }
