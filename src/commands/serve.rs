@@ -6,11 +6,9 @@ use clap::Args;
 
 use crate::backend::ari::target::{read_password_file, Password};
 use crate::backend::embedded::Embedded;
-use crate::backend::Backend;
 use crate::commands::{Access, Ctx};
 use crate::error::{Error, Exit, Result};
-use crate::realtime::backend::Realtime;
-use crate::server::{self, Credential, Store};
+use crate::server::{self, Credential, Reconnecting, Store};
 
 /// Answer ARI push-configuration requests from the embedded engine or PostgreSQL
 ///
@@ -49,7 +47,7 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
     }
     if let Some(url) = ctx.pg_url() {
         // Connect (and check the schema) before announcing the address, as on astdb.
-        let rt = Realtime::open(url)?;
+        let rt = Reconnecting::open(url)?;
         let shown = rt.describe();
         server::run(
             listen,

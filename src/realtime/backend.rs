@@ -59,6 +59,19 @@ impl Realtime {
         Ok(Realtime { db, live })
     }
 
+    /// Whether the server ended the session (restart, `pg_terminate_backend`, network).
+    pub fn connection_lost(&self) -> bool {
+        self.db.client.is_closed()
+    }
+
+    /// Read the live tables again; true if they changed (a `db init` or a migration ran).
+    pub fn reread_schema(&mut self) -> Result<bool> {
+        let live = live_schema(&mut self.db)?;
+        let changed = live != self.live;
+        self.live = live;
+        Ok(changed)
+    }
+
     /// The object Asterisk would load (`None`: no row, or a type without a table here).
     pub fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<Object>> {
         if !self.has_table(ty) {

@@ -25,7 +25,7 @@ use crate::schema::{find_type, TypeDef, CONFIG_CLASS, TYPES};
 
 pub use auth::Credential;
 use route::Route;
-pub use store::Store;
+pub use store::{Reconnecting, Store};
 
 /// Asterisk reads at most this many bytes of a request body (http.c).
 pub const MAX_BODY: usize = 40960;
