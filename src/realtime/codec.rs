@@ -1,5 +1,7 @@
-//! Object ⇄ ps_* row, by Asterisk's realtime rules (shared/asterisk/realtime/README.md,
-//! "How Asterisk reads"): pure functions over a table's columns, no database here.
+//! Object ⇄ ps_* row, by Asterisk's realtime rules (res_config_pgsql.c `realtime_pgsql`
+//! splitting each value at `;`, main/config.c `ast_realtime_decode_chunk`, then
+//! res_sorcery_realtime.c applying the fields): pure functions over a table's columns,
+//! no database here.
 //!
 //! Reading: NULL is "not set"; a value is split at every raw `;`, each piece trimmed,
 //! `^XX` decoded, empty pieces dropped, and each remaining piece applied as one value of
@@ -297,7 +299,7 @@ mod tests {
     }
 }
 
-/// The recorded rows of shared/asterisk/realtime (copied to tests/fixtures/realtime).
+/// The rows a real Asterisk 23.4.1 wrote and read, recorded in tests/fixtures/realtime.
 #[cfg(test)]
 mod recorded {
     use super::*;

@@ -1,5 +1,5 @@
 //! Realtime storage: the ps_* tables of a PostgreSQL database, written as Asterisk's
-//! res_sorcery_realtime + res_config_pgsql read them (shared/asterisk/realtime/README.md).
+//! res_sorcery_realtime.c + res_config_pgsql.c read them.
 
 pub mod backend;
 pub mod codec;

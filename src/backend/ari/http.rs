@@ -289,7 +289,7 @@ fn classify(e: &reqwest::Error, https: bool) -> Failure {
 mod tests {
     use super::*;
 
-    /// The encodings golden/40_special_id_* proved Asterisk decodes back to the id.
+    /// The encodings a real Asterisk decoded back to the id (its ast_uri_decode).
     #[test]
     fn ids_are_encoded_as_asterisk_decodes_them() {
         let cases = [
