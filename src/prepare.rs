@@ -58,7 +58,7 @@ impl From<Error> for Refused {
         Refused {
             attribute: None,
             value: None,
-            reason: error.message.clone(),
+            reason: error.report(),
             accepted: None,
             error,
         }
@@ -145,7 +145,7 @@ pub fn prepare_push(
         Box::new(Refused {
             value: b.attribute.as_deref().and_then(|a| shown(&object, a)),
             attribute: b.attribute,
-            reason: b.error.message.clone(),
+            reason: b.error.report(),
             accepted: None,
             error: b.error,
         })

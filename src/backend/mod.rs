@@ -149,7 +149,7 @@ pub trait Backend {
     ) -> Result<std::result::Result<Objectset, String>> {
         match self.get(ty, id) {
             Ok(set) => Ok(Ok(set)),
-            Err(e) if matches!(e.exit, Exit::NotFound | Exit::Usage) => Ok(Err(e.message)),
+            Err(e) if matches!(e.exit, Exit::NotFound | Exit::Usage) => Ok(Err(e.report())),
             Err(e) => Err(e),
         }
     }

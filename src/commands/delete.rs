@@ -154,18 +154,22 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let deleted = status.iter().filter(|s| **s == Status::Applied).count();
     let failure = errors.first().map(|(i, first)| {
         let msg = if transactional {
-            format!("{}; nothing was deleted (one transaction)", first.message)
+            format!("{}; nothing was deleted (one transaction)", first.report())
         } else if n == 1 {
-            first.message.clone()
+            first.report()
         } else {
             let c = &plan.changes[*i];
             format!(
                 "{} {}: {}; {deleted} of {n} objects were deleted",
-                c.ty.name, c.id, first.message
+                c.ty.name,
+                c.id,
+                first.report()
             )
         };
+        // The cause is in the words now; it stays attached for whoever walks the chain.
         let mut err = Error::new(first.exit, msg);
         err.hint = first.hint.clone();
+        err.source = first.source.clone();
         err
     });
     if json {

@@ -212,7 +212,7 @@ fn over_ari(
                                 ));
                                 return Ok(());
                             }
-                            Err(e) if e.exit == Exit::Usage => Err(e.message),
+                            Err(e) if e.exit == Exit::Usage => Err(e.report()),
                             Err(e) => return Err(e),
                         };
                         let l = Listed {

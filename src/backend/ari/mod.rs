@@ -369,7 +369,7 @@ pub fn reached(
             Err(e) if e.exit == crate::error::Exit::NotFound => out.dangling.push((by, id)),
             Err(e) if e.exit == crate::error::Exit::Usage => out.items.push(Listed {
                 id,
-                object: Err(e.message),
+                object: Err(e.report()),
             }),
             Err(e) => return Err(e),
         }
@@ -540,7 +540,7 @@ impl Backend for Ari {
         match self.fetch(ty, id, "list") {
             Ok(Some(set)) => Ok(Ok(set)),
             Ok(None) => Ok(Err(LISTED_UNREADABLE.to_string())),
-            Err(e) if e.exit == crate::error::Exit::Usage => Ok(Err(e.message)),
+            Err(e) if e.exit == crate::error::Exit::Usage => Ok(Err(e.report())),
             Err(e) => Err(e),
         }
     }
