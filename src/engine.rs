@@ -103,7 +103,7 @@ pub(crate) fn apply_at(
     idx: usize,
     value: &str,
 ) -> Result<Option<String>, Refusal> {
-    values::apply(obj, idx, value).map_err(|reason| {
+    values::apply(obj, idx, value).map_err(|bad| {
         let fd = &obj.ty.fields[idx];
         // A refused secret is still a secret: never echo it in an error.
         let secret = fd.has(crate::schema::field::SECRET);
@@ -113,9 +113,9 @@ pub(crate) fn apply_at(
             value.to_string()
         };
         let reason = if secret && !value.is_empty() {
-            reason.replace(value, crate::schema::field::MASK)
+            bad.to_string().replace(value, crate::schema::field::MASK)
         } else {
-            reason
+            bad.to_string()
         };
         Refusal::InvalidValue {
             attribute: fd.name.to_string(),
