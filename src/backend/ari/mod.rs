@@ -127,10 +127,10 @@ impl Ari {
             return Err(self.status_error(&r, &c));
         }
         let v: serde_json::Value = serde_json::from_slice(&r.body)
-            .map_err(|e| self.not_ari(&r, &c, &format!("not JSON: {e}")))?;
+            .map_err(|e| self.not_ari(&r, &c, BadBody::NotJson(e)))?;
         let arr = v
             .as_array()
-            .ok_or_else(|| self.not_ari(&r, &c, "not a JSON list"))?;
+            .ok_or_else(|| self.not_ari(&r, &c, BadBody::NotAList))?;
         let mut ids: Vec<String> = arr
             .iter()
             .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
@@ -155,14 +155,14 @@ impl Ari {
         match r.status {
             200 => parse_objectset(&r.body)
                 .map(Some)
-                .map_err(|e| self.not_ari(&r, &c, &e)),
+                .map_err(|e| self.not_ari(&r, &c, e)),
             404 if message(&r.body).starts_with("Object with id") => Ok(None),
             _ => Err(self.status_error(&r, &c)),
         }
     }
 
     /// A 2xx answer whose body is not what Asterisk sends.
-    fn not_ari(&self, r: &Reply, c: &Call, why: &str) -> Error {
+    fn not_ari(&self, r: &Reply, c: &Call, why: BadBody) -> Error {
         let text = String::from_utf8_lossy(&r.body);
         let secret = c.ty.is_some_and(|t| {
             t.fields
@@ -214,7 +214,7 @@ impl Ari {
         )?;
         match r.status {
             200 => {
-                let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
+                let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, e))?;
                 let mut diff = match prepared {
                     Some(p) => differences(ty, &p.object.objectset(), &answered),
                     None => Vec::new(),
@@ -394,11 +394,22 @@ fn ari_id(id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Why a 2xx body is not what Asterisk sends (said in the middle of the error, before the
+/// body itself, so the JSON error's words are part of this text).
+#[derive(Debug, thiserror::Error)]
+pub enum BadBody {
+    #[error("not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("not a JSON list")]
+    NotAList,
+    #[error("an entry is not {{\"attribute\": string, \"value\": string}}")]
+    NotAnAttribute,
+}
+
 /// An ARI objectset body: a JSON list of {"attribute": string, "value": string}.
-pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
-    let v: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
-    let arr = v.as_array().ok_or("not a JSON list")?;
+pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, BadBody> {
+    let v: serde_json::Value = serde_json::from_slice(body).map_err(BadBody::NotJson)?;
+    let arr = v.as_array().ok_or(BadBody::NotAList)?;
     arr.iter()
         .map(|a| {
             match (
@@ -406,7 +417,7 @@ pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
                 a.get("value").and_then(|x| x.as_str()),
             ) {
                 (Some(k), Some(v)) => Ok(Attr::new(k, v)),
-                _ => Err("an entry is not {\"attribute\": string, \"value\": string}".to_string()),
+                _ => Err(BadBody::NotAnAttribute),
             }
         })
         .collect()
