@@ -5,12 +5,12 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::backend::static_conf::{self, ConfigWizard, Loaded};
-use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Pushed};
+use crate::backend::{
+    check_id, refusal_error, Backend, Coverage, Current, Listed, Op, Prepared, Pushed,
+};
 use crate::engine;
 use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Object, Objectset};
-pub use crate::prepare::refusal_error;
-use crate::prepare::Prepared;
 use crate::schema::TypeDef;
 use crate::sorcery_conf::Mapping;
 use crate::store::{Astdb, Writer};

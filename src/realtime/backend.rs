@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use postgres::types::ToSql;
 
-use crate::backend::embedded::refusal_error;
-use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Pushed};
+use crate::backend::{
+    check_id, refusal_error, Backend, Coverage, Current, Listed, Op, Prepared, Pushed,
+};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
-use crate::prepare::Prepared;
 use crate::schema::{Kind, TypeDef};
 
 use super::codec::{self, Row};

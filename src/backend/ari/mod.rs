@@ -10,12 +10,11 @@ pub mod target;
 use std::collections::BTreeMap;
 
 use crate::backend::check_id;
-use crate::backend::{Backend, Coverage, Current, Listed, Pushed};
+use crate::backend::{refusal_error, Backend, Coverage, Current, Listed, Prepared, Pushed};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Objectset};
 use crate::output::Out;
-use crate::prepare::{refusal_error, Prepared};
 use crate::schema::{field, find_type, TypeDef, CONFIG_CLASS};
 
 pub use errors::{message, Call};
