@@ -25,6 +25,8 @@ pub struct Pushed {
 #[derive(Debug)]
 pub struct Listed {
     pub id: String,
+    /// The object, or why the target cannot read it: words for the user (a warning, a
+    /// plan's note, an export comment), which no caller matches on.
     pub object: std::result::Result<Objectset, String>,
 }
 
