@@ -354,7 +354,7 @@ fn from_any_row(
 
 /// Whether giving field `idx` the text `v` is a fixed point of its handler, so the work can
 /// be skipped: plain kinds at their current value, or a default checked to be one.
-/// (Not every kind: callerid, for one, reads its own "<unknown>" as a number.)
+/// (Not every kind: callerid, for one, reads its own `"<unknown>"` as a number.)
 pub(crate) fn keeps_default(obj: &Object, idx: usize, v: &str) -> bool {
     let crate::model::Val::S(cur) = &obj.vals[idx] else {
         return false;

@@ -376,7 +376,7 @@ pub fn reached(
     Ok(Some(out))
 }
 
-/// The ids an endpoint's `attrs` (one entry of [`REFERENCES`]) name, in their order.
+/// The ids an endpoint's `attrs` (what [`reaching`] gives for one type) name, in their order.
 pub fn referenced<'a>(set: &'a Objectset, attrs: &'a [&str]) -> impl Iterator<Item = &'a str> {
     set.iter()
         .filter(|a| attrs.contains(&a.attribute.as_str()))
