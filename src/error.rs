@@ -1,9 +1,11 @@
 //! Errors that reach the user, each mapped to one documented exit code and a hint.
 //!
 //! Where causes go: an [`Error`] says what failed for the user (`message`) and keeps the
-//! failure underneath whole as its `source` (an io, SQLite, PostgreSQL, HTTP or JSON error,
-//! or an anyhow chain), not flattened into text; [`Error::report`] is the one line printed,
-//! the message then each cause that adds words. A failure a caller matches on is a typed
+//! failure underneath whole as its `source` (an io, SQLite or HTTP error, a URL that did not
+//! parse, a stored row the engine cannot read, an anyhow chain), not flattened into text;
+//! [`Error::report`] is the one line printed, the message then each cause that adds words.
+//! Where a message must put the cause mid-sentence (PostgreSQL's server messages, an ARI
+//! body that is not Asterisk's), the cause is worded into the message instead. A failure a caller matches on is a typed
 //! enum beside the code that raises it (thiserror): the filter regex's kinds
 //! (`conf::regex`), a refused value and what its attribute accepts (`schema::values`), the
 //! realtime codec's refusals (`realtime::codec`), a policy verdict (`policy::Verdict`).
