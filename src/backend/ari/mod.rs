@@ -125,11 +125,11 @@ impl Ari {
         if r.status != 200 {
             return Err(self.status_error(&r, &c));
         }
-        let v: serde_json::Value = serde_json::from_slice(&r.body)
-            .map_err(|e| self.not_ari(&r, &c, BadBody::NotJson(e)))?;
+        let v: serde_json::Value =
+            serde_json::from_slice(&r.body).map_err(|e| self.not_ari(&r, &c, BadBody::Json(e)))?;
         let arr = v
             .as_array()
-            .ok_or_else(|| self.not_ari(&r, &c, BadBody::NotAList))?;
+            .ok_or_else(|| self.not_ari(&r, &c, BadBody::NoList))?;
         let mut ids: Vec<String> = arr
             .iter()
             .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
@@ -398,17 +398,17 @@ fn ari_id(id: &str) -> Result<()> {
 #[derive(Debug, thiserror::Error)]
 pub enum BadBody {
     #[error("not JSON: {0}")]
-    NotJson(serde_json::Error),
+    Json(serde_json::Error),
     #[error("not a JSON list")]
-    NotAList,
+    NoList,
     #[error("an entry is not {{\"attribute\": string, \"value\": string}}")]
-    NotAnAttribute,
+    Entry,
 }
 
 /// An ARI objectset body: a JSON list of {"attribute": string, "value": string}.
 pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, BadBody> {
-    let v: serde_json::Value = serde_json::from_slice(body).map_err(BadBody::NotJson)?;
-    let arr = v.as_array().ok_or(BadBody::NotAList)?;
+    let v: serde_json::Value = serde_json::from_slice(body).map_err(BadBody::Json)?;
+    let arr = v.as_array().ok_or(BadBody::NoList)?;
     arr.iter()
         .map(|a| {
             match (
@@ -416,7 +416,7 @@ pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, BadBody> {
                 a.get("value").and_then(|x| x.as_str()),
             ) {
                 (Some(k), Some(v)) => Ok(Attr::new(k, v)),
-                _ => Err(BadBody::NotAnAttribute),
+                _ => Err(BadBody::Entry),
             }
         })
         .collect()
