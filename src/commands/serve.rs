@@ -83,15 +83,16 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
 }
 
 fn parse_listen(s: &str) -> Result<SocketAddr> {
-    let bad = |why: String| {
-        Error::usage(format!("--listen {s}: {why}"))
-            .hint("expected ADDRESS:PORT, e.g. 127.0.0.1:8088")
-    };
+    let expected = "expected ADDRESS:PORT, e.g. 127.0.0.1:8088";
     if let Ok(a) = s.parse::<SocketAddr>() {
         return Ok(a);
     }
-    let mut addrs = s.to_socket_addrs().map_err(|e| bad(e.to_string()))?;
-    addrs
-        .next()
-        .ok_or_else(|| bad("the name resolves to no address".into()))
+    let mut addrs = s.to_socket_addrs().map_err(|e| {
+        Error::usage(format!("--listen {s}"))
+            .because(e)
+            .hint(expected)
+    })?;
+    addrs.next().ok_or_else(|| {
+        Error::usage(format!("--listen {s}: the name resolves to no address")).hint(expected)
+    })
 }

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use postgres::types::ToSql;
 
-use crate::backend::embedded::refusal_error;
-use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Pushed};
+use crate::backend::{
+    check_id, refusal_error, Backend, Coverage, Current, Listed, Op, Prepared, Pushed,
+};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
-use crate::prepare::Prepared;
 use crate::schema::{Kind, TypeDef};
 
 use super::codec::{self, Row};
@@ -174,7 +174,7 @@ fn keep_acl_rules(old: &Object, new: &mut Object, fields: &[Attr]) {
 }
 
 /// What the codec refuses to write: the table cannot give the object back as it is.
-fn unfaithful(ty: &TypeDef, id: &str, table: &str, created: bool, why: String) -> Error {
+fn unfaithful(ty: &TypeDef, id: &str, table: &str, created: bool, why: codec::Unfaithful) -> Error {
     Error::invalid(format!(
         "{} {id} cannot be stored faithfully in {table}: {why}",
         ty.name
@@ -385,7 +385,9 @@ impl Backend for Realtime {
                 .find(|(n, _)| n == "id")
                 .and_then(|(_, v)| v.as_deref());
             let id = codec::read_id(stored.unwrap_or(""));
-            let object = codec::read(ty, &id, &row).map(|o| o.objectset());
+            let object = codec::read(ty, &id, &row)
+                .map(|o| o.objectset())
+                .map_err(|e| e.to_string());
             out.push(Listed { id, object });
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));

@@ -8,7 +8,7 @@
 //! the attribute named like the column; columns without an attribute are ignored.
 //! Writing is the inverse, checked by reading the row back.
 
-use crate::engine;
+use crate::engine::{self, Refusal};
 use crate::model::{Key, Object, Objectset};
 use crate::schema::{Kind, TypeDef};
 
@@ -60,7 +60,7 @@ pub fn pieces(v: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The object Asterisk builds from a row, or why it cannot (then Asterisk answers 404).
-pub fn read(ty: &'static TypeDef, id: &str, row: &Row) -> Result<Object, String> {
+pub fn read(ty: &'static TypeDef, id: &str, row: &Row) -> Result<Object, Refusal> {
     let mut obj = Object::new(ty, id);
     for (col, val) in row {
         let Some(v) = val else { continue };
@@ -69,10 +69,10 @@ pub fn read(ty: &'static TypeDef, id: &str, row: &Row) -> Result<Object, String>
             continue;
         }
         for p in pieces(v) {
-            engine::apply_pair(&mut obj, col, &p).map_err(|e| e.to_string())?;
+            engine::apply_pair(&mut obj, col, &p)?;
         }
     }
-    engine::apply_handler(&mut obj).map_err(|e| e.to_string())?;
+    engine::apply_handler(&mut obj)?;
     Ok(obj)
 }
 
@@ -81,9 +81,15 @@ pub fn read_id(stored: &str) -> String {
     decode_chunk(stored)
 }
 
+/// What a table cannot hold faithfully: one problem per attribute (or column), each
+/// opening with its name.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", .0.join("; "))]
+pub struct Unfaithful(pub Vec<String>);
+
 /// The row that reads back as `obj` on a table with `cols`; every attribute the table
 /// cannot hold faithfully is named in the error.
-pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, String> {
+pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, Unfaithful> {
     // Each attribute's stored pieces, by column name; set_var entries go to set_var.
     let mut by_col: Vec<(&str, Vec<String>)> = Vec::new();
     let mut add = |name: &str, v: String| match by_col.iter_mut().find(|(n, _)| *n == name) {
@@ -198,7 +204,7 @@ pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, Stri
     if problems.is_empty() {
         Ok(row)
     } else {
-        Err(problems.join("; "))
+        Err(Unfaithful(problems))
     }
 }
 

@@ -166,7 +166,7 @@ impl Store for Reconnecting {
         match self.with(|rt| rt.push(ty, id, fields)) {
             Ok(_) => Ok(answer),
             Err(e) if e.exit == Exit::Invalid || e.exit == Exit::Refused => {
-                Ok(Answer::error(400, e.message))
+                Ok(Answer::error(400, e.report()))
             }
             Err(e) => Err(e),
         }
