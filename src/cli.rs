@@ -26,6 +26,8 @@ pub struct Cli {
 pub struct Global {
     /// astdb SQLite file of the embedded engine, or postgresql://USER@HOST[:PORT]/DBNAME for realtime
     /// ps_* tables [default: $XDG_DATA_HOME/pjsipctl/astdb.sqlite3]
+    // The doc comment is clap's help text, not Markdown: `[:PORT]` is no link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(
         help_heading = "Storage",
         long,

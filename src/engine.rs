@@ -28,7 +28,7 @@ pub enum Refusal {
     },
     /// ast_sorcery_copy failed: Asterisk answers 500 "Allocation failed".
     #[error("the stored object cannot be copied for an update: {0}")]
-    CopyFailed(String),
+    CopyFailed(Box<Refusal>),
     /// The type's objectset is empty, so Asterisk cannot answer or read it back.
     #[error("{0}")]
     EmptyObjectset(String),
@@ -103,7 +103,7 @@ pub(crate) fn apply_at(
     idx: usize,
     value: &str,
 ) -> Result<Option<String>, Refusal> {
-    values::apply(obj, idx, value).map_err(|reason| {
+    values::apply(obj, idx, value).map_err(|bad| {
         let fd = &obj.ty.fields[idx];
         // A refused secret is still a secret: never echo it in an error.
         let secret = fd.has(crate::schema::field::SECRET);
@@ -113,9 +113,9 @@ pub(crate) fn apply_at(
             value.to_string()
         };
         let reason = if secret && !value.is_empty() {
-            reason.replace(value, crate::schema::field::MASK)
+            bad.to_string().replace(value, crate::schema::field::MASK)
         } else {
-            reason
+            bad.to_string()
         };
         Refusal::InvalidValue {
             attribute: fd.name.to_string(),
@@ -219,7 +219,7 @@ pub fn copy(old: &Object) -> Result<Object, Refusal> {
         }
     }
     match failed {
-        Some(e) => Err(Refusal::CopyFailed(e.to_string())),
+        Some(e) => Err(Refusal::CopyFailed(Box::new(e))),
         None => Ok(obj),
     }
 }
@@ -236,7 +236,7 @@ pub fn rebuild(ty: &'static TypeDef, id: &str, set: &[Attr]) -> Result<Object, R
         .collect();
     let mut obj = Object::new(ty, id);
     let mut ignored = Vec::new();
-    apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(e.to_string()))?;
+    apply_fields(&mut obj, &set, &mut ignored).map_err(|e| Refusal::CopyFailed(Box::new(e)))?;
     Ok(obj)
 }
 
@@ -248,7 +248,7 @@ pub enum RowError {
     #[error("the stored row holds no field of {0}")]
     Empty(&'static str),
     #[error("Asterisk cannot load it: {0}")]
-    Invalid(String),
+    Invalid(Refusal),
 }
 
 /// A row as res_sorcery_astdb retrieves it: parse, drop unregistered keys
@@ -297,7 +297,7 @@ fn from_ordered_row(
     Some(
         apply_handler(&mut obj)
             .map(|_| (obj, dropped))
-            .map_err(|e| RowError::Invalid(e.to_string())),
+            .map_err(RowError::Invalid),
     )
 }
 
@@ -343,18 +343,18 @@ fn from_any_row(
         if keeps_default(&obj, idx, v) {
             continue;
         }
-        apply_at(&mut obj, idx, v).map_err(|e| RowError::Invalid(e.to_string()))?;
+        apply_at(&mut obj, idx, v).map_err(RowError::Invalid)?;
     }
     if applied == 0 {
         return Err(RowError::Empty(ty.name));
     }
-    apply_handler(&mut obj).map_err(|e| RowError::Invalid(e.to_string()))?;
+    apply_handler(&mut obj).map_err(RowError::Invalid)?;
     Ok((obj, dropped))
 }
 
 /// Whether giving field `idx` the text `v` is a fixed point of its handler, so the work can
 /// be skipped: plain kinds at their current value, or a default checked to be one.
-/// (Not every kind: callerid, for one, reads its own "<unknown>" as a number.)
+/// (Not every kind: callerid, for one, reads its own `"<unknown>"` as a number.)
 pub(crate) fn keeps_default(obj: &Object, idx: usize, v: &str) -> bool {
     let crate::model::Val::S(cur) = &obj.vals[idx] else {
         return false;
@@ -594,12 +594,12 @@ mod tests {
             if plain && matches!(&obj.vals[idx], crate::model::Val::S(cur) if cur == v) {
                 continue;
             }
-            apply_pair(&mut obj, k, v).map_err(|e| RowError::Invalid(e.to_string()))?;
+            apply_pair(&mut obj, k, v).map_err(RowError::Invalid)?;
         }
         if applied == 0 {
             return Err(RowError::Empty(ty.name));
         }
-        apply_handler(&mut obj).map_err(|e| RowError::Invalid(e.to_string()))?;
+        apply_handler(&mut obj).map_err(RowError::Invalid)?;
         Ok((obj, dropped))
     }
 

@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use anyhow::{anyhow, bail, ensure, Context};
 use proptest::prelude::*;
 
 use crate::conf::convert;
@@ -50,11 +51,11 @@ fn slow() -> Duration {
     })
 }
 
-/// Run `f` on its own thread; a panic or a hang becomes a failure message.
+/// Run `f` on its own thread; a panic or a hang becomes a failure, named `what`.
 fn watchdog(
     what: &str,
-    f: impl FnOnce() -> Result<(), String> + Send + 'static,
-) -> Result<(), String> {
+    f: impl FnOnce() -> anyhow::Result<()> + Send + 'static,
+) -> anyhow::Result<()> {
     let slow = slow();
     let (tx, rx) = mpsc::channel();
     let t0 = Instant::now();
@@ -67,9 +68,9 @@ fn watchdog(
             let _ = h.join();
             let took = t0.elapsed();
             if took > slow {
-                return Err(format!("{what}: took {took:?}"));
+                bail!("{what}: took {took:?}");
             }
-            r.map_err(|e| format!("{what}: {e}"))
+            r.with_context(|| what.to_string())
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             let p = h.join().err().map(|p| {
@@ -78,11 +79,11 @@ fn watchdog(
                     .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_default()
             });
-            Err(format!("{what}: panicked: {}", p.unwrap_or_default()))
+            Err(anyhow!("{what}: panicked: {}", p.unwrap_or_default()))
         }
         // The thread is left running: the test fails now instead of hanging CI.
         Err(mpsc::RecvTimeoutError::Timeout) => {
-            Err(format!("{what}: no answer within {HANG:?} (hang)"))
+            Err(anyhow!("{what}: no answer within {HANG:?} (hang)"))
         }
     }
 }
@@ -114,7 +115,7 @@ fn confdir() -> &'static Path {
 
 /// Check what the reader and the conversion made of one main file: every error has a
 /// file:line among the files read, and nothing grew past the limits.
-fn check_config(data: Vec<u8>, name: &'static str, dir: PathBuf) -> Result<(), String> {
+fn check_config(data: Vec<u8>, name: &'static str, dir: PathBuf) -> anyhow::Result<()> {
     let lines = data.split(|&b| b == b'\n').count();
     let opts = Options {
         confdir: dir,
@@ -123,7 +124,7 @@ fn check_config(data: Vec<u8>, name: &'static str, dir: PathBuf) -> Result<(), S
     let cfg = reader::read_bytes(&data, name, &opts);
     for s in &cfg.sections {
         if s.vars.len() > 2 * MAX_SECTION_VARS {
-            return Err(format!("[{}] holds {} settings", s.name, s.vars.len()));
+            bail!("[{}] holds {} settings", s.name, s.vars.len());
         }
     }
     let files = cfg.files.clone();
@@ -131,21 +132,21 @@ fn check_config(data: Vec<u8>, name: &'static str, dir: PathBuf) -> Result<(), S
     for d in &conv.diags {
         let Some(o) = &d.origin else {
             if d.level == Level::Error {
-                return Err(format!("an error without file:line: {d}"));
+                bail!("an error without file:line: {d}");
             }
             continue;
         };
         if !files.iter().any(|f| f.as_str() == &*o.file) || o.line == 0 {
-            return Err(format!("{d}: not a file:line of a file read ({files:?})"));
+            bail!("{d}: not a file:line of a file read ({files:?})");
         }
         if &*o.file == name && o.line > lines {
-            return Err(format!("{d}: line {} of a {lines}-line file", o.line));
+            bail!("{d}: line {} of a {lines}-line file", o.line);
         }
         if !d
             .to_string()
             .starts_with(&format!("{}:{}: ", o.file, o.line))
         {
-            return Err(format!("{d}: does not start with its file:line"));
+            bail!("{d}: does not start with its file:line");
         }
     }
     // Whatever converts must become a PUT body Asterisk survives.
@@ -156,30 +157,29 @@ fn check_config(data: Vec<u8>, name: &'static str, dir: PathBuf) -> Result<(), S
 }
 
 /// golden 70: Asterisk crashes on a `fields` entry that is not two strings.
-fn check_put_body(fields: &[Attr]) -> Result<(), String> {
+fn check_put_body(fields: &[Attr]) -> anyhow::Result<()> {
     let body = crate::backend::ari::put_body(fields);
-    let v: serde_json::Value =
-        serde_json::from_slice(&body).map_err(|e| format!("PUT body is not JSON: {e}"))?;
-    let top = v.as_object().ok_or("PUT body is not an object")?;
-    if top.len() != 1 {
-        return Err(format!("PUT body has keys besides fields: {v}"));
-    }
-    let list = top["fields"].as_array().ok_or("fields is not a list")?;
-    if list.len() != fields.len() {
-        return Err(format!("{} fields sent for {}", list.len(), fields.len()));
-    }
+    let v: serde_json::Value = serde_json::from_slice(&body).context("PUT body is not JSON")?;
+    let top = v.as_object().context("PUT body is not an object")?;
+    ensure!(top.len() == 1, "PUT body has keys besides fields: {v}");
+    let list = top["fields"].as_array().context("fields is not a list")?;
+    ensure!(
+        list.len() == fields.len(),
+        "{} fields sent for {}",
+        list.len(),
+        fields.len()
+    );
     for (e, f) in list.iter().zip(fields) {
         let o = e
             .as_object()
-            .ok_or_else(|| format!("entry {e} is not an object"))?;
+            .with_context(|| format!("entry {e} is not an object"))?;
         let ok = o.len() == 2
             && o.get("attribute").and_then(|a| a.as_str()) == Some(f.attribute.as_str())
             && o.get("value").and_then(|a| a.as_str()) == Some(f.value.as_str());
-        if !ok {
-            return Err(format!(
-                "entry {e} is not {{\"attribute\": string, \"value\": string}} for {f:?}"
-            ));
-        }
+        ensure!(
+            ok,
+            "entry {e} is not {{\"attribute\": string, \"value\": string}} for {f:?}"
+        );
     }
     Ok(())
 }
@@ -326,14 +326,14 @@ proptest! {
     fn conf_files_never_panic_or_hang_and_errors_name_file_and_line(data in conf_file()) {
         let dir = confdir().to_path_buf();
         let r = watchdog("reader", move || check_config(data, "fuzz.conf", dir));
-        prop_assert!(r.is_ok(), "{}", r.unwrap_err());
+        prop_assert!(r.is_ok(), "{:#}", r.unwrap_err());
     }
 
     #[test]
     fn random_bytes_never_panic_the_reader(data in random_bytes()) {
         let dir = confdir().to_path_buf();
         let r = watchdog("reader", move || check_config(data, "bytes.conf", dir));
-        prop_assert!(r.is_ok(), "{}", r.unwrap_err());
+        prop_assert!(r.is_ok(), "{:#}", r.unwrap_err());
     }
 
     #[test]
@@ -347,12 +347,12 @@ proptest! {
                 let n: usize = e.message.strip_prefix("body.conf:")
                     .and_then(|r| r.split(':').next())
                     .and_then(|n| n.parse().ok())
-                    .ok_or_else(|| format!("no file:line in {:?}", e.message))?;
-                if n == 0 || n > lines { return Err(format!("line {n} of {lines} in {:?}", e.message)); }
+                    .with_context(|| format!("no file:line in {:?}", e.message))?;
+                ensure!(n > 0 && n <= lines, "line {n} of {lines} in {:?}", e.message);
                 Ok(())
             }
         });
-        prop_assert!(r.is_ok(), "{}", r.unwrap_err());
+        prop_assert!(r.is_ok(), "{:#}", r.unwrap_err());
     }
 
     #[test]
@@ -363,13 +363,13 @@ proptest! {
                 let _ = crate::sorcery_conf::Mapping::parse(t, "sorcery.conf");
                 if let Err(e) = crate::settings::config_file::parse_config(t, "config.toml", Path::new("/nonexistent")) {
                     if !e.to_string().contains("config.toml") {
-                        return Err(format!("config.toml error without its name: {e}"));
+                        bail!("config.toml error without its name: {e}");
                     }
                 }
             }
             Ok(())
         });
-        prop_assert!(r.is_ok(), "{}", r.unwrap_err());
+        prop_assert!(r.is_ok(), "{:#}", r.unwrap_err());
     }
 }
 
@@ -411,7 +411,7 @@ proptest! {
     fn every_put_body_holds_only_string_pairs((t, fields) in crate::proptests::pushes()) {
         // As the ARI backend builds it for any push the engine accepts, and for any at all.
         let ty = &crate::schema::TYPES[t];
-        prop_assert!(check_put_body(&fields).is_ok(), "{}", check_put_body(&fields).unwrap_err());
+        prop_assert!(check_put_body(&fields).is_ok(), "{:#}", check_put_body(&fields).unwrap_err());
         if let Ok(built) = crate::engine::build(ty, "prop", None, &fields) {
             let set = built.object.objectset();
             prop_assert!(check_put_body(&set).is_ok());
@@ -421,7 +421,7 @@ proptest! {
     #[test]
     fn put_bodies_of_arbitrary_text_hold_only_string_pairs(pairs in prop::collection::vec((".{0,12}", ".{0,12}"), 0..6)) {
         let fields: Vec<Attr> = pairs.into_iter().map(|(a, v)| Attr::new(a, v)).collect();
-        prop_assert!(check_put_body(&fields).is_ok(), "{}", check_put_body(&fields).unwrap_err());
+        prop_assert!(check_put_body(&fields).is_ok(), "{:#}", check_put_body(&fields).unwrap_err());
     }
 }
 
@@ -459,7 +459,7 @@ fn corpus_replays() {
             move || check_config(data, name, corpus())
         });
         if let Err(e) = r {
-            problems.push(e);
+            problems.push(format!("{e:#}"));
             continue;
         }
         let r = watchdog(&file, move || {
@@ -473,13 +473,13 @@ fn corpus_replays() {
             ));
             let errors: Vec<String> = conv.errors().map(|d| d.to_string()).collect();
             match (expect_error, errors.is_empty()) {
-                (true, true) => Err("expected an error, got none".into()),
-                (false, false) => Err(format!("expected no error, got {errors:?}")),
+                (true, true) => bail!("expected an error, got none"),
+                (false, false) => bail!("expected no error, got {errors:?}"),
                 _ => Ok(()),
             }
         });
         if let Err(e) = r {
-            problems.push(e);
+            problems.push(format!("{e:#}"));
         }
         // The same text as a section body (push --from).
         if let Ok(text) = String::from_utf8(std::fs::read(&path).unwrap()) {
@@ -488,7 +488,7 @@ fn corpus_replays() {
                 let _ = crate::conf::parse_body(&text, &f, "aor");
                 Ok(())
             }) {
-                problems.push(e);
+                problems.push(format!("{e:#}"));
             }
         }
     }

@@ -56,7 +56,7 @@ fn run(cli: cli::Cli, given: cli::Given) -> ExitCode {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) if e.exit == error::Exit::Ok => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", output::printable(&e.message));
+            eprintln!("error: {}", output::printable(&e.report()));
             if let Some(h) = &e.hint {
                 for line in h.lines() {
                     eprintln!("  hint: {}", output::printable(line));

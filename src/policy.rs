@@ -34,6 +34,15 @@ pub struct Blocked {
     pub error: crate::error::Error,
 }
 
+/// What becomes of one finding or warning: said, or the reason the object is not stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Stored; the words are a warning.
+    Warning(String),
+    /// Not stored; the words name the flag that would allow it.
+    Refusal(String),
+}
+
 /// What the user allowed, and where the object goes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Rules {
@@ -51,8 +60,8 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// One finding: `Ok(warning)` when it may be stored, `Err(refusal)` otherwise.
-    pub fn judge(&self, f: &Finding) -> Result<String, String> {
+    /// One finding: a warning when it may be stored, a refusal otherwise.
+    pub fn judge(&self, f: &Finding) -> Verdict {
         let msg = if f.fix.is_empty() {
             f.message.clone()
         } else {
@@ -63,15 +72,15 @@ impl Rules {
             Severity::Broken if !self.force => "--force",
             _ => return self.warning(msg),
         };
-        Err(format!("{msg} (or {flag} to push it anyway)"))
+        Verdict::Refusal(format!("{msg} (or {flag} to push it anyway)"))
     }
 
     /// Any other warning about what is about to be stored.
-    pub fn warning(&self, msg: String) -> Result<String, String> {
+    pub fn warning(&self, msg: String) -> Verdict {
         if self.strict {
-            Err(format!("{msg} (an error with --strict)"))
+            Verdict::Refusal(format!("{msg} (an error with --strict)"))
         } else {
-            Ok(msg)
+            Verdict::Warning(msg)
         }
     }
 }
@@ -137,8 +146,8 @@ pub fn enforce(
     let mut warnings = Vec::new();
     for (attribute, v) in verdicts {
         match v {
-            Ok(w) => warnings.push(w),
-            Err(e) => {
+            Verdict::Warning(w) => warnings.push(w),
+            Verdict::Refusal(e) => {
                 return Err(Blocked {
                     attribute,
                     error: crate::error::Error::invalid(e).hint("nothing was stored"),
@@ -477,31 +486,36 @@ mod tests {
             attribute: None,
         };
         let none = Rules::default();
-        assert_eq!(none.judge(&f(Severity::Notice)), Ok("m — f".into()));
-        assert!(none
-            .judge(&f(Severity::Loss))
-            .unwrap_err()
+        let refusal = |v: Verdict| match v {
+            Verdict::Refusal(m) => m,
+            Verdict::Warning(w) => panic!("a warning: {w}"),
+        };
+        assert_eq!(
+            none.judge(&f(Severity::Notice)),
+            Verdict::Warning("m — f".into())
+        );
+        assert!(refusal(none.judge(&f(Severity::Loss)))
             .ends_with("(or --accept-loss to push it anyway)"));
-        assert!(none
-            .judge(&f(Severity::Broken))
-            .unwrap_err()
-            .ends_with("(or --force to push it anyway)"));
+        assert!(
+            refusal(none.judge(&f(Severity::Broken))).ends_with("(or --force to push it anyway)")
+        );
         let all = Rules {
             accept_loss: true,
             force: true,
             ..Rules::default()
         };
-        assert!(all.judge(&f(Severity::Loss)).is_ok() && all.judge(&f(Severity::Broken)).is_ok());
+        assert!(matches!(all.judge(&f(Severity::Loss)), Verdict::Warning(_)));
+        assert!(matches!(
+            all.judge(&f(Severity::Broken)),
+            Verdict::Warning(_)
+        ));
         // --strict: what would be a warning is an error, whatever else was allowed.
         let strict = Rules {
             strict: true,
             ..all
         };
         for s in [Severity::Notice, Severity::Loss, Severity::Broken] {
-            assert!(strict
-                .judge(&f(s))
-                .unwrap_err()
-                .ends_with("(an error with --strict)"));
+            assert!(refusal(strict.judge(&f(s))).ends_with("(an error with --strict)"));
         }
     }
 

@@ -1,43 +1,15 @@
 //! Validate once, above the backend trait. A push is built against what the target holds
 //! (Sorcery's merge: `engine::build`), refused with the attribute at fault, and judged by the
 //! policy here, whichever target it goes to; the backend is then given the prepared object
-//! and only stores it. (A plan of `apply` is judged by its planner and stored as judged.)
+//! and only stores it ([`Prepared`], defined beside the trait). (A plan of `apply` is judged
+//! by its planner and stored as judged.)
 
-use crate::backend::{Backend, Current, Pushed};
+use crate::backend::{refusal_error, Backend, Prepared, Pushed};
 use crate::engine::{self, Refusal};
 use crate::error::Error;
 use crate::model::{Attr, Object};
 use crate::policy;
 use crate::schema::{values, TypeDef};
-
-/// A push ready to be stored.
-#[derive(Debug)]
-pub struct Prepared {
-    pub ty: &'static TypeDef,
-    pub id: String,
-    /// The fields as given: a target that merges them itself (ARI) is sent these.
-    pub fields: Vec<Attr>,
-    /// What the target will hold, as the engine predicts it (what astdb and realtime store).
-    pub object: Object,
-    /// What it held (`object: None`: the push creates it).
-    pub before: Current,
-    /// Everything to tell about it: the handlers' notes and the policy's warnings.
-    pub warnings: Vec<String>,
-}
-
-impl Prepared {
-    pub fn created(&self) -> bool {
-        self.before.object.is_none()
-    }
-
-    /// Whether the target goes on holding exactly what it held.
-    pub fn unchanged(&self) -> bool {
-        self.before
-            .object
-            .as_ref()
-            .is_some_and(|o| o.objectset() == self.object.objectset())
-    }
-}
 
 /// Why a push is not stored, in parts, beside the error the user sees.
 #[derive(Debug)]
@@ -58,7 +30,7 @@ impl From<Error> for Refused {
         Refused {
             attribute: None,
             value: None,
-            reason: error.message.clone(),
+            reason: error.report(),
             accepted: None,
             error,
         }
@@ -145,7 +117,7 @@ pub fn prepare_push(
         Box::new(Refused {
             value: b.attribute.as_deref().and_then(|a| shown(&object, a)),
             attribute: b.attribute,
-            reason: b.error.message.clone(),
+            reason: b.error.report(),
             accepted: None,
             error: b.error,
         })
@@ -200,25 +172,6 @@ pub fn push(
     ))
     .hint("nothing was stored; push again")
     .into())
-}
-
-/// Turn an engine refusal into the user's error, naming the object and what to do.
-pub fn refusal_error(ty: &TypeDef, id: &str, created: bool, r: Refusal) -> Error {
-    let what = format!("{} {id}", ty.name);
-    match r {
-        Refusal::CopyFailed(_) => Error::storage(format!(
-            "{what}: the stored object cannot be updated: {r}"
-        ))
-        .hint(
-            "Asterisk answers 500 \"Allocation failed\" here; delete the object and push it whole",
-        ),
-        Refusal::EmptyObjectset(_) => Error::refused(format!("{what}: {r}")),
-        _ => Error::invalid(format!("{what}: {r}")).hint(if created {
-            "nothing was stored".to_string()
-        } else {
-            "the stored object is unchanged".to_string()
-        }),
-    }
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ impl Mapping {
 
     pub fn load(path: &Path) -> Result<Mapping> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::usage(format!("cannot read sorcery.conf {}: {e}", path.display()))
+            Error::usage(format!("cannot read sorcery.conf {}", path.display())).because(e)
         })?;
         Self::parse(&text, &path.display().to_string())
     }

@@ -344,12 +344,17 @@ pub fn create(path: &Path) -> Result<()> {
                 dir.display()
             )));
         }
-        Err(e) => {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             return Err(Error::storage(format!(
-                "cannot create astdb {}: {}",
+                "cannot create astdb {}: permission denied: this user may not create files in {}",
                 path.display(),
-                io_cause(path, &e)
+                path.parent().unwrap_or(Path::new(".")).display()
             )))
+        }
+        Err(e) => {
+            return Err(
+                Error::storage(format!("cannot create astdb {}", path.display())).because(e),
+            )
         }
     }
     // The table at once, so that a read-only command can open the new file as it is.
@@ -403,16 +408,6 @@ fn access_cause(path: &Path, writes: bool) -> Option<String> {
     None
 }
 
-fn io_cause(path: &Path, e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied => format!(
-            "permission denied: this user may not create files in {}",
-            path.parent().unwrap_or(Path::new(".")).display()
-        ),
-        _ => e.to_string(),
-    }
-}
-
 fn storage_err(path: &Path, e: rusqlite::Error, writes: bool) -> Error {
     let code = match &e {
         rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
@@ -440,7 +435,7 @@ fn storage_err(path: &Path, e: rusqlite::Error, writes: bool) -> Error {
             });
         }
     }
-    let err = Error::storage(format!("{}: {e}", path.display()));
+    let err = Error::storage(path.display().to_string()).because(e);
     if writes {
         err.hint("check that the file is an astdb SQLite database and that you may write to it")
     } else {

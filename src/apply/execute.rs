@@ -44,7 +44,7 @@ fn run_change(
             if k > 0 {
                 e.message = format!(
                     "{} (it was deleted, but creating it again failed)",
-                    e.message
+                    e.report()
                 );
             }
             return Err(e);

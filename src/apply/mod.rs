@@ -24,7 +24,7 @@ use crate::conf::reader::{Diag, Level};
 use crate::error::Result;
 use crate::model::Objectset;
 use crate::output::plan::Render;
-use crate::policy;
+use crate::policy::{self, Verdict};
 use crate::schema::{TypeDef, TYPES};
 use crate::store::Writer;
 
@@ -465,8 +465,8 @@ impl Run<'_> {
                 &r.name,
             );
             match self.req.rules.judge(&f) {
-                Ok(m) => self.warnings.push((r.rank, format!("{}: {m}", r.origin))),
-                Err(m) => self.out.blocking.push(format!("{}: {m}", r.origin)),
+                Verdict::Warning(m) => self.warnings.push((r.rank, format!("{}: {m}", r.origin))),
+                Verdict::Refusal(m) => self.out.blocking.push(format!("{}: {m}", r.origin)),
             }
         }
         // In the order PJSIP needs (stable, so file order within a type).
@@ -638,8 +638,8 @@ pub fn judge_all(
 ) {
     for f in findings {
         match rules.judge(&f) {
-            Ok(m) => warnings.push(format!("{}: {m}", d.origin)),
-            Err(m) => blocking.push(format!("{}: {m}", d.origin)),
+            Verdict::Warning(m) => warnings.push(format!("{}: {m}", d.origin)),
+            Verdict::Refusal(m) => blocking.push(format!("{}: {m}", d.origin)),
         }
     }
 }

@@ -5,12 +5,12 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::backend::static_conf::{self, ConfigWizard, Loaded};
-use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Pushed};
+use crate::backend::{
+    check_id, refusal_error, Backend, Coverage, Current, Listed, Op, Prepared, Pushed,
+};
 use crate::engine;
-use crate::error::{Error, Exit, Result};
+use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
-pub use crate::prepare::refusal_error;
-use crate::prepare::Prepared;
 use crate::schema::TypeDef;
 use crate::sorcery_conf::Mapping;
 use crate::store::{Astdb, Writer};
@@ -80,10 +80,11 @@ impl Embedded {
                     if let Some(row) = self.db.get(&key)? {
                         return match engine::from_row(ty, id, &row) {
                             Ok((o, _)) => Ok(Some((o, Hit::Astdb(row)))),
-                            Err(e) => Err(Error::new(
-                                Exit::Storage,
-                                format!("{} {id}: the stored row ({key}) is unreadable: {e}", ty.name),
-                            )
+                            Err(e) => Err(Error::storage(format!(
+                                "{} {id}: the stored row ({key}) is unreadable",
+                                ty.name
+                            ))
+                            .because(e)
                             .hint("Asterisk answers 404 for it; delete it with `pjsipctl delete` and push it again")),
                         };
                     }
@@ -248,9 +249,10 @@ impl Embedded {
                 Ok((o, _)) => Some(o),
                 Err(e) => {
                     return Err(Error::storage(format!(
-                        "the stored {} {id} is unreadable: {e}",
+                        "the stored {} {id} is unreadable",
                         ty.name
                     ))
+                    .because(e)
                     .hint(format!(
                         "inspect it with `pjsipctl show {} {id}`, then delete it and push it again",
                         ty.name

@@ -5,6 +5,7 @@ pub mod embedded;
 pub mod pool;
 pub mod static_conf;
 
+use crate::engine::Refusal;
 use crate::error::{Error, Exit, Result};
 use crate::model::{Attr, Object, Objectset};
 use crate::schema::TypeDef;
@@ -24,6 +25,8 @@ pub struct Pushed {
 #[derive(Debug)]
 pub struct Listed {
     pub id: String,
+    /// The object, or why the target cannot read it: words for the user (a warning, a
+    /// plan's note, an export comment), which no caller matches on.
     pub object: std::result::Result<Objectset, String>,
 }
 
@@ -64,6 +67,55 @@ pub struct Current {
     pub read_only: Option<Error>,
 }
 
+/// A push ready to be stored, as [`crate::prepare::prepare_push`] built and judged it
+/// against [`Backend::current`]: what [`Backend::store`] is given.
+#[derive(Debug)]
+pub struct Prepared {
+    pub ty: &'static TypeDef,
+    pub id: String,
+    /// The fields as given: a target that merges them itself (ARI) is sent these.
+    pub fields: Vec<Attr>,
+    /// What the target will hold, as the engine predicts it (what astdb and realtime store).
+    pub object: Object,
+    /// What it held (`object: None`: the push creates it).
+    pub before: Current,
+    /// Everything to tell about it: the handlers' notes and the policy's warnings.
+    pub warnings: Vec<String>,
+}
+
+impl Prepared {
+    pub fn created(&self) -> bool {
+        self.before.object.is_none()
+    }
+
+    /// Whether the target goes on holding exactly what it held.
+    pub fn unchanged(&self) -> bool {
+        self.before
+            .object
+            .as_ref()
+            .is_some_and(|o| o.objectset() == self.object.objectset())
+    }
+}
+
+/// Turn an engine refusal into the user's error, naming the object and what to do.
+pub fn refusal_error(ty: &TypeDef, id: &str, created: bool, r: Refusal) -> Error {
+    let what = format!("{} {id}", ty.name);
+    match r {
+        Refusal::CopyFailed(_) => Error::storage(format!(
+            "{what}: the stored object cannot be updated: {r}"
+        ))
+        .hint(
+            "Asterisk answers 500 \"Allocation failed\" here; delete the object and push it whole",
+        ),
+        Refusal::EmptyObjectset(_) => Error::refused(format!("{what}: {r}")),
+        _ => Error::invalid(format!("{what}: {r}")).hint(if created {
+            "nothing was stored".to_string()
+        } else {
+            "the stored object is unchanged".to_string()
+        }),
+    }
+}
+
 /// Backends fetch and store; what a push may store is decided above them, once
 /// ([`crate::prepare`]), from what [`Backend::current`] and [`Backend::exists`] tell.
 pub trait Backend {
@@ -79,7 +131,7 @@ pub trait Backend {
             Ok(set) => Ok(Current {
                 object: Some(
                     crate::engine::rebuild(ty, id, &set)
-                        .map_err(|r| crate::prepare::refusal_error(ty, id, false, r))?,
+                        .map_err(|r| refusal_error(ty, id, false, r))?,
                 ),
                 answered: Some(set),
                 ..Current::default()
@@ -105,7 +157,7 @@ pub trait Backend {
     /// Store a prepared push: what [`crate::prepare::prepare_push`] built, with its warnings.
     /// `Ok(None)` when the stored object is no longer the one it was prepared against
     /// (another writer came between): nothing is written, and it is prepared again.
-    fn store(&mut self, p: &crate::prepare::Prepared) -> Result<Option<Pushed>> {
+    fn store(&mut self, p: &Prepared) -> Result<Option<Pushed>> {
         let mut pushed = self.push(p.ty, &p.id, &p.fields)?;
         pushed.warnings.splice(0..0, p.warnings.iter().cloned());
         Ok(Some(pushed))
@@ -149,7 +201,7 @@ pub trait Backend {
     ) -> Result<std::result::Result<Objectset, String>> {
         match self.get(ty, id) {
             Ok(set) => Ok(Ok(set)),
-            Err(e) if matches!(e.exit, Exit::NotFound | Exit::Usage) => Ok(Err(e.message)),
+            Err(e) if matches!(e.exit, Exit::NotFound | Exit::Usage) => Ok(Err(e.report())),
             Err(e) => Err(e),
         }
     }

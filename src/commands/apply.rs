@@ -424,7 +424,7 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
                 e.exit,
                 format!(
                     "{}; nothing was written (the apply is one transaction)",
-                    e.message
+                    e.report()
                 ),
             );
             err.hint = e.hint;
@@ -681,7 +681,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         let mut msg = if transactional {
             format!(
                 "{}; nothing was written (the apply is one transaction)",
-                first.message
+                first.report()
             )
         } else {
             let c = &plan.changes[*first_idx];
@@ -689,7 +689,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
                 "{} {}: {}; {applied} of {} changes were applied{}",
                 c.ty.name,
                 c.id,
-                first.message,
+                first.report(),
                 plan.changes.len(),
                 if errors.len() > 1 {
                     format!(", {} failed", errors.len())
@@ -743,7 +743,7 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
     };
     for (i, e) in errors.iter().skip(1) {
         let c = &plan.changes[*i];
-        let line = format!("{} {}: {}", c.ty.name, c.id, e.message);
+        let line = format!("{} {}: {}", c.ty.name, c.id, e.report());
         ctx.out.error(&line);
     }
     Err(err)

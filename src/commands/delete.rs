@@ -15,6 +15,7 @@ use crate::commands::apply::{load, refuse_if_invalid, SourceArgs};
 use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Error, Exit, Result};
 use crate::output::plan::Render;
+use crate::policy::Verdict;
 use crate::schema::TypeDef;
 
 /// Delete objects: several ids of one type, or everything pjsip.conf files define
@@ -99,8 +100,8 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     // Said before the question, and with --yes too: it is about what the delete breaks.
     if let Some(w) = referrers(backend.as_mut(), &plan)? {
         match ctx.rules(false, false).warning(w) {
-            Ok(w) => ctx.out.warn(&w),
-            Err(e) => return Err(Error::invalid(e).hint("nothing was deleted")),
+            Verdict::Warning(w) => ctx.out.warn(&w),
+            Verdict::Refusal(e) => return Err(Error::invalid(e).hint("nothing was deleted")),
         }
     }
     let render = Render {
@@ -154,18 +155,22 @@ pub fn run(ctx: &Ctx, args: &DeleteArgs) -> Result<Exit> {
     let deleted = status.iter().filter(|s| **s == Status::Applied).count();
     let failure = errors.first().map(|(i, first)| {
         let msg = if transactional {
-            format!("{}; nothing was deleted (one transaction)", first.message)
+            format!("{}; nothing was deleted (one transaction)", first.report())
         } else if n == 1 {
-            first.message.clone()
+            first.report()
         } else {
             let c = &plan.changes[*i];
             format!(
                 "{} {}: {}; {deleted} of {n} objects were deleted",
-                c.ty.name, c.id, first.message
+                c.ty.name,
+                c.id,
+                first.report()
             )
         };
+        // The cause is in the words now; it stays attached for whoever walks the chain.
         let mut err = Error::new(first.exit, msg);
         err.hint = first.hint.clone();
+        err.source = first.source.clone();
         err
     });
     if json {

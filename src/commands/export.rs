@@ -10,6 +10,7 @@ use crate::commands::{io_err, resolve_type, Access, Ctx, Workers};
 use crate::error::{Exit, Result};
 use crate::output::conf::{export_section, ExportOptions};
 use crate::output::{Defaults, Sink};
+use crate::policy::Verdict;
 use crate::schema::{find_type, TypeDef, TYPES};
 
 /// Write the target's objects as pjsip.conf
@@ -212,7 +213,7 @@ fn over_ari(
                                 ));
                                 return Ok(());
                             }
-                            Err(e) if e.exit == Exit::Usage => Err(e.message),
+                            Err(e) if e.exit == Exit::Usage => Err(e.report()),
                             Err(e) => return Err(e),
                         };
                         let l = Listed {
@@ -337,8 +338,8 @@ impl Writer<'_> {
         for w in r.warnings {
             // What the file cannot say exactly: an error with --strict.
             match ctx.rules(false, false).warning(w) {
-                Ok(w) => ctx.out.warn(&w),
-                Err(e) => return Err(crate::error::Error::invalid(e)),
+                Verdict::Warning(w) => ctx.out.warn(&w),
+                Verdict::Refusal(e) => return Err(crate::error::Error::invalid(e)),
             }
         }
         self.n.withheld |= r.withheld;

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::Args;
 use clap_complete::env::EnvCompleter;
 use clap_mangen::Man;
@@ -23,8 +24,7 @@ pub struct GenerateArgs {
 }
 
 pub fn run(_ctx: &Ctx, args: &GenerateArgs) -> Result<Exit> {
-    write_all(&args.completions, &args.man)
-        .map_err(|e| Error::storage(format!("cannot write: {e}")))?;
+    write_all(&args.completions, &args.man).map_err(|e| Error::reported(Exit::Storage, e))?;
     Ok(Exit::Ok)
 }
 
@@ -78,13 +78,14 @@ fn shells() -> [(&'static dyn EnvCompleter, &'static str); 4] {
     ]
 }
 
-pub fn write_all(completions: &Path, man: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(completions)?;
-    std::fs::create_dir_all(man)?;
+pub fn write_all(completions: &Path, man: &Path) -> anyhow::Result<()> {
+    for dir in [completions, man] {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     for (shell, file) in shells() {
         let mut buf = Vec::new();
         shell.write_registration("COMPLETE", "pjsipctl", "pjsipctl", "pjsipctl", &mut buf)?;
-        std::fs::write(completions.join(file), buf)?;
+        write(&completions.join(file), buf)?;
     }
     let mut cmd = crate::cli::command().disable_help_subcommand(true);
     cmd.build();
@@ -103,7 +104,7 @@ pub fn write_all(completions: &Path, man: &Path) -> std::io::Result<()> {
 }
 
 /// One page: clap_mangen's sections, then the ones every page shares.
-fn write_page(cmd: &clap::Command, page: &str, subs: &[String], dir: &Path) -> std::io::Result<()> {
+fn write_page(cmd: &clap::Command, page: &str, subs: &[String], dir: &Path) -> anyhow::Result<()> {
     let man = Man::new(cmd.clone());
     let mut w = Vec::new();
     man.render_title(&mut w)?;
@@ -143,7 +144,11 @@ fn write_page(cmd: &clap::Command, page: &str, subs: &[String], dir: &Path) -> s
     see.push("asterisk(8)".into());
     writeln!(w, "{}", roff(&see.join(", ")))?;
     man.render_version_section(&mut w)?;
-    std::fs::write(dir.join(format!("{page}.1")), w)
+    write(&dir.join(format!("{page}.1")), w)
+}
+
+fn write(path: &Path, text: Vec<u8>) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Text as a roff line: backslashes and hyphens escaped, no leading control character.

@@ -141,7 +141,7 @@ impl Ctx {
             if !given {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| {
-                        Error::storage(format!("cannot create {}: {e}", dir.display()))
+                        Error::storage(format!("cannot create {}", dir.display())).because(e)
                     })?;
                 }
             }
@@ -287,7 +287,7 @@ fn ask(out: &Out, question: &str) -> Result<bool> {
             line.trim().to_ascii_lowercase().as_str(),
             "y" | "yes"
         )),
-        Err(e) => Err(Error::usage(format!("cannot read the answer: {e}"))),
+        Err(e) => Err(Error::usage("cannot read the answer").because(e)),
     }
 }
 
@@ -390,6 +390,6 @@ pub(crate) fn io_err(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         Error::new(Exit::Ok, "")
     } else {
-        Error::storage(format!("cannot write output: {e}"))
+        Error::storage("cannot write output").because(e)
     }
 }

@@ -51,11 +51,11 @@ pub fn read_source(path: &PathBuf) -> Result<(String, String)> {
     let (bytes, name) = if path.as_os_str() == "-" {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
-            .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+            .map_err(|e| Error::usage("cannot read stdin").because(e))?;
         (b, "<stdin>".to_string())
     } else {
         let b = std::fs::read(path)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+            .map_err(|e| Error::usage(format!("cannot read {}", path.display())).because(e))?;
         (b, path.display().to_string())
     };
     let s = String::from_utf8(bytes).map_err(|e| {

@@ -6,11 +6,9 @@ use clap::Args;
 
 use crate::backend::ari::target::{read_password_file, Password};
 use crate::backend::embedded::Embedded;
-use crate::backend::Backend;
 use crate::commands::{Access, Ctx};
 use crate::error::{Error, Exit, Result};
-use crate::realtime::backend::Realtime;
-use crate::server::{self, Credential, Store};
+use crate::server::{self, Credential, Reconnecting, Store};
 
 /// Answer ARI push-configuration requests from the embedded engine or PostgreSQL
 ///
@@ -49,7 +47,7 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
     }
     if let Some(url) = ctx.pg_url() {
         // Connect (and check the schema) before announcing the address, as on astdb.
-        let rt = Realtime::open(url)?;
+        let rt = Reconnecting::open(url)?;
         let shown = rt.describe();
         server::run(
             listen,
@@ -85,15 +83,16 @@ pub fn run(ctx: &Ctx, args: &ServeArgs) -> Result<Exit> {
 }
 
 fn parse_listen(s: &str) -> Result<SocketAddr> {
-    let bad = |why: String| {
-        Error::usage(format!("--listen {s}: {why}"))
-            .hint("expected ADDRESS:PORT, e.g. 127.0.0.1:8088")
-    };
+    let expected = "expected ADDRESS:PORT, e.g. 127.0.0.1:8088";
     if let Ok(a) = s.parse::<SocketAddr>() {
         return Ok(a);
     }
-    let mut addrs = s.to_socket_addrs().map_err(|e| bad(e.to_string()))?;
-    addrs
-        .next()
-        .ok_or_else(|| bad("the name resolves to no address".into()))
+    let mut addrs = s.to_socket_addrs().map_err(|e| {
+        Error::usage(format!("--listen {s}"))
+            .because(e)
+            .hint(expected)
+    })?;
+    addrs.next().ok_or_else(|| {
+        Error::usage(format!("--listen {s}: the name resolves to no address")).hint(expected)
+    })
 }

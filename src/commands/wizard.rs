@@ -48,11 +48,11 @@ pub fn run(ctx: &Ctx, args: &WizardArgs) -> Result<Exit> {
     let cfg = if a.file.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| Error::usage(format!("cannot read stdin: {e}")))?;
+            .map_err(|e| Error::usage("cannot read stdin").because(e))?;
         reader::read_bytes(&bytes, "<stdin>", &opts)
     } else {
         reader::read_file(&a.file, &opts)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", a.file.display())))?
+            .map_err(|e| Error::usage(format!("cannot read {}", a.file.display())).because(e))?
     };
     let hints: Vec<(String, wizard::Hint)> = cfg
         .sections

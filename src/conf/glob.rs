@@ -14,14 +14,17 @@ pub const MAX_ALTERNATIVES: usize = 1024;
 /// Brace groups expanded one inside (or after) another, at most.
 pub const MAX_BRACE_DEPTH: usize = 128;
 
+/// A pattern pjsipctl refuses to expand.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "its braces expand to more than {MAX_ALTERNATIVES} names (or nest deeper than {MAX_BRACE_DEPTH})"
+)]
+pub struct TooManyNames;
+
 /// Expand one include pattern (already joined to the config directory). `Err` when its
 /// braces expand to more than [`MAX_ALTERNATIVES`] names or nest too deep.
-pub fn expand(pattern: &str) -> Result<Vec<PathBuf>, String> {
-    let alternatives = braces_capped(pattern, MAX_ALTERNATIVES, 0).ok_or_else(|| {
-        format!(
-            "its braces expand to more than {MAX_ALTERNATIVES} names (or nest deeper than {MAX_BRACE_DEPTH})"
-        )
-    })?;
+pub fn expand(pattern: &str) -> Result<Vec<PathBuf>, TooManyNames> {
+    let alternatives = braces_capped(pattern, MAX_ALTERNATIVES, 0).ok_or(TooManyNames)?;
     if alternatives.len() == 1 && alternatives[0] == pattern {
         return Ok(glob_one(pattern, true));
     }

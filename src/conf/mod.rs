@@ -64,7 +64,7 @@ pub fn parse_body(text: &str, source: &str, ty: &str) -> Result<Vec<Attr>> {
         .collect())
 }
 
-/// [`parse_body`], each field with its line number.
+/// The body of one section as `parse_body` reads it, each field with its line number.
 pub fn parse_body_lines(text: &str, source: &str, ty: &str) -> Result<Vec<(Attr, usize)>> {
     let mut out = Vec::new();
     let mut seen_header = false;

@@ -14,6 +14,8 @@
 //! implement (back-references, GNU escapes such as `\w` or `\<`, `[=a=]`/`[.a.]`) are refused
 //! by name rather than matched differently.
 
+use crate::schema::values::{posix_regex_check, Regcomp};
+
 #[derive(Debug, Clone)]
 enum Node {
     Char(char),
@@ -56,13 +58,49 @@ enum Inst {
 /// a filter is a few characters; this bounds the work per matched character.
 const MAX_PROGRAM: usize = 4096;
 
-/// Why a filter expression is not used.
-#[derive(Debug, PartialEq)]
+/// Why a filter expression is not used: the reader warns and matches nothing on the
+/// first (as Asterisk does), and stops on the second.
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum RegexError {
     /// regcomp refuses it (regerror's words): Asterisk logs that and matches nothing.
-    Compile(String),
+    #[error(transparent)]
+    Compile(#[from] Regcomp),
     /// regcomp accepts it but pjsipctl will not match it (see above): refused by name.
-    Refused(String),
+    #[error(transparent)]
+    Refused(#[from] Unsupported),
+}
+
+/// What the automaton does not take, each said as the refusal names it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Unsupported {
+    #[error("groups nested deeper than {MAX_DEPTH}")]
+    TooDeep,
+    #[error("unmatched '{0}'")]
+    Unmatched(char),
+    #[error("trailing backslash")]
+    TrailingBackslash,
+    /// glibc reads \1-\9 as back-references and \w \s \b \< … as GNU classes.
+    #[error(
+        "'\\{0}' is a back-reference or GNU escape, which pjsipctl does not match \
+         (escape only punctuation)"
+    )]
+    Escape(char),
+    #[error("'{0}' follows nothing")]
+    NothingToRepeat(char),
+    /// A `{…}` bound that is not a number (its text between the braces).
+    #[error("bad bound '{{{0}}}'")]
+    BoundText(String),
+    #[error("bad bound {{{min},{max}}}")]
+    BoundOrder { min: usize, max: usize },
+    #[error("equivalence classes [= =] and collating symbols [. .] are not matched by pjsipctl")]
+    Collating,
+    #[error("unterminated character class name")]
+    UnterminatedClassName,
+    #[error("unknown character class '{0}'")]
+    UnknownClass(String),
+    /// More than MAX_PROGRAM instructions.
+    #[error("the expression is too large (its repetitions expand too far)")]
+    TooLarge,
 }
 
 /// Deeper group nesting is refused (recursion in regcomp and in the parser below).
@@ -89,21 +127,19 @@ impl Regex {
                 _ => depth,
             };
             if depth > MAX_DEPTH {
-                return Err(RegexError::Refused(format!(
-                    "groups nested deeper than {MAX_DEPTH}"
-                )));
+                return Err(Unsupported::TooDeep.into());
             }
         }
-        crate::schema::values::posix_regex_check(pattern).map_err(RegexError::Compile)?;
-        Self::automaton(pattern).map_err(RegexError::Refused)
+        posix_regex_check(pattern)?;
+        Ok(Self::automaton(pattern)?)
     }
 
-    fn automaton(pattern: &str) -> Result<Regex, String> {
+    fn automaton(pattern: &str) -> Result<Regex, Unsupported> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut pos = 0;
         let alts = parse_alts(&chars, &mut pos, 0)?;
         if pos != chars.len() {
-            return Err("unmatched ')'".into());
+            return Err(Unsupported::Unmatched(')'));
         }
         let mut prog = Vec::new();
         compile_alts(&alts, &mut prog)?;
@@ -184,14 +220,14 @@ impl Regex {
     }
 }
 
-fn too_big(prog: &[Inst]) -> Result<(), String> {
+fn too_big(prog: &[Inst]) -> Result<(), Unsupported> {
     if prog.len() > MAX_PROGRAM {
-        return Err("the expression is too large (its repetitions expand too far)".into());
+        return Err(Unsupported::TooLarge);
     }
     Ok(())
 }
 
-fn compile_alts(alts: &[Vec<Item>], prog: &mut Vec<Inst>) -> Result<(), String> {
+fn compile_alts(alts: &[Vec<Item>], prog: &mut Vec<Inst>) -> Result<(), Unsupported> {
     let mut jumps = Vec::new();
     for (n, seq) in alts.iter().enumerate() {
         let split = (n + 1 < alts.len()).then(|| {
@@ -215,9 +251,12 @@ fn compile_alts(alts: &[Vec<Item>], prog: &mut Vec<Inst>) -> Result<(), String> 
     Ok(())
 }
 
-fn compile_item(it: &Item, prog: &mut Vec<Inst>) -> Result<(), String> {
+fn compile_item(it: &Item, prog: &mut Vec<Inst>) -> Result<(), Unsupported> {
     if it.min > it.max {
-        return Err(format!("bad bound {{{},{}}}", it.min, it.max));
+        return Err(Unsupported::BoundOrder {
+            min: it.min,
+            max: it.max,
+        });
     }
     for _ in 0..it.min {
         compile_node(&it.node, prog)?;
@@ -241,7 +280,7 @@ fn compile_item(it: &Item, prog: &mut Vec<Inst>) -> Result<(), String> {
     too_big(prog)
 }
 
-fn compile_node(node: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
+fn compile_node(node: &Node, prog: &mut Vec<Inst>) -> Result<(), Unsupported> {
     match node {
         Node::Char(c) => prog.push(Inst::Char(*c)),
         Node::Any => prog.push(Inst::Any),
@@ -256,9 +295,9 @@ fn compile_node(node: &Node, prog: &mut Vec<Inst>) -> Result<(), String> {
     too_big(prog)
 }
 
-fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>>, String> {
+fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>>, Unsupported> {
     if depth > MAX_DEPTH {
-        return Err(format!("groups nested deeper than {MAX_DEPTH}"));
+        return Err(Unsupported::TooDeep);
     }
     let mut alts = vec![Vec::new()];
     while *pos < c.len() {
@@ -280,25 +319,21 @@ fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>
             '(' => {
                 let inner = parse_alts(c, pos, depth + 1)?;
                 if c.get(*pos) != Some(&')') {
-                    return Err("unmatched '('".into());
+                    return Err(Unsupported::Unmatched('('));
                 }
                 *pos += 1;
                 Node::Group(inner)
             }
             '[' => parse_class(c, pos)?,
             '\\' => {
-                let e = *c.get(*pos).ok_or("trailing backslash")?;
+                let e = *c.get(*pos).ok_or(Unsupported::TrailingBackslash)?;
                 *pos += 1;
                 if e.is_ascii_alphanumeric() || matches!(e, '<' | '>' | '`' | '\'') {
-                    // glibc reads \1-\9 as back-references and \w \s \b \< … as GNU classes.
-                    return Err(format!(
-                        "'\\{e}' is a back-reference or GNU escape, which pjsipctl does not match \
-                         (escape only punctuation)"
-                    ));
+                    return Err(Unsupported::Escape(e));
                 }
                 Node::Char(e)
             }
-            '*' | '+' | '?' | '{' => return Err(format!("'{ch}' follows nothing")),
+            '*' | '+' | '?' | '{' => return Err(Unsupported::NothingToRepeat(ch)),
             other => Node::Char(other),
         };
         let mut item = Item {
@@ -315,13 +350,13 @@ fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>
                     let close = c[*pos..]
                         .iter()
                         .position(|&x| x == '}')
-                        .ok_or("unmatched '{'")?
+                        .ok_or(Unsupported::Unmatched('{'))?
                         + *pos;
                     let body: String = c[*pos + 1..close].iter().collect();
                     let bound = |t: &str| {
                         t.trim()
                             .parse::<usize>()
-                            .map_err(|_| format!("bad bound '{{{body}}}'"))
+                            .map_err(|_| Unsupported::BoundText(body.clone()))
                     };
                     let (a, b) = match body.split_once(',') {
                         Some((a, b)) if b.trim().is_empty() => (bound(a)?, usize::MAX),
@@ -348,12 +383,12 @@ fn parse_alts(c: &[char], pos: &mut usize, depth: usize) -> Result<Vec<Vec<Item>
         alts.last_mut().expect("one alternative").push(item);
     }
     if depth > 0 {
-        return Err("unmatched '('".into());
+        return Err(Unsupported::Unmatched('('));
     }
     Ok(alts)
 }
 
-fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
+fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, Unsupported> {
     let mut negated = false;
     if c.get(*pos) == Some(&'^') {
         negated = true;
@@ -362,22 +397,19 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
     let mut items = Vec::new();
     let mut first = true;
     loop {
-        let ch = *c.get(*pos).ok_or("unmatched '['")?;
+        let ch = *c.get(*pos).ok_or(Unsupported::Unmatched('['))?;
         *pos += 1;
         if ch == ']' && !first {
             break;
         }
         first = false;
         if ch == '[' && matches!(c.get(*pos), Some('=' | '.')) {
-            return Err(
-                "equivalence classes [= =] and collating symbols [. .] are not matched by pjsipctl"
-                    .into(),
-            );
+            return Err(Unsupported::Collating);
         }
         if ch == '[' && c.get(*pos) == Some(&':') {
             let close = (*pos..c.len().saturating_sub(1))
                 .find(|&i| c[i] == ':' && c[i + 1] == ']')
-                .ok_or("unterminated character class name")?;
+                .ok_or(Unsupported::UnterminatedClassName)?;
             let name: String = c[*pos + 1..close].iter().collect();
             *pos = close + 2;
             let ranges: &[(char, char)] = match name.as_str() {
@@ -390,7 +422,7 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
                 "space" => &[(' ', ' '), ('\t', '\r')],
                 "blank" => &[(' ', ' '), ('\t', '\t')],
                 "punct" => &[('!', '/'), (':', '@'), ('[', '`'), ('{', '~')],
-                _ => return Err(format!("unknown character class '{name}'")),
+                _ => return Err(Unsupported::UnknownClass(name)),
             };
             items.extend_from_slice(ranges);
             continue;
@@ -408,7 +440,7 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Item, Node, Regex, RegexError};
+    use super::{Item, Node, Regcomp, Regex, RegexError};
 
     fn m(p: &str, t: &str) -> bool {
         Regex::new(p).unwrap().is_match(t)
@@ -536,10 +568,10 @@ mod tests {
     fn regcomp_decides_what_is_accepted() {
         // glibc's regerror words, as Asterisk logs them.
         let e = Regex::new("(ab").unwrap_err();
-        assert_eq!(e, RegexError::Compile("Unmatched ( or \\(".into()));
+        assert_eq!(e, RegexError::Compile(Regcomp("Unmatched ( or \\(".into())));
         let e = Regex::new("a{1").unwrap_err();
         assert!(
-            matches!(&e, RegexError::Compile(m) if m.starts_with("Unmatched \\{")),
+            matches!(&e, RegexError::Compile(m) if m.0.starts_with("Unmatched \\{")),
             "{e:?}"
         );
     }
@@ -550,7 +582,7 @@ mod tests {
         for p in ["(a)\\1", "\\w+", "\\<type", "[[=a=]]", "[[.-.]]"] {
             let e = Regex::new(p).unwrap_err();
             assert!(
-                matches!(&e, RegexError::Refused(m) if m.contains("not match")),
+                matches!(&e, RegexError::Refused(m) if m.to_string().contains("not match")),
                 "{p}: {e:?}"
             );
         }

@@ -66,33 +66,10 @@ impl Listing {
     }
 }
 
-/// A JSON string as serde_json writes it: `"` and `\\` escaped, control characters as
-/// `\n`-style escapes or `\u00xx`, everything else (non-ASCII too) as is.
+/// A JSON string as serde_json writes it: the row writer's escaping (model.rs) is the same
+/// (`"`, `\\` and control characters escaped, everything else as is).
 fn string(b: &mut String, s: &str) {
-    b.push('"');
-    let mut plain = 0;
-    for (i, c) in s.bytes().enumerate() {
-        let esc = match c {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        b.push_str(&s[plain..i]);
-        plain = i + 1;
-        if esc.is_empty() {
-            b.push_str(&format!("\\u{c:04x}"));
-        } else {
-            b.push_str(esc);
-        }
-    }
-    b.push_str(&s[plain..]);
-    b.push('"');
+    crate::model::write_json_str(b, s);
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ pub fn error_json(e: &crate::error::Error) -> serde_json::Value {
             Exit::Storage => "storage",
             Exit::Refused => "refused",
         },
-        "message": e.message,
+        "message": e.report(),
         "hint": e.hint,
         "exit": e.exit as u8,
         "problems": e.problems,

@@ -190,7 +190,7 @@ impl Render {
             // (A rolled-back transaction has no failed change: its error is the run's.)
             if st == Some(Status::Failed) {
                 if let Some((_, e)) = errors.iter().find(|(k, _)| *k == i) {
-                    v["error"] = json!(e.message);
+                    v["error"] = json!(e.report());
                 }
             }
             w.change(&v)?;

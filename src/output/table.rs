@@ -208,7 +208,7 @@ impl ListTable {
         s
     }
 
-    /// [`ListTable::render`], handed to `out` a line at a time.
+    /// The table and `Objects found: N`, handed to `out` a line at a time.
     pub fn write(self, out: &mut dyn FnMut(&str) -> std::io::Result<()>) -> std::io::Result<()> {
         // Each cell padded by a blank on both sides, and a blank between columns.
         let inner: usize = self.widths.iter().map(|w| w + 3).sum::<usize>() - 1;

@@ -7,10 +7,9 @@ use std::collections::HashMap;
 
 use postgres::types::ToSql;
 
-use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Pushed};
+use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Prepared, Pushed};
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
-use crate::prepare::Prepared;
 use crate::schema::{Kind, TypeDef};
 
 use super::codec::{self, Row};
@@ -58,6 +57,19 @@ impl Realtime {
         let mut db = super::connect(url)?;
         let live = live_schema(&mut db)?;
         Ok(Realtime { db, live })
+    }
+
+    /// Whether the server ended the session (restart, `pg_terminate_backend`, network).
+    pub fn connection_lost(&self) -> bool {
+        self.db.client.is_closed()
+    }
+
+    /// Read the live tables again; true if they changed (a `db init` or a migration ran).
+    pub fn reread_schema(&mut self) -> Result<bool> {
+        let live = live_schema(&mut self.db)?;
+        let changed = live != self.live;
+        self.live = live;
+        Ok(changed)
     }
 
     /// The object Asterisk would load (`None`: no row, or a type without a table here).
@@ -160,7 +172,7 @@ fn read_row(ty: &'static TypeDef, id: &str, table: &str, row: &Row) -> Result<Ob
 }
 
 /// A stored row Asterisk cannot read.
-fn unreadable(ty: &TypeDef, id: &str, table: &str, e: String) -> Error {
+fn unreadable(ty: &TypeDef, id: &str, table: &str, e: impl std::fmt::Display) -> Error {
     Error::storage(format!(
         "{} {id}: the stored row in {table} is unreadable: {e}",
         ty.name
@@ -184,7 +196,7 @@ fn keep_acl_rules(old: &Object, new: &mut Object, fields: &[Attr]) {
 }
 
 /// What the codec refuses to write: the table cannot give the object back as it is.
-fn unfaithful(ty: &TypeDef, id: &str, table: &str, created: bool, why: String) -> Error {
+fn unfaithful(ty: &TypeDef, id: &str, table: &str, created: bool, why: codec::Unfaithful) -> Error {
     Error::invalid(format!(
         "{} {id} cannot be stored faithfully in {table}: {why}",
         ty.name
@@ -329,7 +341,9 @@ impl Backend for Realtime {
                 .find(|(n, _)| n == "id")
                 .and_then(|(_, v)| v.as_deref());
             let id = codec::read_id(stored.unwrap_or(""));
-            let object = codec::read(ty, &id, &row).map(|o| o.objectset());
+            let object = codec::read(ty, &id, &row)
+                .map(|o| o.objectset())
+                .map_err(|e| e.to_string());
             out.push(Listed { id, object });
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));

@@ -1,5 +1,7 @@
-//! Object ⇄ ps_* row, by Asterisk's realtime rules (shared/asterisk/realtime/README.md,
-//! "How Asterisk reads"): pure functions over a table's columns, no database here.
+//! Object ⇄ ps_* row, by Asterisk's realtime rules (res_config_pgsql.c `realtime_pgsql`
+//! splitting each value at `;`, main/config.c `ast_realtime_decode_chunk`, then
+//! res_sorcery_realtime.c applying the fields): pure functions over a table's columns,
+//! no database here.
 //!
 //! Reading: NULL is "not set"; a value is split at every raw `;`, each piece trimmed,
 //! `^XX` decoded, empty pieces dropped, and each remaining piece applied as one value of
@@ -9,7 +11,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::engine;
+use crate::engine::{self, Refusal};
 use crate::model::{Key, Object, Objectset};
 use crate::schema::{Kind, TypeDef};
 
@@ -78,7 +80,7 @@ pub fn pieces(v: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
 }
 
 /// The object Asterisk builds from a row, or why it cannot (then Asterisk answers 404).
-pub fn read(ty: &'static TypeDef, id: &str, row: &Row) -> Result<Object, String> {
+pub fn read(ty: &'static TypeDef, id: &str, row: &Row) -> Result<Object, Refusal> {
     let mut obj = Object::new(ty, id);
     for (col, val) in row {
         let Some(v) = val else { continue };
@@ -87,10 +89,10 @@ pub fn read(ty: &'static TypeDef, id: &str, row: &Row) -> Result<Object, String>
             continue;
         }
         for p in pieces(v) {
-            engine::apply_pair(&mut obj, col, &p).map_err(|e| e.to_string())?;
+            engine::apply_pair(&mut obj, col, &p)?;
         }
     }
-    engine::apply_handler(&mut obj).map_err(|e| e.to_string())?;
+    engine::apply_handler(&mut obj)?;
     Ok(obj)
 }
 
@@ -99,9 +101,15 @@ pub fn read_id(stored: &str) -> String {
     decode_chunk(stored)
 }
 
+/// What a table cannot hold faithfully: one problem per attribute (or column), each
+/// opening with its name.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", .0.join("; "))]
+pub struct Unfaithful(pub Vec<String>);
+
 /// The row that reads back as `obj` on a table with `cols`; every attribute the table
 /// cannot hold faithfully is named in the error.
-pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, String> {
+pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, Unfaithful> {
     let text = Layout::new(obj.ty, cols, schema).write(obj)?;
     Ok(cols
         .iter()
@@ -189,7 +197,7 @@ impl<'s> Layout<'s> {
     }
 
     /// [`write`]: each column's text (or NULL), in table order.
-    pub fn write(&self, obj: &Object) -> Result<RowText, String> {
+    pub fn write(&self, obj: &Object) -> Result<RowText, Unfaithful> {
         debug_assert!(std::ptr::eq(obj.ty, self.ty));
         // Each field's stored pieces joined by `;` (set_var entries go to set_var), as a
         // range of `buf`: a field's pieces come one after the other, but set_var's may be
@@ -342,12 +350,12 @@ impl<'s> Layout<'s> {
         if problems.is_empty() {
             Ok(text)
         } else {
-            Err(problems.join("; "))
+            Err(Unfaithful(problems))
         }
     }
 
     /// [`read`] of a row of this table given as its `values` in table order.
-    pub fn read(&self, id: &str, values: &[Option<String>]) -> Result<Object, String> {
+    pub fn read(&self, id: &str, values: &[Option<String>]) -> Result<Object, Refusal> {
         let mut back = self.back.borrow_mut();
         self.read_into(&mut back, id, values.iter().map(Option::as_deref))?;
         Ok(back.clone())
@@ -360,7 +368,7 @@ impl<'s> Layout<'s> {
         back: &mut Object,
         id: &str,
         values: impl Iterator<Item = Option<&'v str>>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         back.reset(id);
         let fresh = crate::model::fresh_vals(self.ty);
         self.cols.iter().zip(values).try_for_each(|(c, v)| {
@@ -372,15 +380,9 @@ impl<'s> Layout<'s> {
             if c.keeps == Some(v) && back.vals[i].is_fresh(&fresh[i]) {
                 return Ok(());
             }
-            pieces(v).try_for_each(|p| {
-                engine::apply_at(back, i, &p)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            })
+            pieces(v).try_for_each(|p| engine::apply_at(back, i, &p).map(|_| ()))
         })?;
-        engine::apply_handler(back)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        engine::apply_handler(back).map(|_| ())
     }
 
     /// What Asterisk would read differently from `obj` out of its row.
@@ -396,7 +398,7 @@ impl<'s> Layout<'s> {
 }
 
 /// Where `back`, the object read back, differs from `obj`, attribute by attribute.
-fn lost_from(obj: &Object, back: Result<Object, String>) -> Vec<String> {
+fn lost_from(obj: &Object, back: Result<Object, Refusal>) -> Vec<String> {
     let want = obj.objectset();
     match back {
         Err(e) => vec![format!("the row would not load: {e}")],
@@ -492,7 +494,7 @@ mod tests {
     }
 }
 
-/// The recorded rows of shared/asterisk/realtime (copied to tests/fixtures/realtime).
+/// The rows a real Asterisk 23.4.1 wrote and read, recorded in tests/fixtures/realtime.
 #[cfg(test)]
 mod recorded {
     use super::*;

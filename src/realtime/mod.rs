@@ -1,5 +1,5 @@
 //! Realtime storage: the ps_* tables of a PostgreSQL database, written as Asterisk's
-//! res_sorcery_realtime + res_config_pgsql read them (shared/asterisk/realtime/README.md).
+//! res_sorcery_realtime.c + res_config_pgsql.c read them.
 
 pub mod backend;
 pub mod codec;
@@ -29,7 +29,8 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(5);
 /// Connect as libpq users expect: the URL, then PGPASSWORD, then the password file.
 pub fn connect(url: &str) -> Result<Db> {
     let mut cfg: postgres::Config = url.parse().map_err(|e| {
-        Error::usage(format!("--db: not a PostgreSQL URL: {e}"))
+        Error::usage("--db: not a PostgreSQL URL")
+            .because(e)
             .hint("write postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME")
     })?;
     let shown = shown_url(&cfg);

@@ -1,5 +1,5 @@
 -- The schema of Asterisk's alembic head e89e30cee53f (contrib/ast-db-manage, config), as
--- pg_dump printed it (shared/asterisk/realtime/schema.sql) with psql commands, SET lines and
+-- pg_dump printed it after `alembic upgrade head` with psql commands, SET lines and
 -- comments dropped and the public. qualifier removed, so it follows the connection's search_path.
 CREATE TYPE ast_bool_values AS ENUM (
     '0',

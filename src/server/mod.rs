@@ -25,7 +25,7 @@ use crate::schema::{find_type, TypeDef, CONFIG_CLASS, TYPES};
 
 pub use auth::Credential;
 use route::Route;
-pub use store::Store;
+pub use store::{Reconnecting, Store};
 
 /// Asterisk reads at most this many bytes of a request body (http.c).
 pub const MAX_BODY: usize = 40960;
@@ -94,7 +94,7 @@ pub fn run(
             }
             if let Err(e) = engine.group_commit() {
                 for a in &mut answers {
-                    *a = Answer::error(500, e.message.clone());
+                    *a = Answer::error(500, e.report());
                 }
             }
             for (a, reply) in answers.into_iter().zip(replies) {
@@ -109,15 +109,16 @@ pub fn run(
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::storage(format!("cannot start the server runtime: {e}")))?;
+        .map_err(|e| Error::storage("cannot start the server runtime").because(e))?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-            Error::storage(format!("cannot listen on {listen}: {e}"))
+            Error::storage(format!("cannot listen on {listen}"))
+                .because(e)
                 .hint("another server may use that port; choose one with --listen 127.0.0.1:PORT")
         })?;
         let local = listener
             .local_addr()
-            .map_err(|e| Error::storage(format!("cannot listen on {listen}: {e}")))?;
+            .map_err(|e| Error::storage(format!("cannot listen on {listen}")).because(e))?;
         ready(local);
         let app = Arc::new(App {
             engine: jobs,
@@ -128,7 +129,7 @@ pub fn run(
         let router = axum::Router::new().fallback(handle).with_state(app);
         axum::serve(idle::Listener(listener), router)
             .await
-            .map_err(|e| Error::storage(format!("the server stopped: {e}")))
+            .map_err(|e| Error::storage("the server stopped").because(e))
     })
 }
 
@@ -300,7 +301,7 @@ async fn blocking(
     f: impl FnOnce(&mut dyn Store) -> Result<Answer> + Send + 'static,
 ) -> Answer {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let job: Job = Box::new(move |e| f(e).unwrap_or_else(|err| Answer::error(500, err.message)));
+    let job: Job = Box::new(move |e| f(e).unwrap_or_else(|err| Answer::error(500, err.report())));
     if app.engine.send((job, tx)).is_err() {
         return Answer::error(500, "Internal error");
     }

@@ -84,14 +84,72 @@ impl Store for Embedded {
     }
 }
 
+/// The realtime tables as serve holds them for hours: a session the server ended
+/// (a restart, `pg_terminate_backend`, a network cut) is opened again, and the live
+/// schema is read again when a call fails, so a `db init` or a migration run while serve
+/// is up is seen without a restart. A failed call is tried once more on the new session:
+/// its transaction was rolled back, so nothing is done twice.
+pub struct Reconnecting {
+    url: String,
+    rt: Realtime,
+}
+
+impl Reconnecting {
+    pub fn open(url: &str) -> Result<Reconnecting> {
+        Ok(Reconnecting {
+            url: url.to_string(),
+            rt: Realtime::open(url)?,
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        self.rt.describe()
+    }
+
+    /// `f` on the session, once more on a new one (or a changed schema) if it failed.
+    fn with<T>(&mut self, mut f: impl FnMut(&mut Realtime) -> Result<T>) -> Result<T> {
+        let first = f(&mut self.rt);
+        let Err(e) = &first else { return first };
+        if e.exit != Exit::Storage {
+            return first;
+        }
+        // A session that cannot even read the catalog is gone too.
+        let changed = match self.rt.connection_lost() {
+            true => None,
+            false => self.rt.reread_schema().ok(),
+        };
+        let again = match changed {
+            Some(changed) => changed,
+            None => {
+                // Not reachable now: the first failure says what happened.
+                let Ok(rt) = Realtime::open(&self.url) else {
+                    return first;
+                };
+                self.rt = rt;
+                true
+            }
+        };
+        if again {
+            f(&mut self.rt)
+        } else {
+            first
+        }
+    }
+}
+
 /// Each call is its own transaction: Asterisk reads the rows with no cache, so a
 /// committed PUT is live at once.
-impl Store for Realtime {
+impl Store for Reconnecting {
     fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, bool)>> {
-        Ok(Realtime::retrieve(self, ty, id)?.map(|o| (o, false)))
+        Ok(self.with(|rt| rt.retrieve(ty, id))?.map(|o| (o, false)))
     }
+    /// A type without a table answers as Asterisk does for an unwritable type; a table
+    /// made since serve started counts.
     fn writable(&mut self, ty: &'static TypeDef, _id: &str) -> bool {
-        self.has_table(ty)
+        if !self.rt.has_table(ty) && !self.rt.connection_lost() {
+            let _ = self.rt.reread_schema();
+        }
+        self.rt.has_table(ty)
     }
     /// Through the backend's push of judged fields, so the row is the one `pjsipctl push`
     /// writes (ACL columns kept, columns checked); Asterisk's validation already passed, and
@@ -105,22 +163,24 @@ impl Store for Realtime {
         fields: &[Attr],
         answer: Answer,
     ) -> Result<Answer> {
-        match self.push(ty, id, fields) {
+        match self.with(|rt| rt.push(ty, id, fields)) {
             Ok(_) => Ok(answer),
             Err(e) if e.exit == Exit::Invalid || e.exit == Exit::Refused => {
-                Ok(Answer::error(400, e.message))
+                Ok(Answer::error(400, e.report()))
             }
             Err(e) => Err(e),
         }
     }
     fn remove(&mut self, ty: &'static TypeDef, id: &str) -> Result<()> {
-        self.delete(ty, id)
+        self.with(|rt| rt.delete(ty, id))
     }
     fn endpoint_ids(&mut self, ty: &'static TypeDef) -> Result<Vec<String>> {
-        if !self.has_table(ty) {
-            return Ok(Vec::new());
-        }
-        let (items, _) = self.list(ty)?;
-        Ok(items.into_iter().map(|l| l.id).collect())
+        self.with(|rt| {
+            if !rt.has_table(ty) {
+                return Ok(Vec::new());
+            }
+            let (items, _) = rt.list(ty)?;
+            Ok(items.into_iter().map(|l| l.id).collect())
+        })
     }
 }

@@ -75,7 +75,7 @@ pub fn load_target(name: &str) -> Result<FileTarget, Error> {
                 "create it with a table such as:\n[targets.{name}]\nurl = \"http://127.0.0.1:8088/ari\"\nuser = \"asterisk\"\npassword_file = \"~/.config/pjsipctl/{name}.password\""
             )))
         }
-        Err(e) => return Err(Error::usage(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => return Err(Error::usage(format!("cannot read {}", path.display())).because(e)),
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut targets = parse_config(&text, &path.display().to_string(), dir)?;

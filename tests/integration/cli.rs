@@ -306,6 +306,43 @@ fn man_pages_have_every_section_for_each_subcommand() {
         .exists());
 }
 
+#[test]
+fn generate_names_the_file_or_folder_it_cannot_write() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    std::fs::write(dir.join("blocker"), "a file, not a folder").unwrap();
+    let (completions, man) = (dir.join("completions"), dir.join("man"));
+    let (c, m) = (completions.to_str().unwrap(), man.to_str().unwrap());
+    let under_a_file = dir.join("blocker/man");
+    let r = env.run(&[
+        "generate",
+        "--completions",
+        c,
+        "--man",
+        under_a_file.to_str().unwrap(),
+    ]);
+    assert_eq!(r.0, 5, "{}", r.2);
+    assert!(
+        r.2.starts_with(&format!(
+            "error: cannot create {}: ",
+            under_a_file.display()
+        )),
+        "{}",
+        r.2
+    );
+    // A page's path taken by a folder: the page is named, with the system's reason.
+    std::fs::create_dir_all(man.join("pjsipctl-push.1")).unwrap();
+    let r = env.run(&["generate", "--completions", c, "--man", m]);
+    assert_eq!(r.0, 5, "{}", r.2);
+    let page = man.join("pjsipctl-push.1");
+    assert!(
+        r.2.starts_with(&format!("error: cannot write {}: ", page.display()))
+            && r.2.contains("directory"),
+        "{}",
+        r.2
+    );
+}
+
 /// Every environment variable the sources read: `env = "X"` (clap) and `var("X")`/`var_os("X")`.
 fn env_vars_read() -> Vec<String> {
     fn walk(dir: &Path, out: &mut Vec<String>) {

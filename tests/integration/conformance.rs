@@ -15,6 +15,7 @@
 
 use std::fmt::Write as _;
 
+use anyhow::{anyhow, bail};
 use serde_json::Value;
 
 use crate::common::{fixtures, golden, Env};
@@ -392,10 +393,10 @@ impl Run {
         self.env.run(&refs)
     }
 
-    fn check(&mut self, name: &str, ok: Result<(), String>) {
+    fn check(&mut self, name: &str, ok: anyhow::Result<()>) {
         match ok {
             Ok(()) => self.passed += 1,
-            Err(e) => self.failed.push(format!("{name}: {e}")),
+            Err(e) => self.failed.push(format!("{name}: {e:#}")),
         }
     }
 
@@ -433,7 +434,7 @@ impl Run {
             if code == *exit && err.contains(needle) {
                 Ok(())
             } else {
-                Err(format!(
+                Err(anyhow!(
                     "expected pjsipctl's refusal (exit {exit}, '{needle}'), got exit {code}: {err}"
                 ))
             }
@@ -444,26 +445,24 @@ impl Run {
     }
 }
 
-fn compare(name: &str, g: &Value, code: i32, out: &str, err: &str) -> Result<(), String> {
+fn compare(name: &str, g: &Value, code: i32, out: &str, err: &str) -> anyhow::Result<()> {
     let want = expected_exit(name, g);
     if code != want {
-        return Err(format!(
+        bail!(
             "recorded {} → expected exit {want}, got {code}: {}",
             g["status"],
             err.trim()
-        ));
+        );
     }
     let status = g["status"].as_i64().unwrap();
     if status == 500 && want == 6 && !err.contains("Allocation failed") {
-        return Err(format!(
-            "the refusal does not explain Asterisk's 500: {err}"
-        ));
+        bail!("the refusal does not explain Asterisk's 500: {err}");
     }
     if status != 200 {
         return same_message(g, err);
     }
     let got: Value =
-        serde_json::from_str(out).map_err(|e| format!("stdout is not JSON ({e}): {out}"))?;
+        serde_json::from_str(out).map_err(|e| anyhow!("stdout is not JSON ({e}): {out}"))?;
     let mut want = g["response_body"].clone();
     // The one deliberate difference (CONVERSION.md item 4): Asterisk re-reads its own "<unknown>"
     // as the number "unknown"; pjsipctl keeps an unset callerid out of the row.
@@ -475,12 +474,12 @@ fn compare(name: &str, g: &Value, code: i32, out: &str, err: &str) -> Result<(),
     if got == want {
         return Ok(());
     }
-    Err(diff(&want, &got))
+    Err(anyhow!(diff(&want, &got)))
 }
 
 /// A refusal says what Asterisk's recorded message says, in pjsipctl's words: every name
 /// Asterisk quotes ('id', 'type'), and "not found" where Asterisk answered it.
-fn same_message(g: &Value, err: &str) -> Result<(), String> {
+fn same_message(g: &Value, err: &str) -> anyhow::Result<()> {
     let recorded = g["response_body"]["message"]
         .as_str()
         .or_else(|| g["response_body"]["error"].as_str())
@@ -488,13 +487,11 @@ fn same_message(g: &Value, err: &str) -> Result<(), String> {
     let quoted: Vec<&str> = recorded.split('\'').skip(1).step_by(2).collect();
     let missing: Vec<&&str> = quoted.iter().filter(|q| !err.contains(**q)).collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "Asterisk said {recorded:?}; pjsipctl's refusal does not name {missing:?}: {err}"
-        ));
+        bail!("Asterisk said {recorded:?}; pjsipctl's refusal does not name {missing:?}: {err}");
     }
     let says = |needle: &str, ours: &[&str]| {
         if recorded.contains(needle) && !ours.iter().any(|o| err.contains(o)) {
-            Err(format!(
+            Err(anyhow!(
                 "Asterisk said {recorded:?}; pjsipctl's refusal says none of {ours:?}: {err}"
             ))
         } else {
@@ -610,7 +607,7 @@ fn astdb_rows(run: &mut Run) {
         }
         let name = format!("50_astdb_dump_live[{key}]");
         let result = match ours.iter().find(|(k, _)| *k == key) {
-            None => Err("no such row in pjsipctl's astdb".to_string()),
+            None => Err(anyhow!("no such row in pjsipctl's astdb")),
             Some((_, mine)) => {
                 let parse = |v: &str| -> Vec<(String, Value)> {
                     let m: serde_json::Map<String, Value> = serde_json::from_str(v).unwrap();
@@ -630,7 +627,7 @@ fn astdb_rows(run: &mut Run) {
                     let w: Vec<String> = theirs.iter().map(|(k, v)| format!("{k}={v}")).collect();
                     let g: Vec<String> = mine.iter().map(|(k, v)| format!("{k}={v}")).collect();
                     let first = w.iter().zip(&g).position(|(a, b)| a != b);
-                    Err(format!("rows differ ({} vs {} keys), first difference at {first:?}: recorded {:?}, ours {:?}",
+                    Err(anyhow!("rows differ ({} vs {} keys), first difference at {first:?}: recorded {:?}, ours {:?}",
                         w.len(), g.len(), first.and_then(|i| w.get(i)), first.and_then(|i| g.get(i))))
                 }
             }
@@ -661,7 +658,9 @@ fn astdb_rows(run: &mut Run) {
         let result = if theirs.contains(key) || stored_spelling(key) {
             Ok(())
         } else {
-            Err("pjsipctl wrote a row the recorded astdb does not have".to_string())
+            Err(anyhow!(
+                "pjsipctl wrote a row the recorded astdb does not have"
+            ))
         };
         run.check(&format!("50_astdb_dump_live[only ours: {key}]"), result);
     }
@@ -686,9 +685,9 @@ fn bool_spellings(run: &mut Run) {
         let (code, out, err) = run.exec(&cmd);
         let result = (|| {
             if code != 0 {
-                return Err(format!("expected exit 0, got {code}: {err}"));
+                bail!("expected exit 0, got {code}: {err}");
             }
-            let v: Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
+            let v: Value = serde_json::from_str(&out)?;
             let get = |n: &str| {
                 v.as_array()
                     .unwrap()
@@ -703,11 +702,11 @@ fn bool_spellings(run: &mut Run) {
                 ("webrtc", "webrtc(OPT_YESNO_T custom?)"),
             ] {
                 if get(attr) != rec[key] {
-                    return Err(format!(
+                    bail!(
                         "{attr}={spelling}: recorded {}, answered {}",
                         rec[key],
                         get(attr)
-                    ));
+                    );
                 }
             }
             let known = [
@@ -716,9 +715,7 @@ fn bool_spellings(run: &mut Run) {
             if !known.contains(&spelling.to_ascii_lowercase().as_str())
                 && !err.contains("not a yes/no spelling")
             {
-                return Err(format!(
-                    "{spelling}: accepted as false without a warning: {err}"
-                ));
+                bail!("{spelling}: accepted as false without a warning: {err}");
             }
             Ok(())
         })();

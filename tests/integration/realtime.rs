@@ -1496,3 +1496,59 @@ fn many_changed_rows_are_written_together_and_a_refused_one_commits_nothing() {
     assert_eq!(versions(&db), before);
     assert!(all("2"));
 }
+
+/// The session of `pjsipctl serve` (application_name pjsipctl) on this database, ended
+/// by the server; true if there was one.
+fn terminate_serve_session(db: &PgDb) -> bool {
+    admin()
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 \
+             AND application_name = 'pjsipctl'",
+            &[&db.name],
+        )
+        .unwrap()
+        .iter()
+        .any(|r| r.get::<_, bool>(0))
+}
+
+#[test]
+fn serve_opens_a_new_session_when_postgres_ends_its_own() {
+    let (env, db) = (Env::new(), PgDb::new("reconnect"));
+    db.init(&env);
+    let serve = PgServe::start(&env, &db);
+    let client = Env::new();
+    serve.ok(&client, &["push", "aor", "alice", "max_contacts=1"]);
+    assert!(terminate_serve_session(&db), "serve holds no session");
+    // The next calls go through, on a new session: nothing is lost, nothing is done twice.
+    serve.ok(&client, &["push", "aor", "bob", "max_contacts=2"]);
+    let alice: Value =
+        serde_json::from_str(&serve.ok(&client, &["show", "aor", "alice", "-o", "json"])).unwrap();
+    assert_eq!(alice, db.show(&env, "aor", "alice"));
+    assert!(terminate_serve_session(&db), "serve holds no session");
+    let bob: Value =
+        serde_json::from_str(&serve.ok(&client, &["show", "aor", "bob", "-o", "json"])).unwrap();
+    assert_eq!(bob, db.show(&env, "aor", "bob"));
+    assert_eq!(
+        db.cell("ps_aors", "bob", "max_contacts").as_deref(),
+        Some("2")
+    );
+    assert_eq!(db.rows("ps_aors").len(), 2);
+}
+
+#[test]
+fn serve_sees_tables_made_after_it_started() {
+    let (env, db) = (Env::new(), PgDb::new("latetables"));
+    let serve = PgServe::start(&env, &db);
+    let client = Env::new();
+    let (code, _, err) = serve.run(&client, &["push", "aor", "alice", "max_contacts=1"]);
+    assert_ne!(code, 0, "a push with no tables: {err}");
+    db.init(&env);
+    serve.ok(&client, &["push", "aor", "alice", "max_contacts=1"]);
+    assert_eq!(
+        db.cell("ps_aors", "alice", "max_contacts").as_deref(),
+        Some("1")
+    );
+    let alice: Value =
+        serde_json::from_str(&serve.ok(&client, &["show", "aor", "alice", "-o", "json"])).unwrap();
+    assert_eq!(alice, db.show(&env, "aor", "alice"));
+}

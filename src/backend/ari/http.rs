@@ -111,8 +111,9 @@ impl Http {
             .pool_max_idle_per_host(1)
             .user_agent(concat!("pjsipctl/", env!("CARGO_PKG_VERSION")));
         if let Some(ca) = &t.tls.cacert {
-            let pem = std::fs::read(ca)
-                .map_err(|e| Error::usage(format!("cannot read --cacert {}: {e}", ca.display())))?;
+            let pem = std::fs::read(ca).map_err(|e| {
+                Error::usage(format!("cannot read --cacert {}", ca.display())).because(e)
+            })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .ok()
                 .filter(|c| !c.is_empty())
@@ -129,7 +130,7 @@ impl Http {
         }
         let client = b
             .build()
-            .map_err(|e| Error::storage(format!("cannot set up the HTTP client: {}", chain(&e))))?;
+            .map_err(|e| Error::storage("cannot set up the HTTP client").because(e))?;
         let auth = match (&t.credentials.user, password) {
             (Some(u), Some(p)) if t.credentials.api_key => {
                 Auth::ApiKey(utf8_percent_encode(&format!("{u}:{p}"), QUERY).to_string())
@@ -208,18 +209,8 @@ fn detail(f: &Failure) -> String {
 }
 
 /// The error and all its sources, innermost last.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        cur = c.source();
-    }
-    s
+fn chain(e: &reqwest::Error) -> String {
+    crate::error::chain(e.to_string(), std::error::Error::source(e))
 }
 
 /// The innermost cause: the part of a failure a user can act on.
@@ -289,7 +280,7 @@ fn classify(e: &reqwest::Error, https: bool) -> Failure {
 mod tests {
     use super::*;
 
-    /// The encodings golden/40_special_id_* proved Asterisk decodes back to the id.
+    /// The encodings a real Asterisk decoded back to the id (its ast_uri_decode).
     #[test]
     fn ids_are_encoded_as_asterisk_decodes_them() {
         let cases = [

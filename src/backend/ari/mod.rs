@@ -10,12 +10,11 @@ pub mod target;
 use std::collections::BTreeMap;
 
 use crate::backend::check_id;
-use crate::backend::{Backend, Coverage, Current, Listed, Pushed};
+use crate::backend::{refusal_error, Backend, Coverage, Current, Listed, Prepared, Pushed};
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::model::{Attr, Objectset};
 use crate::output::Out;
-use crate::prepare::{refusal_error, Prepared};
 use crate::schema::{field, find_type, TypeDef, CONFIG_CLASS};
 
 pub use errors::{message, Call};
@@ -126,11 +125,11 @@ impl Ari {
         if r.status != 200 {
             return Err(self.status_error(&r, &c));
         }
-        let v: serde_json::Value = serde_json::from_slice(&r.body)
-            .map_err(|e| self.not_ari(&r, &c, &format!("not JSON: {e}")))?;
+        let v: serde_json::Value =
+            serde_json::from_slice(&r.body).map_err(|e| self.not_ari(&r, &c, BadBody::Json(e)))?;
         let arr = v
             .as_array()
-            .ok_or_else(|| self.not_ari(&r, &c, "not a JSON list"))?;
+            .ok_or_else(|| self.not_ari(&r, &c, BadBody::NoList))?;
         let mut ids: Vec<String> = arr
             .iter()
             .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
@@ -155,14 +154,14 @@ impl Ari {
         match r.status {
             200 => parse_objectset(&r.body)
                 .map(Some)
-                .map_err(|e| self.not_ari(&r, &c, &e)),
+                .map_err(|e| self.not_ari(&r, &c, e)),
             404 if message(&r.body).starts_with("Object with id") => Ok(None),
             _ => Err(self.status_error(&r, &c)),
         }
     }
 
     /// A 2xx answer whose body is not what Asterisk sends.
-    fn not_ari(&self, r: &Reply, c: &Call, why: &str) -> Error {
+    fn not_ari(&self, r: &Reply, c: &Call, why: BadBody) -> Error {
         let text = String::from_utf8_lossy(&r.body);
         let secret = c.ty.is_some_and(|t| {
             t.fields
@@ -214,7 +213,7 @@ impl Ari {
         )?;
         match r.status {
             200 => {
-                let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, &e))?;
+                let answered = parse_objectset(&r.body).map_err(|e| self.not_ari(&r, &c, e))?;
                 let mut diff = match prepared {
                     Some(p) => differences(ty, &p.object.objectset(), &answered),
                     None => Vec::new(),
@@ -369,7 +368,7 @@ pub fn reached(
             Err(e) if e.exit == crate::error::Exit::NotFound => out.dangling.push((by, id)),
             Err(e) if e.exit == crate::error::Exit::Usage => out.items.push(Listed {
                 id,
-                object: Err(e.message),
+                object: Err(e.report()),
             }),
             Err(e) => return Err(e),
         }
@@ -377,7 +376,7 @@ pub fn reached(
     Ok(Some(out))
 }
 
-/// The ids an endpoint's `attrs` (one entry of [`REFERENCES`]) name, in their order.
+/// The ids an endpoint's `attrs` (what [`reaching`] gives for one type) name, in their order.
 pub fn referenced<'a>(set: &'a Objectset, attrs: &'a [&str]) -> impl Iterator<Item = &'a str> {
     set.iter()
         .filter(|a| attrs.contains(&a.attribute.as_str()))
@@ -394,11 +393,22 @@ fn ari_id(id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Why a 2xx body is not what Asterisk sends (said in the middle of the error, before the
+/// body itself, so the JSON error's words are part of this text).
+#[derive(Debug, thiserror::Error)]
+pub enum BadBody {
+    #[error("not JSON: {0}")]
+    Json(serde_json::Error),
+    #[error("not a JSON list")]
+    NoList,
+    #[error("an entry is not {{\"attribute\": string, \"value\": string}}")]
+    Entry,
+}
+
 /// An ARI objectset body: a JSON list of {"attribute": string, "value": string}.
-pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
-    let v: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
-    let arr = v.as_array().ok_or("not a JSON list")?;
+pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, BadBody> {
+    let v: serde_json::Value = serde_json::from_slice(body).map_err(BadBody::Json)?;
+    let arr = v.as_array().ok_or(BadBody::NoList)?;
     arr.iter()
         .map(|a| {
             match (
@@ -406,7 +416,7 @@ pub fn parse_objectset(body: &[u8]) -> std::result::Result<Objectset, String> {
                 a.get("value").and_then(|x| x.as_str()),
             ) {
                 (Some(k), Some(v)) => Ok(Attr::new(k, v)),
-                _ => Err("an entry is not {\"attribute\": string, \"value\": string}".to_string()),
+                _ => Err(BadBody::Entry),
             }
         })
         .collect()
@@ -540,7 +550,7 @@ impl Backend for Ari {
         match self.fetch(ty, id, "list") {
             Ok(Some(set)) => Ok(Ok(set)),
             Ok(None) => Ok(Err(LISTED_UNREADABLE.to_string())),
-            Err(e) if e.exit == crate::error::Exit::Usage => Ok(Err(e.message)),
+            Err(e) if e.exit == crate::error::Exit::Usage => Ok(Err(e.report())),
             Err(e) => Err(e),
         }
     }

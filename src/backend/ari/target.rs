@@ -113,10 +113,7 @@ pub fn env_password() -> Option<String> {
 /// The first line of a password file; warns when others may read it.
 pub fn read_password_file(path: &Path, out: &Out) -> Result<String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(format!(
-            "cannot read the password file {}: {e}",
-            path.display()
-        ))
+        Error::usage(format!("cannot read the password file {}", path.display())).because(e)
     })?;
     let line = text
         .lines()
@@ -155,16 +152,18 @@ fn prompt_password(user: &str, url: &str) -> Result<Option<String>> {
         .with_prompt(format!("ARI password for {user} at {url}"))
         .interact()
         .map(Some)
-        .map_err(|e| Error::usage(format!("cannot read the password: {e}")))
+        .map_err(|e| Error::usage("cannot read the password").because(e))
 }
 
 /// Check and tidy an ARI base URL: http(s), no credentials, no query; a bare host gets `/ari`.
 pub fn normalize_url(raw: &str) -> Result<String> {
-    let bad = |why: &str| {
-        Error::usage(format!("--ari {raw}: {why}"))
-            .hint("expected e.g. http://127.0.0.1:8088/ari or https://pbx.example.com:8089/ari")
-    };
-    let mut u = reqwest::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    let expected = "expected e.g. http://127.0.0.1:8088/ari or https://pbx.example.com:8089/ari";
+    let bad = |why: &str| Error::usage(format!("--ari {raw}: {why}")).hint(expected);
+    let mut u = reqwest::Url::parse(raw.trim()).map_err(|e| {
+        Error::usage(format!("--ari {raw}"))
+            .because(e)
+            .hint(expected)
+    })?;
     if u.scheme() != "http" && u.scheme() != "https" {
         return Err(bad("the scheme must be http or https"));
     }

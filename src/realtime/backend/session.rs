@@ -448,10 +448,12 @@ impl<'s> Session<'s> {
         let t = self.table(ty)?;
         let key = (t, codec::encode_chunk(id));
         self.current = self.stored.remove(&key).map(|r| (t, key.1, r));
-        Ok(self
-            .current
-            .as_ref()
-            .map(|c| self.tables[t].layout.read(id, &c.2)))
+        Ok(self.current.as_ref().map(|c| {
+            self.tables[t]
+                .layout
+                .read(id, &c.2)
+                .map_err(|e| e.to_string())
+        }))
     }
 
     /// The stored object a push merges onto, as Asterisk reads it (`None`: no row).
@@ -492,7 +494,7 @@ impl<'s> Session<'s> {
             .map(|r| {
                 let row = values(r);
                 let id = codec::read_id(row[table.id].as_deref().unwrap_or_default());
-                let object = table.layout.read(&id, &row);
+                let object = table.layout.read(&id, &row).map_err(|e| e.to_string());
                 (id, object)
             })
             .collect())
@@ -700,7 +702,7 @@ pub fn merged(
     fields: &[Attr],
 ) -> Result<(Object, Vec<String>)> {
     let mut built = crate::engine::build(ty, id, existing, fields)
-        .map_err(|r| crate::prepare::refusal_error(ty, id, existing.is_none(), r))?;
+        .map_err(|r| crate::backend::refusal_error(ty, id, existing.is_none(), r))?;
     if let Some(old) = existing {
         keep_acl_rules(old, &mut built.object, fields);
     }

@@ -17,14 +17,13 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
     let ty: &'static crate::schema::TypeDef = obj.ty;
     let fd = &ty.fields[idx];
     let kind = &fd.kind;
-    let fail =
-        |problem: String| -> Applied { Err(format!("{problem}; accepted: {}", accepted(kind))) };
+    let fail = |problem: String| -> Applied { Err(BadValue::of(kind, problem)) };
     match kind {
         Kind::Md5Cred { store } => {
             let t = obj.ty.field_index_exact(store).expect("digest store");
-            digests(obj, t, input).or_else(fail)
+            digests(obj, t, input, kind)
         }
-        Kind::PasswordDigest => digests(obj, idx, input).or_else(fail),
+        Kind::PasswordDigest => digests(obj, idx, input, kind),
         Kind::Algorithms => {
             let mut add = Vec::new();
             let mut bad = Vec::new();
@@ -52,7 +51,7 @@ const DIGESTS: &[(&str, usize)] = &[("MD5", 32), ("SHA-256", 64), ("SHA-512-256"
 
 /// password_digest_handler: `ALG:digest` items (md5_cred: digest alone means MD5) stored
 /// one per algorithm, kept in algorithm order.
-fn digests(obj: &mut Object, store: usize, input: &str) -> Applied {
+fn digests(obj: &mut Object, store: usize, input: &str, kind: &Kind) -> Applied {
     let mut set: Vec<(usize, String)> = obj.vals[store]
         .list()
         .iter()
@@ -76,15 +75,18 @@ fn digests(obj: &mut Object, store: usize, input: &str) -> Applied {
             .iter()
             .position(|(n, _)| n.eq_ignore_ascii_case(&alg))
         else {
-            return Err(format!("unknown algorithm '{alg}'"));
+            return Err(BadValue::of(kind, format!("unknown algorithm '{alg}'")));
         };
         let len = DIGESTS[i].1;
         if digest.len() != len {
-            return Err(format!(
+            return Err(BadValue::of(
+                kind,
                 // The digest itself is a secret and is masked in messages: only its length.
-                "the value has {} characters; {len} hex digits are needed for {}",
-                digest.len(),
-                DIGESTS[i].0
+                format!(
+                    "the value has {} characters; {len} hex digits are needed for {}",
+                    digest.len(),
+                    DIGESTS[i].0
+                ),
             ));
         }
         set.retain(|(j, _)| *j != i);

@@ -21,8 +21,7 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
     let fd = &ty.fields[idx];
     let name = fd.name;
     let kind = &fd.kind;
-    let fail =
-        |problem: String| -> Applied { Err(format!("{problem}; accepted: {}", accepted(kind))) };
+    let fail = |problem: String| -> Applied { Err(BadValue::of(kind, problem)) };
     match kind {
         Kind::CallerId => {
             obj.vals[idx] = s(callerid(input));

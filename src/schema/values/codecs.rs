@@ -24,15 +24,11 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
     let fd = &ty.fields[idx];
     let name = fd.name;
     let kind = &fd.kind;
-    let fail =
-        |problem: String| -> Applied { Err(format!("{problem}; accepted: {}", accepted(kind))) };
     match kind {
         Kind::Codec { allow } => codecs(obj, idx, input, *allow),
         Kind::CodecPrefs { allow_union } => {
-            let (text, warn) = match codec_prefs(input, name, *allow_union) {
-                Ok(x) => x,
-                Err(e) => return fail(e),
-            };
+            let (text, warn) = codec_prefs(input, name, *allow_union)
+                .map_err(|problem| BadValue::of(kind, problem))?;
             obj.vals[idx] = s(text);
             Ok(warn)
         }
@@ -120,11 +116,7 @@ fn codecs(obj: &mut Object, idx: usize, input: &str, allow: bool) -> Applied {
     if errors.is_empty() {
         Ok(None)
     } else {
-        Err(format!(
-            "{}; accepted: {}",
-            errors.join(", "),
-            accepted(&Kind::Codec { allow })
-        ))
+        Err(BadValue::of(&Kind::Codec { allow }, errors.join(", ")))
     }
 }
 
@@ -138,6 +130,7 @@ fn add_all(list: &mut Vec<String>) {
 
 /// ast_stream_codec_prefs_parse plus codec_prefs_handler's defaults; printed
 /// `prefer:X, operation:Y, keep:Z, transcode:W`. Unknown parameter names are ignored.
+/// The error is the problem alone: the caller adds what the attribute accepts.
 fn codec_prefs(
     input: &str,
     name: &str,

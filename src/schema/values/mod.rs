@@ -1,6 +1,6 @@
 //! Field handlers: how each kind of value is parsed, validated and put in Asterisk's output
 //! form, following the Asterisk 23.4.1 handler of each kind (named in `field::Kind`).
-//! An `Err` is the reason a value is refused (it always ends with what the attribute
+//! An `Err` is the value refused ([`BadValue`]: the problem, and what the attribute
 //! accepts); `Ok(Some(w))` applies the value with a warning.
 //!
 //! Values are taken exactly as given: Asterisk's handlers trim only where noted (ARI passes
@@ -31,10 +31,29 @@ pub use network::parse_network;
 pub(crate) use network::BASE_ACL;
 use network::DSCP;
 pub use network::{acl_display, ha_str, parse_ha, Ha, PENDING_HOST};
-pub use scalars::posix_regex_check;
+pub use scalars::{posix_regex_check, Regcomp};
 pub use uris::validate_uri_length;
 
-pub type Applied = Result<Option<String>, String>;
+/// A handler's answer: applied (with a warning, where there is one to give), or refused.
+pub type Applied = Result<Option<String>, BadValue>;
+
+/// A value a handler refuses: what is wrong with it, and what its attribute accepts.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{problem}; accepted: {accepted}")]
+pub struct BadValue {
+    pub problem: String,
+    pub accepted: String,
+}
+
+impl BadValue {
+    /// `problem` with what `kind` accepts.
+    pub fn of(kind: &Kind, problem: impl Into<String>) -> BadValue {
+        BadValue {
+            problem: problem.into(),
+            accepted: accepted(kind),
+        }
+    }
+}
 
 const TRUE_WORDS: &[&str] = &["yes", "true", "y", "t", "1", "on"];
 const FALSE_WORDS: &[&str] = &["no", "false", "n", "f", "0", "off"];

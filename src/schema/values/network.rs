@@ -28,8 +28,7 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
     let fd = &ty.fields[idx];
     let name = fd.name;
     let kind = &fd.kind;
-    let fail =
-        |problem: String| -> Applied { Err(format!("{problem}; accepted: {}", accepted(kind))) };
+    let fail = |problem: String| -> Applied { Err(BadValue::of(kind, problem)) };
     match kind {
         Kind::MediaAddress => {
             let v = match clib::sockaddr_parse(input, PortRule::Optional) {
@@ -59,7 +58,7 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
             }
             for tok in input.split(',') {
                 if let Err(e) = parse_ha(tok, PortRule::Forbid) {
-                    return fail(e);
+                    return fail(e.to_string());
                 }
             }
             let t = obj.ty.field_index_exact(target).expect("acl target field");
@@ -117,7 +116,7 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
                 if tok.contains('/') || clib::sockaddr_parse(tok, PortRule::Optional).is_some() {
                     match parse_ha(tok, PortRule::Optional) {
                         Ok(ha) => add.push(ha_str(&ha, true)),
-                        Err(e) => return fail(e),
+                        Err(e) => return fail(e.to_string()),
                     }
                 } else {
                     add.push(format!("{PENDING_HOST}{tok}"));
@@ -137,7 +136,7 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
             for tok in input.split(',') {
                 match parse_ha(tok, PortRule::Forbid) {
                     Ok(ha) => add.push(ha_str(&ha, true)),
-                    Err(e) => return fail(e),
+                    Err(e) => return fail(e.to_string()),
                 }
             }
             if let Val::L(l) = &mut obj.vals[idx] {
@@ -206,9 +205,23 @@ pub struct Ha {
     pub mask: IpAddr,
 }
 
+/// Why append_ha_core refuses an ACL entry.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HaError {
+    /// `why` says more where it can: spaces around it, or a port where none is allowed.
+    #[error("'{address}' is not an IP address{why}")]
+    NotAnAddress { address: String, why: &'static str },
+    #[error("'{0}' is not a netmask")]
+    NotANetmask(String),
+    #[error("address '{address}' and mask '{mask}' are not of the same IP version")]
+    MixedVersions { address: String, mask: String },
+    #[error("'{mask}' is not a CIDR mask (0-{max})")]
+    NotACidr { mask: String, max: u32 },
+}
+
 /// append_ha_core on one comma piece (not trimmed): `[!]address[/mask]`; the sense here is
 /// deny, '!' makes it allow.
-pub fn parse_ha(tok: &str, ports: PortRule) -> Result<Ha, String> {
+pub fn parse_ha(tok: &str, ports: PortRule) -> Result<Ha, HaError> {
     let (address, mask) = match tok.split_once('/') {
         Some((a, m)) => (a, Some(m)),
         None => (tok, None),
@@ -227,29 +240,33 @@ pub fn parse_ha(tok: &str, ports: PortRule) -> Result<Ha, String> {
         } else {
             ""
         };
-        return Err(format!("'{address}' is not an IP address{why}"));
+        return Err(HaError::NotAnAddress {
+            address: address.to_string(),
+            why,
+        });
     };
     let v4 = addr.ip.is_ipv4();
     let maskip: IpAddr = match mask {
         None => cidr_mask(v4, if v4 { 32 } else { 128 }),
         Some(m) if m.contains(':') || m.contains('.') => {
             let Some(ma) = clib::sockaddr_parse(m, PortRule::Forbid) else {
-                return Err(format!("'{m}' is not a netmask"));
+                return Err(HaError::NotANetmask(m.to_string()));
             };
             if ma.ip.is_ipv4() != v4 {
-                return Err(format!(
-                    "address '{address}' and mask '{m}' are not of the same IP version"
-                ));
+                return Err(HaError::MixedVersions {
+                    address: address.to_string(),
+                    mask: m.to_string(),
+                });
             }
             ma.ip
         }
         Some(m) => match clib::scan_int(m, false) {
             Some(b) if b >= 0 && b <= if v4 { 32 } else { 128 } => cidr_mask(v4, b as u32),
             _ => {
-                return Err(format!(
-                    "'{m}' is not a CIDR mask (0-{})",
-                    if v4 { 32 } else { 128 }
-                ))
+                return Err(HaError::NotACidr {
+                    mask: m.to_string(),
+                    max: if v4 { 32 } else { 128 },
+                })
             }
         },
     };

@@ -62,8 +62,7 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
     let fd = &ty.fields[idx];
     let name = fd.name;
     let kind = &fd.kind;
-    let fail =
-        |problem: String| -> Applied { Err(format!("{problem}; accepted: {}", accepted(kind))) };
+    let fail = |problem: String| -> Applied { Err(BadValue::of(kind, problem)) };
     match kind {
         Kind::Noop => Ok(None),
         Kind::Bool => {
@@ -281,8 +280,13 @@ fn enum_lookup<'a>(
         .map(|(_, o)| *o)
 }
 
+/// regcomp refused an expression: regerror's words, as Asterisk logs them.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct Regcomp(pub String);
+
 /// regcomp(REG_EXTENDED | REG_NOSUB) from the C library, as Asterisk compiles filters.
-pub fn posix_regex_check(pattern: &str) -> Result<(), String> {
+pub fn posix_regex_check(pattern: &str) -> Result<(), Regcomp> {
     use std::ffi::{c_char, c_int, CString};
     #[repr(C, align(16))]
     struct RegexT([u8; 256]);
@@ -311,7 +315,7 @@ pub fn posix_regex_check(pattern: &str) -> Result<(), String> {
             let msg = std::ffi::CStr::from_ptr(buf.as_ptr())
                 .to_string_lossy()
                 .into_owned();
-            Err(msg)
+            Err(Regcomp(msg))
         }
     }
 }

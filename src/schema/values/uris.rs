@@ -17,8 +17,7 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
     let ty: &'static crate::schema::TypeDef = obj.ty;
     let fd = &ty.fields[idx];
     let kind = &fd.kind;
-    let fail =
-        |problem: String| -> Applied { Err(format!("{problem}; accepted: {}", accepted(kind))) };
+    let fail = |problem: String| -> Applied { Err(BadValue::of(kind, problem)) };
     match kind {
         Kind::FromUser => {
             if let Some(c) = input
@@ -62,10 +61,23 @@ pub(super) fn apply(obj: &mut Object, idx: usize, input: &str) -> Applied {
     }
 }
 
+/// Why ast_sip_validate_uri_length refuses a URI (said after the URI: "'sip:…' is …").
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UriError {
+    #[error("is longer than 511 characters")]
+    TooLong,
+    #[error("is not a sip: or sips: URI")]
+    NotSip,
+    #[error("has an IPv6 host without ']'")]
+    UnclosedIpv6,
+    #[error("has a host longer than {0} characters")]
+    HostTooLong(usize),
+}
+
 /// ast_sip_validate_uri_length with pjproject's PJ_MAX_HOSTNAME 256 and PJSIP_MAX_URL_SIZE 512.
-pub fn validate_uri_length(uri: &str) -> Result<(), String> {
+pub fn validate_uri_length(uri: &str) -> Result<(), UriError> {
     if uri.len() > 511 {
-        return Err("is longer than 511 characters".into());
+        return Err(UriError::TooLong);
     }
     let contact = clib::strip_quoted(uri, "<", ">");
     let lower = contact.to_ascii_lowercase();
@@ -74,7 +86,7 @@ pub fn validate_uri_length(uri: &str) -> Result<(), String> {
     } else if lower.starts_with("sips:") {
         &contact[5..]
     } else {
-        return Err("is not a sip: or sips: URI".into());
+        return Err(UriError::NotSip);
     };
     if let Some(at) = contact.find('@') {
         host = &contact[at + 1..];
@@ -82,7 +94,7 @@ pub fn validate_uri_length(uri: &str) -> Result<(), String> {
     let mut port = false;
     if let Some(rest) = host.strip_prefix('[') {
         let Some(close) = rest.find(']') else {
-            return Err("has an IPv6 host without ']'".into());
+            return Err(UriError::UnclosedIpv6);
         };
         port = rest[close + 1..].starts_with(':');
         host = &host[..close + 2];
@@ -95,7 +107,7 @@ pub fn validate_uri_length(uri: &str) -> Result<(), String> {
     }
     let max = if port { 255 } else { 255 - "_sips.tcp.".len() };
     if host.len() > max {
-        return Err(format!("has a host longer than {max} characters"));
+        return Err(UriError::HostTooLong(max));
     }
     Ok(())
 }

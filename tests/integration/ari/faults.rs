@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use anyhow::bail;
+
 use super::stub::{self, raw, Act, Stub};
 use super::{ari_cmd, run_cmd, Serve, PASSWORD, USER};
 use crate::common::Env;
@@ -173,7 +175,7 @@ fn held(env: &Env, serve: &Serve) -> Vec<String> {
     out
 }
 
-fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
+fn apply_through_a_fault(fault: Fault) -> anyhow::Result<()> {
     let mut serve = Serve::start();
     let proxy = Proxy::start(serve.port, fault, 3);
     let env = Env::new();
@@ -189,7 +191,7 @@ fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
     );
     let ctx = format!("{fault:?}: exit {code}\nstdout:\n{out}stderr:\n{err}");
     if code != 5 {
-        return Err(format!("{ctx}\nexpected exit 5"));
+        bail!("{ctx}\nexpected exit 5");
     }
     // The report: what was applied, then the object that failed.
     let report = crate::common::report(&err);
@@ -204,7 +206,7 @@ fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
         .filter_map(|l| l.strip_prefix("FAILED "))
         .collect();
     if created.len() != 3 || failed.len() != 1 || lines.len() != 4 {
-        return Err(format!("{ctx}\nexpected 3 created and 1 FAILED"));
+        bail!("{ctx}\nexpected 3 created and 1 FAILED");
     }
     let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     let url = proxy.url();
@@ -227,12 +229,10 @@ fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
         && errors[0].contains("3 of 6 changes were applied")
         && errors[0].contains("run apply again to finish");
     if !ok {
-        return Err(format!(
-            "{ctx}\nexpected one error line naming {object}: {cause}"
-        ));
+        bail!("{ctx}\nexpected one error line naming {object}: {cause}");
     }
     if err.contains("Phone-Pw") || out.contains("Phone-Pw") {
-        return Err(format!("{ctx}\na password was printed"));
+        bail!("{ctx}\na password was printed");
     }
     // The server holds what the report says was applied (and, where the request got through
     // but its answer did not, the failed object too).
@@ -243,25 +243,23 @@ fn apply_through_a_fault(fault: Fault) -> Result<(), String> {
     want.sort();
     let have = held(&env, &serve);
     if have != want {
-        return Err(format!(
-            "{ctx}\nserve holds {have:?}, the report says {want:?}"
-        ));
+        bail!("{ctx}\nserve holds {have:?}, the report says {want:?}");
     }
     // Run again against the healthy server: it finishes, then there is nothing left to do.
     let (code, _, err) = run_cmd(ari_cmd(&env, &serve.url()), &["apply", f]);
     if code != 0 {
-        return Err(format!("{ctx}\nrerun: exit {code}: {err}"));
+        bail!("{ctx}\nrerun: exit {code}: {err}");
     }
     let (code, out, err) = run_cmd(ari_cmd(&env, &serve.url()), &["apply", f]);
     if code != 0 || !out.is_empty() || !err.contains("is up to date") {
-        return Err(format!("{ctx}\nthird run: exit {code}: {out}{err}"));
+        bail!("{ctx}\nthird run: exit {code}: {out}{err}");
     }
     let (code, _, err) = run_cmd(ari_cmd(&env, &serve.url()), &["diff", f]);
     if code != 0 {
-        return Err(format!("{ctx}\ndiff after the rerun: exit {code}: {err}"));
+        bail!("{ctx}\ndiff after the rerun: exit {code}: {err}");
     }
     if !serve.alive() {
-        return Err(format!("{ctx}\nserve died"));
+        bail!("{ctx}\nserve died");
     }
     Ok(())
 }
@@ -282,7 +280,7 @@ fn apply_over_ari_reports_a_fault_midway_and_a_rerun_converges() {
             .map(|&f| s.spawn(move || apply_through_a_fault(f)))
             .collect();
         hs.into_iter()
-            .filter_map(|h| h.join().unwrap().err())
+            .filter_map(|h| h.join().unwrap().err().map(|e| format!("{e:#}")))
             .collect()
     });
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
