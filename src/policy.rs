@@ -159,13 +159,30 @@ pub fn enforce(
 }
 
 /// Check an object about to be stored in astdb.
-/// [`check`] for the target the rules describe.
+/// [`check`] for the target the rules describe. Realtime tables keep what astdb loses, and
+/// their codec reads every row back itself, refusing what Asterisk could not load
+/// (realtime/codec.rs): of the astdb traps only an endpoint without codecs is left.
 pub fn check_for(obj: &Object, rules: &Rules) -> Vec<Finding> {
-    let mut findings = check(obj, rules.remote);
     if rules.realtime {
-        findings.retain(|f| f.severity == Severity::Broken);
+        return no_codec(obj).into_iter().collect();
     }
-    findings
+    check(obj, rules.remote)
+}
+
+/// An endpoint without any codec: stored as allow=(nothing), which Asterisk cannot load.
+fn no_codec(obj: &Object) -> Option<Finding> {
+    let id = &obj.id;
+    (obj.ty.name == "endpoint" && obj.get("allow").is_some_and(|v| v.is_empty())).then(|| {
+        Finding {
+            severity: Severity::Broken,
+            message: format!(
+                "endpoint {id} has no codec: it would be stored as allow=(nothing), which Asterisk cannot \
+                 load (GET answers 404, and `pjsip show endpoints` stops at it)"
+            ),
+            fix: "add the codecs it uses, e.g. allow=ulaw,alaw (with disallow=all first to replace a list)".into(),
+            attribute: Some("allow".into()),
+        }
+    })
 }
 
 pub fn check(obj: &Object, remote: bool) -> Vec<Finding> {
@@ -180,17 +197,7 @@ pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
     let id = &obj.id;
     match obj.ty.name {
         "endpoint" => {
-            if obj.get("allow").is_some_and(|v| v.is_empty()) {
-                out.push(Finding {
-                    severity: Severity::Broken,
-                    message: format!(
-                        "endpoint {id} has no codec: it would be stored as allow=(nothing), which Asterisk cannot \
-                         load (GET answers 404, and `pjsip show endpoints` stops at it)"
-                    ),
-                    fix: "add the codecs it uses, e.g. allow=ulaw,alaw (with disallow=all first to replace a list)".into(),
-                    attribute: Some("allow".into()),
-                });
-            }
+            out.extend(no_codec(obj));
             if obj.get("set_var").is_some_and(|v| !v.is_empty()) {
                 out.push(Finding {
                     severity: Severity::Loss,

@@ -2,7 +2,8 @@
 //! reader hands them over (read.rs); each is compared with what the target holds
 //! (stored.rs) and becomes a change (plan.rs); a sink decides what happens to it:
 //!
-//! - [`Written`]: stored at once inside the astdb transaction the apply holds open;
+//! - [`Written`]: stored at once inside the astdb transaction the apply holds open
+//!   (realtime.rs: the same on realtime tables);
 //! - [`Rendered`]: printed as diff text (nothing written);
 //! - [`Collected`]: kept as a plan, to confirm, print as JSON or carry out (execute.rs)
 //!   over ARI, on realtime tables, or in one astdb transaction.
@@ -13,6 +14,7 @@ pub mod execute;
 pub mod plan;
 pub mod prune;
 pub mod read;
+pub mod realtime;
 pub mod stored;
 
 use crate::backend::embedded::Embedded;
@@ -389,6 +391,13 @@ impl Run<'_> {
                 self.out.unchanged += 1;
                 return Ok(());
             }
+            // The target reads back the very object the file defines.
+            Current::Object(o)
+                if o.vals == item.desired.object.vals && o.ext == item.desired.object.ext =>
+            {
+                self.out.unchanged += 1;
+                return Ok(());
+            }
             Current::Absent if sink.takes_rows() => None,
             c => {
                 let d = &item.desired;
@@ -411,11 +420,12 @@ impl Run<'_> {
     fn traps(&mut self, item: &Item) {
         let d = &item.desired;
         let rules = self.req.rules;
-        let mut findings = policy::check_with_row(&d.object, &item.row, rules.remote);
-        if rules.realtime {
+        let findings = if rules.realtime {
             // The realtime tables keep what astdb loses (policy::check_for).
-            findings.retain(|f| f.severity == policy::Severity::Broken);
-        }
+            policy::check_for(&d.object, &rules)
+        } else {
+            policy::check_with_row(&d.object, &item.row, rules.remote)
+        };
         let mut warns = Vec::new();
         judge_all(d, findings, rules, &mut warns, &mut self.out.blocking);
         for (attr, target, name) in policy::references(&d.object) {

@@ -9,7 +9,7 @@ use crate::apply::read::Item;
 use crate::backend::pool::{get_parallel, list_with};
 use crate::backend::{Backend, Coverage};
 use crate::error::{Exit, Result};
-use crate::model::Objectset;
+use crate::model::{Object, Objectset};
 use crate::schema::TypeDef;
 use crate::store::Writer;
 
@@ -21,6 +21,9 @@ pub enum Current {
     Row(String),
     /// What the target answered, or why it cannot read it.
     Set(std::result::Result<Objectset, String>),
+    /// What the target reads back, as an object (realtime rows: compared with the file's
+    /// object before any objectset is made).
+    Object(Object),
     /// Listed but not read yet (the astdb file: read only when needed).
     Unread,
 }
@@ -36,6 +39,7 @@ impl Current {
             Current::Absent | Current::Unread => None,
             Current::Row(row) => Some(row_set(ty, id, &row)),
             Current::Set(s) => Some(s),
+            Current::Object(o) => Some(Ok(o.objectset())),
         }
     }
 }

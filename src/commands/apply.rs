@@ -1,8 +1,8 @@
 //! `pjsipctl apply FILE`: make the target hold what a pjsip.conf says (issue 5).
 //!
-//! The file runs through the pipeline of crate::apply: on the embedded engine each object
-//! is compared and written as it is read, in one transaction; where the plan must be seen
-//! whole first (a confirmation, JSON, ARI, realtime tables, several files), it is
+//! The file runs through the pipeline of crate::apply: on the embedded engine and on
+//! realtime tables each object is compared and written as it is read, in one transaction;
+//! where the plan must be seen whole first (a confirmation, JSON, ARI, several files), it is
 //! collected, then carried out (over ARI object by object, stopping at the first failure
 //! unless --keep-going). All problems are reported at once and nothing is written while
 //! any remains.
@@ -295,10 +295,10 @@ fn streamable(src: &SourceArgs) -> bool {
     src.more.is_empty() && !src.allow_exec && src.file.as_os_str() != "-"
 }
 
-/// Whether the embedded engine takes the file in one pass (crate::apply::on_astdb): an
-/// astdb target and a file read as it goes.
+/// Whether the target takes the file in one pass (crate::apply::on_astdb, on_realtime):
+/// storage pjsipctl writes itself (astdb, realtime tables) and a file read as it goes.
 pub fn fits_one_pass(ctx: &Ctx, src: &SourceArgs) -> bool {
-    !ctx.uses_ari() && ctx.pg_url().is_none() && streamable(src)
+    !ctx.uses_ari() && streamable(src)
 }
 
 /// A one-pass comparison's changes on stdout, written as they come out of their spools:
@@ -360,21 +360,24 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
         || (json && !args.dry_run)
         // The deletes are listed above a question.
         || (args.prune && !args.yes && !args.dry_run);
+    let astdb = ctx.pg_url().is_none();
     // No file to compare with: the whole-file run says so.
-    if collect || (args.dry_run && !ctx.db_path()?.exists()) {
+    if collect || (astdb && args.dry_run && !ctx.db_path()?.exists()) {
         return Ok(None);
     }
     let opts = reader_options(ctx, &args.source);
     let render = Render {
         show_secrets: ctx.settings.output.show_secrets,
     };
-    let db_path = ctx.db_path()?;
-    let existed = db_path.exists();
-    let mut db = ctx.embedded(if args.dry_run {
+    // An astdb file this run creates is removed again when nothing is written to it.
+    let db_path = if astdb { Some(ctx.db_path()?) } else { None };
+    let existed = db_path.as_ref().is_none_or(|p| p.exists());
+    let mut db = ctx.local(if args.dry_run {
         Access::Read
     } else {
         Access::Create
     })?;
+    let target = db.describe();
     let read = std::sync::atomic::AtomicU64::new(0);
     let source = Source::File {
         path: file,
@@ -392,10 +395,9 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
     let mut bar = Progress::new(
         &ctx.out,
         (size > 0).then_some(0),
-        format!("{verb} astdb {}", db_path.display()),
+        format!("{verb} {target}"),
     );
-    let done = crate::apply::on_astdb(
-        &mut db,
+    let done = db.run(
         source,
         req,
         args.dry_run.then(|| Rendered::new(&render, json)),
@@ -411,8 +413,8 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
     drop(db);
     // Nothing written means no new file either.
     let committed = matches!(&done, Ok(Some((o, ..))) if !o.refused()) && !args.dry_run;
-    if !committed && !existed {
-        let _ = std::fs::remove_file(&db_path);
+    if let (false, false, Some(path)) = (committed, existed, &db_path) {
+        let _ = std::fs::remove_file(path);
     }
     let (mut out, ledger, rendered) = match done {
         Ok(Some(done)) => done,
@@ -446,8 +448,7 @@ fn run_on_astdb(ctx: &Ctx, args: &ApplyArgs, req: Request<'_>) -> Result<Option<
     }
     if actions.is_empty() {
         ctx.out.summary(&format!(
-            "astdb {} is up to date: {}",
-            db_path.display(),
+            "{target} is up to date: {}",
             summary_of(&actions, out.unchanged, skipped, "")
         ));
         return Ok(Some(Exit::Ok));

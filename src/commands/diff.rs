@@ -32,14 +32,14 @@ pub struct DiffArgs {
     pub jobs: u16,
 }
 
-/// The comparison in one pass over the embedded engine (crate::apply::on_astdb), as
-/// text or JSON: memory follows the templates, not the file. `None`: collect instead.
+/// The comparison in one pass over the astdb file or the realtime tables
+/// (crate::apply::on_astdb, on_realtime), as text or JSON: memory follows the templates,
+/// not the file. `None`: collect instead.
 fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<Exit>> {
     let file = &args.source.file;
-    if !fits_one_pass(ctx, &args.source) || !ctx.db_path()?.exists() {
+    if !fits_one_pass(ctx, &args.source) || (ctx.pg_url().is_none() && !ctx.db_path()?.exists()) {
         return Ok(None);
     }
-    let db_path = ctx.db_path()?;
     let opts = reader_options(ctx, &args.source);
     let render = Render {
         show_secrets: ctx.settings.output.show_secrets,
@@ -50,10 +50,11 @@ fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<E
         opts: &opts,
         read: &std::sync::atomic::AtomicU64::new(0),
     };
-    let mut db = ctx.embedded(Access::Read)?;
+    let mut db = ctx.local(Access::Read)?;
+    let target = db.describe();
     let sink = Rendered::new(&render, json);
     let Some((mut out, ledger, Some(mut rendered))) =
-        crate::apply::on_astdb(&mut db, source, req, Some(sink), &mut |_| {})?
+        db.run(source, req, Some(sink), &mut |_| {})?
     else {
         return Ok(None);
     };
@@ -63,7 +64,7 @@ fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<E
     let count = |a: Action| ledger.changes().filter(|c| c.0 == a).count();
     Ok(Some(report(
         ctx,
-        &format!("astdb {}", db_path.display()),
+        &target,
         file,
         [
             count(Action::Create),

@@ -63,6 +63,39 @@ pub struct Ctx {
     insecure_said: Cell<bool>,
 }
 
+/// The storage a one-pass apply or diff works in: the astdb file or the realtime tables.
+pub enum Local {
+    Astdb(Embedded),
+    Realtime(crate::realtime::backend::Realtime),
+}
+
+impl Local {
+    /// `astdb PATH` or `PostgreSQL URL`.
+    pub fn describe(&self) -> String {
+        match self {
+            Local::Astdb(db) => db.describe(),
+            Local::Realtime(db) => db.describe(),
+        }
+    }
+
+    /// The one pass (crate::apply::on_astdb, on_realtime; `render`: compare only).
+    /// `Ok(None)`: handed over, nothing written.
+    pub fn run<'r>(
+        &mut self,
+        source: crate::apply::read::Source<'_>,
+        req: crate::apply::Request<'_>,
+        render: Option<crate::apply::Rendered<'r>>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Option<crate::apply::OnAstdb<'r>>> {
+        match self {
+            Local::Astdb(db) => crate::apply::on_astdb(db, source, req, render, progress),
+            Local::Realtime(db) => {
+                crate::apply::realtime::on_realtime(db, source, req, render, progress)
+            }
+        }
+    }
+}
+
 /// What a command does with the astdb file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -120,6 +153,14 @@ impl Ctx {
             return Embedded::without_astdb(&path, mapping);
         }
         Embedded::open(&path, mapping, access != Access::Read)
+    }
+
+    /// The storage pjsipctl writes itself, where apply and diff run in one pass.
+    pub fn local(&self, access: Access) -> Result<Local> {
+        Ok(match self.pg_url() {
+            Some(url) => Local::Realtime(crate::realtime::backend::Realtime::open(url)?),
+            None => Local::Astdb(self.embedded(access)?),
+        })
     }
 
     /// The PostgreSQL database of the realtime backend.

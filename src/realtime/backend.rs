@@ -1,14 +1,13 @@
 //! The realtime backend: Sorcery semantics from `engine`, rows in the ps_* tables through
-//! `codec`, every change of a command in one transaction.
+//! `codec`, every change of a command in one transaction (session.rs).
+
+pub mod session;
 
 use std::collections::HashMap;
 
 use postgres::types::ToSql;
 
-use crate::backend::{
-    check_id, refusal_error, Backend, Coverage, Current, Listed, Op, Prepared, Pushed,
-};
-use crate::engine;
+use crate::backend::{check_id, Backend, Coverage, Current, Listed, Op, Prepared, Pushed};
 use crate::error::{Error, Result};
 use crate::model::{Attr, Object, Objectset};
 use crate::schema::{Kind, TypeDef};
@@ -16,6 +15,7 @@ use crate::schema::{Kind, TypeDef};
 use super::codec::{self, Row};
 use super::schema::{table_of, Column, Schema};
 use super::{pg_error, sql, Db};
+use session::{merged, with_session, Session, Stmts};
 
 pub struct Realtime {
     db: Db,
@@ -88,21 +88,40 @@ impl Realtime {
 
     /// The type's table and its live columns, or why the type cannot be stored here.
     fn table(&self, ty: &TypeDef) -> Result<(&'static str, Vec<Column>)> {
-        let Some(t) = table_of(ty.name) else {
-            return Err(Error::refused(format!(
-                "{} objects have no table in Asterisk's realtime schema (alembic {})",
-                ty.name,
-                super::schema::REVISION
-            ))
-            .hint("keep them in a static config file or in astdb"));
-        };
-        match self.live.tables.get(t) {
-            Some(cols) => Ok((t, cols.clone())),
-            None => Err(
-                Error::storage(format!("{}: the table {t} does not exist", self.db.shown))
-                    .hint("run `pjsipctl db init` on an empty database, or `pjsipctl db check`"),
-            ),
-        }
+        resolve(&self.live, &self.db.shown, ty).map(|(t, cols)| (t, cols.to_vec()))
+    }
+
+    /// `f` in one transaction for a command's writes (`writes`), or in a read-only
+    /// snapshot to compare with; unless `f` calls [`Session::commit`], it is rolled back.
+    pub fn in_session<R>(
+        &mut self,
+        writes: bool,
+        f: impl FnOnce(&mut Session<'_>) -> Result<R>,
+    ) -> Result<R> {
+        with_session(&mut self.db.client, &self.db.shown, &self.live, writes, f)
+    }
+}
+
+/// The type's table and its live columns, or why the type cannot be stored here.
+fn resolve<'l>(
+    live: &'l Schema,
+    shown: &str,
+    ty: &TypeDef,
+) -> Result<(&'static str, &'l [Column])> {
+    let Some(t) = table_of(ty.name) else {
+        return Err(Error::refused(format!(
+            "{} objects have no table in Asterisk's realtime schema (alembic {})",
+            ty.name,
+            super::schema::REVISION
+        ))
+        .hint("keep them in a static config file or in astdb"));
+    };
+    match live.tables.get(t) {
+        Some(cols) => Ok((t, cols)),
+        None => Err(
+            Error::storage(format!("{shown}: the table {t} does not exist"))
+                .hint("run `pjsipctl db init` on an empty database, or `pjsipctl db check`"),
+        ),
     }
 }
 
@@ -149,13 +168,16 @@ fn row_from(r: &postgres::Row, cols: &[Column]) -> Row {
 
 /// A row read as Asterisk reads it.
 fn read_row(ty: &'static TypeDef, id: &str, table: &str, row: &Row) -> Result<Object> {
-    codec::read(ty, id, row).map_err(|e| {
-        Error::storage(format!(
-            "{} {id}: the stored row in {table} is unreadable: {e}",
-            ty.name
-        ))
-        .hint("Asterisk answers 404 for it; delete it with `pjsipctl delete` and push it again")
-    })
+    codec::read(ty, id, row).map_err(|e| unreadable(ty, id, table, e))
+}
+
+/// A stored row Asterisk cannot read.
+fn unreadable(ty: &TypeDef, id: &str, table: &str, e: impl std::fmt::Display) -> Error {
+    Error::storage(format!(
+        "{} {id}: the stored row in {table} is unreadable: {e}",
+        ty.name
+    ))
+    .hint("Asterisk answers 404 for it; delete it with `pjsipctl delete` and push it again")
 }
 
 /// Sorcery's copy cannot carry ACL rules (they have no text form); their columns keep
@@ -184,72 +206,6 @@ fn unfaithful(ty: &TypeDef, id: &str, table: &str, created: bool, why: codec::Un
     } else {
         "the stored object is unchanged"
     })
-}
-
-/// Merge and write one judged push inside `tx` (apply has judged it; nothing is judged here).
-#[allow(clippy::too_many_arguments)]
-fn push_in(
-    tx: &mut impl postgres::GenericClient,
-    shown: &str,
-    live: &Schema,
-    ty: &'static TypeDef,
-    id: &str,
-    table: &str,
-    cols: &[Column],
-    fields: &[Attr],
-    existing: Option<Object>,
-    upsert: &postgres::Statement,
-    answer: bool,
-) -> Result<(Pushed, Object)> {
-    let created = existing.is_none();
-    let mut built = engine::build(ty, id, existing.as_ref(), fields)
-        .map_err(|r| refusal_error(ty, id, created, r))?;
-    if let Some(old) = &existing {
-        keep_acl_rules(old, &mut built.object, fields);
-    }
-    let warnings = std::mem::take(&mut built.warnings);
-    let row = codec::write(&built.object, cols, live)
-        .map_err(|why| unfaithful(ty, id, table, created, why))?;
-    let unchanged = existing
-        .as_ref()
-        .is_some_and(|o| o.objectset() == built.object.objectset());
-    let params: Vec<&(dyn ToSql + Sync)> =
-        row.iter().map(|(_, v)| v as &(dyn ToSql + Sync)).collect();
-    tx.execute(upsert, &params)
-        .map_err(|e| pg_error(&e, shown))?;
-    Ok((
-        Pushed {
-            // A batch only reports warnings: building every answer would cost more than the write.
-            objectset: if answer {
-                built.object.objectset()
-            } else {
-                Vec::new()
-            },
-            created,
-            unchanged,
-            warnings,
-        },
-        built.object,
-    ))
-}
-
-fn delete_in(
-    tx: &mut impl postgres::GenericClient,
-    shown: &str,
-    ty: &TypeDef,
-    id: &str,
-    delete: &postgres::Statement,
-) -> Result<()> {
-    let n = tx
-        .execute(delete, &[&codec::encode_chunk(id)])
-        .map_err(|e| pg_error(&e, shown))?;
-    if n == 0 {
-        return Err(Error::not_found(format!(
-            "{} {id} not found in {shown}",
-            ty.name
-        )));
-    }
-    Ok(())
 }
 
 impl Backend for Realtime {
@@ -311,8 +267,8 @@ impl Backend for Realtime {
         let row = codec::write(&p.object, &cols, &self.live)
             .map_err(|why| unfaithful(ty, id, table, p.created(), why))?;
         let shown = self.db.shown.clone();
-        let stmts =
-            Stmts::prepare(&mut self.db.client, table, &cols).map_err(|e| pg_error(&e, &shown))?;
+        let stmts = Stmts::prepare(&mut self.db.client, table, &cols, true)
+            .map_err(|e| pg_error(&e, &shown))?;
         let mut tx = self
             .db
             .client
@@ -394,133 +350,70 @@ impl Backend for Realtime {
         Ok((out, Coverage::Complete))
     }
 
-    /// One transaction: all of it is committed, or none. The rows of the pushed objects
-    /// are read (and locked) with one query per table; statements are prepared once.
+    /// One transaction: all of it is committed, or none (session.rs: the rows of the
+    /// pushed objects read and locked with one query per table, new rows sent by COPY).
     fn batch(
         &mut self,
         ops: &[Op],
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<Option<Pushed>>> {
-        let mut tables = Vec::with_capacity(ops.len());
         for op in ops {
-            let (ty, id) = match op {
-                Op::Push { ty, id, .. } | Op::Delete { ty, id } => (ty, id),
-            };
+            let (Op::Push { ty, id, .. } | Op::Delete { ty, id }) = op;
             check_id(id)?;
-            tables.push(self.table(ty)?);
+            self.table(ty)?;
         }
-        let shown = self.db.shown.clone();
-        // Per table: its columns, statements and the (stored) ids pushed.
-        let mut per: HashMap<&str, (&[Column], Stmts, Vec<String>)> = HashMap::new();
-        for (op, (table, cols)) in ops.iter().zip(&tables) {
-            if !per.contains_key(table) {
-                let stmts = Stmts::prepare(&mut self.db.client, table, cols)
-                    .map_err(|e| pg_error(&e, &shown))?;
-                per.insert(table, (cols, stmts, Vec::new()));
-            }
-            if let Op::Push { id, .. } = op {
-                per.get_mut(table).unwrap().2.push(codec::encode_chunk(id));
-            }
-        }
-        let live = &self.live;
-        let mut tx = self
-            .db
-            .client
-            .transaction()
-            .map_err(|e| pg_error(&e, &shown))?;
-        let mut stored: HashMap<(&str, String), Row> = HashMap::new();
-        for (table, (cols, stmts, ids)) in &per {
-            if ids.is_empty() {
-                continue;
-            }
-            for r in tx
-                .query(&stmts.select, &[ids])
-                .map_err(|e| pg_error(&e, &shown))?
-            {
-                let row: Row = cols
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.name.clone(), r.get::<_, Option<String>>(i)))
-                    .collect();
-                let id = row
-                    .iter()
-                    .find(|(n, _)| n == "id")
-                    .and_then(|(_, v)| v.clone())
-                    .unwrap_or_default();
-                stored.insert((table, id), row);
-            }
-        }
-        // What this batch already did to an object (a re-create deletes, then pushes).
-        let mut done: HashMap<(&str, &str), Option<Object>> = HashMap::new();
-        let answer = ops.len() == 1;
-        let mut out = Vec::with_capacity(ops.len());
-        for (i, (op, (table, cols))) in ops.iter().zip(&tables).enumerate() {
-            let stmts = &per[table].1;
-            out.push(match op {
-                Op::Push { ty, id, fields } => {
-                    let existing = match done.remove(&(*table, id.as_str())) {
-                        Some(o) => o,
-                        None => match stored.get(&(*table, codec::encode_chunk(id))) {
-                            None => None,
-                            Some(row) => Some(codec::read(ty, id, row).map_err(|e| {
-                                Error::storage(format!(
-                                    "{} {id}: the stored row in {table} is unreadable: {e}",
-                                    ty.name
-                                ))
-                                .hint("Asterisk answers 404 for it; delete it with `pjsipctl delete` and push it again")
-                            })?),
-                        },
-                    };
-                    let (pushed, obj) = push_in(
-                        &mut tx,
-                        &shown,
-                        live,
-                        ty,
-                        id,
-                        table,
-                        cols,
-                        fields,
-                        existing,
-                        &stmts.upsert,
-                        answer,
-                    )?;
-                    done.insert((table, id), Some(obj));
-                    Some(pushed)
-                }
-                Op::Delete { ty, id } => {
-                    delete_in(&mut tx, &shown, ty, id, &stmts.delete)?;
-                    done.insert((table, id), None);
-                    None
-                }
-            });
-            progress(i + 1);
-        }
-        tx.commit().map_err(|e| pg_error(&e, &shown))?;
-        Ok(out)
+        self.in_session(true, |s| batch_in(s, ops, progress))
     }
 }
 
-/// The statements a batch runs on one table.
-struct Stmts {
-    select: postgres::Statement,
-    upsert: postgres::Statement,
-    delete: postgres::Statement,
-}
-
-impl Stmts {
-    fn prepare(
-        c: &mut postgres::Client,
-        table: &str,
-        cols: &[Column],
-    ) -> std::result::Result<Stmts, postgres::Error> {
-        let typed: Vec<(&str, &str)> = cols
-            .iter()
-            .map(|c| (c.name.as_str(), c.ty.as_str()))
-            .collect();
-        Ok(Stmts {
-            select: c.prepare(&sql::select_locked(table, &names(cols)))?,
-            upsert: c.prepare(&sql::upsert(table, &typed))?,
-            delete: c.prepare(&sql::delete(table))?,
-        })
+/// [`Realtime::batch`] in its session.
+fn batch_in(
+    s: &mut Session<'_>,
+    ops: &[Op],
+    progress: &mut dyn FnMut(usize),
+) -> Result<Vec<Option<Pushed>>> {
+    s.prefetch(ops.iter().filter_map(|op| match op {
+        Op::Push { ty, id, .. } => Some((*ty, id.as_str())),
+        Op::Delete { .. } => None,
+    }))?;
+    // What this batch already did to an object (a re-create deletes, then pushes).
+    let mut done: HashMap<(&str, &str), Option<Object>> = HashMap::new();
+    // A batch of one answers with the object; building every answer of a big one
+    // would cost more than the writes.
+    let answer = ops.len() == 1;
+    let mut out = Vec::with_capacity(ops.len());
+    for (i, op) in ops.iter().enumerate() {
+        out.push(match op {
+            Op::Push { ty, id, fields } => {
+                let existing = match done.remove(&(ty.name, id.as_str())) {
+                    Some(o) => o,
+                    None => s.existing(ty, id)?,
+                };
+                let (object, warnings) = merged(ty, id, existing.as_ref(), fields)?;
+                s.write(&object, existing.is_none())?;
+                let pushed = Pushed {
+                    objectset: if answer {
+                        object.objectset()
+                    } else {
+                        Vec::new()
+                    },
+                    created: existing.is_none(),
+                    unchanged: existing
+                        .as_ref()
+                        .is_some_and(|o| o.objectset() == object.objectset()),
+                    warnings,
+                };
+                done.insert((ty.name, id), Some(object));
+                Some(pushed)
+            }
+            Op::Delete { ty, id } => {
+                s.delete(ty, id)?;
+                done.insert((ty.name, id), None);
+                None
+            }
+        });
+        progress(i + 1);
     }
+    s.commit()?;
+    Ok(out)
 }

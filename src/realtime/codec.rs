@@ -8,6 +8,9 @@
 //! the attribute named like the column; columns without an attribute are ignored.
 //! Writing is the inverse, checked by reading the row back.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use crate::engine::{self, Refusal};
 use crate::model::{Key, Object, Objectset};
 use crate::schema::{Kind, TypeDef};
@@ -20,18 +23,35 @@ pub type Row = Vec<(String, Option<String>)>;
 /// ast_realtime_encode_chunk: `;` and `^` as `^3B`/`^5E`, so a value survives the split.
 pub fn encode_chunk(v: &str) -> String {
     let mut s = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            ';' => s.push_str("^3B"),
-            '^' => s.push_str("^5E"),
-            c => s.push(c),
-        }
-    }
+    encode_into(&mut s, v);
     s
+}
+
+/// [`encode_chunk`] onto the end of `out`.
+fn encode_into(out: &mut String, v: &str) {
+    let mut rest = v;
+    while let Some(at) = rest.find([';', '^']) {
+        out.push_str(&rest[..at]);
+        out.push_str(if rest.as_bytes()[at] == b';' {
+            "^3B"
+        } else {
+            "^5E"
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// ast_realtime_decode_chunk: every `^` followed by two hex digits is that byte.
 pub fn decode_chunk(v: &str) -> String {
+    decoded(v).into_owned()
+}
+
+/// [`decode_chunk`], borrowing the text when there is nothing to decode.
+fn decoded(v: &str) -> Cow<'_, str> {
+    if !v.contains('^') {
+        return Cow::Borrowed(v);
+    }
     let b = v.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -49,13 +69,13 @@ pub fn decode_chunk(v: &str) -> String {
             i += 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The pieces Asterisk makes of one stored value (res_config_pgsql's split at `;`).
-pub fn pieces(v: &str) -> impl Iterator<Item = String> + '_ {
+pub fn pieces(v: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     v.split(';')
-        .map(|p| decode_chunk(p.trim_matches(|c: char| c.is_ascii_whitespace())))
+        .map(|p| decoded(p.trim_matches(|c: char| c.is_ascii_whitespace())))
         .filter(|p| !p.is_empty())
 }
 
@@ -90,128 +110,297 @@ pub struct Unfaithful(pub Vec<String>);
 /// The row that reads back as `obj` on a table with `cols`; every attribute the table
 /// cannot hold faithfully is named in the error.
 pub fn write(obj: &Object, cols: &[Column], schema: &Schema) -> Result<Row, Unfaithful> {
-    // Each attribute's stored pieces, by column name; set_var entries go to set_var.
-    let mut by_col: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut add = |name: &str, v: String| match by_col.iter_mut().find(|(n, _)| *n == name) {
-        Some((_, l)) => l.push(v),
-        None => by_col.push((
-            obj.ty.fields[obj.ty.field_index_exact(name).unwrap()].name,
-            vec![v],
-        )),
-    };
-    obj.entries(true, |k, v| match k {
-        Key::Var(n) => add("set_var", encode_chunk(&format!("{n}={v}"))),
-        Key::Field(i) => {
-            let fd = &obj.ty.fields[i];
-            match fd.kind {
-                // Named ACLs only: permit/deny rules show as "deny/permit", which is no ACL name.
-                Kind::NamedAcl => {
-                    // After a copy, the rules' display name "deny/permit" comes back as an ACL
-                    // name; the rules themselves are in their own columns.
-                    let rules = obj.ty.fields.iter().zip(&obj.vals).any(|(f, v)| {
-                        matches!(f.kind, Kind::AclRule { target } if target == fd.name)
-                            && !v.as_str().is_empty()
-                    });
-                    for n in obj.vals[i].list() {
-                        if !n.is_empty()
-                            && n != crate::schema::values::BASE_ACL
-                            && !(rules && n == "deny/permit")
-                        {
-                            add(fd.name, encode_chunk(n));
-                        }
-                    }
-                }
-                // Empty codecs print "(nothing)": leave the column unset instead.
-                Kind::Codec { .. } if v == "(nothing)" => {}
-                // An unset callerid reads back as the real default (README: the deliberate difference).
-                Kind::CallerId if v == "<unknown>" => {}
-                _ => add(fd.name, encode_chunk(v)),
-            }
-        }
-    });
-    // ACL rules have no text form in the objectset: their own columns, as typed.
-    for (i, fd) in obj.ty.fields.iter().enumerate() {
-        if let (Kind::AclRule { .. }, crate::model::Val::S(v)) = (&fd.kind, &obj.vals[i]) {
-            if !v.is_empty() {
-                add(fd.name, encode_chunk(v));
-            }
-        }
-    }
-    let mut row = Row::with_capacity(cols.len());
-    let mut problems = Vec::new();
-    for c in cols {
-        let text = if c.name == "id" {
-            Some(encode_chunk(&obj.id))
-        } else {
-            by_col
-                .iter()
-                .find(|(n, _)| *n == c.name)
-                .map(|(_, l)| l.join(";"))
-                .filter(|v| !v.trim().is_empty())
-        };
-        let text = match (text, schema.holds(c)) {
-            (Some(v), Holds::Enum(labels)) => {
-                let found = labels
-                    .iter()
-                    .find(|l| **l == v || l.eq_ignore_ascii_case(&v))
-                    .or_else(|| labels.iter().find(|l| reads_as(obj.ty, &c.name, l, &v)));
-                match found {
-                    Some(l) => Some(l.clone()),
-                    None => {
-                        problems.push(format!(
-                            "{}={v}: the column's type {} has only the labels {}",
-                            c.name,
-                            c.ty,
-                            labels.join(", ")
-                        ));
-                        None
-                    }
-                }
-            }
-            (t, _) => t,
-        };
-        if let (Some(v), Some(n)) = (&text, varchar_len(&c.ty)) {
-            if v.chars().count() > n {
-                problems.push(format!(
-                    "{}: {} characters do not fit the column ({})",
-                    if c.name == "id" { "the id" } else { &c.name },
-                    v.chars().count(),
-                    c.ty
-                ));
-            }
-        }
-        row.push((c.name.clone(), text));
-    }
-    if problems.is_empty() {
-        // A missing column matters only where the value would not read back (an older schema).
-        let missing: Vec<&str> = by_col
-            .iter()
-            .map(|(n, _)| *n)
-            .filter(|n| !cols.iter().any(|c| c.name == *n))
-            .collect();
-        problems = lost(obj, &row)
-            .into_iter()
-            .map(
-                |p| match missing.iter().find(|m| p.starts_with(&format!("{m}:"))) {
-                    Some(m) => {
-                        format!("{m}: the table has no column {m} (run `pjsipctl db check`)")
-                    }
-                    None => p,
-                },
-            )
-            .collect();
-    }
-    if problems.is_empty() {
-        Ok(row)
-    } else {
-        Err(Unfaithful(problems))
+    let text = Layout::new(obj.ty, cols, schema).write(obj)?;
+    Ok(cols
+        .iter()
+        .zip(text.values())
+        .map(|(c, v)| (c.name.clone(), v.map(str::to_string)))
+        .collect())
+}
+
+/// A row as [`Layout::write`] makes it: each column's text (or NULL), in table order, all
+/// in one buffer (a row of a bulk apply costs one allocation, not one per column).
+pub struct RowText {
+    buf: String,
+    cols: Vec<Option<Range<usize>>>,
+}
+
+impl RowText {
+    pub fn values(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.cols.iter().map(|r| r.clone().map(|r| &self.buf[r]))
     }
 }
 
-/// What Asterisk would read differently from `obj` out of `row`.
-fn lost(obj: &Object, row: &Row) -> Vec<String> {
+/// What writing an object needs to know of its table's columns, worked out once per table
+/// (a bulk apply writes thousands of rows into the same columns).
+pub struct Layout<'s> {
+    ty: &'static TypeDef,
+    cols: Vec<ColumnPlan<'s>>,
+    /// Per field of the type: whether a column holds it.
+    held: Vec<bool>,
+    set_var: Option<usize>,
+    /// The object each row is read back into, reset for the next.
+    back: std::cell::RefCell<Object>,
+}
+
+struct ColumnPlan<'s> {
+    col: &'s Column,
+    id: bool,
+    /// The field of the column's name (exactly, as res_sorcery_realtime matches it).
+    field: Option<usize>,
+    /// The field's default text, where reading it back onto a fresh object keeps the
+    /// default: such a column needs no reading back.
+    keeps: Option<&'static str>,
+    holds: Holds<'s>,
+    max: Option<usize>,
+}
+
+impl<'s> Layout<'s> {
+    pub fn new(ty: &'static TypeDef, cols: &'s [Column], schema: &'s Schema) -> Layout<'s> {
+        let mut held = vec![false; ty.fields.len()];
+        let fresh = Object::new(ty, "");
+        let cols = cols
+            .iter()
+            .map(|c| {
+                let id = c.name == "id";
+                let field = (!id).then(|| ty.field_index_exact(&c.name)).flatten();
+                if let Some(i) = field {
+                    held[i] = true;
+                }
+                let keeps = field.and_then(|i| match &crate::model::fresh_vals(ty)[i] {
+                    crate::model::Val::S(Cow::Borrowed(d))
+                        if !d.is_empty()
+                            && pieces(d).eq(std::iter::once(Cow::Borrowed(*d)))
+                            && engine::keeps_default(&fresh, i, d) =>
+                    {
+                        Some(*d)
+                    }
+                    _ => None,
+                });
+                ColumnPlan {
+                    col: c,
+                    id,
+                    field,
+                    keeps,
+                    holds: schema.holds(c),
+                    max: varchar_len(&c.ty),
+                }
+            })
+            .collect();
+        Layout {
+            ty,
+            cols,
+            held,
+            set_var: ty.field_index_exact("set_var"),
+            back: std::cell::RefCell::new(fresh),
+        }
+    }
+
+    /// [`write`]: each column's text (or NULL), in table order.
+    pub fn write(&self, obj: &Object) -> Result<RowText, Unfaithful> {
+        debug_assert!(std::ptr::eq(obj.ty, self.ty));
+        // Each field's stored pieces joined by `;` (set_var entries go to set_var), as a
+        // range of `buf`: a field's pieces come one after the other, but set_var's may be
+        // split by the extended attributes, whose place differs.
+        let mut buf = String::with_capacity(1024);
+        let mut by_field: Vec<Option<Range<usize>>> = vec![None; obj.ty.fields.len()];
+        let mut add = |buf: &mut String, i: usize, v: &str| {
+            let at = buf.len();
+            match by_field[i].clone() {
+                Some(r) if r.end == at => {
+                    buf.push(';');
+                    encode_into(buf, v);
+                    by_field[i] = Some(r.start..buf.len());
+                }
+                Some(r) => {
+                    let before = buf[r].to_string();
+                    buf.push_str(&before);
+                    buf.push(';');
+                    encode_into(buf, v);
+                    by_field[i] = Some(at..buf.len());
+                }
+                None => {
+                    encode_into(buf, v);
+                    by_field[i] = Some(at..buf.len());
+                }
+            }
+        };
+        let mut var = String::new();
+        obj.entries(true, |k, v| match k {
+            Key::Var(n) => {
+                if let Some(i) = self.set_var {
+                    var.clear();
+                    var.push_str(n);
+                    var.push('=');
+                    var.push_str(v);
+                    add(&mut buf, i, &var);
+                }
+            }
+            Key::Field(i) => {
+                let fd = &obj.ty.fields[i];
+                match fd.kind {
+                    // Named ACLs only: permit/deny rules show as "deny/permit", which is no ACL name.
+                    Kind::NamedAcl => {
+                        // After a copy, the rules' display name "deny/permit" comes back as an ACL
+                        // name; the rules themselves are in their own columns.
+                        let rules = obj.ty.fields.iter().zip(&obj.vals).any(|(f, v)| {
+                            matches!(f.kind, Kind::AclRule { target } if target == fd.name)
+                                && !v.as_str().is_empty()
+                        });
+                        for n in obj.vals[i].list() {
+                            if !n.is_empty()
+                                && n != crate::schema::values::BASE_ACL
+                                && !(rules && n == "deny/permit")
+                            {
+                                add(&mut buf, i, n);
+                            }
+                        }
+                    }
+                    // Empty codecs print "(nothing)": leave the column unset instead.
+                    Kind::Codec { .. } if v == "(nothing)" => {}
+                    // An unset callerid reads back as the real default (README: the deliberate difference).
+                    Kind::CallerId if v == "<unknown>" => {}
+                    _ => add(&mut buf, i, v),
+                }
+            }
+        });
+        // ACL rules have no text form in the objectset: their own columns, as typed.
+        for (i, fd) in obj.ty.fields.iter().enumerate() {
+            if let (Kind::AclRule { .. }, crate::model::Val::S(v)) = (&fd.kind, &obj.vals[i]) {
+                if !v.is_empty() {
+                    add(&mut buf, i, v);
+                }
+            }
+        }
+        let mut cols = Vec::with_capacity(self.cols.len());
+        let mut problems = Vec::new();
+        for c in &self.cols {
+            let range = if c.id {
+                let at = buf.len();
+                encode_into(&mut buf, &obj.id);
+                Some(at..buf.len())
+            } else {
+                c.field
+                    .and_then(|i| by_field[i].clone())
+                    .filter(|r| !buf[r.clone()].trim().is_empty())
+            };
+            let range = match (range, c.holds) {
+                (Some(r), Holds::Enum(labels)) => {
+                    let v = &buf[r.clone()];
+                    let found = labels
+                        .iter()
+                        .find(|l| **l == v || l.eq_ignore_ascii_case(v))
+                        .or_else(|| labels.iter().find(|l| reads_as(obj.ty, &c.col.name, l, v)));
+                    match found {
+                        Some(l) if *l == v => Some(r),
+                        Some(l) => {
+                            let at = buf.len();
+                            buf.push_str(l);
+                            Some(at..buf.len())
+                        }
+                        None => {
+                            problems.push(format!(
+                                "{}={v}: the column's type {} has only the labels {}",
+                                c.col.name,
+                                c.col.ty,
+                                labels.join(", ")
+                            ));
+                            None
+                        }
+                    }
+                }
+                (r, _) => r,
+            };
+            if let (Some(r), Some(n)) = (&range, c.max) {
+                let v = &buf[r.clone()];
+                // (Bytes are at least as many as characters: most values need no count.)
+                if v.len() > n && v.chars().count() > n {
+                    problems.push(format!(
+                        "{}: {} characters do not fit the column ({})",
+                        if c.id { "the id" } else { &c.col.name },
+                        v.chars().count(),
+                        c.col.ty
+                    ));
+                }
+            }
+            cols.push(range);
+        }
+        let text = RowText { buf, cols };
+        if problems.is_empty() {
+            // A missing column matters only where the value would not read back (an older schema).
+            let missing: Vec<&str> = by_field
+                .iter()
+                .enumerate()
+                .filter(|(i, v)| v.is_some() && !self.held[*i])
+                .map(|(i, _)| obj.ty.fields[i].name)
+                .collect();
+            problems = self
+                .lost(obj, &text)
+                .into_iter()
+                .map(
+                    |p| match missing.iter().find(|m| p.starts_with(&format!("{m}:"))) {
+                        Some(m) => {
+                            format!("{m}: the table has no column {m} (run `pjsipctl db check`)")
+                        }
+                        None => p,
+                    },
+                )
+                .collect();
+        }
+        if problems.is_empty() {
+            Ok(text)
+        } else {
+            Err(Unfaithful(problems))
+        }
+    }
+
+    /// [`read`] of a row of this table given as its `values` in table order.
+    pub fn read(&self, id: &str, values: &[Option<String>]) -> Result<Object, Refusal> {
+        let mut back = self.back.borrow_mut();
+        self.read_into(&mut back, id, values.iter().map(Option::as_deref))?;
+        Ok(back.clone())
+    }
+
+    /// [`read`] into `back`: each column of the name of a field applies its pieces to that
+    /// field, in table order.
+    fn read_into<'v>(
+        &self,
+        back: &mut Object,
+        id: &str,
+        values: impl Iterator<Item = Option<&'v str>>,
+    ) -> Result<(), Refusal> {
+        back.reset(id);
+        let fresh = crate::model::fresh_vals(self.ty);
+        self.cols.iter().zip(values).try_for_each(|(c, v)| {
+            let (Some(i), Some(v)) = (c.field, v) else {
+                return Ok(());
+            };
+            // A default that reads back as itself, onto a field still at its default (the
+            // usual column of a row): applying it would change nothing.
+            if c.keeps == Some(v) && back.vals[i].is_fresh(&fresh[i]) {
+                return Ok(());
+            }
+            pieces(v).try_for_each(|p| engine::apply_at(back, i, &p).map(|_| ()))
+        })?;
+        engine::apply_handler(back).map(|_| ())
+    }
+
+    /// What Asterisk would read differently from `obj` out of its row.
+    fn lost(&self, obj: &Object, text: &RowText) -> Vec<String> {
+        let mut back = self.back.borrow_mut();
+        let read = self.read_into(&mut back, &obj.id, text.values());
+        // The usual row reads back as the very object: nothing to name.
+        if read.is_ok() && back.vals == obj.vals && back.ext == obj.ext {
+            return Vec::new();
+        }
+        lost_from(obj, read.map(|()| back.clone()))
+    }
+}
+
+/// Where `back`, the object read back, differs from `obj`, attribute by attribute.
+fn lost_from(obj: &Object, back: Result<Object, Refusal>) -> Vec<String> {
     let want = obj.objectset();
-    match read(obj.ty, &obj.id, row) {
+    match back {
         Err(e) => vec![format!("the row would not load: {e}")],
         Ok(back) => {
             let mut out = diff_sets(&want, &back.objectset());

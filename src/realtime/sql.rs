@@ -78,34 +78,126 @@ pub fn select_all(table: &str, cols: &[&str]) -> String {
 /// The whole row, written in one statement whether it exists or not (id is unique in
 /// every ps_* table). Values are text parameters cast to each column's type.
 pub fn upsert(table: &str, cols: &[(&str, &str)]) -> String {
-    let mut names = String::new();
     let mut vals = String::new();
-    let mut sets = String::new();
-    for (i, (c, ty)) in cols.iter().enumerate() {
+    for (i, (_, ty)) in cols.iter().enumerate() {
         if i > 0 {
-            names.push_str(", ");
             vals.push_str(", ");
         }
-        names.push_str(&ident(c));
-        // An explicit cast to varchar(n) would cut a long value silently: text is
-        // assigned (and refused when too long); other types need the explicit cast.
-        if ty.starts_with("character") || *ty == "text" {
-            let _ = write!(vals, "${}::text", i + 1);
-        } else {
-            let _ = write!(vals, "${}::text::{}", i + 1, ty);
-        }
-        if *c != "id" {
-            if !sets.is_empty() {
-                sets.push_str(", ");
-            }
-            let _ = write!(sets, "{0} = EXCLUDED.{0}", ident(c));
-        }
+        vals.push_str(&cast(&format!("${}", i + 1), ty));
     }
     format!(
-        "INSERT INTO {} ({names}) VALUES ({vals}) ON CONFLICT (id) DO UPDATE SET {sets}",
+        "INSERT INTO {} ({}) VALUES ({vals}) ON CONFLICT (id) DO UPDATE SET {}",
+        ident(table),
+        names(cols),
+        sets(cols)
+    )
+}
+
+/// [`upsert`] of many rows in one statement: parameter i is the text array of column i
+/// (no id twice: a statement may change a row only once).
+pub fn upsert_many(table: &str, cols: &[(&str, &str)]) -> String {
+    let mut arrays = String::new();
+    let mut vals = String::new();
+    for (i, (c, ty)) in cols.iter().enumerate() {
+        if i > 0 {
+            arrays.push_str(", ");
+            vals.push_str(", ");
+        }
+        let _ = write!(arrays, "${}::text[]", i + 1);
+        vals.push_str(&cast(&format!("u.{}", ident(c)), ty));
+    }
+    format!(
+        "INSERT INTO {} ({names}) SELECT {vals} FROM unnest({arrays}) AS u ({names}) \
+         ON CONFLICT (id) DO UPDATE SET {}",
+        ident(table),
+        sets(cols),
+        names = names(cols),
+    )
+}
+
+/// A text value as a column's type. An explicit cast to varchar(n) would cut a long value
+/// silently: text is assigned (and refused when too long); other types need the cast.
+fn cast(text: &str, ty: &str) -> String {
+    if ty.starts_with("character") || ty == "text" {
+        format!("{text}::text")
+    } else {
+        format!("{text}::text::{ty}")
+    }
+}
+
+fn names(cols: &[(&str, &str)]) -> String {
+    let quoted: Vec<String> = cols.iter().map(|(c, _)| ident(c)).collect();
+    quoted.join(", ")
+}
+
+/// Every column but the id, from the row proposed.
+fn sets(cols: &[(&str, &str)]) -> String {
+    let set: Vec<String> = cols
+        .iter()
+        .filter(|(c, _)| *c != "id")
+        .map(|(c, _)| format!("{0} = EXCLUDED.{0}", ident(c)))
+        .collect();
+    set.join(", ")
+}
+
+/// The rows of a set of ids, unlocked (a read-only comparison).
+pub fn select_some(table: &str, cols: &[&str]) -> String {
+    format!(
+        "SELECT {} FROM {} WHERE id = ANY($1::text[])",
+        select_list(cols),
         ident(table)
     )
 }
+
+/// Whether the table holds any row.
+pub fn any_row(table: &str) -> String {
+    format!("SELECT EXISTS (SELECT 1 FROM {})", ident(table))
+}
+
+/// New rows in bulk: COPY's text format on the connection (see [`copy_field`]), each value
+/// converted by its column's input function, as an INSERT of the same text would be.
+pub fn copy_in(table: &str, cols: &[&str]) -> String {
+    let names: Vec<String> = cols.iter().map(|c| ident(c)).collect();
+    format!("COPY {} ({}) FROM STDIN", ident(table), names.join(", "))
+}
+
+/// One value of a COPY text row: NULL as `\N`; backslash, tab, newline and carriage return
+/// escaped (PostgreSQL's copyfromparse.c reads `\\`, `\t`, `\n`, `\r` back), so no value
+/// can end its field, its row or the data.
+pub fn copy_field(out: &mut Vec<u8>, v: Option<&str>) {
+    let Some(v) = v else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    let b = v.as_bytes();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &[u8] = match c {
+            b'\\' => b"\\\\",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            _ => continue,
+        };
+        out.extend_from_slice(&b[start..i]);
+        out.extend_from_slice(esc);
+        start = i + 1;
+    }
+    out.extend_from_slice(&b[start..]);
+}
+
+/// The advisory lock every pjsipctl writer of a database takes inside its transaction
+/// (released at its end): an apply exclusively, since it creates rows it found absent
+/// without locking them (there is no row to lock); a push shares it. Asterisk takes none.
+pub fn writers_lock(exclusive: bool) -> String {
+    format!(
+        "SELECT pg_advisory_xact_lock{}({WRITERS_KEY})",
+        if exclusive { "" } else { "_shared" }
+    )
+}
+
+/// The advisory lock's key: "pjsipctl" in ASCII, one number no other program is likely to use.
+const WRITERS_KEY: i64 = 0x706a_7369_7063_746c;
 
 pub fn delete(table: &str) -> String {
     format!("DELETE FROM {} WHERE id = $1", ident(table))
@@ -131,5 +223,26 @@ mod tests {
             "INSERT INTO \"ps_aors\" (\"id\", \"max_contacts\") VALUES ($1::text, \
              $2::text::integer) ON CONFLICT (id) DO UPDATE SET \"max_contacts\" = EXCLUDED.\"max_contacts\""
         );
+        assert_eq!(
+            upsert_many("t", &[("id", "text"), ("n", "integer")]),
+            "INSERT INTO \"t\" (\"id\", \"n\") SELECT u.\"id\"::text, u.\"n\"::text::integer \
+             FROM unnest($1::text[], $2::text[]) AS u (\"id\", \"n\") \
+             ON CONFLICT (id) DO UPDATE SET \"n\" = EXCLUDED.\"n\""
+        );
+        assert_eq!(
+            copy_in("ps_aors", &["id", "100rel"]),
+            "COPY \"ps_aors\" (\"id\", \"100rel\") FROM STDIN"
+        );
+    }
+
+    #[test]
+    fn copy_fields_escape_what_would_end_them() {
+        let mut out = Vec::new();
+        copy_field(&mut out, Some("a\tb\nc\rd\\e;f^g"));
+        out.push(b'\t');
+        copy_field(&mut out, None);
+        out.push(b'\t');
+        copy_field(&mut out, Some("\\."));
+        assert_eq!(out, b"a\\tb\\nc\\rd\\\\e;f^g\t\\N\t\\\\.");
     }
 }

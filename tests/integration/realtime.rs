@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{fixtures, run_cmd, Env};
+use crate::common::{fixtures, routed, run_cmd, Env};
 
 fn admin() -> postgres::Client {
     postgres::Client::connect(
@@ -1033,6 +1033,468 @@ fn strict_and_references_are_judged_on_postgres_as_on_astdb() {
     assert_eq!(db.dump(), before);
     db.ok(&env, &["apply", file.to_str().unwrap()]);
     assert_eq!(db.cell("ps_endpoints", "g", "aors").as_deref(), Some("a"));
+}
+
+// ------------------------------------------------------------------ the one-pass apply
+
+/// A table's rows as `PgDb::rows` gives them.
+type Rows = Vec<Vec<(String, Option<String>)>>;
+
+/// Every row of every ps_* table, table by table.
+fn all_rows(db: &PgDb) -> Vec<(String, Rows)> {
+    let tables: Vec<String> = db
+        .client()
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
+             AND tablename LIKE 'ps\\_%' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    tables
+        .into_iter()
+        .map(|t| {
+            let rows = db.rows(&t);
+            (t, rows)
+        })
+        .collect()
+}
+
+/// Each row's table, id and the transaction that wrote its version: any write, even of
+/// the same values, changes it.
+fn versions(db: &PgDb) -> Vec<(String, String, String)> {
+    let mut c = db.client();
+    let mut out = Vec::new();
+    for (table, _) in all_rows(db) {
+        for r in c
+            .query(
+                &format!("SELECT id::text, xmin::text FROM {table} ORDER BY id"),
+                &[],
+            )
+            .unwrap()
+        {
+            out.push((table.clone(), r.get(0), r.get(1)));
+        }
+    }
+    out
+}
+
+/// What a run printed, with the database's name made the same for every database.
+fn anon(db: &PgDb, (code, out, err): (i32, String, String)) -> (i32, String, String) {
+    (
+        code,
+        out.replace(&db.name, "DB"),
+        err.replace(&db.name, "DB"),
+    )
+}
+
+/// `apply [extra] FILE` into a database holding `seed`, as the file is read and read whole
+/// first (`--allow-exec`; see common::routed): the same report, the same rows.
+fn both_routes_agree_on_postgres(seed: &str, file: &str, extra: &[&str]) {
+    let env = Env::with_unset_confdir();
+    let (one, whole) = (PgDb::new("one"), PgDb::new("whole"));
+    for db in [&one, &whole] {
+        db.init(&env);
+        if !seed.is_empty() {
+            let s = env.dir.path().join("seed.conf");
+            std::fs::write(&s, seed).unwrap();
+            db.ok(&env, &["apply", "--yes", s.to_str().unwrap()]);
+        }
+    }
+    let mut args = vec!["apply"];
+    args.extend(extra);
+    args.push(file);
+    let a = anon(&one, one.run(&env, &args));
+    let whole_args = routed(&args, true);
+    let whole_args: Vec<&str> = whole_args.iter().map(String::as_str).collect();
+    let b = anon(&whole, whole.run(&env, &whole_args));
+    assert_eq!(a, b, "{file} {extra:?}");
+    assert_eq!(all_rows(&one), all_rows(&whole), "{file} {extra:?}");
+}
+
+fn fixture_files() -> Vec<String> {
+    let mut files: Vec<String> = ["v1-office", "v2-provider", "v3-templates", "v4-webrtc"]
+        .iter()
+        .map(|s| {
+            fixtures()
+                .join("conversions/conf")
+                .join(format!("{s}.conf"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    files.extend(
+        ["pbx.conf", "itsp.conf", "webrtc.conf"]
+            .map(|f| fixtures().join("apply").join(f).display().to_string()),
+    );
+    files
+}
+
+/// What the tests below apply over a seed: updates, a re-create (a contact no merge
+/// removes), an unchanged object, a new one; the seed also holds one the file lacks.
+const SEED: &str = "[a]\ntype=aor\nmax_contacts=1\ncontact=sip:a@192.0.2.1\ncontact=sip:b@192.0.2.2\n\n\
+                    [b]\ntype=aor\nmax_contacts=2\n\n[gone]\ntype=aor\n\n\
+                    [e](!)\ntype=endpoint\nallow=ulaw\n[x](e)\ncontext=old\n[acl](e)\ndeny=0.0.0.0/0\npermit=10.0.0.0/8\n";
+const NEXT: &str = "[a]\ntype=aor\nmax_contacts=1\ncontact=sip:b@192.0.2.2\n\n[b]\ntype=aor\nmax_contacts=2\n\n\
+                    [c]\ntype=aor\n\n[e](!)\ntype=endpoint\nallow=ulaw\n[x](e)\ncontext=new\nallow=alaw\n\
+                    set_var=A=1\n[acl](e)\ncontext=office\n";
+
+#[test]
+fn apply_as_the_file_is_read_and_read_whole_agree_on_postgres() {
+    for f in &fixture_files() {
+        // ([itsp](+type=endpoint) adds to a section handed over long before: read whole.)
+        both_routes_agree_on_postgres("", f, &[]);
+    }
+    let env = Env::new();
+    let write = |name: &str, text: &str| {
+        let p = env.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let next = write("next.conf", NEXT);
+    both_routes_agree_on_postgres(SEED, &next, &[]);
+    both_routes_agree_on_postgres(SEED, &next, &["--prune", "--yes"]);
+    both_routes_agree_on_postgres(SEED, &next, &["--owner", "team"]);
+    // A refused file: the same problems, nothing written by either.
+    let bad = write(
+        "bad.conf",
+        "[x]\ntype=endpoint\nallow=ulaw\nbogus=1\n[a](nope)\n",
+    );
+    both_routes_agree_on_postgres(SEED, &bad, &[]);
+}
+
+#[test]
+fn diff_and_dry_run_as_the_file_is_read_and_read_whole_agree_on_postgres() {
+    let env = Env::with_unset_confdir();
+    let next = env.dir.path().join("next.conf");
+    std::fs::write(&next, NEXT).unwrap();
+    let db = PgDb::new("cmp");
+    db.init(&env);
+    let seed = env.dir.path().join("seed.conf");
+    std::fs::write(&seed, SEED).unwrap();
+    db.ok(&env, &["apply", seed.to_str().unwrap()]);
+    let before = versions(&db);
+    let mut files = fixture_files();
+    files.push(next.display().to_string());
+    let cases: [&[&str]; 6] = [
+        &["diff"],
+        &["diff", "--prune"],
+        &["apply", "--dry-run"],
+        &["apply", "--dry-run", "--prune"],
+        &["-o", "json", "diff", "--prune"],
+        &["-o", "json", "apply", "--dry-run"],
+    ];
+    for f in &files {
+        for extra in cases {
+            let mut args = extra.to_vec();
+            args.push(f);
+            let whole = routed(&args, true);
+            let whole: Vec<&str> = whole.iter().map(String::as_str).collect();
+            assert_eq!(db.run(&env, &args), db.run(&env, &whole), "{args:?}");
+        }
+    }
+    let (code, _, err) = db.run(&env, &["diff", next.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("1 to create, 3 to update, 0 to delete (1 unchanged)"),
+        "{err}"
+    );
+    // Comparing writes nothing.
+    assert_eq!(versions(&db), before);
+}
+
+#[test]
+fn an_unchanged_reapply_on_postgres_writes_nothing() {
+    let env = Env::with_unset_confdir();
+    let db = PgDb::new("same");
+    db.init(&env);
+    let next = env.dir.path().join("next.conf");
+    std::fs::write(&next, NEXT).unwrap();
+    let mut files = fixture_files();
+    files.push(next.display().to_string());
+    for f in &files {
+        db.ok(&env, &["apply", f]);
+    }
+    let before = versions(&db);
+    assert!(before.len() > 30, "{}", before.len());
+    for f in &files {
+        for whole in [false, true] {
+            let args = routed(&["apply", f], whole);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, _, err) = db.run(&env, &args);
+            assert_eq!(code, 0, "{err}");
+            assert!(err.contains("is up to date"), "{f}: {err}");
+        }
+    }
+    // Not one row version changed: nothing was written, not even the same values.
+    assert_eq!(versions(&db), before);
+}
+
+#[test]
+fn a_failure_mid_apply_commits_nothing_on_postgres() {
+    let (env, db) = (Env::new(), PgDb::new("mid"));
+    db.init(&env);
+    db.ok(&env, &["push", "aor", "kept", "max_contacts=3"]);
+    let before = all_rows(&db);
+    // Thousands of auths go to the server in several COPY chunks before the end.
+    let mut conf = String::new();
+    for i in 0..3000 {
+        conf.push_str(&format!("[u{i}]\ntype=auth\nusername=u{i}\npassword=x\n"));
+    }
+    let path = env.dir.path().join("many.conf");
+    std::fs::write(&path, &conf).unwrap();
+    let path = path.to_str().unwrap();
+
+    // The database refuses a row near the end (a constraint pjsipctl cannot know of).
+    db.client()
+        .batch_execute("ALTER TABLE ps_auths ADD CONSTRAINT not_u2990 CHECK (username <> 'u2990')")
+        .unwrap();
+    let (code, _, err) = db.run(&env, &["apply", path]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("not_u2990")
+            && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(all_rows(&db), before);
+
+    // pjsipctl refuses an object near the end (a value too long for its column), after
+    // the rows before it were sent: nothing is committed.
+    db.client()
+        .batch_execute("ALTER TABLE ps_auths DROP CONSTRAINT not_u2990")
+        .unwrap();
+    conf.push_str(&format!(
+        "[e1]\ntype=endpoint\nallow=ulaw\ncontext={}\n",
+        "c".repeat(41)
+    ));
+    std::fs::write(path, &conf).unwrap();
+    let (code, _, err) = db.run(&env, &["apply", path]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains(
+            "endpoint e1 cannot be stored faithfully in ps_endpoints: \
+                      context: 41 characters do not fit the column (character varying(40)); \
+                      nothing was written (the apply is one transaction)"
+        ),
+        "{err}"
+    );
+    assert_eq!(all_rows(&db), before);
+    // Without it the file applies.
+    conf.truncate(conf.find("[e1]").unwrap());
+    std::fs::write(path, &conf).unwrap();
+    db.ok(&env, &["apply", path]);
+    assert_eq!(db.rows("ps_auths").len(), 3000);
+}
+
+#[test]
+fn a_create_racing_another_writer_is_a_clear_error_and_commits_nothing() {
+    let (env, db) = (Env::new(), PgDb::new("race"));
+    db.init(&env);
+    let mut conf = String::new();
+    for i in 0..10 {
+        conf.push_str(&format!("[c{i}]\ntype=auth\nusername=c{i}\npassword=x\n"));
+    }
+    let path = env.dir.path().join("race.conf");
+    std::fs::write(&path, conf).unwrap();
+    // Another program creates c5 in a transaction still open when the apply starts.
+    let mut other = db.client();
+    let mut tx = other.transaction().unwrap();
+    tx.execute(
+        "INSERT INTO ps_auths (id, username, password) VALUES ('c5', 'other', 'y')",
+        &[],
+    )
+    .unwrap();
+    let child = env
+        .std_cmd()
+        .env("PJSIPCTL_DB", &db.url)
+        .args(["apply", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the apply waits for that row, the other transaction commits.
+    let mut admin = admin();
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(30) {
+        let waiting = admin
+            .query(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = $1 \
+                 AND application_name = 'pjsipctl' AND wait_event_type = 'Lock'",
+                &[&db.name],
+            )
+            .unwrap();
+        if !waiting.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    tx.commit().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("another writer created a row of ps_auths while this ran")
+            && err.contains("(c5)")
+            && err.contains("nothing was committed"),
+        "{err}"
+    );
+    let ids: Vec<Option<String>> = db
+        .rows("ps_auths")
+        .into_iter()
+        .map(|r| r[0].1.clone())
+        .collect();
+    assert_eq!(ids, [Some("c5".to_string())]);
+    // Run again, it compares with what is there now.
+    db.ok(&env, &["apply", path.to_str().unwrap()]);
+    assert_eq!(db.cell("ps_auths", "c5", "username").as_deref(), Some("c5"));
+    assert_eq!(db.rows("ps_auths").len(), 10);
+}
+
+#[test]
+fn separators_tabs_backslashes_and_newlines_survive_copy() {
+    let (env, db) = (Env::new(), PgDb::new("esc"));
+    db.init(&env);
+    // pjsip.conf: `\;` is a `;`; a tab, `\`, `\N` and `\.` (COPY's NULL and end marks) are text.
+    let conf = env.dir.path().join("esc.conf");
+    std::fs::write(
+        &conf,
+        "[weird]\ntype=auth\nusername=a\\;b^c\\d\\N\npassword=p\tw\\.\nrealm=x^3By\n\n\
+         [e1]\ntype=endpoint\nallow=ulaw\ncontext=c\\\\tx\nset_var=A=1\\;2\tz\n",
+    )
+    .unwrap();
+    let conf = conf.to_str().unwrap();
+    db.ok(&env, &["apply", conf]);
+    assert_eq!(
+        db.cell("ps_auths", "weird", "username").as_deref(),
+        Some("a^3Bb^5Ec\\d\\N")
+    );
+    assert_eq!(
+        db.cell("ps_auths", "weird", "password").as_deref(),
+        Some("p\tw\\.")
+    );
+    assert_eq!(
+        db.cell("ps_auths", "weird", "realm").as_deref(),
+        Some("x^5E3By")
+    );
+    assert_eq!(
+        db.cell("ps_endpoints", "e1", "set_var").as_deref(),
+        Some("A=1^3B2\tz")
+    );
+    let attr = |v: &Value, name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["attribute"] == name)
+            .map(|a| a["value"].as_str().unwrap().to_string())
+    };
+    let auth: Value = serde_json::from_str(&db.ok(
+        &env,
+        &["--show-secrets", "show", "auth", "weird", "-o", "json"],
+    ))
+    .unwrap();
+    assert_eq!(attr(&auth, "username").as_deref(), Some("a;b^c\\d\\N"));
+    assert_eq!(attr(&auth, "password").as_deref(), Some("p\tw\\."));
+    assert_eq!(attr(&auth, "realm").as_deref(), Some("x^3By"));
+    let ep = db.show(&env, "endpoint", "e1");
+    assert_eq!(attr(&ep, "context").as_deref(), Some("c\\\\tx"));
+    assert_eq!(attr(&ep, "A").as_deref(), Some("1;2\tz"));
+    let (code, _, err) = db.run(&env, &["diff", conf]);
+    assert_eq!(code, 0, "{err}");
+    // A newline (only a push can carry one), created by COPY.
+    db.ok(&env, &["push", "auth", "nl", "username=a\nb", "password=x"]);
+    assert_eq!(
+        db.cell("ps_auths", "nl", "username").as_deref(),
+        Some("a\nb")
+    );
+
+    // The same objects written by an update (an upsert) give the very same rows.
+    let other = PgDb::new("esc2");
+    other.init(&env);
+    other.ok(&env, &["push", "auth", "weird", "username=x", "password=x"]);
+    other.ok(&env, &["push", "endpoint", "e1", "allow=alaw", "context=x"]);
+    other.ok(&env, &["push", "auth", "nl", "username=x", "password=y"]);
+    other.ok(&env, &["push", "auth", "nl", "username=a\nb", "password=x"]);
+    let (code, _, err) = other.run(&env, &["apply", conf]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 created, 2 updated"), "{err}");
+    assert_eq!(all_rows(&other), all_rows(&db));
+}
+
+#[test]
+fn an_endpoint_without_codecs_is_refused_on_postgres_unless_forced() {
+    let (env, db) = (Env::new(), PgDb::new("codecs"));
+    db.init(&env);
+    let conf = env.dir.path().join("none.conf");
+    std::fs::write(&conf, "[n]\ntype=endpoint\ndisallow=all\n").unwrap();
+    let conf = conf.to_str().unwrap();
+    for whole in [false, true] {
+        let args = routed(&["apply", conf], whole);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = db.run(&env, &args);
+        assert_eq!(code, 4, "{err}");
+        assert!(err.contains("endpoint n has no codec"), "{err}");
+    }
+    let (code, _, err) = db.run(&env, &["push", "endpoint", "n", "disallow=all"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(db.rows("ps_endpoints").is_empty());
+    // What --force stores reads back as pushed: no codec at all.
+    db.ok(&env, &["apply", "--force", conf]);
+    assert_eq!(db.cell("ps_endpoints", "n", "allow"), None);
+    let (code, _, err) = db.run(&env, &["diff", "--force", conf]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn many_changed_rows_are_written_together_and_a_refused_one_commits_nothing() {
+    let (env, db) = (Env::new(), PgDb::new("upd"));
+    db.init(&env);
+    let path = env.dir.path().join("aors.conf");
+    let write = |n: &str| {
+        let mut conf = String::new();
+        for i in 0..1200 {
+            conf.push_str(&format!("[a{i}]\ntype=aor\nmax_contacts={n}\n"));
+        }
+        std::fs::write(&path, conf).unwrap();
+    };
+    let path = path.to_str().unwrap();
+    write("1");
+    db.ok(&env, &["apply", path]);
+    // Every row changed: more rows than one statement takes.
+    write("2");
+    let (code, _, err) = db.run(&env, &["apply", path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 created, 1200 updated"), "{err}");
+    let all = |v: &str| {
+        db.rows("ps_aors").iter().all(|r| {
+            r.iter()
+                .any(|(c, x)| c == "max_contacts" && x.as_deref() == Some(v))
+        })
+    };
+    assert!(all("2"));
+    let before = versions(&db);
+    // The database refuses one of them (a constraint pjsipctl cannot know of): nothing is
+    // committed, though the statements before it succeeded.
+    db.client()
+        .batch_execute(
+            "ALTER TABLE ps_aors ADD CONSTRAINT no_a1100 CHECK (id <> 'a1100' OR max_contacts <> 3)",
+        )
+        .unwrap();
+    write("3");
+    let (code, _, err) = db.run(&env, &["apply", path]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("no_a1100")
+            && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(versions(&db), before);
+    assert!(all("2"));
 }
 
 /// The session of `pjsipctl serve` (application_name pjsipctl) on this database, ended
