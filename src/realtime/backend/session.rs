@@ -268,7 +268,13 @@ fn copy<'s>(
     let next = loop {
         // Flushed, so that the server works on these rows while the next ones are built.
         if let Err(e) = w.write_all(&data).and_then(|()| w.flush()) {
-            // The connection's own error, when there is one, says what happened.
+            // A row the server refused ends the COPY: its answer (the constraint, say)
+            // comes with the end, else the connection's own error says what happened.
+            if let Err(f) = w.finish() {
+                if f.as_db_error().is_some() {
+                    return Err(copy_error(&f, shown, table));
+                }
+            }
             return Err(
                 match e.into_inner().map(|i| i.downcast::<postgres::Error>()) {
                     Some(Ok(e)) => copy_error(&e, shown, table),
