@@ -98,6 +98,30 @@ fn astdb_losses_are_warned() {
         err.contains("identify_by: pushed \"\", read back \"username,ip\""),
         "{err}"
     );
+    // A callerid astdb changes is a loss too: only the unset callerid has a rule of its own.
+    let env = Env::new();
+    let (code, _, err) = env.run(&[
+        "push",
+        "endpoint",
+        "e",
+        "allow=ulaw",
+        "callerid=\"q\\\\uote\";<>",
+    ]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("astdb does not give back what was pushed: callerid:"),
+        "{err}"
+    );
+    assert!(env.rows().is_empty());
+    // An escaped backslash in a usual name comes back as pushed.
+    let (code, _, err) = env.run(&[
+        "push",
+        "endpoint",
+        "e",
+        "allow=ulaw",
+        "callerid=\"Q\\\\ueen\" <123>",
+    ]);
+    assert_eq!(code, 0, "{err}");
 }
 
 #[test]
