@@ -515,7 +515,16 @@ pub fn run(
                     read::stream((path, opts, read), families, req.owner, keep_going, tx)
                 });
                 let mut n = 0;
-                for batch in rx.iter() {
+                let ahead = lookup.read_ahead();
+                let mut batches = rx.iter();
+                while let Some(mut batch) = batches.next() {
+                    // Gather the reader's small batches into one read-ahead.
+                    while batch.len() < ahead {
+                        match batches.next() {
+                            Some(more) => batch.extend(more),
+                            None => break,
+                        }
+                    }
                     let done = lookup.prefetch(&batch).and_then(|()| {
                         for item in batch {
                             if n % 1024 == 0 {
@@ -560,7 +569,7 @@ pub fn run(
             while objects.peek().is_some() {
                 let batch: Vec<Item> = objects
                     .by_ref()
-                    .take(256)
+                    .take(lookup.read_ahead().max(256))
                     .map(|d| Item::new(d, families))
                     .collect();
                 lookup.prefetch(&batch)?;

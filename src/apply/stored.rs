@@ -55,6 +55,12 @@ pub trait Lookup {
         Ok(())
     }
 
+    /// Objects worth gathering before one [`Lookup::prefetch`] (0: it reads nothing ahead).
+    /// Each prefetch waits for its slowest answer, so few large ones keep the connections busy.
+    fn read_ahead(&self) -> usize {
+        0
+    }
+
     /// What the target holds for this object.
     fn current(&mut self, item: &Item) -> Result<Current>;
 
@@ -244,6 +250,14 @@ impl<'b> Remote<'b> {
 impl Lookup for Remote<'_> {
     fn stored_as(&self) -> StoredAs {
         self.stored_as
+    }
+
+    fn read_ahead(&self) -> usize {
+        if self.workers.len() < 2 {
+            0
+        } else {
+            crate::backend::pool::CHUNK * 4
+        }
     }
 
     fn prefetch(&mut self, items: &[Item]) -> Result<()> {
