@@ -184,7 +184,7 @@ pub fn print_notes(ctx: &Ctx, conv: &Conversion) {
 }
 
 thread_local! {
-    /// Whether stdin (read once) held secrets that `export` withheld.
+    /// Whether stdin (read once) held secrets that pjsipctl withheld (`export`, `-o conf`).
     static STDIN_WITHHELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -197,7 +197,7 @@ fn contains_withheld(text: &[u8]) -> bool {
     text.windows(m.len()).any(|w| w == m)
 }
 
-/// Whether the file was written by `export` without --show-secrets (read again only
+/// Whether the file was written by pjsipctl without --show-secrets (read again only
 /// when a password is missing).
 fn withheld_in(file: &Path) -> bool {
     if file.as_os_str() == "-" {
@@ -221,8 +221,9 @@ pub fn refuse_if_invalid(
             && *withheld.get_or_insert_with(|| withheld_in(file))
         {
             line.push_str(
-                " — the secret was withheld by `pjsipctl export`: export again with --show-secrets \
-                 (or write the password= line into the section)",
+                " — the secret was withheld when this file was written (by `pjsipctl export`, or \
+                 `show`/`list` with -o conf): write it again with --show-secrets (or write the \
+                 password= line into the section)",
             );
         }
         out.error(&line);

@@ -280,8 +280,19 @@ fn export_then_apply_says_a_secret_was_withheld_and_notes_blanks() {
     assert!(
         err.contains("auth a: password: no password")
             && err.contains(
-                "the secret was withheld by `pjsipctl export`: export again with --show-secrets"
+                "the secret was withheld when this file was written (by `pjsipctl export`, or `show`/`list` with -o conf): write it again with --show-secrets"
             ),
+        "{err}"
+    );
+    // The same for a file written by `show -o conf`.
+    let (code, shown, err) = env.run(&["show", "auth", "a", "-o", "conf"]);
+    assert_eq!(code, 0, "{err}");
+    let file = write(&env, "shown.conf", &shown);
+    let (code, _, err) = other.run(&["apply", &file]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("auth a: password: no password")
+            && err.contains("withheld when this file was written"),
         "{err}"
     );
     let out = other
@@ -292,7 +303,7 @@ fn export_then_apply_says_a_secret_was_withheld_and_notes_blanks() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("the secret was withheld by `pjsipctl export`"),
+        err.contains("the secret was withheld when this file was written"),
         "{err}"
     );
 }
