@@ -379,7 +379,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     /// Compare one object with what is stored and hand what differs to the sink.
-    fn item(&mut self, item: Item, lookup: &mut dyn Lookup, sink: &mut dyn Sink) -> Result<()> {
+    fn item(&mut self, mut item: Item, lookup: &mut dyn Lookup, sink: &mut dyn Sink) -> Result<()> {
         if self.track {
             self.wanted.add(&item.desired, self.req.owner);
         }
@@ -411,13 +411,17 @@ impl Run<'_> {
             }
         };
         // The astdb traps matter for what is written.
-        self.traps(&item);
+        self.traps(&mut item);
         sink.change(item, change)
     }
 
     /// An item's astdb traps (policy::check on the row it holds), as blocking messages and
-    /// warnings; its references are checked at the end.
-    fn traps(&mut self, item: &Item) {
+    /// warnings; its references (those the reader left open) are checked at the end.
+    fn traps(&mut self, item: &mut Item) {
+        let refs = item
+            .refs
+            .take()
+            .unwrap_or_else(|| policy::references(&item.desired.object));
         let d = &item.desired;
         let rules = self.req.rules;
         let findings = if rules.realtime {
@@ -428,7 +432,7 @@ impl Run<'_> {
         };
         let mut warns = Vec::new();
         judge_all(d, findings, rules, &mut warns, &mut self.out.blocking);
-        for (attr, target, name) in policy::references(&d.object) {
+        for (attr, target, name) in refs {
             self.refs.push(Ref {
                 rank: item.rank,
                 origin: d.origin.to_string(),
@@ -504,6 +508,8 @@ pub fn run(
         refs: Vec::new(),
         warnings: Vec::new(),
     };
+    // Realtime tables are judged without the astdb row (policy::check_for).
+    let rows = !req.rules.realtime;
     let mut streamed = None;
     match source {
         Source::File { path, opts, read } => {
@@ -512,7 +518,13 @@ pub fn run(
             let keep_going = !sink.writes();
             let read = std::thread::scope(|s| {
                 let reading = s.spawn(|| {
-                    read::stream((path, opts, read), families, req.owner, keep_going, tx)
+                    read::stream(
+                        (path, opts, read),
+                        (families, rows),
+                        req.owner,
+                        keep_going,
+                        tx,
+                    )
                 });
                 let mut n = 0;
                 for batch in rx.iter() {
@@ -561,7 +573,7 @@ pub fn run(
                 let batch: Vec<Item> = objects
                     .by_ref()
                     .take(256)
-                    .map(|d| Item::new(d, families))
+                    .map(|d| Item::new(d, families, rows))
                     .collect();
                 lookup.prefetch(&batch)?;
                 for item in batch {
