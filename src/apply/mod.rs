@@ -489,6 +489,9 @@ impl Run<'_> {
     }
 }
 
+/// Items the one pass hands to one prefetch at most, where the reader is ahead.
+const PREFETCH: usize = 512;
+
 /// Run the file's objects through the pipeline. `None`: the file was handed over (it looks
 /// back at a section already handed over, or needs reading whole): nothing was done, run
 /// again with `Source::Whole`. `families`: the astdb families, for a sink that writes rows.
@@ -527,7 +530,15 @@ pub fn run(
                     )
                 });
                 let mut n = 0;
-                for batch in rx.iter() {
+                for mut batch in rx.iter() {
+                    // With what else the reader has ready: a prefetch reads them all at once
+                    // (on PostgreSQL, one round trip per table instead of one per batch).
+                    while batch.len() < PREFETCH {
+                        match rx.try_recv() {
+                            Ok(more) => batch.extend(more),
+                            Err(_) => break,
+                        }
+                    }
                     let done = lookup.prefetch(&batch).and_then(|()| {
                         for item in batch {
                             if n % 1024 == 0 {
