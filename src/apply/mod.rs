@@ -379,7 +379,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     /// Compare one object with what is stored and hand what differs to the sink.
-    fn item(&mut self, item: Item, lookup: &mut dyn Lookup, sink: &mut dyn Sink) -> Result<()> {
+    fn item(&mut self, mut item: Item, lookup: &mut dyn Lookup, sink: &mut dyn Sink) -> Result<()> {
         if self.track {
             self.wanted.add(&item.desired, self.req.owner);
         }
@@ -411,13 +411,17 @@ impl Run<'_> {
             }
         };
         // The astdb traps matter for what is written.
-        self.traps(&item);
+        self.traps(&mut item);
         sink.change(item, change)
     }
 
     /// An item's astdb traps (policy::check on the row it holds), as blocking messages and
-    /// warnings; its references are checked at the end.
-    fn traps(&mut self, item: &Item) {
+    /// warnings; its references (those the reader left open) are checked at the end.
+    fn traps(&mut self, item: &mut Item) {
+        let refs = item
+            .refs
+            .take()
+            .unwrap_or_else(|| policy::references(&item.desired.object));
         let d = &item.desired;
         let rules = self.req.rules;
         let findings = if rules.realtime {
@@ -428,7 +432,7 @@ impl Run<'_> {
         };
         let mut warns = Vec::new();
         judge_all(d, findings, rules, &mut warns, &mut self.out.blocking);
-        for (attr, target, name) in policy::references(&d.object) {
+        for (attr, target, name) in refs {
             self.refs.push(Ref {
                 rank: item.rank,
                 origin: d.origin.to_string(),
@@ -485,6 +489,9 @@ impl Run<'_> {
     }
 }
 
+/// Items the one pass hands to one prefetch at most, where the reader is ahead.
+const PREFETCH: usize = 512;
+
 /// Run the file's objects through the pipeline. `None`: the file was handed over (it looks
 /// back at a section already handed over, or needs reading whole): nothing was done, run
 /// again with `Source::Whole`. `families`: the astdb families, for a sink that writes rows.
@@ -504,6 +511,8 @@ pub fn run(
         refs: Vec::new(),
         warnings: Vec::new(),
     };
+    // Realtime tables are judged without the astdb row (policy::check_for).
+    let rows = !req.rules.realtime;
     let mut streamed = None;
     match source {
         Source::File { path, opts, read } => {
@@ -512,17 +521,30 @@ pub fn run(
             let keep_going = !sink.writes();
             let read = std::thread::scope(|s| {
                 let reading = s.spawn(|| {
-                    read::stream((path, opts, read), families, req.owner, keep_going, tx)
+                    read::stream(
+                        (path, opts, read),
+                        (families, rows),
+                        req.owner,
+                        keep_going,
+                        tx,
+                    )
                 });
                 let mut n = 0;
                 let ahead = lookup.read_ahead();
-                let mut batches = rx.iter();
-                while let Some(mut batch) = batches.next() {
-                    // Gather the reader's small batches into one read-ahead.
+                for mut batch in rx.iter() {
+                    // Over --jobs connections, a full read-ahead: each waits for its slowest GET.
                     while batch.len() < ahead {
-                        match batches.next() {
-                            Some(more) => batch.extend(more),
-                            None => break,
+                        match rx.recv() {
+                            Ok(more) => batch.extend(more),
+                            Err(_) => break,
+                        }
+                    }
+                    // With what else the reader has ready: a prefetch reads them all at once
+                    // (on PostgreSQL, one round trip per table instead of one per batch).
+                    while batch.len() < PREFETCH {
+                        match rx.try_recv() {
+                            Ok(more) => batch.extend(more),
+                            Err(_) => break,
                         }
                     }
                     let done = lookup.prefetch(&batch).and_then(|()| {
@@ -570,7 +592,7 @@ pub fn run(
                 let batch: Vec<Item> = objects
                     .by_ref()
                     .take(lookup.read_ahead().max(256))
-                    .map(|d| Item::new(d, families))
+                    .map(|d| Item::new(d, families, rows))
                     .collect();
                 lookup.prefetch(&batch)?;
                 for item in batch {

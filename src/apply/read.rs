@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicU64;
 use crate::apply::OWNER_MARK;
 use crate::conf::convert::{Conversion, Converter, Desired, SrcField};
 use crate::conf::reader::{self, Diag, Options, Streamed};
-use crate::schema::TYPES;
+use crate::schema::{TypeDef, TYPES};
 
 /// Where the objects come from.
 pub enum Source<'a> {
@@ -30,22 +30,35 @@ pub struct Item {
     pub desired: Desired,
     /// Its astdb key where the target is an astdb file (else empty).
     pub key: String,
+    /// Its astdb row (empty where the target is realtime tables: they need none).
     pub row: String,
+    /// Its references (policy::references) the file had not defined by the time the reader
+    /// reached it; `None`: not worked out, all of them are checked.
+    pub refs: Option<Vec<Reference>>,
 }
 
+/// A reference of an object: the attribute, the type it names, the name.
+pub type Reference = (&'static str, &'static TypeDef, String);
+
 impl Item {
-    pub fn new(desired: Desired, families: Option<&[Option<String>]>) -> Item {
+    /// `row`: whether the astdb row is needed (written, compared, or judged by policy).
+    pub fn new(desired: Desired, families: Option<&[Option<String>]>, row: bool) -> Item {
         let rank = desired.ty.position();
         let key = match families.and_then(|f| f[rank].as_deref()) {
             Some(family) => format!("/{family}/{}", desired.id),
             None => String::new(),
         };
-        let row = desired.object.row_json();
+        let row = if row {
+            desired.object.row_json()
+        } else {
+            String::new()
+        };
         Item {
             rank,
             desired,
             key,
             row,
+            refs: None,
         }
     }
 }
@@ -74,11 +87,12 @@ pub struct Read {
 /// Read, convert and serialise on one thread while the caller compares and writes: the
 /// two halves take about as long, and a provisioning host has two cores. `families`: the
 /// astdb families, where the target is an astdb file (a type without one, read-only
-/// through sorcery.conf, hands the file over). `keep_going`: go on sending after a problem
-/// (nothing is written, and every object's findings are wanted).
+/// through sorcery.conf, hands the file over); `rows`: whether items carry their astdb row
+/// ([`Item::new`]). `keep_going`: go on sending after a problem (nothing is written, and
+/// every object's findings are wanted).
 pub fn stream(
     (path, opts, read): (&Path, &Options, &AtomicU64),
-    families: Option<&[Option<String>]>,
+    (families, rows): (Option<&[Option<String>]>, bool),
     owner: Option<&str>,
     keep_going: bool,
     tx: std::sync::mpsc::SyncSender<Vec<Item>>,
@@ -118,7 +132,16 @@ pub fn stream(
         if let Some(o) = owner {
             mark_owner(&mut d, o);
         }
-        batch.push(Item::new(d, families));
+        let mut item = Item::new(d, families, rows);
+        // A reference to what the file defined before is satisfied whatever is stored: only
+        // the others go on to be checked at the end (the converter forgets no definition).
+        item.refs = Some(
+            crate::policy::references(&item.desired.object)
+                .into_iter()
+                .filter(|(_, target, name)| !conv.defines(target, name))
+                .collect(),
+        );
+        batch.push(item);
         if batch.len() == BATCH {
             // The consumer stopped at a storage failure: nothing more is needed from here.
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));

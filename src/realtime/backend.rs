@@ -86,6 +86,23 @@ impl Realtime {
         table_of(ty.name).is_some_and(|t| self.live.tables.contains_key(t))
     }
 
+    /// Why the type cannot be stored here although Asterisk's schema has a table for it:
+    /// the database is not set up (no realtime table at all: before `db init`), or it lacks
+    /// that table. `None`: the table is there, or the schema has none for the type.
+    pub fn missing_table(&self, ty: &TypeDef) -> Option<Error> {
+        let t = table_of(ty.name).filter(|t| !self.live.tables.contains_key(*t))?;
+        let shown = &self.db.shown;
+        Some(if self.live.tables.keys().any(|n| n.starts_with("ps_")) {
+            Error::storage(format!(
+                "{shown}: the table {t} does not exist; run `pjsipctl db check` on this database to see how its schema differs"
+            ))
+        } else {
+            Error::storage(format!(
+                "{shown} has no realtime tables ({t} is missing); run `pjsipctl db init` on this database first"
+            ))
+        })
+    }
+
     /// The type's table and its live columns, or why the type cannot be stored here.
     fn table(&self, ty: &TypeDef) -> Result<(&'static str, Vec<Column>)> {
         resolve(&self.live, &self.db.shown, ty).map(|(t, cols)| (t, cols.to_vec()))

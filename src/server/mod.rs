@@ -427,7 +427,7 @@ pub fn delete_object(e: &mut dyn Store, class: &str, ty: &str, id: &str) -> Resu
             403,
             format!("Could not delete object with id '{id}'"),
         )),
-        Some((_, false)) if !e.writable(ty, id) => Ok(Answer::error(
+        Some((_, false)) if !e.writable(ty, id)? => Ok(Answer::error(
             403,
             format!("Could not delete object with id '{id}'"),
         )),
@@ -452,7 +452,7 @@ pub fn put_object(
     let found = e.retrieve(ty, id)?;
     // ast_sorcery_create/update reach the writable wizards only: astdb, and an update of a
     // static object finds no astdb row to update.
-    let writable = !matches!(found, Some((_, true))) && e.writable(ty, id);
+    let writable = !matches!(found, Some((_, true))) && e.writable(ty, id)?;
     let given = match &fields {
         Some(Ok(f)) => f.clone(),
         _ => Vec::new(),

@@ -18,8 +18,9 @@ pub trait Store {
     }
     /// What ast_sorcery_retrieve_by_id finds; the flag is true for a read-only (static) object.
     fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, bool)>>;
-    /// Whether a writable wizard can hold this object.
-    fn writable(&mut self, ty: &'static TypeDef, id: &str) -> bool;
+    /// Whether a writable wizard can hold this object (an error: the storage is not set
+    /// up to hold it, which is no read-only wizard's doing).
+    fn writable(&mut self, ty: &'static TypeDef, id: &str) -> Result<bool>;
     /// Store what a PUT built (`fields` are the request's); `answer` is what Asterisk says.
     fn store(
         &mut self,
@@ -45,8 +46,8 @@ impl Store for Embedded {
     fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, bool)>> {
         self.retrieve_as_asterisk(ty, id)
     }
-    fn writable(&mut self, ty: &'static TypeDef, id: &str) -> bool {
-        self.key(ty, id).is_some()
+    fn writable(&mut self, ty: &'static TypeDef, id: &str) -> Result<bool> {
+        Ok(self.key(ty, id).is_some())
     }
     fn store(
         &mut self,
@@ -143,13 +144,18 @@ impl Store for Reconnecting {
     fn retrieve(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<(Object, bool)>> {
         Ok(self.with(|rt| rt.retrieve(ty, id))?.map(|o| (o, false)))
     }
-    /// A type without a table answers as Asterisk does for an unwritable type; a table
-    /// made since serve started counts.
-    fn writable(&mut self, ty: &'static TypeDef, _id: &str) -> bool {
+    /// A type Asterisk's realtime schema has no table for answers as Asterisk does for an
+    /// unwritable type; a table `db init` makes but this database lacks is an error that
+    /// says so (answered 500 with it), not a read-only wizard. A table made since serve
+    /// started counts.
+    fn writable(&mut self, ty: &'static TypeDef, _id: &str) -> Result<bool> {
         if !self.rt.has_table(ty) && !self.rt.connection_lost() {
             let _ = self.rt.reread_schema();
         }
-        self.rt.has_table(ty)
+        match self.rt.missing_table(ty) {
+            Some(e) => Err(e),
+            None => Ok(self.rt.has_table(ty)),
+        }
     }
     /// Through the backend's push of judged fields, so the row is the one `pjsipctl push`
     /// writes (ACL columns kept, columns checked); Asterisk's validation already passed, and

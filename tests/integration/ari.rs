@@ -15,7 +15,7 @@ mod replay;
 mod scenario;
 mod sequence;
 mod serve;
-mod stub;
+pub(crate) mod stub;
 mod targets;
 mod transport;
 

@@ -212,13 +212,15 @@ fn connection<'s>(
                 next = rx.recv().ok();
             }
             Msg::Copy { table, sql, data } => {
-                match copy(&mut tx, (shown, table, &sql), data, (&rx, &emptied)) {
-                    Ok(after) => next = after,
-                    Err(e) => {
-                        *failure.lock().expect("not poisoned") = Some(e);
-                        return;
-                    }
+                let (done, after) = copy(&mut tx, (shown, table, &sql), data, (&rx, &emptied));
+                if let Err(e) = done {
+                    *failure.lock().expect("not poisoned") = Some(e);
+                    // Only now: the message after the COPY may hold a caller's reply
+                    // (a commit), and a caller woken by its drop reads the failure.
+                    drop(after);
+                    return;
                 }
+                next = after;
             }
             Msg::Commit(reply) => {
                 let _ = reply.send(tx.commit().map_err(|e| in_session(&e, shown)));
@@ -256,15 +258,20 @@ fn begin<'c>(
     Ok(tx)
 }
 
-/// One COPY for `data` and the copies of the same table that follow it; returns the
-/// message after them (`None`: the session ended, and the COPY is abandoned).
+/// One COPY for `data` and the copies of the same table that follow it; returns how it
+/// ended and the message after them (`None`: the session ended, and the COPY is
+/// abandoned). That message is handed back even when the COPY failed: dropping it may wake
+/// a caller, who must find the failure recorded first.
 fn copy<'s>(
     tx: &mut Transaction<'_>,
     (shown, table, sql): (&str, &'static str, &str),
     mut data: Vec<u8>,
     (rx, emptied): (&Receiver<Msg<'s>>, &SyncSender<Vec<u8>>),
-) -> Result<Option<Msg<'s>>> {
-    let mut w = tx.copy_in(sql).map_err(|e| copy_error(&e, shown, table))?;
+) -> (Result<()>, Option<Msg<'s>>) {
+    let mut w = match tx.copy_in(sql) {
+        Ok(w) => w,
+        Err(e) => return (Err(copy_error(&e, shown, table)), None),
+    };
     let next = loop {
         // Flushed, so that the server works on these rows while the next ones are built.
         if let Err(e) = w.write_all(&data).and_then(|()| w.flush()) {
@@ -272,15 +279,14 @@ fn copy<'s>(
             // comes with the end, else the connection's own error says what happened.
             if let Err(f) = w.finish() {
                 if f.as_db_error().is_some() {
-                    return Err(copy_error(&f, shown, table));
+                    return (Err(copy_error(&f, shown, table)), None);
                 }
             }
-            return Err(
-                match e.into_inner().map(|i| i.downcast::<postgres::Error>()) {
-                    Some(Ok(e)) => copy_error(&e, shown, table),
-                    _ => lost(shown),
-                },
-            );
+            let e = match e.into_inner().map(|i| i.downcast::<postgres::Error>()) {
+                Some(Ok(e)) => copy_error(&e, shown, table),
+                _ => lost(shown),
+            };
+            return (Err(e), None);
         }
         data.clear();
         let _ = emptied.try_send(data);
@@ -289,11 +295,14 @@ fn copy<'s>(
                 table: t, data: d, ..
             }) if t == table => data = d,
             Ok(other) => break other,
-            Err(_) => return Ok(None),
+            Err(_) => return (Ok(()), None),
         }
     };
-    w.finish().map_err(|e| copy_error(&e, shown, table))?;
-    Ok(Some(next))
+    let done = w
+        .finish()
+        .map(drop)
+        .map_err(|e| copy_error(&e, shown, table));
+    (done, Some(next))
 }
 
 fn lost(shown: &str) -> Error {
