@@ -654,21 +654,21 @@ fn a_connection_lost_mid_apply_commits_nothing_and_an_unknown_role_is_refused() 
     let db = PgDb::new("drop");
     db.init(&env);
     let mut conf = String::new();
-    for i in 0..1500 {
+    for i in 0..4000 {
         conf.push_str(&format!("[u{i}]\ntype=auth\nusername=u{i}\npassword=x\n"));
     }
     let path = env.dir.path().join("many.conf");
     std::fs::write(&path, conf).unwrap();
     // The file's last object is stored already, and its row held by another transaction: the
-    // apply writes the others, then waits for that row, so it is seen mid-transaction however
-    // fast it runs (it waits 5 s at most; the cut comes first).
+    // apply sends the others (several COPY chunks of 64 kB), then waits for that row, so it is
+    // seen mid-transaction however fast it runs (it waits 5 s at most; the cut comes first).
     db.ok(
         &env,
-        &["push", "auth", "u1499", "username=u1499", "password=x"],
+        &["push", "auth", "u3999", "username=u3999", "password=x"],
     );
     let mut holder = db.client();
     let mut held = holder.transaction().unwrap();
-    held.execute("SELECT 1 FROM ps_auths WHERE id = 'u1499' FOR UPDATE", &[])
+    held.execute("SELECT 1 FROM ps_auths WHERE id = 'u3999' FOR UPDATE", &[])
         .unwrap();
     #[allow(deprecated)]
     let bin = assert_cmd::cargo::cargo_bin("pjsipctl");
@@ -708,7 +708,7 @@ fn a_connection_lost_mid_apply_commits_nothing_and_an_unknown_role_is_refused() 
     assert_eq!(db.rows("ps_auths").len(), 1, "only the row stored before");
     // Run again, it finishes.
     db.ok(&env, &["apply", path.to_str().unwrap()]);
-    assert_eq!(db.rows("ps_auths").len(), 1500);
+    assert_eq!(db.rows("ps_auths").len(), 4000);
 }
 
 #[test]
