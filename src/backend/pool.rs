@@ -104,23 +104,31 @@ fn spread<T: Send>(
     out.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A listing, with the objects that take one GET each (ARI's endpoints) read over the
-/// workers' connections at once when there are several (`--jobs`).
-pub fn list_with(
+/// A listing handed over one object at a time, in id order: the objects that take one GET
+/// each (ARI's endpoints) read [`CHUNK`] at a time over the workers' connections when there
+/// are several (`--jobs`), so only one chunk is held.
+pub fn each_listed(
     backend: &mut dyn Backend,
     workers: &mut [Box<dyn Backend + Send>],
     ty: &'static TypeDef,
-) -> Result<(Vec<Listed>, Coverage)> {
-    if workers.len() > 1 {
-        if let Some(ids) = backend.listed_ids(ty)? {
-            let objects = parallel(workers, ids.len(), |w, i| w.listed_object(ty, &ids[i]))?;
-            let items = ids
-                .into_iter()
-                .zip(objects)
-                .map(|(id, object)| Listed { id, object })
-                .collect();
-            return Ok((items, Coverage::Complete));
+    f: &mut dyn FnMut(Listed) -> Result<()>,
+) -> Result<Coverage> {
+    match backend.listed_ids(ty)? {
+        Some(ids) => {
+            each_chunk(
+                backend,
+                workers,
+                ids.len(),
+                |w, i| w.listed_object(ty, &ids[i]),
+                &mut |i, object| {
+                    f(Listed {
+                        id: ids[i].clone(),
+                        object,
+                    })
+                },
+            )?;
+            Ok(Coverage::Complete)
         }
+        None => backend.each(ty, f),
     }
-    backend.list(ty)
 }

@@ -320,62 +320,6 @@ pub fn reaching(ty: &TypeDef) -> Vec<&'static str> {
         .collect()
 }
 
-/// What endpoint references reach.
-pub struct Reached {
-    /// Each referenced object (id order), or why it is unreadable.
-    pub items: Vec<Listed>,
-    /// (endpoint, referenced id) pairs whose object does not exist.
-    pub dangling: Vec<(String, String)>,
-}
-
-/// The objects of `ty` that the listed endpoints reference (`aors`, `auth`,
-/// `outbound_auth`), each read with a GET; `None` when endpoints cannot reference `ty`.
-/// ARI lists endpoints only, so this is all of `ty` it can discover: never the whole type.
-pub fn reached(
-    backend: &mut dyn Backend,
-    workers: &mut [Box<dyn Backend + Send>],
-    ty: &'static TypeDef,
-    endpoints: &[Listed],
-) -> Result<Option<Reached>> {
-    let attrs = reaching(ty);
-    if attrs.is_empty() {
-        return Ok(None);
-    }
-    let mut refs: BTreeMap<String, String> = BTreeMap::new();
-    for l in endpoints {
-        let Ok(set) = &l.object else { continue };
-        for id in referenced(set, &attrs) {
-            refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
-        }
-    }
-    let refs: Vec<(String, String)> = refs.into_iter().collect();
-    // Over several connections when there are (--jobs), else one after the other.
-    let got = if workers.len() > 1 {
-        crate::backend::pool::parallel(workers, refs.len(), |w, i| Ok(w.get(ty, &refs[i].0)))?
-    } else {
-        refs.iter().map(|(id, _)| backend.get(ty, id)).collect()
-    };
-    let mut out = Reached {
-        items: Vec::new(),
-        dangling: Vec::new(),
-    };
-    for ((id, by), got) in refs.into_iter().zip(got) {
-        match got {
-            Ok(set) => out.items.push(Listed {
-                id,
-                object: Ok(set),
-            }),
-            Err(e) if e.exit == crate::error::Exit::NotFound => out.dangling.push((by, id)),
-            Err(e) if e.exit == crate::error::Exit::Usage => out.items.push(Listed {
-                id,
-                object: Err(e.report()),
-            }),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(Some(out))
-}
-
 /// The ids an endpoint's `attrs` (what [`reaching`] gives for one type) name, in their order.
 pub fn referenced<'a>(set: &'a Objectset, attrs: &'a [&str]) -> impl Iterator<Item = &'a str> {
     set.iter()
