@@ -125,14 +125,27 @@ impl Ari {
         if r.status != 200 {
             return Err(self.status_error(&r, &c));
         }
-        let v: serde_json::Value =
-            serde_json::from_slice(&r.body).map_err(|e| self.not_ari(&r, &c, BadBody::Json(e)))?;
-        let arr = v
-            .as_array()
-            .ok_or_else(|| self.not_ari(&r, &c, BadBody::NoList))?;
+        // Each entry's resource only: the whole list as JSON values would take some 1 kB
+        // per endpoint at once.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Named { resource: String },
+            Other(serde::de::IgnoredAny),
+        }
+        let arr: Vec<Entry> = serde_json::from_slice(&r.body).map_err(|_| {
+            // Said as a reading of any JSON value says it.
+            match serde_json::from_slice::<serde_json::Value>(&r.body) {
+                Ok(_) => self.not_ari(&r, &c, BadBody::NoList),
+                Err(e) => self.not_ari(&r, &c, BadBody::Json(e)),
+            }
+        })?;
         let mut ids: Vec<String> = arr
-            .iter()
-            .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
+            .into_iter()
+            .filter_map(|e| match e {
+                Entry::Named { resource } => Some(resource),
+                Entry::Other(_) => None,
+            })
             .collect();
         ids.sort();
         ids.dedup();
