@@ -24,7 +24,7 @@ pub enum Current {
     /// What the target reads back, as an object (realtime rows: compared with the file's
     /// object before any objectset is made).
     Object(Object),
-    /// Listed but not read yet (the astdb file: read only when needed).
+    /// Listed but not read yet (the astdb file, ARI's endpoints: read only when needed).
     Unread,
 }
 

@@ -64,39 +64,59 @@ pub fn each_chunk<T: Send>(
         ready: VecDeque<Option<Result<T>>>,
         /// A failure was answered, or the hand-over stopped: no item is started.
         stop: bool,
+        /// A worker panicked: its answer never comes (the panic is raised when it is joined).
+        lost: bool,
     }
     let state = Mutex::new(State {
         base: 0,
         next: 0,
         ready: VecDeque::new(),
         stop: false,
+        lost: false,
     });
+    /// Says a worker's panic to the hand-over, which would otherwise wait for its answer.
+    struct Lost<'a, F: Fn()>(&'a F);
+    impl<F: Fn()> Drop for Lost<'_, F> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                (self.0)();
+            }
+        }
+    }
     let moved = Condvar::new();
     let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
     std::thread::scope(|s| {
         for w in workers.iter_mut() {
             let (f, moved, lock) = (&f, &moved, &lock);
-            s.spawn(move || loop {
-                let i = {
+            s.spawn(move || {
+                let lose = || {
                     let mut st = lock();
-                    while !st.stop && st.next < n && st.next >= st.base + CHUNK {
-                        st = moved.wait(st).unwrap_or_else(|e| e.into_inner());
-                    }
-                    if st.stop || st.next >= n {
-                        break;
-                    }
-                    st.next += 1;
-                    st.ready.push_back(None);
-                    st.next - 1
+                    (st.stop, st.lost) = (true, true);
+                    moved.notify_all();
                 };
-                // Indices are taken in increasing order and a started item is finished, so
-                // every answer before the lowest failure comes.
-                let r = f(w.as_mut(), i);
-                let mut st = lock();
-                st.stop |= r.is_err();
-                let at = i - st.base;
-                st.ready[at] = Some(r);
-                moved.notify_all();
+                let _lost = Lost(&lose);
+                loop {
+                    let i = {
+                        let mut st = lock();
+                        while !st.stop && st.next < n && st.next >= st.base + CHUNK {
+                            st = moved.wait(st).unwrap_or_else(|e| e.into_inner());
+                        }
+                        if st.stop || st.next >= n {
+                            break;
+                        }
+                        st.next += 1;
+                        st.ready.push_back(None);
+                        st.next - 1
+                    };
+                    // Indices are taken in increasing order and a started item is finished, so
+                    // every answer before the lowest failure comes.
+                    let r = f(w.as_mut(), i);
+                    let mut st = lock();
+                    st.stop |= r.is_err();
+                    let at = i - st.base;
+                    st.ready[at] = Some(r);
+                    moved.notify_all();
+                }
             });
         }
         let handed = (|| {
@@ -107,7 +127,7 @@ pub fn each_chunk<T: Send>(
                         if let Some(Some(_)) = st.ready.front() {
                             break;
                         }
-                        if st.stop && st.next <= i {
+                        if st.lost || (st.stop && st.next <= i) {
                             return Err(Error::storage("a worker stopped"));
                         }
                         st = moved.wait(st).unwrap_or_else(|e| e.into_inner());
