@@ -137,42 +137,62 @@ pub fn deletes(
             continue;
         };
         let whole = wanted.full.contains(ty.name);
+        // Read ahead in parts (over ARI's --jobs connections, where objects are listed by
+        // id and read one GET each): only a part's answers are held at once.
+        let part = lookup.read_ahead().max(1);
         if !whole && owner.is_none() && !wizard_type {
             // Listed only to see what its objects reference.
-            for (id, c) in listing.iter().filter(|_| follow) {
-                if let Some(Ok(set)) = lookup.read(ty, id, c)? {
-                    kept_refs.extend(set_references(ty, &set));
+            for chunk in listing.chunks(part).filter(|_| follow) {
+                lookup.read_listing(ty, chunk);
+                for (id, c) in chunk {
+                    if let Some(Ok(set)) = lookup.read(ty, id, c)? {
+                        kept_refs.extend(set_references(ty, &set));
+                    }
                 }
             }
             continue;
         }
-        for (id, c) in listing {
-            let spared = wanted.contains(ty.name, &id);
-            // Read only where it decides something (the astdb file lists keys only).
-            let set = if !whole || follow {
-                lookup.read(ty, &id, &c)?.and_then(|r| r.ok())
-            } else {
-                None
-            };
-            let prunable = !spared && (whole || set.as_ref().is_some_and(&mark));
-            if !prunable {
-                if let Some(set) = &set {
-                    kept_refs.extend(set_references(ty, set));
+        for chunk in listing.chunks(part) {
+            if !whole || follow || over_ari {
+                lookup.read_listing(ty, chunk);
+            }
+            for (id, c) in chunk {
+                let spared = wanted.contains(ty.name, id);
+                // Read only where it decides something (the astdb file lists keys only).
+                let got = if !whole || follow || over_ari {
+                    lookup.read(ty, id, c)?
+                } else {
+                    None
+                };
+                // Over ARI, an object listed but unreadable (its why, known from the listing
+                // or from its read).
+                let unreadable = match (c, &got) {
+                    (Current::Set(Err(why)), _) | (_, Some(Err(why))) if over_ari => {
+                        Some(why.clone())
+                    }
+                    _ => None,
+                };
+                let set = got.and_then(|r| r.ok());
+                let prunable = !spared && (whole || set.as_ref().is_some_and(&mark));
+                if !prunable {
+                    if let Some(set) = &set {
+                        kept_refs.extend(set_references(ty, set));
+                    }
+                    continue;
                 }
-                continue;
+                if let Some(why) = unreadable {
+                    unprunable.push((ty, id.clone(), why));
+                    continue;
+                }
+                if let Some(set) = &set {
+                    cascade.extend(
+                        set_references(ty, set)
+                            .into_iter()
+                            .filter(|(t, _)| unlistable.contains(t)),
+                    );
+                }
+                out.push(delete_change(ty, id, set));
             }
-            if let (true, Current::Set(Err(why))) = (over_ari, &c) {
-                unprunable.push((ty, id, why.clone()));
-                continue;
-            }
-            if let Some(set) = &set {
-                cascade.extend(
-                    set_references(ty, set)
-                        .into_iter()
-                        .filter(|(t, _)| unlistable.contains(t)),
-                );
-            }
-            out.push(delete_change(ty, &id, set));
         }
     }
     // An unlistable auth or aor a pruned endpoint named: deleted after it, once.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::apply::plan::{row_set, StoredAs};
 use crate::apply::read::Item;
-use crate::backend::pool::{get_parallel, list_with};
+use crate::backend::pool::get_parallel;
 use crate::backend::{Backend, Coverage};
 use crate::error::{Exit, Result};
 use crate::model::{Object, Objectset};
@@ -24,7 +24,7 @@ pub enum Current {
     /// What the target reads back, as an object (realtime rows: compared with the file's
     /// object before any objectset is made).
     Object(Object),
-    /// Listed but not read yet (the astdb file: read only when needed).
+    /// Listed but not read yet (the astdb file, ARI's endpoints: read only when needed).
     Unread,
 }
 
@@ -78,6 +78,9 @@ pub trait Lookup {
         id: &str,
         c: &Current,
     ) -> Result<Option<std::result::Result<Objectset, String>>>;
+
+    /// Read ahead the objects of a listing (a part of it) that [`Lookup::read`] will ask.
+    fn read_listing(&mut self, _ty: &'static TypeDef, _listing: &[(String, Current)]) {}
 
     /// One object as the target answers a GET (None: not found).
     fn get(&mut self, ty: &'static TypeDef, id: &str) -> Result<Option<Objectset>>;
@@ -184,6 +187,17 @@ impl Lookup for InTransaction<'_, '_> {
     }
 }
 
+/// What prune asks of a stored object the file also has: what it references (schema
+/// `TypeDef::references`) and its marks (extended `@` attributes).
+fn prune_view(ty: &'static TypeDef, set: &Objectset) -> Objectset {
+    set.iter()
+        .filter(|a| {
+            a.attribute.starts_with('@') || ty.references.iter().any(|r| r.attr == a.attribute)
+        })
+        .cloned()
+        .collect()
+}
+
 /// Any target through the backend trait, with the extra `--jobs` connections.
 pub struct Remote<'b> {
     backend: &'b mut dyn Backend,
@@ -195,7 +209,15 @@ pub struct Remote<'b> {
     unlisted: Vec<(&'static TypeDef, String, bool)>,
     /// Answers of GETs read ahead over the workers.
     fetched: HashMap<(&'static str, String), Result<Objectset>>,
+    /// Types listed by id only (ARI's endpoints, one GET each): their objects are read when
+    /// an item or prune asks, so memory does not grow with the target's objects.
+    by_id: Vec<&'static str>,
+    /// Listed objects read ahead (over the workers) for the items or prune to come.
+    fetched_listed: HashMap<(&'static str, String), ListedAnswer>,
 }
+
+/// A listed object's GET: its objectset, why the target cannot read it, or the failure.
+type ListedAnswer = Result<std::result::Result<Objectset, String>>;
 
 impl<'b> Remote<'b> {
     pub fn new(
@@ -210,6 +232,45 @@ impl<'b> Remote<'b> {
             listed: HashMap::new(),
             unlisted: Vec::new(),
             fetched: HashMap::new(),
+            by_id: Vec::new(),
+            fetched_listed: HashMap::new(),
+        }
+    }
+
+    /// Whether the type is listed by id only, with `id` among its listed objects not read yet.
+    fn unread(&self, ty: &'static TypeDef, id: &str) -> bool {
+        self.by_id.contains(&ty.name)
+            && matches!(
+                self.listed.get(ty.name).and_then(|(_, m)| m.get(id)),
+                Some(Current::Unread)
+            )
+    }
+
+    /// A listed object, from the read-ahead or with its own GET.
+    fn read_listed(&mut self, ty: &'static TypeDef, id: &str) -> ListedAnswer {
+        match self.fetched_listed.remove(&(ty.name, id.to_string())) {
+            Some(r) => r,
+            None => self.backend.listed_object(ty, id),
+        }
+    }
+
+    /// GET the listed objects of `want` not read yet over the workers at once.
+    fn read_ahead_listed(&mut self, want: Vec<(&'static TypeDef, &str)>) {
+        if self.workers.len() < 2 {
+            return;
+        }
+        let need: Vec<(&'static TypeDef, &str)> = want
+            .into_iter()
+            .filter(|(ty, id)| {
+                self.unread(ty, id) && !self.fetched_listed.contains_key(&(ty.name, id.to_string()))
+            })
+            .collect();
+        let got = crate::backend::pool::parallel(self.workers, need.len(), |w, i| {
+            Ok(w.listed_object(need[i].0, need[i].1))
+        })
+        .expect("a GET's failure is its answer");
+        for ((ty, id), r) in need.into_iter().zip(got) {
+            self.fetched_listed.insert((ty.name, id.to_string()), r);
         }
     }
 
@@ -231,7 +292,15 @@ impl<'b> Remote<'b> {
             self.listed.insert(ty.name, (ids, map));
             return Ok(());
         }
-        let (items, coverage) = list_with(self.backend, self.workers, ty)?;
+        // Ids only, each object read when asked (prune reads the others): whole objectsets
+        // of every listed endpoint would grow with the target.
+        if let Some(ids) = self.backend.listed_ids(ty)? {
+            let map = ids.iter().map(|id| (id.clone(), Current::Unread)).collect();
+            self.listed.insert(ty.name, (ids, map));
+            self.by_id.push(ty.name);
+            return Ok(());
+        }
+        let (items, coverage) = self.backend.list(ty)?;
         match coverage {
             Coverage::Complete => {
                 let ids = items.iter().map(|l| l.id.clone()).collect();
@@ -267,6 +336,12 @@ impl Lookup for Remote<'_> {
         if self.workers.len() < 2 {
             return Ok(());
         }
+        self.read_ahead_listed(
+            items
+                .iter()
+                .map(|i| (i.desired.ty, i.desired.id.as_str()))
+                .collect(),
+        );
         let need: Vec<(&'static TypeDef, String)> = items
             .iter()
             .map(|i| (i.desired.ty, i.desired.id.clone()))
@@ -281,6 +356,19 @@ impl Lookup for Remote<'_> {
     fn current(&mut self, item: &Item) -> Result<Current> {
         let d = &item.desired;
         self.ensure_listed(d.ty, true)?;
+        if self.unread(d.ty, &d.id) {
+            let got = self.read_listed(d.ty, &d.id)?;
+            // Kept for prune, which reads the stored objects again: only what it asks of an
+            // object the file has (what it references), not the whole objectset.
+            let kept = match &got {
+                Ok(set) => Ok(prune_view(d.ty, set)),
+                Err(why) => Err(why.clone()),
+            };
+            if let Some((_, map)) = self.listed.get_mut(d.ty.name) {
+                map.insert(d.id.clone(), Current::Set(kept));
+            }
+            return Ok(Current::Set(got));
+        }
         if let Some((_, map)) = self.listed.get(d.ty.name) {
             return Ok(map.get(&d.id).cloned().unwrap_or(Current::Absent));
         }
@@ -308,12 +396,22 @@ impl Lookup for Remote<'_> {
         }))
     }
 
+    fn read_listing(&mut self, ty: &'static TypeDef, listing: &[(String, Current)]) {
+        self.read_ahead_listed(listing.iter().map(|(id, _)| (ty, id.as_str())).collect());
+    }
+
     fn read(
         &mut self,
         ty: &'static TypeDef,
         id: &str,
         c: &Current,
     ) -> Result<Option<std::result::Result<Objectset, String>>> {
+        if self.unread(ty, id) {
+            return self.read_listed(ty, id).map(Some);
+        }
+        if let (true, Some((_, map))) = (self.by_id.contains(&ty.name), self.listed.get(ty.name)) {
+            return Ok(map.get(id).cloned().and_then(|c| c.into_set(ty, id)));
+        }
         Ok(c.clone().into_set(ty, id))
     }
 

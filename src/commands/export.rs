@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use clap::Args;
 
 use crate::backend::{ari, pool, Backend, Coverage, Listed};
+use crate::commands::spool::Spool;
 use crate::commands::{io_err, resolve_type, Access, Ctx, Workers};
 use crate::error::{Exit, Result};
 use crate::output::conf::{export_section, ExportOptions};
@@ -116,7 +117,7 @@ enum Source {
 /// Over ARI, which lists endpoints only. The file's order puts auths and aors before the
 /// endpoints, and which auths and aors there are is known only once every endpoint is
 /// read; so the endpoints are read first (in chunks over the `--jobs` connections), each
-/// kept as its section's text only (not its object), then the auths and aors are read and
+/// kept on disk (not in memory) until its turn, then the auths and aors are read and
 /// written chunk by chunk, then the endpoints' sections. Which types the file holds whole,
 /// in part or not at all is known before any read, so the INCOMPLETE header stays first.
 /// Returns whether the export is incomplete.
@@ -148,12 +149,15 @@ fn over_ari(
         });
     }
     let at = sources.iter().position(|s| matches!(s, Source::Listed));
-    let mut spool: Vec<Rendered> = Vec::new();
+    // The endpoints as read (not rendered: that is done as each is written), on disk
+    // until their turn so that memory does not grow with their number.
+    let mut spool = match at {
+        Some(_) => Some(Spool::new()?),
+        None => None,
+    };
     if at.is_some() || !reached.is_empty() {
         let ep = find_type("endpoint").expect("endpoint is a type");
-        let defaults = at.map(|_| Defaults::of(ep));
-        let opts = &w.opts;
-        let mut take = |l: Listed| -> Result<()> {
+        pool::each_listed(backend, workers, ep, &mut |l: Listed| {
             if let Ok(set) = &l.object {
                 for s in sources.iter_mut() {
                     if let Source::Reached(attrs, refs) = s {
@@ -163,34 +167,21 @@ fn over_ari(
                     }
                 }
             }
-            if let Some(d) = &defaults {
-                spool.push(render(ep, d, l, opts));
+            match &mut spool {
+                Some(s) => s.push(&l),
+                None => Ok(()),
             }
-            Ok(())
-        };
-        match backend.listed_ids(ep)? {
-            Some(ids) => pool::each_chunk(
-                backend,
-                workers,
-                ids.len(),
-                |b, i| b.listed_object(ep, &ids[i]),
-                &mut |i, object| {
-                    take(Listed {
-                        id: ids[i].clone(),
-                        object,
-                    })
-                },
-            )?,
-            None => {
-                backend.each(ep, &mut take)?;
-            }
-        }
+        })?;
     }
     let incomplete = w.header(backend, &reached, &missing)?;
     for (ty, source) in types.iter().copied().zip(sources) {
         let defaults = Defaults::of(ty);
         match source {
-            Source::Listed => spool.drain(..).try_for_each(|r| w.emit(r))?,
+            Source::Listed => {
+                if let Some(s) = spool.take() {
+                    s.replay(&mut |l| w.emit(render(ty, &defaults, l, &w.opts)))?;
+                }
+            }
             Source::Held(items) => items
                 .into_iter()
                 .try_for_each(|l| w.emit(render(ty, &defaults, l, &w.opts)))?,

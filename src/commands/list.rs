@@ -2,8 +2,11 @@
 
 use clap::Args;
 
-use crate::backend::{ari, Backend, Coverage, Listed};
+use std::collections::BTreeMap;
+
+use crate::backend::{ari, pool, Backend, Coverage, Listed};
 use crate::cli::Format;
+use crate::commands::spool::Spool;
 use crate::commands::{io_err, resolve_type, Access, Ctx};
 use crate::error::{Exit, Result};
 use crate::model::Objectset;
@@ -32,35 +35,44 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
         json: output::json::Listing::default(),
         broken: 0,
     };
-    let mut endpoints: Option<Vec<Listed>> = None;
-    for ty in &types {
+    // Over ARI: what the endpoints reference (ids only), once they are read, and the
+    // endpoints read for it before their own turn (on disk until then).
+    let mut reach: Option<Reach> = None;
+    let mut spooled: Option<Spool> = None;
+    for (at, ty) in types.iter().enumerate() {
         // Each object is printed as it is read; a table keeps its own rows (as text).
         let mut t = TypePrint::new(ty, ctx);
-        let coverage = match endpoints.take() {
-            // Listed already, to follow its references.
-            Some(e) if ari::lists(ty) => {
-                for l in e {
-                    p.item(&mut t, l)?;
-                }
+        let coverage = match spooled.take() {
+            // Read already, to follow its references.
+            Some(s) if ari::lists(ty) => {
+                s.replay(&mut |l| p.item(&mut t, l))?;
                 Coverage::Complete
             }
-            cached if !workers.is_empty() => {
-                endpoints = cached;
-                let (items, coverage) =
-                    crate::backend::pool::list_with(backend.as_mut(), &mut workers, ty)?;
-                for l in items {
-                    p.item(&mut t, l)?;
+            kept => {
+                spooled = kept;
+                let mut noted =
+                    (ctx.uses_ari() && ari::lists(ty) && reach.is_none()).then(Reach::default);
+                let coverage = pool::each_listed(backend.as_mut(), &mut workers, ty, &mut |l| {
+                    if let Some(r) = &mut noted {
+                        r.note(&l);
+                    }
+                    p.item(&mut t, l)
+                })?;
+                if noted.is_some() {
+                    reach = noted;
                 }
                 coverage
-            }
-            cached => {
-                endpoints = cached;
-                backend.each(ty, &mut |l| p.item(&mut t, l))?
             }
         };
         if let Coverage::Unavailable(why) = &coverage {
             let reached = match ctx.uses_ari() {
-                true => reached_over_ari(ctx, backend.as_mut(), &mut workers, ty, &mut endpoints)?,
+                true => {
+                    // Endpoints still to be listed are kept as they are read for this.
+                    let later = types[at + 1..].iter().any(|t| ari::lists(t));
+                    let keep = (later && spooled.is_none()).then_some(&mut spooled);
+                    let reach = &mut reach;
+                    reached_over_ari(ctx, backend.as_mut(), &mut workers, ty, reach, keep)?
+                }
                 false => None,
             };
             match reached {
@@ -68,21 +80,19 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> Result<Exit> {
                     t.label = Some(format!(
                         "{} that endpoints reference ({} found; ARI cannot list {}, so others are not shown)",
                         ty.plural,
-                        r.len(),
+                        r.len,
                         ty.plural
                     ));
                     // The label goes above the table; elsewhere, and for a type left out
                     // of `list` because nothing was reached, it goes to stderr.
-                    let hidden = args.r#type.is_none() && r.is_empty();
+                    let hidden = args.r#type.is_none() && r.len == 0;
                     if let (Some(l), true) = (
                         &t.label,
                         ctx.settings.output.format != Format::Table || hidden,
                     ) {
                         ctx.out.warn(&format!("listing only the {l}"));
                     }
-                    for l in r {
-                        p.item(&mut t, l)?;
-                    }
+                    r.replay(&mut |l| p.item(&mut t, l))?;
                 }
                 None => {
                     if args.r#type.is_some() || ctx.uses_ari() {
@@ -212,38 +222,106 @@ impl Printer<'_> {
     }
 }
 
+/// What the endpoints reference, by type: each id with the first endpoint naming it.
+#[derive(Default)]
+pub struct Reach(Vec<(&'static str, BTreeMap<String, String>)>);
+
+impl Reach {
+    fn note(&mut self, l: &Listed) {
+        let Ok(set) = &l.object else { return };
+        if self.0.is_empty() {
+            self.0 = TYPES
+                .iter()
+                .filter(|t| !ari::reaching(t).is_empty())
+                .map(|t| (t.name, BTreeMap::new()))
+                .collect();
+        }
+        for (name, refs) in &mut self.0 {
+            let attrs = ari::reaching(find_type(name).expect("a type"));
+            for id in ari::referenced(set, &attrs) {
+                refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
+            }
+        }
+    }
+
+    fn of(&self, ty: &TypeDef) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == ty.name)
+            .map(|(_, r)| r.iter().map(|(a, b)| (a.clone(), b.clone())).collect())
+            .unwrap_or_default()
+    }
+}
+
 /// Over ARI, which lists endpoints only: the objects of `ty` the endpoints reference
-/// (`None` when endpoints cannot reference `ty`). Dangling references are named.
+/// (`None` when endpoints cannot reference `ty`), each read with a GET (over the `--jobs`
+/// connections a chunk at a time) and kept on disk until they are counted. Dangling
+/// references are named. `keep`: where the endpoints, when they are read here, are kept
+/// for their own turn.
 pub fn reached_over_ari(
     ctx: &Ctx,
     backend: &mut dyn Backend,
     workers: &mut [Box<dyn Backend + Send>],
     ty: &'static TypeDef,
-    endpoints: &mut Option<Vec<Listed>>,
-) -> Result<Option<Vec<Listed>>> {
+    reach: &mut Option<Reach>,
+    keep: Option<&mut Option<Spool>>,
+) -> Result<Option<Spool>> {
     if ari::reaching(ty).is_empty() {
         return Ok(None);
     }
-    if endpoints.is_none() {
+    if reach.is_none() {
         let ep = find_type(ari::LISTED).expect("the listed type");
-        *endpoints = Some(crate::backend::pool::list_with(backend, workers, ep)?.0);
+        let mut r = Reach::default();
+        let mut kept = match keep {
+            Some(_) => Some(Spool::new()?),
+            None => None,
+        };
+        pool::each_listed(backend, workers, ep, &mut |l| {
+            r.note(&l);
+            match &mut kept {
+                Some(s) => s.push(&l),
+                None => Ok(()),
+            }
+        })?;
+        if let Some(k) = keep {
+            *k = kept;
+        }
+        *reach = Some(r);
     }
-    let Some(r) = ari::reached(
+    let refs = reach.as_ref().map(|r| r.of(ty)).unwrap_or_default();
+    let mut found = Spool::new()?;
+    let mut dangling = Vec::new();
+    pool::each_chunk(
         backend,
         workers,
-        ty,
-        endpoints.as_deref().unwrap_or_default(),
-    )?
-    else {
-        return Ok(None);
-    };
-    for (by, id) in &r.dangling {
+        refs.len(),
+        |b, i| Ok(b.get(ty, &refs[i].0)),
+        &mut |i, got: Result<Objectset>| {
+            let id = &refs[i].0;
+            let object = match got {
+                Ok(set) => Ok(set),
+                Err(e) if e.exit == Exit::NotFound => {
+                    dangling.push(i);
+                    return Ok(());
+                }
+                Err(e) if e.exit == Exit::Usage => Err(e.report()),
+                Err(e) => return Err(e),
+            };
+            found.push(&Listed {
+                id: id.clone(),
+                object,
+            })?;
+            Ok(())
+        },
+    )?;
+    for i in dangling {
+        let (id, by) = &refs[i];
         ctx.out.warn(&format!(
             "endpoint {by} references {} {id}, which does not exist",
             ty.name
         ));
     }
-    Ok(Some(r.items))
+    Ok(Some(found))
 }
 
 fn v<'a>(set: &'a Objectset, name: &str) -> &'a str {

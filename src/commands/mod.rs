@@ -13,6 +13,7 @@ pub mod reload;
 pub mod schema;
 pub mod serve;
 pub mod show;
+mod spool;
 pub mod wizard;
 
 use std::cell::{Cell, RefCell};

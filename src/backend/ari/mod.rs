@@ -125,14 +125,27 @@ impl Ari {
         if r.status != 200 {
             return Err(self.status_error(&r, &c));
         }
-        let v: serde_json::Value =
-            serde_json::from_slice(&r.body).map_err(|e| self.not_ari(&r, &c, BadBody::Json(e)))?;
-        let arr = v
-            .as_array()
-            .ok_or_else(|| self.not_ari(&r, &c, BadBody::NoList))?;
+        // Each entry's resource only: the whole list as JSON values would take some 1 kB
+        // per endpoint at once.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Named { resource: String },
+            Other(serde::de::IgnoredAny),
+        }
+        let arr: Vec<Entry> = serde_json::from_slice(&r.body).map_err(|_| {
+            // Said as a reading of any JSON value says it.
+            match serde_json::from_slice::<serde_json::Value>(&r.body) {
+                Ok(_) => self.not_ari(&r, &c, BadBody::NoList),
+                Err(e) => self.not_ari(&r, &c, BadBody::Json(e)),
+            }
+        })?;
         let mut ids: Vec<String> = arr
-            .iter()
-            .filter_map(|e| e.get("resource")?.as_str().map(str::to_string))
+            .into_iter()
+            .filter_map(|e| match e {
+                Entry::Named { resource } => Some(resource),
+                Entry::Other(_) => None,
+            })
             .collect();
         ids.sort();
         ids.dedup();
@@ -318,62 +331,6 @@ pub fn reaching(ty: &TypeDef) -> Vec<&'static str> {
         .references_to(ty)
         .map(|r| r.attr)
         .collect()
-}
-
-/// What endpoint references reach.
-pub struct Reached {
-    /// Each referenced object (id order), or why it is unreadable.
-    pub items: Vec<Listed>,
-    /// (endpoint, referenced id) pairs whose object does not exist.
-    pub dangling: Vec<(String, String)>,
-}
-
-/// The objects of `ty` that the listed endpoints reference (`aors`, `auth`,
-/// `outbound_auth`), each read with a GET; `None` when endpoints cannot reference `ty`.
-/// ARI lists endpoints only, so this is all of `ty` it can discover: never the whole type.
-pub fn reached(
-    backend: &mut dyn Backend,
-    workers: &mut [Box<dyn Backend + Send>],
-    ty: &'static TypeDef,
-    endpoints: &[Listed],
-) -> Result<Option<Reached>> {
-    let attrs = reaching(ty);
-    if attrs.is_empty() {
-        return Ok(None);
-    }
-    let mut refs: BTreeMap<String, String> = BTreeMap::new();
-    for l in endpoints {
-        let Ok(set) = &l.object else { continue };
-        for id in referenced(set, &attrs) {
-            refs.entry(id.to_string()).or_insert_with(|| l.id.clone());
-        }
-    }
-    let refs: Vec<(String, String)> = refs.into_iter().collect();
-    // Over several connections when there are (--jobs), else one after the other.
-    let got = if workers.len() > 1 {
-        crate::backend::pool::parallel(workers, refs.len(), |w, i| Ok(w.get(ty, &refs[i].0)))?
-    } else {
-        refs.iter().map(|(id, _)| backend.get(ty, id)).collect()
-    };
-    let mut out = Reached {
-        items: Vec::new(),
-        dangling: Vec::new(),
-    };
-    for ((id, by), got) in refs.into_iter().zip(got) {
-        match got {
-            Ok(set) => out.items.push(Listed {
-                id,
-                object: Ok(set),
-            }),
-            Err(e) if e.exit == crate::error::Exit::NotFound => out.dangling.push((by, id)),
-            Err(e) if e.exit == crate::error::Exit::Usage => out.items.push(Listed {
-                id,
-                object: Err(e.report()),
-            }),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(Some(out))
 }
 
 /// The ids an endpoint's `attrs` (what [`reaching`] gives for one type) name, in their order.
