@@ -361,7 +361,7 @@ fn export_streams_the_same_file_as_the_collected_export() {
 
 /// Issue 14: over ARI, `list` and `export` hold no target's objects beyond a chunk of reads
 /// (with and without `--jobs`): the process's peak memory, as the benchmark reads it
-/// (PJSIPCTL_REPORT_PEAK_RSS), for four times the endpoints is about the same (holding
+/// (PJSIPCTL_REPORT_PEAK_RSS), for ten times the endpoints is about the same (holding
 /// every endpoint, as before, adds some 25 kB per user). `diff --prune` and
 /// `apply --dry-run` read the file whole over ARI: they grow as the same whole-file
 /// comparison on the astdb file does, no more (the target's endpoints are not held; with
@@ -392,7 +392,7 @@ fn reads_over_ari_keep_memory_flat() {
     ];
     // --allow-exec reads the file whole, as over ARI.
     let astdb: &[&str] = &["diff", "--prune", "--allow-exec", f];
-    let (small, large) = (100, 400);
+    let (small, large) = (100, 1000);
     let mut at = Vec::new();
     for n in [small, large] {
         std::fs::write(&file, users(n)).unwrap();
@@ -408,9 +408,10 @@ fn reads_over_ari_keep_memory_flat() {
     let file_grew = grew(ari.len());
     for (i, args) in ari.iter().enumerate() {
         let allowed = if i < 3 { 0 } else { file_grew.max(0) };
-        // 300 more users held whole would add some 7 MB; ids and table rows well under 2.
+        // 900 more users held whole would add some 22 MB; ids and table rows well under 6
+        // (a peak varies by a few MB from run to run: allocator arenas, the workers' threads).
         assert!(
-            grew(i) < allowed + 2 * 1024,
+            grew(i) < allowed + 6 * 1024,
             "{args:?}: peak {} kB for {small} users, {} kB for {large} (the whole-file diff on astdb grew {file_grew} kB; all: {at:?})",
             at[0][i],
             at[1][i]
