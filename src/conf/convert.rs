@@ -215,7 +215,7 @@ impl Converter {
                 return None;
             }
         };
-        let what = format!("{} {}", ty.name, sec.name);
+        let what = What(ty.name, &sec.name);
         if sec.name.is_empty() || sec.name.chars().any(char::is_control) {
             out.diags.push(Diag {
                 level: Level::Error,
@@ -224,7 +224,14 @@ impl Converter {
             });
             return None;
         }
-        if let Some(first) = out.seen.get(&(ty.name, sec.name.clone())) {
+        let first = match out.seen.entry((ty.name, sec.name.clone())) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(sec.origin.clone());
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(o) => Some(o.get().clone()),
+        };
+        if let Some(first) = first {
             // A wizard's object (it carries @pjsip_wizard) lives in the wizard's own store next
             // to pjsip.conf's; astdb holds one object per id.
             if sec.vars.iter().any(|v| v.name == "@pjsip_wizard") {
@@ -249,9 +256,16 @@ impl Converter {
             });
             return None;
         }
-        out.seen
-            .insert((ty.name, sec.name.clone()), sec.origin.clone());
         build(ty, sec, &mut out.diags)
+    }
+}
+
+/// "type id" as the messages name an object, formatted only when a message is.
+struct What<'a>(&'static str, &'a str);
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
     }
 }
 
@@ -270,7 +284,7 @@ fn build(ty: &'static TypeDef, sec: Section, diags: &mut Vec<Diag>) -> Option<De
             inherited: v.inherited,
         })
         .collect();
-    let what = format!("{} {}", ty.name, sec.name);
+    let what = What(ty.name, &sec.name);
     let mut obj = Object::new(ty, &sec.name);
     let mut failed = false;
     for f in &fields {
@@ -322,8 +336,8 @@ fn build(ty: &'static TypeDef, sec: Section, diags: &mut Vec<Diag>) -> Option<De
             }
             Some(Desired {
                 ty,
-                id: sec.name.clone(),
-                origin: sec.origin.clone(),
+                id: sec.name,
+                origin: sec.origin,
                 fields,
                 object: obj,
             })
