@@ -336,24 +336,47 @@ fn read_back(obj: &Object, back: &mut Object) -> bool {
     let fresh = crate::model::fresh_vals(obj.ty);
     let skips = default_skips(obj.ty);
     let (mut applied, mut ok) = (0, true);
-    obj.entries(true, |k, v| match k {
-        // Object::row_json leaves an unset callerid out.
-        Key::Field(i) if v == "<unknown>" && obj.ty.fields[i].name == "callerid" => {}
-        Key::Field(i) if ok => {
-            applied += 1;
-            // Most fields are at their default on both sides: known to be skipped.
-            let skip =
-                skips[i] && std::ptr::eq(v, fresh[i].as_str()) && back.vals[i].is_fresh(&fresh[i]);
-            ok = skip
-                || crate::engine::keeps_default(back, i, v)
-                || crate::engine::apply_at(back, i, v).is_ok();
+    let (order, ext_at) = (obj.ty.order(), obj.ty.extended_pos());
+    let mut buf = String::new();
+    for (p, &i) in order.iter().enumerate() {
+        if !ok {
+            return false;
         }
-        Key::Var(n) if n.starts_with('@') => {
+        // A field at its default on both sides is known to be skipped: its entry is not even
+        // formatted (only the fields the file set are read back).
+        if skips[i]
+            && (p != ext_at || obj.ext.is_empty())
+            && obj.vals[i].is_fresh(&fresh[i])
+            && back.vals[i].is_fresh(&fresh[i])
+        {
+            applied += 1;
+            continue;
+        }
+        obj.entries_at(p, i, true, &mut buf, &mut |k, v| match k {
+            // Object::row_json leaves an unset callerid out.
+            Key::Field(i) if v == "<unknown>" && obj.ty.fields[i].name == "callerid" => {}
+            Key::Field(i) if ok => {
+                applied += 1;
+                let skip = skips[i]
+                    && std::ptr::eq(v, fresh[i].as_str())
+                    && back.vals[i].is_fresh(&fresh[i]);
+                ok = skip
+                    || crate::engine::keeps_default(back, i, v)
+                    || crate::engine::apply_at(back, i, v).is_ok();
+            }
+            Key::Var(n) if n.starts_with('@') => {
+                applied += 1;
+                back.set_extended(n, v);
+            }
+            _ => ok = false,
+        });
+    }
+    if ext_at >= order.len() {
+        for (n, v) in &obj.ext {
             applied += 1;
             back.set_extended(n, v);
         }
-        _ => ok = false,
-    });
+    }
     ok && applied > 0 && crate::engine::apply_handler(back).is_ok()
 }
 
@@ -368,7 +391,16 @@ fn default_skips(ty: &'static crate::schema::TypeDef) -> &'static [bool] {
                 let fresh = Object::new(t, "");
                 (0..t.fields.len())
                     .map(|i| match &fresh.vals[i] {
-                        Val::S(s) => crate::engine::keeps_default(&fresh, i, s),
+                        // (A hidden field has no entry; a derived one shows another's value.)
+                        Val::S(s) => {
+                            !t.fields[i].has(crate::schema::field::HIDDEN)
+                                && !matches!(
+                                    t.fields[i].kind,
+                                    crate::schema::Kind::EnumShownAs { .. }
+                                        | crate::schema::Kind::Md5Cred { .. }
+                                )
+                                && crate::engine::keeps_default(&fresh, i, s)
+                        }
                         _ => false,
                     })
                     .collect()
