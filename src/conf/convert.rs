@@ -8,8 +8,6 @@
 //! read-only types that stay in the static file, `type=wizard`, sections Asterisk ignores
 //! (no `type`, `type=Endpoint`, an unknown type) and objects it would refuse.
 
-use std::collections::HashMap;
-
 use crate::conf::reader::{Config, Diag, Level, Origin, Section};
 use crate::engine;
 use crate::model::{Attr, Object};
@@ -163,7 +161,7 @@ pub fn convert(cfg: Config) -> Conversion {
 #[derive(Debug, Default)]
 pub struct Converter {
     /// Every object defined so far, by (type, id): the first definition's header.
-    seen: HashMap<(&'static str, String), Origin>,
+    seen: rustc_hash::FxHashMap<(&'static str, String), Origin>,
     /// The objects' problems, in the order of their sections.
     pub diags: Vec<Diag>,
     pub skipped: Vec<Skipped>,
@@ -175,7 +173,7 @@ impl Converter {
     /// Room for about `n` objects.
     pub fn with_capacity(n: usize) -> Converter {
         Converter {
-            seen: HashMap::with_capacity(n),
+            seen: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
             ..Default::default()
         }
     }
