@@ -4,6 +4,8 @@
 //! `push`, `apply` and `diff` all judge through [`Rules::judge`], so one object gets one verdict
 //! whichever command carries it.
 
+use std::borrow::Cow;
+
 use crate::model::{Key, Object, Val};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -421,15 +423,46 @@ fn comes_back_whole(obj: &Object) -> Option<bool> {
         if kept.len() <= r {
             kept.resize_with(r + 1, || None);
         }
+        // A kept object is fresh: each use leaves it so.
         let back = match &mut kept[r] {
-            Some(b) => {
-                b.reset(&obj.id);
-                b
-            }
-            slot => slot.insert(Object::new(obj.ty, &obj.id)),
+            Some(b) => b,
+            slot => slot.insert(Object::new(obj.ty, "")),
         };
-        read_back(obj, back).then(|| same_vals(&back.vals, &obj.vals))
+        if !read_back(obj, back) {
+            back.reset("");
+            return None;
+        }
+        Some(same_and_fresh(back, obj))
     })
+}
+
+/// [`same_vals`] of `back` and `obj`, leaving `back` fresh on the way (one pass, not two).
+fn same_and_fresh(back: &mut Object, obj: &Object) -> bool {
+    let fresh = crate::model::fresh_vals(back.ty);
+    let mut same = back.vals.len() == obj.vals.len();
+    for ((b, o), f) in back.vals.iter_mut().zip(&obj.vals).zip(fresh) {
+        // Most fields: the same static default on both sides, so equal and fresh.
+        if let (Val::S(Cow::Borrowed(x)), Val::S(Cow::Borrowed(y)), Val::S(Cow::Borrowed(z))) =
+            (&*b, o, f)
+        {
+            if std::ptr::eq(*x, *y) && std::ptr::eq(*x, *z) {
+                continue;
+            }
+        }
+        same = same
+            && match (&*b, o) {
+                (Val::S(x), Val::S(y)) => {
+                    let (x, y): (&str, &str) = (x, y);
+                    std::ptr::eq(x, y) || x == y
+                }
+                _ => b == o,
+            };
+        if !b.is_fresh(f) {
+            *b = f.clone();
+        }
+    }
+    back.ext.clear();
+    same
 }
 
 /// Whatever else astdb would not give back: store the row Asterisk would store, read it the
