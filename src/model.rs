@@ -251,127 +251,140 @@ impl Object {
     pub fn entries<'a>(&'a self, row: bool, mut f: impl FnMut(Key<'a>, &str)) {
         // One buffer for the values that have to be formatted (codec lists, joined ids).
         let mut buf = String::new();
-        let ext_at = self.ty.extended_pos();
         for (p, &i) in self.ty.order().iter().enumerate() {
-            if p == ext_at {
-                for (k, v) in &self.ext {
-                    f(Key::Var(k), v);
+            self.entries_at(p, i, row, &mut buf, &mut f);
+        }
+        if self.ty.extended_pos() >= self.ty.order().len() {
+            for (k, v) in &self.ext {
+                f(Key::Var(k), v);
+            }
+        }
+    }
+
+    /// The entries of position `p` of the type's order (field `i`): the extended attributes
+    /// where they come before it, then the field's own. `buf`: room to format a value in.
+    #[inline]
+    pub fn entries_at<'a>(
+        &'a self,
+        p: usize,
+        i: usize,
+        row: bool,
+        buf: &mut String,
+        f: &mut impl FnMut(Key<'a>, &str),
+    ) {
+        if p == self.ty.extended_pos() {
+            for (k, v) in &self.ext {
+                f(Key::Var(k), v);
+            }
+        }
+        let fd = &self.ty.fields[i];
+        if fd.has(field::HIDDEN) {
+            return;
+        }
+        let v = &self.vals[i];
+        let unset = v.is_empty() && !matches!(v, Val::S(_));
+        if fd.has(field::SKIP_UNSET) && unset {
+            return;
+        }
+        if row && fd.has(field::NULL_EMPTY) && unset {
+            return;
+        }
+        let key = Key::Field(i);
+        match &fd.kind {
+            // Quirk: direct_media_method's to_str prints connected_line_method's value.
+            Kind::EnumShownAs { shows, .. } => {
+                f(key, self.str(shows));
+                return;
+            }
+            // md5_cred prints the MD5 digest of the shared digest store, NULL without one.
+            Kind::Md5Cred { store } => {
+                let md5 = self
+                    .get(store)
+                    .and_then(|l| l.list().iter().find_map(|d| d.strip_prefix("MD5:")));
+                match md5 {
+                    Some(d) => f(key, d),
+                    None if !row => f(key, ""),
+                    None => {}
+                }
+                return;
+            }
+            _ => {}
+        }
+        match v {
+            Val::Null => {
+                if !row {
+                    f(key, "");
                 }
             }
-            let fd = &self.ty.fields[i];
-            if fd.has(field::HIDDEN) {
-                continue;
-            }
-            let v = &self.vals[i];
-            let unset = v.is_empty() && !matches!(v, Val::S(_));
-            if fd.has(field::SKIP_UNSET) && unset {
-                continue;
-            }
-            if row && fd.has(field::NULL_EMPTY) && unset {
-                continue;
-            }
-            let key = Key::Field(i);
-            match &fd.kind {
-                // Quirk: direct_media_method's to_str prints connected_line_method's value.
-                Kind::EnumShownAs { shows, .. } => {
-                    f(key, self.str(shows));
-                    continue;
-                }
-                // md5_cred prints the MD5 digest of the shared digest store, NULL without one.
-                Kind::Md5Cred { store } => {
-                    let md5 = self
-                        .get(store)
-                        .and_then(|l| l.list().iter().find_map(|d| d.strip_prefix("MD5:")));
-                    match md5 {
-                        Some(d) => f(key, d),
-                        None if !row => f(key, ""),
-                        None => {}
-                    }
-                    continue;
-                }
-                _ => {}
-            }
-            match v {
-                Val::Null => {
+            Val::S(s) => f(key, s),
+            Val::V(vars) => {
+                if vars.is_empty() {
                     if !row {
                         f(key, "");
                     }
+                } else {
+                    for (k, val) in vars {
+                        f(Key::Var(k), val);
+                    }
                 }
-                Val::S(s) => f(key, s),
-                Val::V(vars) => {
-                    if vars.is_empty() {
+            }
+            Val::L(items) => match fd.kind {
+                Kind::Codec { .. } => {
+                    if items.is_empty() {
+                        f(key, "(nothing)");
+                    } else {
+                        buf.clear();
+                        buf.push('(');
+                        join_into(buf, items, "|");
+                        buf.push(')');
+                        f(key, buf);
+                    }
+                }
+                _ if fd.has(field::MULTI) => {
+                    if items.is_empty() {
                         if !row {
                             f(key, "");
                         }
                     } else {
-                        for (k, val) in vars {
-                            f(Key::Var(k), val);
+                        for it in items {
+                            f(key, it);
                         }
                     }
                 }
-                Val::L(items) => match fd.kind {
-                    Kind::Codec { .. } => {
-                        if items.is_empty() {
-                            f(key, "(nothing)");
-                        } else {
-                            buf.clear();
-                            buf.push('(');
-                            join_into(&mut buf, items, "|");
-                            buf.push(')');
-                            f(key, &buf);
+                Kind::NamedAcl => {
+                    if items.is_empty() {
+                        if !row {
+                            f(key, "");
                         }
+                    } else {
+                        f(key, crate::schema::values::acl_display(items))
                     }
-                    _ if fd.has(field::MULTI) => {
-                        if items.is_empty() {
-                            if !row {
-                                f(key, "");
-                            }
-                        } else {
-                            for it in items {
-                                f(key, it);
-                            }
+                }
+                Kind::NamedGroup => f(key, &crate::schema::values::named_groups_display(items)),
+                Kind::SecurityMechanisms => {
+                    buf.clear();
+                    join_into(buf, items, ", ");
+                    f(key, buf);
+                }
+                Kind::IdList => {
+                    buf.clear();
+                    join_into(buf, items, ",");
+                    // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
+                    if buf.len() > 127 {
+                        let mut cut = 127;
+                        while !buf.is_char_boundary(cut) {
+                            cut -= 1;
                         }
+                        buf.truncate(cut);
                     }
-                    Kind::NamedAcl => {
-                        if items.is_empty() {
-                            if !row {
-                                f(key, "");
-                            }
-                        } else {
-                            f(key, crate::schema::values::acl_display(items))
-                        }
-                    }
-                    Kind::NamedGroup => f(key, &crate::schema::values::named_groups_display(items)),
-                    Kind::SecurityMechanisms => {
-                        buf.clear();
-                        join_into(&mut buf, items, ", ");
-                        f(key, &buf);
-                    }
-                    Kind::IdList => {
-                        buf.clear();
-                        join_into(&mut buf, items, ",");
-                        // MAX_OBJECT_FIELD is 128 bytes: Asterisk prints at most 127.
-                        if buf.len() > 127 {
-                            let mut cut = 127;
-                            while !buf.is_char_boundary(cut) {
-                                cut -= 1;
-                            }
-                            buf.truncate(cut);
-                        }
-                        f(key, &buf)
-                    }
-                    _ => {
-                        buf.clear();
-                        join_into(&mut buf, items, ",");
-                        f(key, &buf);
-                    }
-                },
-            }
-        }
-        if ext_at >= self.ty.order().len() {
-            for (k, v) in &self.ext {
-                f(Key::Var(k), v);
-            }
+                    f(key, buf)
+                }
+                _ => {
+                    buf.clear();
+                    join_into(buf, items, ",");
+                    f(key, buf);
+                }
+            },
         }
     }
 
@@ -389,49 +402,181 @@ impl Object {
     /// jansson's json_dumps(JSON_COMPACT) writes (its escapes, `\u001f` in lower case hex,
     /// a repeated key kept at its first place), and serde_json's map cannot repeat a key.
     pub fn row_json(&self) -> String {
-        let mut s = String::with_capacity(64 + self.vals.len() * 28);
+        let shape = row_shape(self.ty);
+        let mut w = RowWriter::new(self, 64 + self.vals.len() * 28);
+        // A set_var variable is a key of its own that may repeat a field's name: every
+        // position is then written entry by entry.
+        let whole = shape.vars.iter().any(|&i| !self.vals[i].is_empty());
+        let (order, ext_at) = (self.ty.order(), self.ty.extended_pos());
+        let mut buf = String::new();
+        // Positions still at their fresh value since `run`: written from the shape at once.
+        let mut run = 0;
+        for (p, &i) in order.iter().enumerate() {
+            if !whole
+                && !shape.derived[i]
+                && (p != ext_at || self.ext.is_empty())
+                && self.vals[i].is_fresh(&w.fresh[i])
+            {
+                continue;
+            }
+            w.fresh_run(shape, run, p);
+            self.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
+            run = p + 1;
+        }
+        w.fresh_run(shape, run, order.len());
+        if ext_at >= order.len() {
+            for (k, v) in &self.ext {
+                w.put(Key::Var(k), v);
+            }
+        }
+        w.s.push('}');
+        w.s
+    }
+}
+
+#[cfg(test)]
+impl Object {
+    /// The row written entry by entry, as before the shape: what [`Object::row_json`] must equal.
+    pub(crate) fn row_json_by_entries(&self) -> String {
+        let mut w = RowWriter::new(self, 64);
+        self.entries(true, |k, v| w.put(k, v));
+        w.s.push('}');
+        w.s
+    }
+}
+
+/// What a type's rows share: the row of a fresh object, cut at each position of the type's
+/// order, so that the fields an object leaves at their defaults are copied in runs.
+struct RowShape {
+    /// `{` and each position's pairs (a comma before every pair but the first).
+    text: String,
+    /// Where each position's text starts in `text` (and, last, its end).
+    start: Vec<usize>,
+    /// Per field: its entry shows another field's value (it is never copied from `text`).
+    derived: Vec<bool>,
+    /// The set_var fields.
+    vars: Vec<usize>,
+}
+
+fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
+    static CACHE: std::sync::OnceLock<Vec<RowShape>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        crate::schema::TYPES
+            .iter()
+            .map(|t| {
+                let fresh = Object::new(t, "");
+                let mut w = RowWriter::new(&fresh, 64);
+                let mut start = Vec::with_capacity(t.order().len() + 1);
+                let mut buf = String::new();
+                for (p, &i) in t.order().iter().enumerate() {
+                    start.push(w.s.len());
+                    fresh.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
+                }
+                start.push(w.s.len());
+                RowShape {
+                    text: w.s,
+                    start,
+                    derived: t
+                        .fields
+                        .iter()
+                        .map(|f| matches!(f.kind, Kind::EnumShownAs { .. } | Kind::Md5Cred { .. }))
+                        .collect(),
+                    vars: (0..t.fields.len())
+                        .filter(|&i| matches!(t.fields[i].kind, Kind::SetVar))
+                        .collect(),
+                }
+            })
+            .collect()
+    });
+    &all[ty.position()]
+}
+
+/// An astdb row as it is written, entry by entry.
+struct RowWriter<'o> {
+    obj: &'o Object,
+    s: String,
+    /// The last key written (at first the empty name: a set_var variable may be named "").
+    prev: Key<'o>,
+    /// Where the last key's value starts.
+    prev_start: usize,
+    keys: &'static [Box<str>],
+    misread: Option<&'static crate::schema::Misread>,
+    fresh: &'static [Val],
+    pairs: &'static [Option<Box<str>>],
+}
+
+impl<'o> RowWriter<'o> {
+    fn new(obj: &'o Object, capacity: usize) -> Self {
+        let mut s = String::with_capacity(capacity);
         s.push('{');
-        // The empty name, as the first key's predecessor (a set_var variable may be named "").
-        let mut prev = Key::Var("");
-        let mut prev_start = 0;
-        let keys = self.ty.json_keys();
-        let misread = self.ty.misread_unset();
-        let (fresh, pairs) = (fresh_vals(self.ty), default_pairs(self.ty));
-        self.entries(true, |k, v| {
-            // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
-            // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
-            if let Some(m) = misread {
-                if v == m.unset && self.key_name(k) == m.name {
+        RowWriter {
+            obj,
+            s,
+            prev: Key::Var(""),
+            prev_start: 0,
+            keys: obj.ty.json_keys(),
+            misread: obj.ty.misread_unset(),
+            fresh: fresh_vals(obj.ty),
+            pairs: default_pairs(obj.ty),
+        }
+    }
+
+    /// Positions `from..to`, all at their fresh values: their text in the type's shape.
+    /// (None of their keys can be the next entry's: field names are unique, and without
+    /// set_var variables the only other keys are `@` names.)
+    fn fresh_run(&mut self, shape: &RowShape, from: usize, to: usize) {
+        if from >= to {
+            return;
+        }
+        let seg = &shape.text[shape.start[from]..shape.start[to]];
+        let body = seg.strip_prefix(',').unwrap_or(seg);
+        if body.is_empty() {
+            return;
+        }
+        if self.s.len() > 1 {
+            self.s.push(',');
+        }
+        self.s.push_str(body);
+        self.prev = Key::Field(self.obj.ty.order()[to - 1]);
+        self.prev_start = self.s.len();
+    }
+
+    fn put(&mut self, k: Key<'o>, v: &str) {
+        let obj = self.obj;
+        let s = &mut self.s;
+        // pjsipctl's one deliberate difference from Asterisk: an unset callerid stays out
+        // of the row, because Asterisk reads its own "<unknown>" back as the number "unknown".
+        if let Some(m) = self.misread {
+            if v == m.unset && obj.key_name(k) == m.name {
+                return;
+            }
+        }
+        if obj.same_key(k, self.prev) {
+            s.truncate(self.prev_start);
+        } else {
+            if s.len() > 1 {
+                s.push(',');
+            }
+            self.prev = k;
+            match k {
+                // Most fields are at their default: the whole pair is written already.
+                Key::Field(i)
+                    if std::ptr::eq(v, self.fresh[i].as_str()) && self.pairs[i].is_some() =>
+                {
+                    let pair = self.pairs[i].as_deref().unwrap_or_default();
+                    s.push_str(pair);
+                    self.prev_start = s.len() - (pair.len() - self.keys[i].len());
                     return;
                 }
-            }
-            if self.same_key(k, prev) {
-                s.truncate(prev_start);
-            } else {
-                if s.len() > 1 {
-                    s.push(',');
+                Key::Field(i) => s.push_str(&self.keys[i]),
+                Key::Var(n) => {
+                    write_json_str(s, n);
+                    s.push(':');
                 }
-                prev = k;
-                match k {
-                    // Most fields are at their default: the whole pair is written already.
-                    Key::Field(i) if std::ptr::eq(v, fresh[i].as_str()) && pairs[i].is_some() => {
-                        let pair = pairs[i].as_deref().unwrap_or_default();
-                        s.push_str(pair);
-                        prev_start = s.len() - (pair.len() - keys[i].len());
-                        return;
-                    }
-                    Key::Field(i) => s.push_str(&keys[i]),
-                    Key::Var(n) => {
-                        write_json_str(&mut s, n);
-                        s.push(':');
-                    }
-                }
-                prev_start = s.len();
             }
-            write_json_str(&mut s, v);
-        });
-        s.push('}');
-        s
+            self.prev_start = s.len();
+        }
+        write_json_str(s, v);
     }
 }
 

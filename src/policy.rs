@@ -4,6 +4,8 @@
 //! `push`, `apply` and `diff` all judge through [`Rules::judge`], so one object gets one verdict
 //! whichever command carries it.
 
+use std::borrow::Cow;
+
 use crate::model::{Key, Object, Val};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,24 +338,47 @@ fn read_back(obj: &Object, back: &mut Object) -> bool {
     let fresh = crate::model::fresh_vals(obj.ty);
     let skips = default_skips(obj.ty);
     let (mut applied, mut ok) = (0, true);
-    obj.entries(true, |k, v| match k {
-        // Object::row_json leaves an unset callerid out.
-        Key::Field(i) if v == "<unknown>" && obj.ty.fields[i].name == "callerid" => {}
-        Key::Field(i) if ok => {
-            applied += 1;
-            // Most fields are at their default on both sides: known to be skipped.
-            let skip =
-                skips[i] && std::ptr::eq(v, fresh[i].as_str()) && back.vals[i].is_fresh(&fresh[i]);
-            ok = skip
-                || crate::engine::keeps_default(back, i, v)
-                || crate::engine::apply_at(back, i, v).is_ok();
+    let (order, ext_at) = (obj.ty.order(), obj.ty.extended_pos());
+    let mut buf = String::new();
+    for (p, &i) in order.iter().enumerate() {
+        if !ok {
+            return false;
         }
-        Key::Var(n) if n.starts_with('@') => {
+        // A field at its default on both sides is known to be skipped: its entry is not even
+        // formatted (only the fields the file set are read back).
+        if skips[i]
+            && (p != ext_at || obj.ext.is_empty())
+            && obj.vals[i].is_fresh(&fresh[i])
+            && back.vals[i].is_fresh(&fresh[i])
+        {
+            applied += 1;
+            continue;
+        }
+        obj.entries_at(p, i, true, &mut buf, &mut |k, v| match k {
+            // Object::row_json leaves an unset callerid out.
+            Key::Field(i) if v == "<unknown>" && obj.ty.fields[i].name == "callerid" => {}
+            Key::Field(i) if ok => {
+                applied += 1;
+                let skip = skips[i]
+                    && std::ptr::eq(v, fresh[i].as_str())
+                    && back.vals[i].is_fresh(&fresh[i]);
+                ok = skip
+                    || crate::engine::keeps_default(back, i, v)
+                    || crate::engine::apply_at(back, i, v).is_ok();
+            }
+            Key::Var(n) if n.starts_with('@') => {
+                applied += 1;
+                back.set_extended(n, v);
+            }
+            _ => ok = false,
+        });
+    }
+    if ext_at >= order.len() {
+        for (n, v) in &obj.ext {
             applied += 1;
             back.set_extended(n, v);
         }
-        _ => ok = false,
-    });
+    }
     ok && applied > 0 && crate::engine::apply_handler(back).is_ok()
 }
 
@@ -368,7 +393,16 @@ fn default_skips(ty: &'static crate::schema::TypeDef) -> &'static [bool] {
                 let fresh = Object::new(t, "");
                 (0..t.fields.len())
                     .map(|i| match &fresh.vals[i] {
-                        Val::S(s) => crate::engine::keeps_default(&fresh, i, s),
+                        // (A hidden field has no entry; a derived one shows another's value.)
+                        Val::S(s) => {
+                            !t.fields[i].has(crate::schema::field::HIDDEN)
+                                && !matches!(
+                                    t.fields[i].kind,
+                                    crate::schema::Kind::EnumShownAs { .. }
+                                        | crate::schema::Kind::Md5Cred { .. }
+                                )
+                                && crate::engine::keeps_default(&fresh, i, s)
+                        }
                         _ => false,
                     })
                     .collect()
@@ -389,15 +423,46 @@ fn comes_back_whole(obj: &Object) -> Option<bool> {
         if kept.len() <= r {
             kept.resize_with(r + 1, || None);
         }
+        // A kept object is fresh: each use leaves it so.
         let back = match &mut kept[r] {
-            Some(b) => {
-                b.reset(&obj.id);
-                b
-            }
-            slot => slot.insert(Object::new(obj.ty, &obj.id)),
+            Some(b) => b,
+            slot => slot.insert(Object::new(obj.ty, "")),
         };
-        read_back(obj, back).then(|| same_vals(&back.vals, &obj.vals))
+        if !read_back(obj, back) {
+            back.reset("");
+            return None;
+        }
+        Some(same_and_fresh(back, obj))
     })
+}
+
+/// [`same_vals`] of `back` and `obj`, leaving `back` fresh on the way (one pass, not two).
+fn same_and_fresh(back: &mut Object, obj: &Object) -> bool {
+    let fresh = crate::model::fresh_vals(back.ty);
+    let mut same = back.vals.len() == obj.vals.len();
+    for ((b, o), f) in back.vals.iter_mut().zip(&obj.vals).zip(fresh) {
+        // Most fields: the same static default on both sides, so equal and fresh.
+        if let (Val::S(Cow::Borrowed(x)), Val::S(Cow::Borrowed(y)), Val::S(Cow::Borrowed(z))) =
+            (&*b, o, f)
+        {
+            if std::ptr::eq(*x, *y) && std::ptr::eq(*x, *z) {
+                continue;
+            }
+        }
+        same = same
+            && match (&*b, o) {
+                (Val::S(x), Val::S(y)) => {
+                    let (x, y): (&str, &str) = (x, y);
+                    std::ptr::eq(x, y) || x == y
+                }
+                _ => b == o,
+            };
+        if !b.is_fresh(f) {
+            *b = f.clone();
+        }
+    }
+    back.ext.clear();
+    same
 }
 
 /// Whatever else astdb would not give back: store the row Asterisk would store, read it the

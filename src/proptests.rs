@@ -195,6 +195,31 @@ fn any_push_is_answered_without_panic_and_round_trips_through_astdb() {
     assert!(skipped < 5 * 2000, "skipped {skipped} for 2000 compared");
 }
 
+/// The row written from the type's shape (fields at their defaults copied in runs) is byte
+/// for byte the row written entry by entry, whatever the object holds.
+#[test]
+fn rows_from_the_shape_equal_rows_written_entry_by_entry() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 3000,
+        ..ProptestConfig::default()
+    });
+    let ext = prop::collection::vec(("@[a-z]{1,3}", "[ -~]{0,4}"), 0..3);
+    runner
+        .run(&(pushes(), ext), |((t, fields), ext)| {
+            let ty = &TYPES[t];
+            let mut obj = crate::model::Object::new(ty, "p");
+            for f in &fields {
+                let _ = engine::apply_field(&mut obj, f);
+            }
+            for (k, v) in &ext {
+                obj.set_extended(k, v);
+            }
+            prop_assert_eq!(obj.row_json(), obj.row_json_by_entries());
+            Ok(())
+        })
+        .unwrap();
+}
+
 proptest! {
     #[test]
     fn push_arguments_never_panic(args in prop::collection::vec("\\PC{0,20}", 0..6)) {

@@ -359,7 +359,8 @@ impl Sink for Collected {
 /// A reference an object to be written makes, checked once the whole file is known.
 struct Ref {
     rank: usize,
-    origin: String,
+    /// Formatted only for a message.
+    origin: crate::conf::reader::Origin,
     object: (&'static str, String),
     attr: &'static str,
     target: &'static TypeDef,
@@ -435,7 +436,7 @@ impl Run<'_> {
         for (attr, target, name) in refs {
             self.refs.push(Ref {
                 rank: item.rank,
-                origin: d.origin.to_string(),
+                origin: d.origin.clone(),
                 object: (d.ty.name, d.id.clone()),
                 attr,
                 target,

@@ -45,7 +45,14 @@ impl Item {
     pub fn new(desired: Desired, families: Option<&[Option<String>]>, row: bool) -> Item {
         let rank = desired.ty.position();
         let key = match families.and_then(|f| f[rank].as_deref()) {
-            Some(family) => format!("/{family}/{}", desired.id),
+            Some(family) => {
+                let mut k = String::with_capacity(family.len() + desired.id.len() + 2);
+                k.push('/');
+                k.push_str(family);
+                k.push('/');
+                k.push_str(&desired.id);
+                k
+            }
             None => String::new(),
         };
         let row = if row {

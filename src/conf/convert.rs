@@ -8,8 +8,6 @@
 //! read-only types that stay in the static file, `type=wizard`, sections Asterisk ignores
 //! (no `type`, `type=Endpoint`, an unknown type) and objects it would refuse.
 
-use std::collections::HashMap;
-
 use crate::conf::reader::{Config, Diag, Level, Origin, Section};
 use crate::engine;
 use crate::model::{Attr, Object};
@@ -163,17 +161,19 @@ pub fn convert(cfg: Config) -> Conversion {
 #[derive(Debug, Default)]
 pub struct Converter {
     /// Every object defined so far, by (type, id): the first definition's header.
-    seen: HashMap<(&'static str, String), Origin>,
+    seen: rustc_hash::FxHashMap<(&'static str, String), Origin>,
     /// The objects' problems, in the order of their sections.
     pub diags: Vec<Diag>,
     pub skipped: Vec<Skipped>,
+    /// Per type, what the last section's inherited fields made.
+    inherited: Vec<Option<Inherited>>,
 }
 
 impl Converter {
     /// Room for about `n` objects.
     pub fn with_capacity(n: usize) -> Converter {
         Converter {
-            seen: HashMap::with_capacity(n),
+            seen: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
             ..Default::default()
         }
     }
@@ -215,7 +215,7 @@ impl Converter {
                 return None;
             }
         };
-        let what = format!("{} {}", ty.name, sec.name);
+        let what = What(ty.name, &sec.name);
         if sec.name.is_empty() || sec.name.chars().any(char::is_control) {
             out.diags.push(Diag {
                 level: Level::Error,
@@ -224,7 +224,14 @@ impl Converter {
             });
             return None;
         }
-        if let Some(first) = out.seen.get(&(ty.name, sec.name.clone())) {
+        let first = match out.seen.entry((ty.name, sec.name.clone())) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(sec.origin.clone());
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(o) => Some(o.get().clone()),
+        };
+        if let Some(first) = first {
             // A wizard's object (it carries @pjsip_wizard) lives in the wizard's own store next
             // to pjsip.conf's; astdb holds one object per id.
             if sec.vars.iter().any(|v| v.name == "@pjsip_wizard") {
@@ -249,15 +256,99 @@ impl Converter {
             });
             return None;
         }
-        out.seen
-            .insert((ty.name, sec.name.clone()), sec.origin.clone());
-        build(ty, sec, &mut out.diags)
+        build(ty, sec, &mut out.diags, &mut out.inherited)
+    }
+}
+
+/// "type id" as the messages name an object, formatted only when a message is.
+struct What<'a>(&'static str, &'a str);
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
+    }
+}
+
+/// What a section's leading inherited fields make of a fresh object of a type (its id left
+/// empty: no handler looks at it), with their messages.
+#[derive(Debug)]
+pub struct Inherited {
+    /// The (name, value) of the fields it was worked out from.
+    fields: Vec<(String, String)>,
+    obj: Object,
+    /// Each message: the field it is about, its level and its text after "type id (inherited): ".
+    msgs: Vec<(usize, Level, String)>,
+    /// Whether a field was refused.
+    failed: bool,
+}
+
+impl Inherited {
+    /// The one for these fields: the type's last, if it was worked out from the same ones.
+    fn of<'c>(
+        ty: &'static TypeDef,
+        fields: &[SrcField],
+        kept: &'c mut Vec<Option<Inherited>>,
+    ) -> &'c Inherited {
+        let r = ty.position();
+        if kept.len() <= r {
+            kept.resize_with(r + 1, || None);
+        }
+        let same = |c: &Inherited| {
+            c.fields.len() == fields.len()
+                && c.fields
+                    .iter()
+                    .zip(fields)
+                    .all(|((n, v), f)| *n == f.attr.attribute && *v == f.attr.value)
+        };
+        if !kept[r].as_ref().is_some_and(same) {
+            let mut obj = Object::new(ty, "");
+            let (mut msgs, mut failed) = (Vec::new(), false);
+            for (k, f) in fields.iter().enumerate() {
+                if let Some((level, text)) = apply_one(&mut obj, &f.attr) {
+                    failed |= level == Level::Error;
+                    msgs.push((k, level, text));
+                }
+            }
+            kept[r] = Some(Inherited {
+                fields: fields
+                    .iter()
+                    .map(|f| (f.attr.attribute.clone(), f.attr.value.clone()))
+                    .collect(),
+                obj,
+                msgs,
+                failed,
+            });
+        }
+        kept[r].as_ref().expect("worked out above")
+    }
+}
+
+/// Apply one field as Asterisk does; what to say about it (an error: it is refused).
+fn apply_one(obj: &mut Object, attr: &Attr) -> Option<(Level, String)> {
+    let ty = obj.ty;
+    if attr.value == crate::output::MASK {
+        if let Some(why) = crate::output::masked_secret(ty, &attr.attribute) {
+            return Some((Level::Error, why));
+        }
+    }
+    match engine::apply_field(obj, attr) {
+        Ok(None) => None,
+        Ok(Some(w)) => Some((Level::Warning, w)),
+        Err(r) => Some((
+            Level::Error,
+            format!("{r} — Asterisk would not load this {}", ty.name),
+        )),
     }
 }
 
 /// Apply the section's fields one by one, reporting every refused field (Asterisk stops
 /// at the first), then the apply handler. The object equals `engine::build(ty, id, None, fields)`.
-fn build(ty: &'static TypeDef, sec: Section, diags: &mut Vec<Diag>) -> Option<Desired> {
+fn build(
+    ty: &'static TypeDef,
+    sec: Section,
+    diags: &mut Vec<Diag>,
+    inherited: &mut Vec<Option<Inherited>>,
+) -> Option<Desired> {
     let fields: Vec<SrcField> = sec
         .vars
         .into_iter()
@@ -270,40 +361,34 @@ fn build(ty: &'static TypeDef, sec: Section, diags: &mut Vec<Diag>) -> Option<De
             inherited: v.inherited,
         })
         .collect();
-    let what = format!("{} {}", ty.name, sec.name);
-    let mut obj = Object::new(ty, &sec.name);
-    let mut failed = false;
-    for f in &fields {
-        let from = if f.inherited { " (inherited)" } else { "" };
-        if f.attr.value == crate::output::MASK {
-            if let Some(why) = crate::output::masked_secret(ty, &f.attr.attribute) {
-                failed = true;
-                diags.push(Diag {
-                    level: Level::Error,
-                    origin: Some(f.origin.clone()),
-                    message: format!("{what}{from}: {why}"),
-                });
-                continue;
-            }
+    let what = What(ty.name, &sec.name);
+    // The fields a section inherits come first: what they make of a fresh object is the
+    // same for every section inheriting the same template(s), so it is worked out once.
+    let n = fields.iter().take_while(|f| f.inherited).count();
+    let (mut obj, mut failed) = if n > 0 {
+        let c = Inherited::of(ty, &fields[..n], inherited);
+        for (k, level, text) in &c.msgs {
+            diags.push(Diag {
+                level: *level,
+                origin: Some(fields[*k].origin.clone()),
+                message: format!("{what} (inherited): {text}"),
+            });
         }
-        match engine::apply_field(&mut obj, &f.attr) {
-            Ok(None) => {}
-            Ok(Some(w)) => diags.push(Diag {
-                level: Level::Warning,
+        let mut obj = c.obj.clone();
+        obj.id.push_str(&sec.name);
+        (obj, c.failed)
+    } else {
+        (Object::new(ty, &sec.name), false)
+    };
+    for f in &fields[n..] {
+        let from = if f.inherited { " (inherited)" } else { "" };
+        if let Some((level, text)) = apply_one(&mut obj, &f.attr) {
+            failed |= level == Level::Error;
+            diags.push(Diag {
+                level,
                 origin: Some(f.origin.clone()),
-                message: format!("{what}{from}: {w}"),
-            }),
-            Err(r) => {
-                failed = true;
-                diags.push(Diag {
-                    level: Level::Error,
-                    origin: Some(f.origin.clone()),
-                    message: format!(
-                        "{what}{from}: {r} — Asterisk would not load this {}",
-                        ty.name
-                    ),
-                });
-            }
+                message: format!("{what}{from}: {text}"),
+            });
         }
     }
     if failed {
@@ -322,8 +407,8 @@ fn build(ty: &'static TypeDef, sec: Section, diags: &mut Vec<Diag>) -> Option<De
             }
             Some(Desired {
                 ty,
-                id: sec.name.clone(),
-                origin: sec.origin.clone(),
+                id: sec.name,
+                origin: sec.origin,
                 fields,
                 object: obj,
             })
@@ -457,6 +542,30 @@ mod tests {
         );
         // Ids are case-sensitive for Sorcery.
         assert_eq!(c.objects.len(), 2);
+    }
+
+    #[test]
+    fn sections_inheriting_the_same_fields_each_get_their_object_and_messages() {
+        // [a] and [b] share [t]'s fields (worked out once); [u] holds the same text on other lines.
+        let c = conv("[t](!)\ntype=endpoint\ndtmf_mode=rfc2833\nallow=ulaw\n[a](t)\n[b](t)\ncontext=x\n[u](!)\ntype=endpoint\ndtmf_mode=rfc2833\nallow=ulaw\n[c](u)\n");
+        let e = msgs(&c, Level::Error);
+        assert_eq!(e.len(), 3, "{e:?}");
+        for (m, want) in e.iter().zip([
+            "t.conf:3: endpoint a (inherited): dtmf_mode=rfc2833",
+            "t.conf:3: endpoint b (inherited): dtmf_mode=rfc2833",
+            "t.conf:10: endpoint c (inherited): dtmf_mode=rfc2833",
+        ]) {
+            assert!(m.starts_with(want), "{m}");
+        }
+        let c = conv("[p](!)\ntype=endpoint\nallow=ulaw\n[x](p)\ncallerid=A <1>\n[y](p)\n[z](p)\nallow=alaw\n");
+        assert!(c.diags.is_empty(), "{:?}", c.diags);
+        let ids: Vec<&str> = c.objects.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["x", "y", "z"]);
+        for d in &c.objects {
+            let built = engine::build(d.ty, &d.id, None, &d.push_fields()).unwrap();
+            assert_eq!(built.object.id, d.object.id);
+            assert_eq!(built.object.vals, d.object.vals, "{}", d.id);
+        }
     }
 
     #[test]

@@ -127,7 +127,7 @@ impl TypeDef {
     }
 
     /// Name → index, built once per type (field names are all lower case).
-    fn index(&'static self) -> &'static HashMap<&'static str, usize, Fnv> {
+    fn index(&'static self) -> &'static HashMap<&'static str, usize, rustc_hash::FxBuildHasher> {
         &self.cache().index
     }
 
@@ -281,7 +281,7 @@ impl Misread {
 
 /// What every lookup of a type needs, computed once.
 struct TypeCache {
-    index: HashMap<&'static str, usize, Fnv>,
+    index: HashMap<&'static str, usize, rustc_hash::FxBuildHasher>,
     order: Vec<usize>,
     order_names: Vec<&'static str>,
     order_pos: Vec<usize>,
@@ -339,30 +339,6 @@ pub fn objectset_order(fields: &[Field]) -> Vec<usize> {
 
 fn bucket(name: &str) -> u32 {
     clib::str_hash(name) % 29
-}
-
-/// FNV-1a for the short, trusted field names: lookups run for every field of every object.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv;
-
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = FnvHasher;
-    fn build_hasher(&self) -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-pub struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -167,12 +167,9 @@ pub fn auth(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
         }
     }
     let has_password = !obj.str("password").is_empty();
-    let digests: Vec<String> = obj
-        .get("password_digest")
-        .map(|v| v.list().to_vec())
-        .unwrap_or_default();
+    let digests: &[String] = obj.get("password_digest").map_or(&[], |v| v.list());
     for f in ["supported_algorithms_uas", "supported_algorithms_uac"] {
-        for alg in obj.get(f).map(|v| v.list().to_vec()).unwrap_or_default() {
+        for alg in obj.get(f).map_or(&[][..], |v| v.list()) {
             let has_digest = digests
                 .iter()
                 .any(|d| d.split_once(':').is_some_and(|(a, _)| a == alg));

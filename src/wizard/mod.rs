@@ -42,7 +42,9 @@ pub fn is_wizard(sec: &Section) -> bool {
         && sec
             .vars
             .iter()
-            .any(|v| v.name.contains("type") && v.value == "wizard")
+            // (The value first: a substring search for every variable of every section of
+            // a file not named pjsip.conf is a measurable share of reading it.)
+            .any(|v| v.value == "wizard" && v.name.contains("type"))
 }
 
 /// A dialplan hint the wizard would add; dialplan is no PJSIP object, so it is reported.

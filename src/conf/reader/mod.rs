@@ -18,7 +18,7 @@
 //! skips something, a `Warning` says what and why. Include cycles are reported as errors
 //! (Asterisk would recurse until the include limit).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -266,7 +266,7 @@ enum Target {
 struct Sections {
     held: VecDeque<Section>,
     base: usize,
-    kept: HashMap<usize, Section>,
+    kept: rustc_hash::FxHashMap<usize, Section>,
 }
 
 impl Sections {
@@ -328,7 +328,8 @@ struct Reader<'o, 's> {
     pins: Vec<usize>,
     /// Streaming: the file refers back to a section already handed over.
     revisit: bool,
-    by_name: HashMap<String, Vec<usize>>,
+    /// (A fast hash rather than a keyed one: the names are the operator's own file.)
+    by_name: rustc_hash::FxHashMap<String, Vec<usize>>,
     /// config->current: the section an included file's first lines belong to.
     current: Option<usize>,
     files: Vec<String>,
@@ -359,7 +360,7 @@ impl<'o, 's> Reader<'o, 's> {
             sink,
             pins: Vec::new(),
             revisit: false,
-            by_name: HashMap::new(),
+            by_name: Default::default(),
             current: None,
             files: Vec::new(),
             diags: Vec::new(),

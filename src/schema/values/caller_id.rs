@@ -1,5 +1,7 @@
 //! Caller id and its presentation (main/callerid.c: ast_callerid_split, ast_parse_caller_presentation).
 
+use std::borrow::Cow;
+
 use super::*;
 
 /// What these kinds accept, in words.
@@ -82,7 +84,13 @@ pub fn callerid(input: &str) -> String {
         (false, false) => {
             let mut esc = escape_quoted(&name);
             clib::truncate_bytes(&mut esc, 127);
-            format!("\"{esc}\" <{num}>")
+            let mut out = String::with_capacity(esc.len() + num.len() + 5);
+            out.push('"');
+            out.push_str(&esc);
+            out.push_str("\" <");
+            out.push_str(&num);
+            out.push('>');
+            out
         }
         (false, true) => name,
         (true, false) => num,
@@ -97,30 +105,31 @@ fn callerid_split(input: &str) -> (String, String) {
     let instr_full = clib::strip(input);
     let instr = clib::strip_quoted(instr_full, "\"", "\"");
     let quotes_stripped = instr.len() != instr_full.len();
-    let (name, location): (Option<String>, Option<String>) = if let Some(ls) = instr.rfind('<') {
-        let after = &instr[ls + 1..];
-        let loc = match after.rfind('>') {
-            Some(le) => &after[..le],
-            None => after,
-        };
-        let name = clib::strip_quoted(&instr[..ls], "\"", "\"");
-        (Some(name.to_string()), Some(loc.to_string()))
-    } else {
-        let mut tmp = instr.to_string();
-        clib::truncate_bytes(&mut tmp, 255);
-        let shrunk = shrink_phone_number(&tmp);
-        if !quotes_stripped
-            && !shrunk.is_empty()
-            && shrunk.chars().all(|c| "0123456789*#+".contains(c))
-        {
-            (None, Some(shrunk))
+    let (name, location): (Option<Cow<'_, str>>, Option<Cow<'_, str>>) =
+        if let Some(ls) = instr.rfind('<') {
+            let after = &instr[ls + 1..];
+            let loc = match after.rfind('>') {
+                Some(le) => &after[..le],
+                None => after,
+            };
+            let name = clib::strip_quoted(&instr[..ls], "\"", "\"");
+            (Some(Cow::Borrowed(name)), Some(Cow::Borrowed(loc)))
         } else {
-            (
-                Some(clib::strip_quoted(instr, "\"", "\"").to_string()),
-                None,
-            )
-        }
-    };
+            let mut tmp = instr.to_string();
+            clib::truncate_bytes(&mut tmp, 255);
+            let shrunk = shrink_phone_number(&tmp);
+            if !quotes_stripped
+                && !shrunk.is_empty()
+                && shrunk.chars().all(|c| "0123456789*#+".contains(c))
+            {
+                (None, Some(Cow::Owned(shrunk)))
+            } else {
+                (
+                    Some(Cow::Borrowed(clib::strip_quoted(instr, "\"", "\""))),
+                    None,
+                )
+            }
+        };
     let name = name.map(|n| clib::unescape_quoted(&n)).unwrap_or_default();
     let num = location
         .map(|l| shrink_phone_number(&l))
@@ -132,8 +141,8 @@ fn callerid_split(input: &str) -> (String, String) {
 fn shrink_phone_number(n: &str) -> String {
     let mut out = String::with_capacity(n.len());
     let mut bracketed = 0i32;
-    let chars: Vec<char> = n.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = n.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '[' => {
                 bracketed += 1;
@@ -149,7 +158,7 @@ fn shrink_phone_number(n: &str) -> String {
                 }
             }
             '.' => {
-                if i + 1 == chars.len() {
+                if chars.peek().is_none() {
                     out.push(c)
                 }
             }
