@@ -188,13 +188,16 @@ fn no_codec(obj: &Object) -> Option<Finding> {
 }
 
 pub fn check(obj: &Object, remote: bool) -> Vec<Finding> {
-    check_with_row(obj, &obj.row_json(), remote)
+    check_with_row(obj, None, remote)
 }
 
-/// [`check`] for a caller that already holds the row it will store: `row` must be
-/// `obj.row_json()`. `remote`: the target is a live Asterisk over ARI.
-pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
-    debug_assert_eq!(row, obj.row_json());
+/// [`check`] for a caller that may hold the row it will store: `row` must be
+/// `obj.row_json()`; without it, the row is made only where it is read (the usual object
+/// needs none). `remote`: the target is a live Asterisk over ARI.
+pub fn check_with_row(obj: &Object, row: Option<&str>, remote: bool) -> Vec<Finding> {
+    debug_assert!(row.is_none_or(|r| r == obj.row_json()));
+    let made = std::cell::OnceCell::new();
+    let row = || row.unwrap_or_else(|| made.get_or_init(|| obj.row_json()).as_str());
     let mut out = Vec::new();
     let id = &obj.id;
     match obj.ty.name {
@@ -247,7 +250,7 @@ pub fn check_with_row(obj: &Object, row: &str, remote: bool) -> Vec<Finding> {
             if n > 1 {
                 // The survivor is whatever Asterisk reads back from the row (the last of the
                 // duplicate keys), not necessarily the last one written.
-                let kept = crate::engine::from_row(obj.ty, id, row)
+                let kept = crate::engine::from_row(obj.ty, id, row())
                     .ok()
                     .and_then(|(back, _)| back.get(field).map(|v| v.list().join(",")))
                     .unwrap_or_default();
@@ -448,11 +451,12 @@ fn same_and_fresh(back: &mut Object, obj: &Object) -> bool {
 
 /// Whatever else astdb would not give back: store the row Asterisk would store, read it the
 /// way res_sorcery_astdb reads it, and compare.
-fn round_trip(obj: &Object, row: &str, out: &mut Vec<Finding>) {
+fn round_trip<'r>(obj: &Object, row: impl Fn() -> &'r str, out: &mut Vec<Finding>) {
     // The usual object comes back whole: no row to parse.
     if comes_back_whole(obj) == Some(true) {
         return;
     }
+    let row = row();
     let id = &obj.id;
     let what = || format!("{} {id}", obj.ty.name);
     match crate::engine::from_row(obj.ty, id, row) {

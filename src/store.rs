@@ -248,6 +248,9 @@ pub struct Writer<'a> {
     /// row it stores, and finding the statement in the cache again for each row (and handing
     /// it back) is a measurable share of each insert.
     insert: std::cell::RefCell<Option<rusqlite::Statement<'a>>>,
+    /// The file opened a second time, read-only, to start the kernel writing what SQLite
+    /// has already written to it ([`Writer::start_writeback`]).
+    file: std::cell::OnceCell<Option<std::fs::File>>,
 }
 
 impl<'a> Writer<'a> {
@@ -257,6 +260,29 @@ impl<'a> Writer<'a> {
             path,
             writes,
             insert: std::cell::RefCell::new(None),
+            file: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Start the kernel writing to disk the pages SQLite has written to the file so far,
+    /// without waiting. A bulk write spills most of its pages before the commit, whose
+    /// fsync would otherwise write them all at the end (30 ms of a 30,000-object apply);
+    /// started early, that writing overlaps the rest of the work. Nothing about the
+    /// transaction changes: these pages are in the file already, the journal covers them.
+    pub fn start_writeback(&self) {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let file = self
+                .file
+                .get_or_init(|| std::fs::File::open(self.path).ok());
+            if let Some(f) = file {
+                // SAFETY: a valid descriptor; the call only queues writeback of its pages.
+                // A failure only means the commit's fsync does all the writing, as before.
+                unsafe {
+                    libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+                }
+            }
         }
     }
 

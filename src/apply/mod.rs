@@ -91,7 +91,8 @@ pub trait Sink {
         false
     }
     /// One object that differs: `None` is a create from the item's row (`takes_rows`).
-    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()>;
+    /// The item goes on to have its traps judged: take from it only what is kept.
+    fn change(&mut self, item: &mut Item, change: Option<Change>) -> Result<()>;
     /// A delete of `--prune`.
     fn delete(&mut self, change: Change) -> Result<()>;
 }
@@ -167,7 +168,7 @@ impl Sink for Written<'_, '_> {
         true
     }
 
-    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
+    fn change(&mut self, item: &mut Item, change: Option<Change>) -> Result<()> {
         let action = match change {
             Some(c) => {
                 run_ops(self.w, &item.key, &c)?;
@@ -175,11 +176,13 @@ impl Sink for Written<'_, '_> {
             }
             // The object is the file's, built once: its row is what a push would store.
             None => {
-                self.pending.put(self.w, item.key, item.row)?;
+                let (key, row) = (std::mem::take(&mut item.key), std::mem::take(&mut item.row));
+                self.pending.put(self.w, key, row)?;
                 Action::Create
             }
         };
-        self.ledger.pushes[item.rank].push((action, item.desired.id));
+        let id = std::mem::take(&mut item.desired.id);
+        self.ledger.pushes[item.rank].push((action, id));
         Ok(())
     }
 
@@ -289,7 +292,7 @@ impl Sink for Rendered<'_> {
         true
     }
 
-    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
+    fn change(&mut self, item: &mut Item, change: Option<Change>) -> Result<()> {
         let r = item.rank;
         let c = change.expect("a rendered change is computed");
         let defaults = self.defaults[r]
@@ -345,7 +348,7 @@ impl Sink for Collected {
         self.detail
     }
 
-    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
+    fn change(&mut self, item: &mut Item, change: Option<Change>) -> Result<()> {
         self.pushes[item.rank].push(change.expect("a collected change is computed"));
         Ok(())
     }
@@ -367,6 +370,83 @@ struct Ref {
     name: String,
 }
 
+/// The astdb traps of the objects that differ and their references, judged in the order
+/// the objects came.
+#[derive(Default)]
+struct Traps {
+    blocking: Vec<String>,
+    refs: Vec<Ref>,
+    warnings: Vec<(usize, String)>,
+}
+
+impl Traps {
+    /// An item's astdb traps (policy::check on its row), as blocking messages and
+    /// warnings; its references (those the reader left open) are checked at the end.
+    fn judge(&mut self, item: &mut Item, rules: policy::Rules) {
+        let refs = item
+            .refs
+            .take()
+            .unwrap_or_else(|| policy::references(&item.desired.object));
+        let d = &item.desired;
+        let findings = if rules.realtime {
+            // The realtime tables keep what astdb loses (policy::check_for).
+            policy::check_for(&d.object, &rules)
+        } else {
+            // (A sink that writes has taken the row: it is made again only if needed.)
+            let row = Some(item.row.as_str()).filter(|r| !r.is_empty());
+            policy::check_with_row(&d.object, row, rules.remote)
+        };
+        let mut warns = Vec::new();
+        judge_all(d, findings, rules, &mut warns, &mut self.blocking);
+        for (attr, target, name) in refs {
+            self.refs.push(Ref {
+                rank: item.rank,
+                origin: d.origin.clone(),
+                object: (d.ty.name, d.object.id.clone()),
+                attr,
+                target,
+                name,
+            });
+        }
+        self.warnings
+            .extend(warns.into_iter().map(|m| (item.rank, m)));
+    }
+}
+
+/// The items handed to a thread of its own that judges their traps while the next ones are
+/// compared and written: judging costs about as much as writing, and a result is only needed
+/// at the end (an apply that is refused then rolls back).
+struct Checker {
+    tx: std::sync::mpsc::SyncSender<Vec<Item>>,
+    batch: Vec<Item>,
+}
+
+impl Checker {
+    fn send(&mut self, item: Item) {
+        self.batch.push(item);
+        if self.batch.len() == read::BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(read::BATCH));
+        // A checking thread that is gone panicked: joining it says so.
+        let _ = self.tx.send(full);
+    }
+
+    /// Judge items on the receiving end until the sender is dropped.
+    fn judge_all(rx: std::sync::mpsc::Receiver<Vec<Item>>, rules: policy::Rules) -> Traps {
+        let mut traps = Traps::default();
+        for batch in rx {
+            for mut item in batch {
+                traps.judge(&mut item, rules);
+            }
+        }
+        traps
+    }
+}
+
 /// The pipeline's state while objects pass.
 struct Run<'a> {
     req: Request<'a>,
@@ -374,8 +454,9 @@ struct Run<'a> {
     /// Whether `wanted` is kept: for --prune, or where no converter knows the file's objects.
     track: bool,
     wanted: Wanted,
-    refs: Vec<Ref>,
-    warnings: Vec<(usize, String)>,
+    traps: Traps,
+    /// Where the traps are judged on a thread of their own.
+    checker: Option<Checker>,
 }
 
 impl Run<'_> {
@@ -411,40 +492,13 @@ impl Run<'_> {
                 }
             }
         };
+        sink.change(&mut item, change)?;
         // The astdb traps matter for what is written.
-        self.traps(&mut item);
-        sink.change(item, change)
-    }
-
-    /// An item's astdb traps (policy::check on the row it holds), as blocking messages and
-    /// warnings; its references (those the reader left open) are checked at the end.
-    fn traps(&mut self, item: &mut Item) {
-        let refs = item
-            .refs
-            .take()
-            .unwrap_or_else(|| policy::references(&item.desired.object));
-        let d = &item.desired;
-        let rules = self.req.rules;
-        let findings = if rules.realtime {
-            // The realtime tables keep what astdb loses (policy::check_for).
-            policy::check_for(&d.object, &rules)
-        } else {
-            policy::check_with_row(&d.object, &item.row, rules.remote)
-        };
-        let mut warns = Vec::new();
-        judge_all(d, findings, rules, &mut warns, &mut self.out.blocking);
-        for (attr, target, name) in refs {
-            self.refs.push(Ref {
-                rank: item.rank,
-                origin: d.origin.clone(),
-                object: (d.ty.name, d.id.clone()),
-                attr,
-                target,
-                name,
-            });
+        match &mut self.checker {
+            Some(c) => c.send(item),
+            None => self.traps.judge(&mut item, self.req.rules),
         }
-        self.warnings
-            .extend(warns.into_iter().map(|m| (item.rank, m)));
+        Ok(())
     }
 
     /// After the last object: the references, then (unless refused) the prune.
@@ -457,7 +511,8 @@ impl Run<'_> {
         sink: &mut dyn Sink,
     ) -> Result<Outcome> {
         // A reference is satisfied by the file or by what was stored before it.
-        for r in std::mem::take(&mut self.refs) {
+        self.out.blocking.append(&mut self.traps.blocking);
+        for r in std::mem::take(&mut self.traps.refs) {
             let defined = self.wanted.contains(r.target.name, &r.name)
                 || conv.is_some_and(|c| c.defines(r.target, &r.name));
             if defined || lookup.exists(r.target, &r.name)? {
@@ -470,13 +525,17 @@ impl Run<'_> {
                 &r.name,
             );
             match self.req.rules.judge(&f) {
-                Verdict::Warning(m) => self.warnings.push((r.rank, format!("{}: {m}", r.origin))),
+                Verdict::Warning(m) => self
+                    .traps
+                    .warnings
+                    .push((r.rank, format!("{}: {m}", r.origin))),
                 Verdict::Refusal(m) => self.out.blocking.push(format!("{}: {m}", r.origin)),
             }
         }
         // In the order PJSIP needs (stable, so file order within a type).
-        self.warnings.sort_by_key(|w| w.0);
-        self.out.warnings = self.warnings.into_iter().map(|(_, m)| m).collect();
+        let mut warnings = std::mem::take(&mut self.traps.warnings);
+        warnings.sort_by_key(|w| w.0);
+        self.out.warnings = warnings.into_iter().map(|(_, m)| m).collect();
         self.out.unlisted = lookup.unlisted();
         if self.out.refused() || !self.req.prune {
             return Ok(self.out);
@@ -509,8 +568,8 @@ pub fn run(
         out: Outcome::default(),
         track: req.prune || matches!(source, Source::Whole(_)),
         wanted: Wanted::default(),
-        refs: Vec::new(),
-        warnings: Vec::new(),
+        traps: Traps::default(),
+        checker: None,
     };
     // Realtime tables are judged without the astdb row (policy::check_for).
     let rows = !req.rules.realtime;
@@ -529,6 +588,13 @@ pub fn run(
                         keep_going,
                         tx,
                     )
+                });
+                let (ctx, crx) = std::sync::mpsc::sync_channel::<Vec<Item>>(16);
+                let rules = req.rules;
+                let checking = s.spawn(move || Checker::judge_all(crx, rules));
+                run.checker = Some(Checker {
+                    tx: ctx,
+                    batch: Vec::with_capacity(read::BATCH),
                 });
                 let mut n = 0;
                 let ahead = lookup.read_ahead();
@@ -564,8 +630,15 @@ pub fn run(
                     }
                 }
                 drop(rx);
-                reading.join().expect("the reading thread")
+                // Its last items, then its sender dropped: the checking thread ends.
+                if let Some(mut c) = run.checker.take() {
+                    c.flush();
+                }
+                let traps = checking.join().expect("the checking thread");
+                (reading.join().expect("the reading thread"), traps)
             });
+            let (read, traps) = read;
+            run.traps = traps;
             let Some((files, diags)) = read.end else {
                 return Ok(None);
             };
@@ -703,9 +776,11 @@ fn run_ops(w: &Writer<'_>, key: &str, change: &Change) -> Result<()> {
     Ok(())
 }
 
-/// New rows, written a few megabytes at a time in key order: a user's auth, aor and
-/// endpoint sit far apart in the table, and SQLite appends in order much faster than it
-/// inserts here and there.
+/// New rows, written half a megabyte at a time in key order: a user's auth, aor and
+/// endpoint sit far apart in the table, and SQLite appends runs of one family in order
+/// much faster than it inserts here and there. Runs of half a megabyte append nearly as
+/// fast as the whole table sorted, and keep each pause short (the reader waits during
+/// one) and the last one, after the file is read, too.
 #[derive(Default)]
 struct Pending {
     rows: Vec<(String, String)>,
@@ -713,7 +788,7 @@ struct Pending {
 }
 
 impl Pending {
-    const LIMIT: usize = 4 << 20;
+    const LIMIT: usize = 512 << 10;
 
     fn put(&mut self, w: &Writer<'_>, key: String, row: String) -> Result<()> {
         self.bytes += key.len() + row.len();
@@ -730,6 +805,7 @@ impl Pending {
             w.put(&k, &v)?;
         }
         self.bytes = 0;
+        w.start_writeback();
         Ok(())
     }
 }

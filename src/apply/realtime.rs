@@ -167,7 +167,7 @@ impl Sink for Written<'_, '_> {
         true
     }
 
-    fn change(&mut self, item: Item, change: Option<Change>) -> Result<()> {
+    fn change(&mut self, item: &mut Item, change: Option<Change>) -> Result<()> {
         let action = match change {
             Some(c) => {
                 self.run_ops(&c)?;
@@ -179,7 +179,8 @@ impl Sink for Written<'_, '_> {
                 Action::Create
             }
         };
-        self.ledger.pushes[item.rank].push((action, item.desired.id));
+        let id = std::mem::take(&mut item.desired.id);
+        self.ledger.pushes[item.rank].push((action, id));
         Ok(())
     }
 
