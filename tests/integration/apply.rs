@@ -779,6 +779,39 @@ fn astdb_traps_are_refused_with_the_alternative() {
     assert!(applied.contains(&named), "missing {named:?} in {applied}");
 }
 
+/// The traps are judged apart from the writing, a batch of objects at a time: in a file of
+/// many batches, traps early, in the middle and in the last (short) batch are all reported, in
+/// file order, and the refused apply leaves nothing behind.
+#[test]
+fn traps_across_many_objects_are_all_found_in_file_order() {
+    let env = Env::new();
+    let mut text = String::new();
+    let trapped = [3, 700, 1499];
+    for i in 0..1500 {
+        text.push_str(&format!("[a{i}]\ntype=aor\nmax_contacts=1\n"));
+        if trapped.contains(&i) {
+            text.push_str("contact=sip:x@192.0.2.1\ncontact=sip:y@192.0.2.2\n");
+        }
+    }
+    let file = write(&env, "many.conf", &text);
+    let (code, _, err) = env.run(&["apply", &file]);
+    assert_eq!(code, 4, "{err}");
+    let found: Vec<usize> = trapped
+        .iter()
+        .map(|i| {
+            let needle = format!("aor a{i}: only one of its 2 contacts survives astdb");
+            err.find(&needle)
+                .unwrap_or_else(|| panic!("missing {needle:?} in {err}"))
+        })
+        .collect();
+    assert!(found.windows(2).all(|w| w[0] < w[1]), "{err}");
+    assert!(env.rows().is_empty());
+    // Accepted, every object is stored, the trapped ones with their surviving contact.
+    let (code, _, err) = env.run(&["apply", "--accept-loss", &file]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(env.rows().len(), 1500);
+}
+
 // ------------------------------------------------------------------ plan, diff, idempotence
 
 const SMALL: &str = "[a1]\ntype=auth\nusername=a1\npassword=s3cret\n\n[a1]\ntype=aor\nmax_contacts=1\n\n[a1]\ntype=endpoint\nallow=ulaw\nauth=a1\naors=a1\ncallerid=Ann <100>\n";
