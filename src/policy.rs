@@ -320,30 +320,42 @@ const EXPLAINED: &[&str] = &[
 /// in the same order, and decodes to the same text. False wherever the two could differ (a
 /// set_var variable is a key of its own; a repeated key keeps its last value) or the reading
 /// fails: the caller then reads the row itself.
-fn read_back(obj: &Object, back: &mut Object) -> bool {
-    let vars = |v: &Val| matches!(v, Val::V(l) if !l.is_empty());
-    if obj.vals.iter().any(vars) || multi_collapses(obj) {
-        return false;
+fn read_back(obj: &Object, back: &mut Object, visit: &mut Vec<usize>) -> bool {
+    let ty = obj.ty;
+    let fresh = crate::model::fresh_vals(ty);
+    let skips = default_skips(ty);
+    let (order, ext_at) = (ty.order(), ty.extended_pos());
+    // The positions to read back: those whose field the object set, those no default skips,
+    // and the extended attributes' place. At any other, the field is at its default on
+    // both sides (nothing else writes it: `always_visited`), and is known to be skipped:
+    // its entry is not even formatted.
+    visit.clear();
+    for (i, (v, f)) in obj.vals.iter().zip(fresh).enumerate() {
+        if v.is_fresh(f) {
+            continue;
+        }
+        match v {
+            // A set_var variable is a key of its own; a repeated key keeps its last value.
+            Val::V(l) if !l.is_empty() => return false,
+            Val::L(l) if l.len() > 1 && ty.fields[i].has(crate::schema::field::MULTI) => {
+                return false
+            }
+            _ => visit.push(ty.order_pos(i)),
+        }
     }
-    let fresh = crate::model::fresh_vals(obj.ty);
-    let skips = default_skips(obj.ty);
-    let (mut applied, mut ok) = (0, true);
-    let (order, ext_at) = (obj.ty.order(), obj.ty.extended_pos());
+    visit.extend_from_slice(always_visited(ty));
+    if !obj.ext.is_empty() && ext_at < order.len() {
+        visit.push(ext_at);
+    }
+    visit.sort_unstable();
+    visit.dedup();
+    let (mut applied, mut ok) = (order.len() - visit.len(), true);
     let mut buf = String::new();
-    for (p, &i) in order.iter().enumerate() {
+    for &p in visit.iter() {
         if !ok {
             return false;
         }
-        // A field at its default on both sides is known to be skipped: its entry is not even
-        // formatted (only the fields the file set are read back).
-        if skips[i]
-            && (p != ext_at || obj.ext.is_empty())
-            && obj.vals[i].is_fresh(&fresh[i])
-            && back.vals[i].is_fresh(&fresh[i])
-        {
-            applied += 1;
-            continue;
-        }
+        let i = order[p];
         obj.entries_at(p, i, true, &mut buf, &mut |k, v| match k {
             // Object::row_json leaves an unset callerid out.
             Key::Field(i) if v == "<unknown>" && obj.ty.fields[i].name == "callerid" => {}
@@ -370,6 +382,69 @@ fn read_back(obj: &Object, back: &mut Object) -> bool {
         }
     }
     ok && applied > 0 && crate::engine::apply_handler(back).is_ok()
+}
+
+/// Per type, the positions [`read_back`] visits even where the object holds the default.
+/// Reading a field's entry writes only that field, except for the kinds that write another
+/// too (`disallow` writes `allow`, a deny/permit rule its ACL, md5_cred the digest store) or
+/// show another's value (direct_media_method): those, and the fields they write, are always
+/// visited. Any other field at its default on both sides is skipped where reading its
+/// default entry back onto a fresh object leaves that object as it was (worked out here,
+/// once, by reading it): the same reading would leave the object read back as it was too.
+fn always_visited(ty: &'static crate::schema::TypeDef) -> &'static [usize] {
+    static CACHE: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        use crate::schema::Kind;
+        crate::schema::TYPES
+            .iter()
+            .map(|t| {
+                let mut v = Vec::new();
+                for (i, f) in t.fields.iter().enumerate() {
+                    let target = match &f.kind {
+                        Kind::Codec { .. } => Some("allow"),
+                        Kind::AclRule { target, .. } => Some(*target),
+                        Kind::Md5Cred { store } => Some(*store),
+                        Kind::EnumShownAs { .. } => Some(f.name),
+                        _ => None,
+                    };
+                    match target.and_then(|n| t.field_index_exact(n)) {
+                        Some(j) => v.extend([t.order_pos(i), t.order_pos(j)]),
+                        None if !fresh_reads_back_as_fresh(t, i) => v.push(t.order_pos(i)),
+                        None => {}
+                    }
+                }
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect()
+    });
+    &all[ty.position()]
+}
+
+/// Whether [`read_back`]'s step for field `i`, on a fresh object of `ty`, leaves the object
+/// read back (fresh too) with the same values, and nothing but a field's entry was seen.
+fn fresh_reads_back_as_fresh(ty: &'static crate::schema::TypeDef, i: usize) -> bool {
+    let skips = default_skips(ty);
+    let fresh = crate::model::fresh_vals(ty);
+    let obj = Object::new(ty, "");
+    let mut back = Object::new(ty, "");
+    let (p, mut ok) = (ty.order_pos(i), true);
+    if p == ty.extended_pos() {
+        return false;
+    }
+    obj.entries_at(p, i, true, &mut String::new(), &mut |k, v| match k {
+        Key::Field(j) if v == "<unknown>" && ty.fields[j].name == "callerid" => {}
+        Key::Field(j) if ok => {
+            let skip =
+                skips[j] && std::ptr::eq(v, fresh[j].as_str()) && back.vals[j].is_fresh(&fresh[j]);
+            ok = skip
+                || crate::engine::keeps_default(&back, j, v)
+                || crate::engine::apply_at(&mut back, j, v).is_ok();
+        }
+        _ => ok = false,
+    });
+    ok && back.vals == obj.vals && back.ext.is_empty()
 }
 
 /// Per field of a type: whether reading the default text back onto a fresh object skips it
@@ -406,9 +481,9 @@ fn default_skips(ty: &'static crate::schema::TypeDef) -> &'static [bool] {
 /// its type kept for the next (apply checks every object it writes). `None`: unknown, read the row.
 fn comes_back_whole(obj: &Object) -> Option<bool> {
     thread_local! {
-        static SCRATCH: std::cell::RefCell<Vec<Option<Object>>> = const { std::cell::RefCell::new(Vec::new()) };
+        static SCRATCH: std::cell::RefCell<(Vec<Option<Object>>, Vec<usize>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
-    SCRATCH.with_borrow_mut(|kept| {
+    SCRATCH.with_borrow_mut(|(kept, visit)| {
         let r = obj.ty.position();
         if kept.len() <= r {
             kept.resize_with(r + 1, || None);
@@ -418,7 +493,7 @@ fn comes_back_whole(obj: &Object) -> Option<bool> {
             Some(b) => b,
             slot => slot.insert(Object::new(obj.ty, "")),
         };
-        if !read_back(obj, back) {
+        if !read_back(obj, back, visit) {
             back.reset("");
             return None;
         }
@@ -614,7 +689,7 @@ mod tests {
                 let mut back = Object::new(ty, "p");
                 // The object kept for the next check of this type, reset each time.
                 let whole = comes_back_whole(&obj);
-                if !read_back(&obj, &mut back) {
+                if !read_back(&obj, &mut back, &mut Vec::new()) {
                     prop_assert_eq!(whole, None);
                     slow.set(slow.get() + 1);
                     return Ok(());
