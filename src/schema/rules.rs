@@ -158,18 +158,32 @@ fn uri(obj: &Object, name: &'static str, required: bool, why: &str) -> Result<()
 }
 
 pub fn auth(obj: &mut Object, _: &mut Vec<String>) -> Result<(), Fault> {
-    require(obj, "username", "an auth needs a username")?;
+    static IX: std::sync::OnceLock<(usize, [usize; 5])> = std::sync::OnceLock::new();
+    let [username, uas, uac, password, digest] = indices(
+        &IX,
+        obj.ty,
+        [
+            "username",
+            "supported_algorithms_uas",
+            "supported_algorithms_uac",
+            "password",
+            "password_digest",
+        ],
+    );
+    if obj.vals[username].as_str().is_empty() {
+        return Err(fault("username", "username: an auth needs a username"));
+    }
     // Empty algorithm lists are filled from the global defaults (MD5 unless pjsip.conf says otherwise).
-    for f in ["supported_algorithms_uas", "supported_algorithms_uac"] {
-        let i = obj.ty.field_index_exact(f).expect("auth field");
+    for i in [uas, uac] {
         if obj.vals[i].is_empty() {
             obj.vals[i] = Val::L(vec!["MD5".to_string()]);
         }
     }
-    let has_password = !obj.str("password").is_empty();
-    let digests: &[String] = obj.get("password_digest").map_or(&[], |v| v.list());
-    for f in ["supported_algorithms_uas", "supported_algorithms_uac"] {
-        for alg in obj.get(f).map_or(&[][..], |v| v.list()) {
+    let has_password = !obj.vals[password].as_str().is_empty();
+    let digests: &[String] = obj.vals[digest].list();
+    for i in [uas, uac] {
+        let f = obj.ty.fields[i].name;
+        for alg in obj.vals[i].list() {
             let has_digest = digests
                 .iter()
                 .any(|d| d.split_once(':').is_some_and(|(a, _)| a == alg));
@@ -195,41 +209,76 @@ fn num(obj: &Object, name: &str) -> u64 {
     obj.str(name).parse().unwrap_or(0)
 }
 
+/// The indices of `names` in `ty`, looked up once per call site: a handler serves one type
+/// and runs for every object built and read back, where finding each name again showed.
+fn indices<const N: usize>(
+    cell: &'static std::sync::OnceLock<(usize, [usize; N])>,
+    ty: &'static crate::schema::TypeDef,
+    names: [&str; N],
+) -> [usize; N] {
+    let find = || names.map(|n| ty.field_index_exact(n).expect("a field of the type"));
+    match cell.get_or_init(|| (ty.position(), find())) {
+        (t, ix) if *t == ty.position() => *ix,
+        _ => find(),
+    }
+}
+
 pub fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Fault> {
-    let min_se = num(obj, "timers_min_se");
+    static IX: std::sync::OnceLock<(usize, [usize; 12])> = std::sync::OnceLock::new();
+    let [min_se, sess, session, owner, auto_cert, start, end, preferred_only, bundle, webrtc, geo_in, geo_out] =
+        indices(
+            &IX,
+            obj.ty,
+            [
+                "timers_min_se",
+                "timers_sess_expires",
+                "sdp_session",
+                "sdp_owner",
+                "dtls_auto_generate_cert",
+                "rtp_port_start",
+                "rtp_port_end",
+                "preferred_codec_only",
+                "bundle",
+                "webrtc",
+                "geoloc_incoming_call_profile",
+                "geoloc_outgoing_call_profile",
+            ],
+        );
+    let num = |obj: &Object, i: usize| -> u64 { obj.vals[i].as_str().parse().unwrap_or(0) };
+    let min_se = num(obj, min_se);
     if min_se < 90 {
         return Err(fault(
             "timers_min_se",
             format!("timers_min_se={min_se}: must be 90 or more"),
         ));
     }
-    let sess = num(obj, "timers_sess_expires");
+    let sess = num(obj, sess);
     if sess < min_se {
         return Err(fault(
             "timers_sess_expires",
             format!("timers_sess_expires={sess}: must not be below timers_min_se ({min_se})"),
         ));
     }
-    let session = obj.str("sdp_session");
+    let session = obj.vals[session].as_str();
     if clib::skip_blanks(session).is_empty() {
         warnings.push(format!(
             "sdp_session='{session}': empty is not permitted (RFC 8866); Asterisk uses '-'"
         ));
         obj.set("sdp_session", "-");
     }
-    let owner = obj.str("sdp_owner");
+    let owner = obj.vals[owner].as_str();
     let first_word_end = clib::skip_blanks(owner).trim_start_matches(|c: char| (c as u32) > 32);
     if owner.is_empty() || !first_word_end.is_empty() {
         warnings.push(format!("sdp_owner='{owner}': empty or with spaces is not permitted (RFC 8866); Asterisk uses '-'"));
         obj.set("sdp_owner", "-");
     }
-    if obj.str("dtls_auto_generate_cert") == "Yes" && !obj.str("dtls_cert_file").is_empty() {
+    if obj.vals[auto_cert].as_str() == "Yes" && !obj.str("dtls_cert_file").is_empty() {
         return Err(fault(
             "dtls_auto_generate_cert",
             "dtls_auto_generate_cert=yes cannot be combined with dtls_cert_file",
         ));
     }
-    let (start, end) = (num(obj, "rtp_port_start"), num(obj, "rtp_port_end"));
+    let (start, end) = (num(obj, start), num(obj, end));
     if start != 0 || end != 0 {
         if start == 0 || end == 0 {
             return Err(fault(
@@ -250,7 +299,7 @@ pub fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Faul
             ));
         }
     }
-    if obj.str("preferred_codec_only") == "true" {
+    if obj.vals[preferred_only].as_str() == "true" {
         if obj.str("incoming_call_offer_pref") != "local" {
             return Err(fault(
                 "preferred_codec_only",
@@ -263,10 +312,10 @@ pub fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Faul
         // The handler turns "local" into "local first", which prints as local_first.
         obj.set("incoming_call_offer_pref", "local_first");
     }
-    if obj.str("bundle") == "true" {
+    if obj.vals[bundle].as_str() == "true" {
         obj.set("rtcp_mux", "true");
     }
-    if ast_true(obj.str("webrtc")) {
+    if ast_true(obj.vals[webrtc].as_str()) {
         for (f, v) in [
             ("bundle", "true"),
             ("rtcp_mux", "true"),
@@ -287,14 +336,12 @@ pub fn endpoint(obj: &mut Object, warnings: &mut Vec<String>) -> Result<(), Faul
             obj.set("dtls_auto_generate_cert", "Yes");
         }
     }
-    for p in [
-        "geoloc_incoming_call_profile",
-        "geoloc_outgoing_call_profile",
-    ] {
-        if !obj.str(p).is_empty() {
+    for i in [geo_in, geo_out] {
+        let v = obj.vals[i].as_str();
+        if !v.is_empty() {
             warnings.push(format!(
-                "{p}={}: Asterisk refuses the endpoint unless res_geolocation is loaded and has this profile",
-                obj.str(p)
+                "{}={v}: Asterisk refuses the endpoint unless res_geolocation is loaded and has this profile",
+                obj.ty.fields[i].name
             ));
         }
     }
