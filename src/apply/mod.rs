@@ -177,7 +177,7 @@ impl Sink for Written<'_, '_> {
             // The object is the file's, built once: its row is what a push would store.
             None => {
                 let (key, row) = (std::mem::take(&mut item.key), std::mem::take(&mut item.row));
-                self.pending.put(self.w, key, row)?;
+                self.pending.put(self.w, item.rank, key, row)?;
                 Action::Create
             }
         };
@@ -781,8 +781,11 @@ fn run_ops(w: &Writer<'_>, key: &str, change: &Change) -> Result<()> {
 /// much faster than it inserts here and there. Runs of half a megabyte append nearly as
 /// fast as the whole table sorted, and keep each pause short (the reader waits during
 /// one) and the last one, after the file is read, too.
+/// Kept by type: a type's rows usually come in key order already, so the runs of each
+/// are merged rather than the whole sorted.
 #[derive(Default)]
 struct Pending {
+    by_type: Vec<Vec<(String, String)>>,
     rows: Vec<(String, String)>,
     bytes: usize,
 }
@@ -790,9 +793,12 @@ struct Pending {
 impl Pending {
     const LIMIT: usize = 512 << 10;
 
-    fn put(&mut self, w: &Writer<'_>, key: String, row: String) -> Result<()> {
+    fn put(&mut self, w: &Writer<'_>, rank: usize, key: String, row: String) -> Result<()> {
         self.bytes += key.len() + row.len();
-        self.rows.push((key, row));
+        if self.by_type.len() <= rank {
+            self.by_type.resize_with(rank + 1, Vec::new);
+        }
+        self.by_type[rank].push((key, row));
         if self.bytes > Self::LIMIT {
             self.flush(w)?;
         }
@@ -800,7 +806,11 @@ impl Pending {
     }
 
     fn flush(&mut self, w: &Writer<'_>) -> Result<()> {
-        self.rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for rows in &mut self.by_type {
+            self.rows.append(rows);
+        }
+        // A stable sort finds the runs already in order and merges them.
+        self.rows.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, v) in self.rows.drain(..) {
             w.put(&k, &v)?;
         }
