@@ -484,14 +484,27 @@ fn default_skips(ty: &'static crate::schema::TypeDef) -> &'static [bool] {
     &all[ty.position()]
 }
 
+/// What [`comes_back_whole`] keeps from one object to the next: an object of each type,
+/// and [`read_back`]'s lists.
+struct Scratch {
+    kept: Vec<Option<Object>>,
+    visit: Vec<usize>,
+    set: Vec<usize>,
+}
+
 /// Whether `obj` comes back from its row as it is, read from its entries into an object of
 /// its type kept for the next (apply checks every object it writes). `None`: unknown, read the row.
 fn comes_back_whole(obj: &Object) -> Option<bool> {
     thread_local! {
-        static SCRATCH: std::cell::RefCell<(Vec<Option<Object>>, Vec<usize>, Vec<usize>)> =
-            const { std::cell::RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+        static SCRATCH: std::cell::RefCell<Scratch> = const {
+            std::cell::RefCell::new(Scratch {
+                kept: Vec::new(),
+                visit: Vec::new(),
+                set: Vec::new(),
+            })
+        };
     }
-    SCRATCH.with_borrow_mut(|(kept, visit, set)| {
+    SCRATCH.with_borrow_mut(|Scratch { kept, visit, set }| {
         let r = obj.ty.position();
         if kept.len() <= r {
             kept.resize_with(r + 1, || None);
