@@ -1,7 +1,8 @@
 //! `pjsipctl apply FILE`: make the target hold what a pjsip.conf says (issue 5).
 //!
 //! The file runs through the pipeline of crate::apply: on the embedded engine and on
-//! realtime tables each object is compared and written as it is read, in one transaction;
+//! realtime tables each object is compared and written as it is read, in one transaction
+//! (over ARI, the dry run and diff compare in one pass too: [`compare_over_ari`]);
 //! where the plan must be seen whole first (a confirmation, JSON, ARI, several files), it is
 //! collected, then carried out (over ARI object by object, stopping at the first failure
 //! unless --keep-going). All problems are reported at once and nothing is written while
