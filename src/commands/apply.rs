@@ -1,7 +1,8 @@
 //! `pjsipctl apply FILE`: make the target hold what a pjsip.conf says (issue 5).
 //!
 //! The file runs through the pipeline of crate::apply: on the embedded engine and on
-//! realtime tables each object is compared and written as it is read, in one transaction;
+//! realtime tables each object is compared and written as it is read, in one transaction
+//! (over ARI, the dry run and diff compare in one pass too: [`compare_over_ari`]);
 //! where the plan must be seen whole first (a confirmation, JSON, ARI, several files), it is
 //! collected, then carried out (over ARI object by object, stopping at the first failure
 //! unless --keep-going). All problems are reported at once and nothing is written while
@@ -16,13 +17,15 @@ use crate::apply::execute::{self, Execution, Status};
 use crate::apply::plan::{Action, Plan};
 use crate::apply::read::Source;
 use crate::apply::{harden, Collected, Ledger, Outcome, Rendered, Request};
+use crate::backend::Backend;
 use crate::cli::Format;
-use crate::commands::{io_err, Access, Ctx};
+use crate::commands::{io_err, Access, Ctx, Workers};
 use crate::conf::convert::{self, Conversion};
 use crate::conf::reader::{self, Level, Options};
 use crate::error::{Error, Exit, Result};
 use crate::output::plan::{self, Render};
 use crate::output::progress::Progress;
+use crate::output::Held;
 
 /// Where the configuration comes from and how its references resolve.
 #[derive(Debug, Args)]
@@ -492,14 +495,20 @@ pub fn collect(
     ctx: &Ctx,
     src: &SourceArgs,
     req: Request<'_>,
-    (jobs, access): (u16, Access),
+    pool: Pool,
     detail: bool,
 ) -> Result<Collection> {
     let conv = load(ctx, src)?;
     refuse_if_invalid(&ctx.out, &src.file, &conv, Vec::new())?;
     // With --jobs over ARI: the target resolved once (its warnings said once), one client
     // for the listings and N workers.
-    let (mut backend, mut workers) = ctx.backend_pool(jobs, access)?;
+    let (mut backend, mut workers) = match pool {
+        Pool::Open(jobs, access) => ctx.backend_pool(jobs, access)?,
+        Pool::Opened(opened, held) => {
+            ctx.out.release(held);
+            opened?
+        }
+    };
     let mut lookup =
         crate::apply::stored::Remote::new(backend.as_mut(), &mut workers, ctx.stored_as());
     let mut sink = Collected::new(detail);
@@ -521,6 +530,82 @@ pub fn collect(
         conv,
         backend,
         workers,
+    })
+}
+
+/// The target [`collect`] compares with: opened there (--jobs, access), or opened already by
+/// a one pass that handed the file over ([`compare_over_ari`]), what opening it said held back.
+pub enum Pool {
+    Open(u16, Access),
+    Opened(Result<(Box<dyn Backend>, Workers)>, Held),
+}
+
+/// A comparison over ARI done in one pass: its outcome (the file's notes and the warnings
+/// already said), its rendered changes, and the target's description.
+pub struct Compared<'r> {
+    pub out: Outcome,
+    pub rendered: Rendered<'r>,
+    pub conv: Conversion,
+    pub target: String,
+}
+
+/// diff and `apply --dry-run` over ARI in one pass, as on the embedded engine: the file read
+/// as it goes, each object compared with what the target answers (over the --jobs workers),
+/// the changes rendered as they come, so that memory does not follow the file. Stderr says
+/// what the collecting run says, in its order. Whatever the one pass does not end cleanly
+/// (the file handed over, a problem or refusal in it, a target that fails) is collected
+/// instead (`Err`), from the start, with the target already opened: its output is then
+/// exactly the collecting run's (which refuses a faulty file before opening the target).
+pub fn compare_over_ari<'r>(
+    ctx: &Ctx,
+    src: &SourceArgs,
+    req: Request<'_>,
+    jobs: u16,
+    render: &'r Render,
+) -> std::result::Result<Compared<'r>, Pool> {
+    // A password prompt comes after the file is read, as before.
+    if !ctx.uses_ari() || !streamable(src) || ctx.asks_password() {
+        return Err(Pool::Open(jobs, Access::Read));
+    }
+    // What opening says (a password file's mode, insecure = true) belongs after the file's
+    // notes, which the one pass knows only at the end.
+    ctx.out.hold();
+    let opened = ctx.backend_pool(jobs, Access::Read);
+    let held = ctx.out.held();
+    let (mut backend, mut workers) = match opened {
+        Ok(o) => o,
+        Err(e) => return Err(Pool::Opened(Err(e), held)),
+    };
+    let opts = reader_options(ctx, src);
+    let json = ctx.settings.output.format == Format::Json;
+    let mut rendered = Rendered::new(render, json);
+    let done = {
+        let mut lookup =
+            crate::apply::stored::Remote::new(backend.as_mut(), &mut workers, ctx.stored_as());
+        let source = Source::File {
+            path: &src.file,
+            opts: &opts,
+            read: &std::sync::atomic::AtomicU64::new(0),
+        };
+        crate::apply::run(source, None, &mut lookup, &mut rendered, req, &mut |_| {})
+    };
+    let mut out = match done {
+        Ok(Some(out)) if !out.refused() => out,
+        _ => return Err(Pool::Opened(Ok((backend, workers)), held)),
+    };
+    let conv = out.take_conversion();
+    print_notes(ctx, &conv);
+    ctx.out.release(held);
+    for w in &out.warnings {
+        ctx.out.warn(w);
+    }
+    // In type order, as the collecting run meets the file's types.
+    out.unlisted.sort_by_key(|(ty, _)| ty.position());
+    Ok(Compared {
+        out,
+        rendered,
+        conv,
+        target: backend.describe(),
     })
 }
 
@@ -553,10 +638,28 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         return Ok(exit);
     }
     let json = ctx.settings.output.format == Format::Json;
-    let access = if args.dry_run {
-        Access::Read
+    let render = Render {
+        show_secrets: ctx.settings.output.show_secrets,
+    };
+    let pool = if args.dry_run {
+        match compare_over_ari(ctx, &args.source, req, args.jobs, &render) {
+            Ok(mut c) => {
+                note_unlisted(ctx, &c.out, args.prune);
+                if json || !args.summary_only {
+                    print_rendered(ctx, &mut c.rendered, &c.out, &c.conv.skipped, json)?;
+                }
+                ctx.out.summary(&summary_of(
+                    &c.rendered.ledger.actions(),
+                    c.out.unchanged,
+                    c.conv.skipped.len(),
+                    "dry run, nothing written: would be ",
+                ));
+                return Ok(Exit::Ok);
+            }
+            Err(pool) => pool,
+        }
     } else {
-        Access::Create
+        Pool::Open(args.jobs, Access::Create)
     };
     let Collection {
         out,
@@ -564,18 +667,9 @@ pub fn run(ctx: &Ctx, args: &ApplyArgs) -> Result<Exit> {
         conv,
         mut backend,
         workers,
-    } = collect(
-        ctx,
-        &args.source,
-        req,
-        (args.jobs, access),
-        args.dry_run || json,
-    )?;
+    } = collect(ctx, &args.source, req, pool, args.dry_run || json)?;
     let skipped = conv.skipped.len();
     note_unlisted(ctx, &out, args.prune);
-    let render = Render {
-        show_secrets: ctx.settings.output.show_secrets,
-    };
     if args.dry_run {
         match ctx.settings.output.format {
             Format::Json => {

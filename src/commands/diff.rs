@@ -7,7 +7,8 @@ use crate::apply::read::Source;
 use crate::apply::{Rendered, Request};
 use crate::cli::Format;
 use crate::commands::apply::{
-    collect, fits_one_pass, print_rendered, reader_options, refuse_outcome, Collection, SourceArgs,
+    collect, compare_over_ari, fits_one_pass, print_rendered, reader_options, refuse_outcome,
+    Collection, SourceArgs,
 };
 use crate::commands::{io_err, Access, Ctx};
 use crate::error::{Exit, Result};
@@ -75,6 +76,26 @@ fn run_on_astdb(ctx: &Ctx, args: &DiffArgs, req: Request<'_>) -> Result<Option<E
     )))
 }
 
+/// What --prune would leave: objects the target lists but cannot read, and types it cannot
+/// list.
+fn prune_warnings(ctx: &Ctx, out: &crate::apply::Outcome) {
+    for (ty, id, why) in &out.unprunable {
+        ctx.out
+            .warn(&format!("{} {id} would not be pruned: {why}", ty.name));
+    }
+    for (ty, why) in &out.unlisted {
+        ctx.out.warn(&format!(
+            "cannot list {} on this target ({why}): extra ones are not shown{}",
+            ty.plural,
+            if crate::apply::prune::followed_from_endpoints(ty) {
+                " (but those only pruned endpoints name are)"
+            } else {
+                ""
+            }
+        ));
+    }
+}
+
 /// The closing status line and exit code: in sync, or what differs.
 fn report(
     ctx: &Ctx,
@@ -104,33 +125,47 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<Exit> {
     if let Some(exit) = run_on_astdb(ctx, args, req)? {
         return Ok(exit);
     }
+    let render = Render {
+        show_secrets: ctx.settings.output.show_secrets,
+    };
+    let pool = match compare_over_ari(ctx, &args.source, req, args.jobs, &render) {
+        Ok(mut c) => {
+            if args.prune {
+                prune_warnings(ctx, &c.out);
+            }
+            let json = ctx.settings.output.format == Format::Json;
+            print_rendered(ctx, &mut c.rendered, &c.out, &c.conv.skipped, json)?;
+            let count = |a: &[Action]| {
+                c.rendered
+                    .ledger
+                    .changes()
+                    .filter(|ch| a.contains(&ch.0))
+                    .count()
+            };
+            return Ok(report(
+                ctx,
+                &c.target,
+                &args.source.file,
+                [
+                    count(&[Action::Create]),
+                    count(&[Action::Update, Action::Recreate]),
+                    count(&[Action::Delete]),
+                    c.out.unchanged,
+                ],
+            ));
+        }
+        Err(pool) => pool,
+    };
     let Collection {
         out,
         plan,
         conv,
         backend,
         ..
-    } = collect(ctx, &args.source, req, (args.jobs, Access::Read), true)?;
+    } = collect(ctx, &args.source, req, pool, true)?;
     if args.prune {
-        for (ty, id, why) in &out.unprunable {
-            ctx.out
-                .warn(&format!("{} {id} would not be pruned: {why}", ty.name));
-        }
-        for (ty, why) in &out.unlisted {
-            ctx.out.warn(&format!(
-                "cannot list {} on this target ({why}): extra ones are not shown{}",
-                ty.plural,
-                if crate::apply::prune::followed_from_endpoints(ty) {
-                    " (but those only pruned endpoints name are)"
-                } else {
-                    ""
-                }
-            ));
-        }
+        prune_warnings(ctx, &out);
     }
-    let render = Render {
-        show_secrets: ctx.settings.output.show_secrets,
-    };
     match ctx.settings.output.format {
         Format::Json => crate::output::plan::print_json(
             &ctx.out,

@@ -234,6 +234,20 @@ impl Ctx {
         Ok((self.backend(access)?, Vec::new()))
     }
 
+    /// Whether opening the ARI target asks for the password on the terminal.
+    pub fn asks_password(&self) -> bool {
+        use crate::backend::ari::target::Password;
+        let Target::Ari(t) = &self.settings.target else {
+            return false;
+        };
+        t.get().is_ok_and(|t| {
+            matches!(t.credentials.password, Password::Prompt)
+                && t.credentials.user.is_some()
+                && std::io::stdin().is_terminal()
+                && std::io::stderr().is_terminal()
+        })
+    }
+
     /// What a command's flags allow to be stored (the backend sets where it goes).
     pub fn rules(&self, accept_loss: bool, force: bool) -> crate::policy::Rules {
         crate::policy::Rules {

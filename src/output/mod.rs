@@ -22,7 +22,13 @@ pub struct Out {
     /// Set once a command has printed its JSON document, so an error that follows goes into
     /// that document instead of a second one.
     pub printed: std::sync::atomic::AtomicBool,
+    /// Lines on stderr held back while [`Out::hold`] is on, with the warnings to record.
+    pub held: std::sync::Mutex<Option<Held>>,
 }
+
+/// What was said on stderr while held back: each line, and the warning it records.
+#[derive(Default)]
+pub struct Held(Vec<(Option<String>, Option<String>)>);
 
 impl Out {
     /// Data for the user or a script: stdout. A closed pipe ends the program quietly (main).
@@ -38,26 +44,61 @@ impl Out {
     /// A status line on stderr.
     pub fn status(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{}", printable(text));
+            self.say(Some(format!("{}\n", printable(text))), None);
         }
     }
 
     /// A command's closing line (apply's counts): on stderr even with --quiet, like errors.
     pub fn summary(&self, text: &str) {
-        eprintln!("{}", printable(text));
+        self.say(Some(format!("{}\n", printable(text))), None);
     }
 
     pub fn warn(&self, text: &str) {
-        self.record(text);
-        if !self.quiet {
-            eprintln!("warning: {}", printable(text));
-        }
+        let line = (!self.quiet).then(|| format!("warning: {}\n", printable(text)));
+        self.say(line, Some(text));
     }
 
     /// A warning nobody should miss (`--insecure`): printed even with --quiet.
     pub fn warn_always(&self, text: &str) {
-        self.record(text);
-        eprintln!("warning: {}", printable(text));
+        self.say(Some(format!("warning: {}\n", printable(text))), Some(text));
+    }
+
+    /// Hold back what is said on stderr from now until [`Out::held`]: what opening a target
+    /// says, printed where a run that read the file first would have opened it.
+    pub fn hold(&self) {
+        *self.held.lock().unwrap_or_else(|e| e.into_inner()) = Some(Held::default());
+    }
+
+    /// Stop holding back; what was said meanwhile, for [`Out::release`].
+    pub fn held(&self) -> Held {
+        self.held
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default()
+    }
+
+    /// Say now what was held back, in the order it came.
+    pub fn release(&self, held: Held) {
+        for (line, warning) in held.0 {
+            self.say(line, warning.as_deref());
+        }
+    }
+
+    /// A line on stderr (or held back), and the warning it records.
+    fn say(&self, line: Option<String>, warning: Option<&str>) {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = held.as_mut() {
+            h.0.push((line, warning.map(str::to_string)));
+            return;
+        }
+        drop(held);
+        if let Some(w) = warning {
+            self.record(w);
+        }
+        if let Some(l) = line {
+            eprint!("{l}");
+        }
     }
 
     fn record(&self, text: &str) {
@@ -70,13 +111,13 @@ impl Out {
     /// `error: …` on stderr, --quiet or not: one of several problems, the run's own error
     /// is printed by main.
     pub fn error(&self, text: &str) {
-        eprintln!("error: {}", printable(text));
+        self.say(Some(format!("error: {}\n", printable(text))), None);
     }
 
     /// Lines on stderr as given (each ends its own line), --quiet or not: what a question
     /// decides, or apply's report of what was done.
     pub fn lines(&self, text: &str) {
-        eprint!("{}", printable(text));
+        self.say(Some(printable(text).into_owned()), None);
     }
 
     /// A `[y/N]` question on stderr, left open for the answer typed after it.

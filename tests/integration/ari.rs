@@ -8,6 +8,7 @@
 mod faults;
 mod fresh;
 mod jobs;
+mod plans;
 mod policy;
 mod provisioning;
 mod recordings;

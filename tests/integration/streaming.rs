@@ -8,6 +8,12 @@ use crate::common::{fixtures, Env};
 /// attribute, a domain alias, and a row nothing can read.
 fn database() -> Env {
     let env = Env::new();
+    fill(&env);
+    env
+}
+
+/// The objects of [`database`], stored in `env`'s astdb file.
+pub fn fill(env: &Env) {
     // Their includes sit beside them (the test's own confdir stays pinned for the listings).
     let dir = fixtures().join("apply");
     for f in ["pbx", "itsp", "webrtc"] {
@@ -35,7 +41,6 @@ fn database() -> Env {
         [],
     )
     .unwrap();
-    env
 }
 
 fn expected(name: &str) -> String {

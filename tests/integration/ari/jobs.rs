@@ -363,9 +363,8 @@ fn export_streams_the_same_file_as_the_collected_export() {
 /// (with and without `--jobs`): the process's peak memory, as the benchmark reads it
 /// (PJSIPCTL_REPORT_PEAK_RSS), for ten times the endpoints is about the same (holding
 /// every endpoint, as before, adds some 25 kB per user). `diff --prune` and
-/// `apply --dry-run` read the file whole over ARI: they grow as the same whole-file
-/// comparison on the astdb file does, no more (the target's endpoints are not held; with
-/// --jobs, each read-ahead's new threads add a few MB more, so they run on one here).
+/// `apply --dry-run` grow no more than the same comparison with the file read whole on the
+/// astdb file (they read it as they go: `comparisons_over_ari_keep_memory_flat`).
 #[test]
 fn reads_over_ari_keep_memory_flat() {
     let env = Env::new();
@@ -413,6 +412,76 @@ fn reads_over_ari_keep_memory_flat() {
         assert!(
             grew(i) < allowed + 6 * 1024,
             "{args:?}: peak {} kB for {small} users, {} kB for {large} (the whole-file diff on astdb grew {file_grew} kB; all: {at:?})",
+            at[0][i],
+            at[1][i]
+        );
+    }
+}
+
+/// Issue 14: over ARI, `diff` and `apply --dry-run` (over `--jobs 8`, as text and as JSON)
+/// read the file as they go and render each change as it comes: the client's peak memory
+/// for four times the users is about the same, where the same comparison with the file read
+/// whole (on the astdb file, as over ARI before) grows by some 25 kB a user. The smaller
+/// file already fills what the pipeline holds in flight (a few thousand objects between
+/// the reader, the comparison and the checks).
+#[test]
+fn comparisons_over_ari_keep_memory_flat() {
+    let env = Env::new();
+    let serve = Serve::start();
+    let file = env.dir.path().join("users.conf");
+    let f = file.to_str().unwrap();
+    let peak = |mut c: assert_cmd::Command, args: &[&str]| {
+        c.env("PJSIPCTL_REPORT_PEAK_RSS", "1");
+        let (code, out, err) = run_cmd(c, args);
+        // Every other user's callerid changed behind the file's back: half the endpoints differ.
+        let exit = if args.contains(&"apply") { 0 } else { 1 };
+        assert_eq!(code, exit, "{args:?}: {out} {err}");
+        let kb = err
+            .lines()
+            .find_map(|l| l.strip_prefix("peak_rss_kb: "))
+            .unwrap_or_else(|| panic!("{args:?}: no peak in {err}"));
+        kb.trim().parse::<i64>().unwrap()
+    };
+    let ari: [&[&str]; 2] = [
+        &["diff", "--jobs", "8", f],
+        &["-o", "json", "apply", "--dry-run", "--jobs", "8", f],
+    ];
+    let whole: &[&str] = &["diff", "--allow-exec", f];
+    let (small, large) = (1000, 4000);
+    let mut at = Vec::new();
+    for n in [small, large] {
+        // Stored by the embedded engine in serve's astdb, then the file changed.
+        std::fs::write(&file, users(n)).unwrap();
+        serve.env.ok(&["apply", f]);
+        let changed = users(n)
+            .split("\n\n")
+            .enumerate()
+            .map(|(i, s)| {
+                if i % 6 == 5 {
+                    s.replace("callerid=\"User", "callerid=\"Usr")
+                } else {
+                    s.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        std::fs::write(&file, changed).unwrap();
+        let mut kb = ari
+            .map(|args| peak(ari_cmd(&env, &serve.url()), args))
+            .to_vec();
+        kb.push(peak(serve.env.cmd(), whole));
+        at.push(kb);
+    }
+    let grew = |i: usize| at[1][i] - at[0][i];
+    let whole_grew = grew(ari.len());
+    assert!(
+        whole_grew > 30 * 1024,
+        "the whole-file diff grew {whole_grew} kB: {at:?}"
+    );
+    for (i, args) in ari.iter().enumerate() {
+        assert!(
+            grew(i) < 8 * 1024,
+            "{args:?}: peak {} kB for {small} users, {} kB for {large} (the whole-file diff grew {whole_grew} kB; all: {at:?})",
             at[0][i],
             at[1][i]
         );
