@@ -227,7 +227,8 @@ fn streamed(text: &str, confdir: &Path) -> Option<Named> {
         "t.conf",
         None,
         &o,
-        &mut |s: Section| {
+        &mut |mut s: Section, shared| {
+            unshare(&mut s, shared);
             let v = s.vars.iter().map(|v| (v.name.clone(), v.value.clone()));
             got.push((s.name.clone(), v.collect()));
         },
@@ -271,6 +272,40 @@ fn streaming_hands_over_what_a_whole_read_gives() {
 }
 
 #[test]
+fn streamed_sections_sharing_a_template_read_as_a_whole_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // [i] inherits [t2] in an included file, then the including file adds to [t2].
+    std::fs::write(d.join("inc.conf"), "[i](t2)\n").unwrap();
+    // Also `+=` on an inherited setting, two templates, an addition after inheriting, a
+    // filter on an inherited setting, a template inheriting a template.
+    let text = "[t](!)\ntype=aor\nmailboxes=1\n[a](t)\nmailboxes+=2\n[b](t)\ncontact+=x\n\
+                [t2](!)\ntype=aor\n#include inc.conf\nmax_contacts=3\n[c](t2)\n\
+                [u](!)\nqualify_frequency=9\n[e](t,u)\n[e](t,+)\nlate=1\n[f](t)\n\
+                [f](+type=aor)\nmore=1\n[v](t,!)\nx=1\n[g](v)\ny=2\n[h](v,u)\n[h](+mailboxes=1)\nz=3\n";
+    let got = streamed(text, d).expect("no revisit");
+    assert_eq!(got, whole(text, d));
+    let vars = |name: &str| got.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+    assert_eq!(vars("a")[1], pair("mailboxes", "12"));
+    assert_eq!(vars("b").len(), 3);
+    assert_eq!(vars("i"), [pair("type", "aor")]);
+    assert_eq!(vars("c"), [pair("type", "aor"), pair("max_contacts", "3")]);
+    assert_eq!(vars("e").len(), 2 + 1 + 2 + 1);
+    assert_eq!(vars("f").last().unwrap(), &pair("more", "1"));
+    assert_eq!(
+        vars("g"),
+        [
+            pair("type", "aor"),
+            pair("mailboxes", "1"),
+            pair("x", "1"),
+            pair("y", "2")
+        ]
+    );
+    assert_eq!(vars("h").last().unwrap(), &pair("z", "3"));
+}
+
+#[test]
 fn streaming_asks_for_a_whole_read_when_the_file_looks_back() {
     let d = Path::new("/nonexistent");
     // Adding to, or inheriting from, a section already handed over.
@@ -285,7 +320,7 @@ fn streaming_asks_for_a_whole_read_when_the_file_looks_back() {
         "t.conf",
         None,
         &o,
-        &mut |_| {},
+        &mut |_, _| {},
     );
     let Streamed::Done { diags, .. } = end else {
         panic!("{end:?}")
