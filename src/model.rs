@@ -403,28 +403,25 @@ impl Object {
     /// a repeated key kept at its first place), and serde_json's map cannot repeat a key.
     pub fn row_json(&self) -> String {
         let shape = row_shape(self.ty);
-        let mut w = RowWriter::new(self, 64 + self.vals.len() * 28);
+        let mut w = RowWriter::with(self, 64 + self.vals.len() * 28, shape.parts);
         // A set_var variable is a key of its own that may repeat a field's name: every
         // position is then written entry by entry.
         let whole = shape.vars.iter().any(|&i| !self.vals[i].is_empty());
-        let (order, ext_at) = (self.ty.order(), self.ty.extended_pos());
+        let ext_at = shape.ext_at;
         let mut buf = String::new();
         // Positions still at their fresh value since `run`: written from the shape at once.
         let mut run = 0;
-        for (p, &i) in order.iter().enumerate() {
-            if !whole
-                && !shape.derived[i]
-                && (p != ext_at || self.ext.is_empty())
-                && self.vals[i].is_fresh(&w.fresh[i])
-            {
+        for (p, &(i, fresh)) in shape.checks.iter().enumerate() {
+            if fresh.holds(&self.vals[i]) && !whole && (p != ext_at || self.ext.is_empty()) {
                 continue;
             }
             w.fresh_run(shape, run, p);
             self.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
             run = p + 1;
         }
-        w.fresh_run(shape, run, order.len());
-        if ext_at >= order.len() {
+        let end = shape.checks.len();
+        w.fresh_run(shape, run, end);
+        if ext_at >= end {
             for (k, v) in &self.ext {
                 w.put(Key::Var(k), v);
             }
@@ -452,10 +449,72 @@ struct RowShape {
     text: String,
     /// Where each position's text starts in `text` (and, last, its end).
     start: Vec<usize>,
-    /// Per field: its entry shows another field's value (it is never copied from `text`).
-    derived: Vec<bool>,
+    /// Per position of the type's order: its field, and how to see that it holds its fresh
+    /// value (so that its text is the shape's).
+    checks: Vec<(usize, Fresh)>,
+    /// The position of the extended attributes ([`TypeDef::extended_pos`]).
+    ext_at: usize,
     /// The set_var fields.
     vars: Vec<usize>,
+    parts: RowParts,
+}
+
+/// A field's fresh value as [`Val::is_fresh`] sees it, decided once per type.
+#[derive(Debug, Clone, Copy)]
+enum Fresh {
+    /// The very same static text.
+    Text(&'static str),
+    /// An empty list.
+    List,
+    /// No set_var pairs.
+    Vars,
+    Null,
+    /// Never: its entry shows another field's value (it is never copied from the shape).
+    Never,
+}
+
+impl Fresh {
+    fn of(fresh: &'static Val) -> Fresh {
+        match fresh {
+            Val::S(Cow::Borrowed(b)) => Fresh::Text(b),
+            Val::S(Cow::Owned(_)) => Fresh::Never,
+            Val::L(_) => Fresh::List,
+            Val::V(_) => Fresh::Vars,
+            Val::Null => Fresh::Null,
+        }
+    }
+
+    /// `v.is_fresh(fresh)`, without looking at the fresh value again.
+    #[inline]
+    fn holds(self, v: &Val) -> bool {
+        match self {
+            Fresh::Text(b) => matches!(v, Val::S(Cow::Borrowed(a)) if std::ptr::eq(*a, b)),
+            Fresh::List => matches!(v, Val::L(a) if a.is_empty()),
+            Fresh::Vars => matches!(v, Val::V(a) if a.is_empty()),
+            Fresh::Null => matches!(v, Val::Null),
+            Fresh::Never => false,
+        }
+    }
+}
+
+/// A type's tables a row is written with.
+#[derive(Clone, Copy)]
+struct RowParts {
+    keys: &'static [Box<str>],
+    misread: Option<&'static crate::schema::Misread>,
+    fresh: &'static [Val],
+    pairs: &'static [Option<Box<str>>],
+}
+
+impl RowParts {
+    fn of(ty: &'static TypeDef) -> RowParts {
+        RowParts {
+            keys: ty.json_keys(),
+            misread: ty.misread_unset(),
+            fresh: fresh_vals(ty),
+            pairs: default_pairs(ty),
+        }
+    }
 }
 
 fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
@@ -473,17 +532,23 @@ fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
                     fresh.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
                 }
                 start.push(w.s.len());
+                let fresh = fresh_vals(t);
                 RowShape {
                     text: w.s,
                     start,
-                    derived: t
-                        .fields
+                    checks: t
+                        .order()
                         .iter()
-                        .map(|f| matches!(f.kind, Kind::EnumShownAs { .. } | Kind::Md5Cred { .. }))
+                        .map(|&i| match t.fields[i].kind {
+                            Kind::EnumShownAs { .. } | Kind::Md5Cred { .. } => (i, Fresh::Never),
+                            _ => (i, Fresh::of(&fresh[i])),
+                        })
                         .collect(),
+                    ext_at: t.extended_pos(),
                     vars: (0..t.fields.len())
                         .filter(|&i| matches!(t.fields[i].kind, Kind::SetVar))
                         .collect(),
+                    parts: RowParts::of(t),
                 }
             })
             .collect()
@@ -507,6 +572,10 @@ struct RowWriter<'o> {
 
 impl<'o> RowWriter<'o> {
     fn new(obj: &'o Object, capacity: usize) -> Self {
+        RowWriter::with(obj, capacity, RowParts::of(obj.ty))
+    }
+
+    fn with(obj: &'o Object, capacity: usize, parts: RowParts) -> Self {
         let mut s = String::with_capacity(capacity);
         s.push('{');
         RowWriter {
@@ -514,10 +583,10 @@ impl<'o> RowWriter<'o> {
             s,
             prev: Key::Var(""),
             prev_start: 0,
-            keys: obj.ty.json_keys(),
-            misread: obj.ty.misread_unset(),
-            fresh: fresh_vals(obj.ty),
-            pairs: default_pairs(obj.ty),
+            keys: parts.keys,
+            misread: parts.misread,
+            fresh: parts.fresh,
+            pairs: parts.pairs,
         }
     }
 
@@ -537,7 +606,7 @@ impl<'o> RowWriter<'o> {
             self.s.push(',');
         }
         self.s.push_str(body);
-        self.prev = Key::Field(self.obj.ty.order()[to - 1]);
+        self.prev = Key::Field(shape.checks[to - 1].0);
         self.prev_start = self.s.len();
     }
 
