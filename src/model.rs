@@ -408,18 +408,43 @@ impl Object {
         // position is then written entry by entry.
         let whole = shape.vars.iter().any(|&i| !self.vals[i].is_empty());
         let ext_at = shape.ext_at;
+        let end = shape.checks.len();
         let mut buf = String::new();
         // Positions still at their fresh value since `run`: written from the shape at once.
         let mut run = 0;
-        for (p, &(i, fresh)) in shape.checks.iter().enumerate() {
-            if fresh.holds(&self.vals[i]) && !whole && (p != ext_at || self.ext.is_empty()) {
-                continue;
-            }
-            w.fresh_run(shape, run, p);
+        let mut write = |p: usize, run: &mut usize| {
+            w.fresh_run(shape, *run, p);
+            let i = shape.checks[p].0;
             self.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
-            run = p + 1;
+            *run = p + 1;
+        };
+        if !whole && end <= 64 * DIRTY_WORDS {
+            // The positions off their fresh value, found in one pass over the values in
+            // field order (most are fresh), then written in the type's order.
+            let mut dirty = [0u64; DIRTY_WORDS];
+            for (v, &(fresh, p)) in self.vals.iter().zip(&shape.by_field) {
+                if !fresh.holds(v) {
+                    dirty[(p / 64) % DIRTY_WORDS] |= 1 << (p % 64);
+                }
+            }
+            if !self.ext.is_empty() && ext_at < end {
+                dirty[ext_at / 64] |= 1 << (ext_at % 64);
+            }
+            for (k, &word) in dirty.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    write(k * 64 + bits.trailing_zeros() as usize, &mut run);
+                    bits &= bits - 1;
+                }
+            }
+        } else {
+            for (p, &(i, fresh)) in shape.checks.iter().enumerate() {
+                if whole || !fresh.holds(&self.vals[i]) || (p == ext_at && !self.ext.is_empty()) {
+                    write(p, &mut run);
+                }
+            }
         }
-        let end = shape.checks.len();
+        drop(write);
         w.fresh_run(shape, run, end);
         if ext_at >= end {
             for (k, v) in &self.ext {
@@ -452,12 +477,18 @@ struct RowShape {
     /// Per position of the type's order: its field, and how to see that it holds its fresh
     /// value (so that its text is the shape's).
     checks: Vec<(usize, Fresh)>,
+    /// Per field: how to see that it holds its fresh value, and its position.
+    by_field: Vec<(Fresh, usize)>,
     /// The position of the extended attributes ([`TypeDef::extended_pos`]).
     ext_at: usize,
     /// The set_var fields.
     vars: Vec<usize>,
     parts: RowParts,
 }
+
+/// Words of the bit set of positions [`Object::row_json`] writes one by one: room for the
+/// largest type (endpoint, about 150 fields); a larger one takes the longer way.
+const DIRTY_WORDS: usize = 4;
 
 /// A field's fresh value as [`Val::is_fresh`] sees it, decided once per type.
 #[derive(Debug, Clone, Copy)]
@@ -533,17 +564,23 @@ fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
                 }
                 start.push(w.s.len());
                 let fresh = fresh_vals(t);
+                let checks: Vec<(usize, Fresh)> = t
+                    .order()
+                    .iter()
+                    .map(|&i| match t.fields[i].kind {
+                        Kind::EnumShownAs { .. } | Kind::Md5Cred { .. } => (i, Fresh::Never),
+                        _ => (i, Fresh::of(&fresh[i])),
+                    })
+                    .collect();
+                let mut by_field = vec![(Fresh::Never, 0); t.fields.len()];
+                for (p, &(i, f)) in checks.iter().enumerate() {
+                    by_field[i] = (f, p);
+                }
                 RowShape {
                     text: w.s,
                     start,
-                    checks: t
-                        .order()
-                        .iter()
-                        .map(|&i| match t.fields[i].kind {
-                            Kind::EnumShownAs { .. } | Kind::Md5Cred { .. } => (i, Fresh::Never),
-                            _ => (i, Fresh::of(&fresh[i])),
-                        })
-                        .collect(),
+                    checks,
+                    by_field,
                     ext_at: t.extended_pos(),
                     vars: (0..t.fields.len())
                         .filter(|&i| matches!(t.fields[i].kind, Kind::SetVar))

@@ -366,11 +366,13 @@ impl Inherited {
     }
 }
 
-/// `vals.to_vec()`, with the usual values (a static text, NULL) copied on the spot.
+/// `vals.to_vec()`, with the usual values (a static text, an empty list, NULL) made on the spot.
 fn copy_vals(vals: &[Val]) -> Vec<Val> {
     let mut out = Vec::with_capacity(vals.len());
     out.extend(vals.iter().map(|v| match v {
         Val::S(Cow::Borrowed(s)) => Val::S(Cow::Borrowed(s)),
+        Val::L(l) if l.is_empty() => Val::L(Vec::new()),
+        Val::V(p) if p.is_empty() => Val::V(Vec::new()),
         Val::Null => Val::Null,
         v => v.clone(),
     }));
