@@ -403,50 +403,85 @@ impl Object {
     /// a repeated key kept at its first place), and serde_json's map cannot repeat a key.
     pub fn row_json(&self) -> String {
         let shape = row_shape(self.ty);
-        let mut w = RowWriter::with(self, 64 + self.vals.len() * 28, shape.parts);
-        // A set_var variable is a key of its own that may repeat a field's name: every
-        // position is then written entry by entry.
-        let whole = shape.vars.iter().any(|&i| !self.vals[i].is_empty());
-        let ext_at = shape.ext_at;
         let end = shape.checks.len();
-        let mut buf = String::new();
-        // Positions still at their fresh value since `run`: written from the shape at once.
-        let mut run = 0;
-        let mut write = |p: usize, run: &mut usize| {
-            w.fresh_run(shape, *run, p);
-            let i = shape.checks[p].0;
-            self.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
-            *run = p + 1;
-        };
-        if !whole && end <= 64 * DIRTY_WORDS {
-            // The positions off their fresh value, found in one pass over the values in
-            // field order (most are fresh), then written in the type's order.
-            let mut dirty = [0u64; DIRTY_WORDS];
-            for (v, &(fresh, p)) in self.vals.iter().zip(&shape.by_field) {
-                if !fresh.holds(v) {
-                    dirty[(p / 64) % DIRTY_WORDS] |= 1 << (p % 64);
-                }
-            }
-            if !self.ext.is_empty() && ext_at < end {
-                dirty[ext_at / 64] |= 1 << (ext_at % 64);
-            }
-            for (k, &word) in dirty.iter().enumerate() {
-                let mut bits = word;
-                while bits != 0 {
-                    write(k * 64 + bits.trailing_zeros() as usize, &mut run);
-                    bits &= bits - 1;
-                }
-            }
-        } else {
-            for (p, &(i, fresh)) in shape.checks.iter().enumerate() {
-                if whole || !fresh.holds(&self.vals[i]) || (p == ext_at && !self.ext.is_empty()) {
-                    write(p, &mut run);
-                }
+        let (ext_at, ext) = (shape.ext_at, !self.ext.is_empty());
+        let at = (shape.text.as_str(), shape.start.as_slice());
+        let whole = self.whole(shape);
+        if whole || end > 64 * DIRTY_WORDS {
+            let dirty = shape.checks.iter().enumerate().filter(|&(p, &(i, fresh))| {
+                whole || !fresh.holds(&self.vals[i]) || (p == ext_at && ext)
+            });
+            return self.row_at(shape, at, dirty.map(|(p, _)| p));
+        }
+        // The positions off their fresh value, found in one pass over the values in field
+        // order (most are fresh), then written in the type's order.
+        let mut dirty = [0u64; DIRTY_WORDS];
+        for (v, &(fresh, p)) in self.vals.iter().zip(&shape.by_field) {
+            if !fresh.holds(v) {
+                dirty[(p / 64) % DIRTY_WORDS] |= 1 << (p % 64);
             }
         }
-        drop(write);
-        w.fresh_run(shape, run, end);
-        if ext_at >= end {
+        if ext && ext_at < end {
+            dirty[ext_at / 64] |= 1 << (ext_at % 64);
+        }
+        self.row_at(shape, at, bits(dirty))
+    }
+
+    /// [`Object::row_json`] of an object made from `base`'s object: the positions still
+    /// holding its values are copied from its row.
+    pub fn row_json_on(&self, base: &RowBase) -> String {
+        let shape = row_shape(self.ty);
+        let end = shape.checks.len();
+        if !std::ptr::eq(self.ty, base.ty)
+            || self.vals.len() != base.vals.len()
+            || self.whole(shape)
+            || end > 64 * DIRTY_WORDS
+        {
+            return self.row_json();
+        }
+        let mut dirty = [0u64; DIRTY_WORDS];
+        for ((v, b), &(same, p)) in self.vals.iter().zip(&base.vals).zip(&base.by_field) {
+            let same = match same {
+                Fresh::Equal => v == b,
+                same => same.holds(v),
+            };
+            if !same {
+                dirty[(p / 64) % DIRTY_WORDS] |= 1 << (p % 64);
+            }
+        }
+        if !self.ext.is_empty() && shape.ext_at < end {
+            dirty[shape.ext_at / 64] |= 1 << (shape.ext_at % 64);
+        }
+        self.row_at(shape, (&base.text, &base.start), bits(dirty))
+    }
+
+    /// Whether a set_var variable is set: a key of its own that may repeat a field's name,
+    /// so that every position is written entry by entry.
+    fn whole(&self, shape: &RowShape) -> bool {
+        shape.vars.iter().any(|&i| !self.vals[i].is_empty())
+    }
+
+    /// The row with the `dirty` positions (in order) written entry by entry and the others
+    /// copied from `at`: a row cut at each position (see [`RowShape`]) whose values these are.
+    fn row_at(
+        &self,
+        shape: &RowShape,
+        at: (&str, &[usize]),
+        dirty: impl Iterator<Item = usize>,
+    ) -> String {
+        let mut w = RowWriter::with(self, 64 + self.vals.len() * 28, shape.parts);
+        let end = shape.checks.len();
+        let mut buf = String::new();
+        // Positions copied since `run`: taken from `at` at once.
+        let mut run = 0;
+        for p in dirty {
+            w.copy_run(shape, at, run, p);
+            let i = shape.checks[p].0;
+            self.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
+            run = p + 1;
+        }
+        w.copy_run(shape, at, run, end);
+        if shape.ext_at >= end {
             for (k, v) in &self.ext {
                 w.put(Key::Var(k), v);
             }
@@ -454,6 +489,68 @@ impl Object {
         w.s.push('}');
         w.s
     }
+}
+
+/// The set positions of a bit set, in order.
+fn bits(words: [u64; DIRTY_WORDS]) -> impl Iterator<Item = usize> {
+    words.into_iter().enumerate().flat_map(|(k, mut word)| {
+        std::iter::from_fn(move || {
+            let b = word.trailing_zeros() as usize;
+            word &= word.wrapping_sub(1);
+            (b < 64).then_some(k * 64 + b)
+        })
+    })
+}
+
+/// What the rows of objects made from one base object (what a template's settings make of
+/// a fresh object) share: its values and its row, cut at each position.
+#[derive(Debug)]
+pub struct RowBase {
+    ty: &'static TypeDef,
+    vals: Vec<Val>,
+    /// Per field: how to see that an object's value is the base's, and its position.
+    by_field: Vec<(Fresh, usize)>,
+    text: String,
+    start: Vec<usize>,
+}
+
+impl RowBase {
+    /// `None` where the base's row cannot be cut by position: it holds set_var variables
+    /// (keys that may repeat a field's) or extended attributes.
+    pub fn of(base: &Object) -> Option<RowBase> {
+        if !base.ext.is_empty() || base.whole(row_shape(base.ty)) {
+            return None;
+        }
+        let (text, start) = cut(base);
+        let mut by_field = row_shape(base.ty).by_field.clone();
+        for ((same, _), v) in by_field.iter_mut().zip(&base.vals) {
+            if !matches!(same, Fresh::Never) {
+                *same = Fresh::of(v);
+            }
+        }
+        Some(RowBase {
+            ty: base.ty,
+            vals: base.vals.clone(),
+            by_field,
+            text,
+            start,
+        })
+    }
+}
+
+/// An object's row, and where each position of its type's order starts in it (and, last,
+/// its end); without the closing brace.
+fn cut(obj: &Object) -> (String, Vec<usize>) {
+    let order = obj.ty.order();
+    let mut w = RowWriter::new(obj, 64);
+    let mut start = Vec::with_capacity(order.len() + 1);
+    let mut buf = String::new();
+    for (p, &i) in order.iter().enumerate() {
+        start.push(w.s.len());
+        obj.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
+    }
+    start.push(w.s.len());
+    (w.s, start)
 }
 
 #[cfg(test)]
@@ -500,22 +597,24 @@ enum Fresh {
     /// No set_var pairs.
     Vars,
     Null,
+    /// Any other value (a text of its own, items): compared as a whole.
+    Equal,
     /// Never: its entry shows another field's value (it is never copied from the shape).
     Never,
 }
 
 impl Fresh {
-    fn of(fresh: &'static Val) -> Fresh {
+    fn of(fresh: &Val) -> Fresh {
         match fresh {
             Val::S(Cow::Borrowed(b)) => Fresh::Text(b),
-            Val::S(Cow::Owned(_)) => Fresh::Never,
-            Val::L(_) => Fresh::List,
-            Val::V(_) => Fresh::Vars,
+            Val::L(l) if l.is_empty() => Fresh::List,
+            Val::V(v) if v.is_empty() => Fresh::Vars,
             Val::Null => Fresh::Null,
+            _ => Fresh::Equal,
         }
     }
 
-    /// `v.is_fresh(fresh)`, without looking at the fresh value again.
+    /// `v.is_fresh(fresh)`, without looking at the fresh value again (`Equal`: never).
     #[inline]
     fn holds(self, v: &Val) -> bool {
         match self {
@@ -523,7 +622,7 @@ impl Fresh {
             Fresh::List => matches!(v, Val::L(a) if a.is_empty()),
             Fresh::Vars => matches!(v, Val::V(a) if a.is_empty()),
             Fresh::Null => matches!(v, Val::Null),
-            Fresh::Never => false,
+            Fresh::Equal | Fresh::Never => false,
         }
     }
 }
@@ -554,15 +653,7 @@ fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
         crate::schema::TYPES
             .iter()
             .map(|t| {
-                let fresh = Object::new(t, "");
-                let mut w = RowWriter::new(&fresh, 64);
-                let mut start = Vec::with_capacity(t.order().len() + 1);
-                let mut buf = String::new();
-                for (p, &i) in t.order().iter().enumerate() {
-                    start.push(w.s.len());
-                    fresh.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
-                }
-                start.push(w.s.len());
+                let (text, start) = cut(&Object::new(t, ""));
                 let fresh = fresh_vals(t);
                 let checks: Vec<(usize, Fresh)> = t
                     .order()
@@ -577,7 +668,7 @@ fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
                     by_field[i] = (f, p);
                 }
                 RowShape {
-                    text: w.s,
+                    text,
                     start,
                     checks,
                     by_field,
@@ -627,14 +718,15 @@ impl<'o> RowWriter<'o> {
         }
     }
 
-    /// Positions `from..to`, all at their fresh values: their text in the type's shape.
-    /// (None of their keys can be the next entry's: field names are unique, and without
-    /// set_var variables the only other keys are `@` names.)
-    fn fresh_run(&mut self, shape: &RowShape, from: usize, to: usize) {
+    /// Positions `from..to`, all holding the values of the row `at` was cut from: their text
+    /// there. (None of their keys can be the next entry's: field names are unique, and
+    /// without set_var variables the only other keys are `@` names.)
+    fn copy_run(&mut self, shape: &RowShape, at: (&str, &[usize]), from: usize, to: usize) {
         if from >= to {
             return;
         }
-        let seg = &shape.text[shape.start[from]..shape.start[to]];
+        let (text, start) = at;
+        let seg = &text[start[from]..start[to]];
         let body = seg.strip_prefix(',').unwrap_or(seg);
         if body.is_empty() {
             return;

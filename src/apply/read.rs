@@ -57,7 +57,7 @@ impl Item {
             None => String::new(),
         };
         let row = if row {
-            desired.object.row_json()
+            desired.row_json()
         } else {
             String::new()
         };

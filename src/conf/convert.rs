@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::conf::reader::{Config, Diag, Level, Origin, Section, Shared, Var};
 use crate::engine;
-use crate::model::{Attr, Object, Val};
+use crate::model::{Attr, Object, RowBase, Val};
 use crate::schema::{TypeDef, TYPES};
 
 /// One field of an object and the line it came from.
@@ -38,9 +38,19 @@ pub struct Desired {
     /// applies them, `type` included.
     pub fields: Vec<SrcField>,
     pub object: Object,
+    /// The row of the object the inherited fields make, which most of this one's repeats.
+    pub row_base: Option<Arc<RowBase>>,
 }
 
 impl Desired {
+    /// The object's astdb row ([`Object::row_json`]).
+    pub fn row_json(&self) -> String {
+        match &self.row_base {
+            Some(base) => self.object.row_json_on(base),
+            None => self.object.row_json(),
+        }
+    }
+
     /// Every field, in order (see `fields`).
     pub fn all_fields(&self) -> impl Iterator<Item = &SrcField> {
         self.inherited
@@ -296,6 +306,7 @@ pub struct Inherited {
     /// The fields it was worked out from.
     fields: Arc<[SrcField]>,
     obj: Object,
+    row: Option<Arc<RowBase>>,
     /// Each message: the field it is about, its level and its text after "type id (inherited): ".
     msgs: Vec<(usize, Level, String)>,
     /// Whether a field was refused.
@@ -356,6 +367,7 @@ impl Inherited {
                 kept[r] = Some(Inherited {
                     src: src.cloned(),
                     fields: fields.into(),
+                    row: RowBase::of(&obj).map(Arc::new),
                     obj,
                     msgs,
                     failed,
@@ -438,10 +450,11 @@ fn build(
             vals: copy_vals(&c.obj.vals),
             ext: c.obj.ext.clone(),
         };
-        (obj, c.failed, Some(c.fields.clone()))
+        (obj, c.failed, Some((c.fields.clone(), c.row.clone())))
     } else {
         (Object::new(ty, &sec.name), false, None)
     };
+    let (lead, row_base) = lead.map_or((None, None), |(f, r)| (Some(f), r));
     let fields: Vec<SrcField> = vars.map(src_field).collect();
     for f in &fields {
         let from = if f.inherited { " (inherited)" } else { "" };
@@ -475,6 +488,7 @@ fn build(
                 inherited: lead,
                 fields,
                 object: obj,
+                row_base,
             })
         }
         Err(r) => {
@@ -675,12 +689,39 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_eq!(lines(g), lines(w), "{}", g.id);
-            assert_eq!(g.object.row_json(), w.object.row_json(), "{}", g.id);
+            assert_eq!(g.row_json(), w.object.row_json(), "{}", g.id);
         }
         // [x] and [z] share [p]'s settings; [y]'s alike ones come from other lines.
         let lead = |i: usize| got[i].inherited.clone().unwrap();
         assert!(Arc::ptr_eq(&lead(0), &lead(1)) && !Arc::ptr_eq(&lead(0), &lead(2)));
         assert!(got[3].inherited.is_none());
+    }
+
+    #[test]
+    fn rows_made_from_the_template_row_equal_whole_rows() {
+        // Settings that override, extend, clear or repeat the template's, derived fields
+        // (auth's md5_cred, direct_media_method), a set_var template (no shared row), an
+        // unset callerid.
+        let c = conv(
+            "[e](!)\ntype=endpoint\ncontext=c\ndisallow=all\nallow=ulaw,alaw\ndirect_media=no\n\
+             connected_line_method=update\nmailboxes=1@x\ncallerid=A <1>\n\
+             [e1](e)\n[e2](e)\nallow=g722\ncontext=d\ncallerid=\n[e3](e)\ndisallow=all\nallow=ulaw,alaw\n\
+             [e4](e)\ncontext=c\nset_var=A=1\nmailboxes=\n[e5](e)\ndirect_media_method=reinvite\n\
+             [a](!)\ntype=auth\nauth_type=md5\nmd5_cred=0123456789abcdef0123456789abcdef\n\
+             [a1](a)\nusername=u\n[a2](a)\nauth_type=userpass\nusername=u2\npassword=p\n\
+             [v](!)\ntype=endpoint\nset_var=X=1\n[v1](v)\ncontext=x\n",
+        );
+        assert!(c.errors().next().is_none(), "{:?}", c.diags);
+        let ids: Vec<&str> = c.objects.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["e1", "e2", "e3", "e4", "e5", "a1", "a2", "v1"]);
+        for mut d in c.objects {
+            assert_eq!(d.row_base.is_some(), d.id != "v1", "{}", d.id);
+            assert_eq!(d.row_json(), d.object.row_json(), "{}", d.id);
+            // The file's owner mark (an extended attribute) is written where Sorcery puts it.
+            crate::apply::read::mark_owner(&mut d, "me");
+            assert_eq!(d.row_json(), d.object.row_json(), "{}", d.id);
+            assert!(d.row_json().contains("\"@pjsipctl_owner\":\"me\""));
+        }
     }
 
     #[test]
