@@ -184,8 +184,9 @@ pub fn convert(cfg: Config) -> Conversion {
 /// Sections to objects, one at a time (a streamed read hands them over as they close).
 #[derive(Debug, Default)]
 pub struct Converter {
-    /// Every object defined so far, by (type, id): the first definition's header.
-    seen: rustc_hash::FxHashMap<(&'static str, String), Origin>,
+    /// Every object defined so far: by id, each type's first definition's header (looked up
+    /// by the id alone, without making a key; a user's auth, aor and endpoint share one id).
+    seen: rustc_hash::FxHashMap<String, Vec<(&'static str, Origin)>>,
     /// The objects' problems, in the order of their sections.
     pub diags: Vec<Diag>,
     pub skipped: Vec<Skipped>,
@@ -204,7 +205,9 @@ impl Converter {
 
     /// Whether an object of this type and id was defined (convertible or not).
     pub fn defines(&self, ty: &'static TypeDef, id: &str) -> bool {
-        self.seen.contains_key(&(ty.name, id.to_string()))
+        self.seen
+            .get(id)
+            .is_some_and(|defs| defs.iter().any(|(t, _)| *t == ty.name))
     }
 
     /// Whether any section so far has a problem that blocks the apply.
@@ -252,12 +255,20 @@ impl Converter {
             });
             return None;
         }
-        let first = match out.seen.entry((ty.name, sec.name.clone())) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(sec.origin.clone());
+        let first = match out.seen.get_mut(sec.name.as_str()) {
+            Some(defs) => match defs.iter().find(|(t, _)| *t == ty.name) {
+                Some((_, o)) => Some(o.clone()),
+                None => {
+                    defs.push((ty.name, sec.origin.clone()));
+                    None
+                }
+            },
+            None => {
+                let mut defs = Vec::with_capacity(3);
+                defs.push((ty.name, sec.origin.clone()));
+                out.seen.insert(sec.name.clone(), defs);
                 None
             }
-            std::collections::hash_map::Entry::Occupied(o) => Some(o.get().clone()),
         };
         if let Some(first) = first {
             // A wizard's object (it carries @pjsip_wizard) lives in the wizard's own store next
@@ -455,7 +466,10 @@ fn build(
         (Object::new(ty, &sec.name), false, None)
     };
     let (lead, row_base) = lead.map_or((None, None), |(f, r)| (Some(f), r));
-    let fields: Vec<SrcField> = vars.map(src_field).collect();
+    // (A new vector rather than the variables' reused: a field is smaller than a variable,
+    // and shrinking that allocation costs more than making this one.)
+    let mut fields = Vec::with_capacity(vars.len());
+    fields.extend(vars.map(src_field));
     for f in &fields {
         let from = if f.inherited { " (inherited)" } else { "" };
         if let Some((level, text)) = apply_one(&mut obj, &f.attr) {

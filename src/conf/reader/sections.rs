@@ -19,7 +19,8 @@ impl<'o, 's> Reader<'o, 's> {
         origin: &Origin,
         st: &mut LoadState,
     ) -> Result<(), ()> {
-        let Some(close) = text.find(']') else {
+        // (Byte searches: ']' and ')' are ASCII, and headers are short.)
+        let Some(close) = text.bytes().position(|b| b == b']') else {
             self.diag(
                 Level::Error,
                 Some(origin.clone()),
@@ -41,7 +42,7 @@ impl<'o, 's> Reader<'o, 's> {
             None,
         );
         if let Some(opts) = rest.strip_prefix('(') {
-            let Some(close) = opts.find(')') else {
+            let Some(close) = opts.bytes().position(|b| b == b')') else {
                 self.diag(
                     Level::Error,
                     Some(origin.clone()),

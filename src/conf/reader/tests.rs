@@ -542,3 +542,24 @@ fn exec_needs_permission() {
     assert_eq!(vars(&c, 0), pairs(&[("x", "1")]));
     assert_eq!(vars(&c, 1), pairs(&[("y", "2")]));
 }
+
+#[test]
+fn a_line_ends_at_its_first_nul_and_its_semicolons_before_it_count() {
+    // Every place for a NUL and a ';' in lines of up to 20 bytes, against the byte by byte answer.
+    for len in 0..20 {
+        for nul in 0..=len {
+            for semi in 0..=len {
+                let mut b = vec![b'x'; len];
+                if semi < len {
+                    b[semi] = b';';
+                }
+                if nul < len {
+                    b[nul] = 0;
+                }
+                let end = b.iter().position(|&c| c == 0).unwrap_or(len);
+                let want = (end, b[..end].contains(&b';'));
+                assert_eq!(lines::strlen_and_semicolon(&b), want, "{b:?}");
+            }
+        }
+    }
+}
