@@ -180,7 +180,10 @@ impl<'o, 's> Reader<'o, 's> {
                 match self.by_name.get_mut(key.as_ref()) {
                     Some(v) => v.push(i),
                     None => {
-                        self.by_name.insert(key.into_owned(), vec![i]);
+                        // Room for a user's auth, aor and endpoint.
+                        let mut v = Vec::with_capacity(3);
+                        v.push(i);
+                        self.by_name.insert(key.into_owned(), v);
                     }
                 }
                 self.sections.push(s, shared);
