@@ -162,7 +162,9 @@ pub fn stream(
         if let Some(o) = owner {
             mark_owner(&mut d, o);
         }
-        let mut item = Item::new(d, families, rows);
+        // (Made in its place in the batch: an item is large to move.)
+        batch.push(Item::new(d, families, rows));
+        let item = batch.last_mut().expect("pushed");
         // A reference to what the file defined before is satisfied whatever is stored: only
         // the others go on to be checked at the end (the converter forgets no definition).
         item.refs = Some(
@@ -171,7 +173,6 @@ pub fn stream(
                 .filter(|(_, target, name)| !conv.defines(target, name))
                 .collect(),
         );
-        batch.push(item);
         if batch.len() == BATCH {
             // The consumer stopped at a storage failure: nothing more is needed from here.
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
