@@ -98,7 +98,7 @@ pub struct Section {
     /// `(!)`: a template, never an object.
     pub template: bool,
     /// The sections named in `(...)`, in order.
-    pub inherits: Vec<String>,
+    pub inherits: Vec<Arc<str>>,
     pub vars: Vec<Var>,
     /// Headers of `[name](+)` sections whose lines were added here.
     pub appended_at: Vec<Origin>,
@@ -282,9 +282,9 @@ enum Target {
 struct Held {
     sec: Section,
     shared: Option<Shared>,
-    /// Its whole variables marked inherited, as a section inheriting it takes them: made when
-    /// first inherited, dropped at any change (a mutable borrow).
-    as_base: Option<Shared>,
+    /// Its whole variables marked inherited, as a section inheriting it takes them, and its
+    /// name: made when first inherited, dropped at any change (a mutable borrow).
+    as_base: Option<(Shared, Arc<str>)>,
 }
 
 impl Held {
@@ -346,8 +346,9 @@ impl Sections {
         }
     }
 
-    /// Section `i`'s whole variables marked inherited, as a section inheriting it takes them.
-    fn as_base(&mut self, i: usize) -> Shared {
+    /// Section `i`'s whole variables marked inherited, as a section inheriting it takes them,
+    /// and its name.
+    fn as_base(&mut self, i: usize) -> (Shared, Arc<str>) {
         let h = self.held_mut(i);
         if h.as_base.is_none() {
             let mut vars = Vec::with_capacity(h.len());
@@ -355,7 +356,7 @@ impl Sections {
                 inherited: true,
                 ..v.clone()
             }));
-            h.as_base = Some(Arc::new(vars));
+            h.as_base = Some((Arc::new(vars), Arc::from(h.sec.name.as_str())));
         }
         h.as_base.clone().expect("made above")
     }

@@ -129,9 +129,8 @@ impl<'o, 's> Reader<'o, 's> {
                         }
                         Target::Existing(i) => self.sections.held(*i).len(),
                     };
-                    self.room(have, self.sections.held(base).len(), origin)?;
-                    let base_name = self.sections[base].name.clone();
-                    let inherited = self.sections.as_base(base);
+                    let (inherited, base_name) = self.sections.as_base(base);
+                    self.room(have, inherited.len(), origin)?;
                     match &mut target {
                         // The first section inherited from is shared (the usual case).
                         Target::New(s, shared @ None) if s.vars.is_empty() => {

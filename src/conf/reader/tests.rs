@@ -161,7 +161,8 @@ fn templates_and_multiple_inheritance() {
             ("context", "c")
         ])
     );
-    assert_eq!(c.sections[x].inherits, ["t2", "mix"]);
+    let names: Vec<&str> = c.sections[x].inherits.iter().map(|n| &**n).collect();
+    assert_eq!(names, ["t2", "mix"]);
     assert!(c.sections[x].vars[0].inherited && !c.sections[x].vars[5].inherited);
     assert_eq!(c.sections[x].vars[0].origin.line, 2);
 }
