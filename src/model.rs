@@ -403,28 +403,85 @@ impl Object {
     /// a repeated key kept at its first place), and serde_json's map cannot repeat a key.
     pub fn row_json(&self) -> String {
         let shape = row_shape(self.ty);
-        let mut w = RowWriter::new(self, 64 + self.vals.len() * 28);
-        // A set_var variable is a key of its own that may repeat a field's name: every
-        // position is then written entry by entry.
-        let whole = shape.vars.iter().any(|&i| !self.vals[i].is_empty());
-        let (order, ext_at) = (self.ty.order(), self.ty.extended_pos());
-        let mut buf = String::new();
-        // Positions still at their fresh value since `run`: written from the shape at once.
-        let mut run = 0;
-        for (p, &i) in order.iter().enumerate() {
-            if !whole
-                && !shape.derived[i]
-                && (p != ext_at || self.ext.is_empty())
-                && self.vals[i].is_fresh(&w.fresh[i])
-            {
-                continue;
+        let end = shape.checks.len();
+        let (ext_at, ext) = (shape.ext_at, !self.ext.is_empty());
+        let at = (shape.text.as_str(), shape.start.as_slice());
+        let whole = self.whole(shape);
+        if whole || end > 64 * DIRTY_WORDS {
+            let dirty = shape.checks.iter().enumerate().filter(|&(p, &(i, fresh))| {
+                whole || !fresh.holds(&self.vals[i]) || (p == ext_at && ext)
+            });
+            return self.row_at(shape, at, dirty.map(|(p, _)| p));
+        }
+        // The positions off their fresh value, found in one pass over the values in field
+        // order (most are fresh), then written in the type's order.
+        let mut dirty = [0u64; DIRTY_WORDS];
+        for (v, &(fresh, p)) in self.vals.iter().zip(&shape.by_field) {
+            if !fresh.holds(v) {
+                dirty[(p / 64) % DIRTY_WORDS] |= 1 << (p % 64);
             }
-            w.fresh_run(shape, run, p);
+        }
+        if ext && ext_at < end {
+            dirty[ext_at / 64] |= 1 << (ext_at % 64);
+        }
+        self.row_at(shape, at, bits(dirty))
+    }
+
+    /// [`Object::row_json`] of an object made from `base`'s object: the positions still
+    /// holding its values are copied from its row.
+    pub fn row_json_on(&self, base: &RowBase) -> String {
+        let shape = row_shape(self.ty);
+        let end = shape.checks.len();
+        if !std::ptr::eq(self.ty, base.ty)
+            || self.vals.len() != base.vals.len()
+            || self.whole(shape)
+            || end > 64 * DIRTY_WORDS
+        {
+            return self.row_json();
+        }
+        let mut dirty = [0u64; DIRTY_WORDS];
+        for ((v, b), &(same, p)) in self.vals.iter().zip(&base.vals).zip(&base.by_field) {
+            let same = match same {
+                Fresh::Equal => v == b,
+                same => same.holds(v),
+            };
+            if !same {
+                dirty[(p / 64) % DIRTY_WORDS] |= 1 << (p % 64);
+            }
+        }
+        if !self.ext.is_empty() && shape.ext_at < end {
+            dirty[shape.ext_at / 64] |= 1 << (shape.ext_at % 64);
+        }
+        self.row_at(shape, (&base.text, &base.start), bits(dirty))
+    }
+
+    /// Whether a set_var variable is set: a key of its own that may repeat a field's name,
+    /// so that every position is written entry by entry.
+    fn whole(&self, shape: &RowShape) -> bool {
+        shape.vars.iter().any(|&i| !self.vals[i].is_empty())
+    }
+
+    /// The row with the `dirty` positions (in order) written entry by entry and the others
+    /// copied from `at`: a row cut at each position (see [`RowShape`]) whose values these are.
+    fn row_at(
+        &self,
+        shape: &RowShape,
+        at: (&str, &[usize]),
+        dirty: impl Iterator<Item = usize>,
+    ) -> String {
+        let mut w = RowWriter::with(self, 64 + self.vals.len() * 28, shape.parts);
+        let end = shape.checks.len();
+        let mut buf = String::new();
+        // Positions copied since `run`: taken from `at` at once.
+        let mut run = 0;
+        for p in dirty {
+            w.copy_run(shape, at, run, p);
+            let i = shape.checks[p].0;
             self.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
             run = p + 1;
         }
-        w.fresh_run(shape, run, order.len());
-        if ext_at >= order.len() {
+        w.copy_run(shape, at, run, end);
+        if shape.ext_at >= end {
             for (k, v) in &self.ext {
                 w.put(Key::Var(k), v);
             }
@@ -432,6 +489,68 @@ impl Object {
         w.s.push('}');
         w.s
     }
+}
+
+/// The set positions of a bit set, in order.
+fn bits(words: [u64; DIRTY_WORDS]) -> impl Iterator<Item = usize> {
+    words.into_iter().enumerate().flat_map(|(k, mut word)| {
+        std::iter::from_fn(move || {
+            let b = word.trailing_zeros() as usize;
+            word &= word.wrapping_sub(1);
+            (b < 64).then_some(k * 64 + b)
+        })
+    })
+}
+
+/// What the rows of objects made from one base object (what a template's settings make of
+/// a fresh object) share: its values and its row, cut at each position.
+#[derive(Debug)]
+pub struct RowBase {
+    ty: &'static TypeDef,
+    vals: Vec<Val>,
+    /// Per field: how to see that an object's value is the base's, and its position.
+    by_field: Vec<(Fresh, usize)>,
+    text: String,
+    start: Vec<usize>,
+}
+
+impl RowBase {
+    /// `None` where the base's row cannot be cut by position: it holds set_var variables
+    /// (keys that may repeat a field's) or extended attributes.
+    pub fn of(base: &Object) -> Option<RowBase> {
+        if !base.ext.is_empty() || base.whole(row_shape(base.ty)) {
+            return None;
+        }
+        let (text, start) = cut(base);
+        let mut by_field = row_shape(base.ty).by_field.clone();
+        for ((same, _), v) in by_field.iter_mut().zip(&base.vals) {
+            if !matches!(same, Fresh::Never) {
+                *same = Fresh::of(v);
+            }
+        }
+        Some(RowBase {
+            ty: base.ty,
+            vals: base.vals.clone(),
+            by_field,
+            text,
+            start,
+        })
+    }
+}
+
+/// An object's row, and where each position of its type's order starts in it (and, last,
+/// its end); without the closing brace.
+fn cut(obj: &Object) -> (String, Vec<usize>) {
+    let order = obj.ty.order();
+    let mut w = RowWriter::new(obj, 64);
+    let mut start = Vec::with_capacity(order.len() + 1);
+    let mut buf = String::new();
+    for (p, &i) in order.iter().enumerate() {
+        start.push(w.s.len());
+        obj.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
+    }
+    start.push(w.s.len());
+    (w.s, start)
 }
 
 #[cfg(test)]
@@ -452,10 +571,80 @@ struct RowShape {
     text: String,
     /// Where each position's text starts in `text` (and, last, its end).
     start: Vec<usize>,
-    /// Per field: its entry shows another field's value (it is never copied from `text`).
-    derived: Vec<bool>,
+    /// Per position of the type's order: its field, and how to see that it holds its fresh
+    /// value (so that its text is the shape's).
+    checks: Vec<(usize, Fresh)>,
+    /// Per field: how to see that it holds its fresh value, and its position.
+    by_field: Vec<(Fresh, usize)>,
+    /// The position of the extended attributes ([`TypeDef::extended_pos`]).
+    ext_at: usize,
     /// The set_var fields.
     vars: Vec<usize>,
+    parts: RowParts,
+}
+
+/// Words of the bit set of positions [`Object::row_json`] writes one by one: room for the
+/// largest type (endpoint, about 150 fields); a larger one takes the longer way.
+const DIRTY_WORDS: usize = 4;
+
+/// A field's fresh value as [`Val::is_fresh`] sees it, decided once per type.
+#[derive(Debug, Clone, Copy)]
+enum Fresh {
+    /// The very same static text.
+    Text(&'static str),
+    /// An empty list.
+    List,
+    /// No set_var pairs.
+    Vars,
+    Null,
+    /// Any other value (a text of its own, items): compared as a whole.
+    Equal,
+    /// Never: its entry shows another field's value (it is never copied from the shape).
+    Never,
+}
+
+impl Fresh {
+    fn of(fresh: &Val) -> Fresh {
+        match fresh {
+            Val::S(Cow::Borrowed(b)) => Fresh::Text(b),
+            Val::L(l) if l.is_empty() => Fresh::List,
+            Val::V(v) if v.is_empty() => Fresh::Vars,
+            Val::Null => Fresh::Null,
+            _ => Fresh::Equal,
+        }
+    }
+
+    /// `v.is_fresh(fresh)`, without looking at the fresh value again (`Equal`: never).
+    #[inline]
+    fn holds(self, v: &Val) -> bool {
+        match self {
+            Fresh::Text(b) => matches!(v, Val::S(Cow::Borrowed(a)) if std::ptr::eq(*a, b)),
+            Fresh::List => matches!(v, Val::L(a) if a.is_empty()),
+            Fresh::Vars => matches!(v, Val::V(a) if a.is_empty()),
+            Fresh::Null => matches!(v, Val::Null),
+            Fresh::Equal | Fresh::Never => false,
+        }
+    }
+}
+
+/// A type's tables a row is written with.
+#[derive(Clone, Copy)]
+struct RowParts {
+    keys: &'static [Box<str>],
+    misread: Option<&'static crate::schema::Misread>,
+    fresh: &'static [Val],
+    pairs: &'static [Option<Box<str>>],
+}
+
+impl RowParts {
+    fn of(ty: &'static TypeDef) -> RowParts {
+        RowParts {
+            keys: ty.json_keys(),
+            misread: ty.misread_unset(),
+            fresh: fresh_vals(ty),
+            pairs: default_pairs(ty),
+        }
+    }
 }
 
 fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
@@ -464,26 +653,30 @@ fn row_shape(ty: &'static TypeDef) -> &'static RowShape {
         crate::schema::TYPES
             .iter()
             .map(|t| {
-                let fresh = Object::new(t, "");
-                let mut w = RowWriter::new(&fresh, 64);
-                let mut start = Vec::with_capacity(t.order().len() + 1);
-                let mut buf = String::new();
-                for (p, &i) in t.order().iter().enumerate() {
-                    start.push(w.s.len());
-                    fresh.entries_at(p, i, true, &mut buf, &mut |k, v| w.put(k, v));
+                let (text, start) = cut(&Object::new(t, ""));
+                let fresh = fresh_vals(t);
+                let checks: Vec<(usize, Fresh)> = t
+                    .order()
+                    .iter()
+                    .map(|&i| match t.fields[i].kind {
+                        Kind::EnumShownAs { .. } | Kind::Md5Cred { .. } => (i, Fresh::Never),
+                        _ => (i, Fresh::of(&fresh[i])),
+                    })
+                    .collect();
+                let mut by_field = vec![(Fresh::Never, 0); t.fields.len()];
+                for (p, &(i, f)) in checks.iter().enumerate() {
+                    by_field[i] = (f, p);
                 }
-                start.push(w.s.len());
                 RowShape {
-                    text: w.s,
+                    text,
                     start,
-                    derived: t
-                        .fields
-                        .iter()
-                        .map(|f| matches!(f.kind, Kind::EnumShownAs { .. } | Kind::Md5Cred { .. }))
-                        .collect(),
+                    checks,
+                    by_field,
+                    ext_at: t.extended_pos(),
                     vars: (0..t.fields.len())
                         .filter(|&i| matches!(t.fields[i].kind, Kind::SetVar))
                         .collect(),
+                    parts: RowParts::of(t),
                 }
             })
             .collect()
@@ -507,6 +700,10 @@ struct RowWriter<'o> {
 
 impl<'o> RowWriter<'o> {
     fn new(obj: &'o Object, capacity: usize) -> Self {
+        RowWriter::with(obj, capacity, RowParts::of(obj.ty))
+    }
+
+    fn with(obj: &'o Object, capacity: usize, parts: RowParts) -> Self {
         let mut s = String::with_capacity(capacity);
         s.push('{');
         RowWriter {
@@ -514,21 +711,22 @@ impl<'o> RowWriter<'o> {
             s,
             prev: Key::Var(""),
             prev_start: 0,
-            keys: obj.ty.json_keys(),
-            misread: obj.ty.misread_unset(),
-            fresh: fresh_vals(obj.ty),
-            pairs: default_pairs(obj.ty),
+            keys: parts.keys,
+            misread: parts.misread,
+            fresh: parts.fresh,
+            pairs: parts.pairs,
         }
     }
 
-    /// Positions `from..to`, all at their fresh values: their text in the type's shape.
-    /// (None of their keys can be the next entry's: field names are unique, and without
-    /// set_var variables the only other keys are `@` names.)
-    fn fresh_run(&mut self, shape: &RowShape, from: usize, to: usize) {
+    /// Positions `from..to`, all holding the values of the row `at` was cut from: their text
+    /// there. (None of their keys can be the next entry's: field names are unique, and
+    /// without set_var variables the only other keys are `@` names.)
+    fn copy_run(&mut self, shape: &RowShape, at: (&str, &[usize]), from: usize, to: usize) {
         if from >= to {
             return;
         }
-        let seg = &shape.text[shape.start[from]..shape.start[to]];
+        let (text, start) = at;
+        let seg = &text[start[from]..start[to]];
         let body = seg.strip_prefix(',').unwrap_or(seg);
         if body.is_empty() {
             return;
@@ -537,7 +735,7 @@ impl<'o> RowWriter<'o> {
             self.s.push(',');
         }
         self.s.push_str(body);
-        self.prev = Key::Field(self.obj.ty.order()[to - 1]);
+        self.prev = Key::Field(shape.checks[to - 1].0);
         self.prev_start = self.s.len();
     }
 

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use crate::apply::OWNER_MARK;
 use crate::conf::convert::{Conversion, Converter, Desired, SrcField};
@@ -56,7 +57,7 @@ impl Item {
             None => String::new(),
         };
         let row = if row {
-            desired.object.row_json()
+            desired.row_json()
         } else {
             String::new()
         };
@@ -112,19 +113,41 @@ pub fn stream(
     // Items go over in batches: one wake-up of the consumer per batch, not per object.
     let mut batch = Vec::with_capacity(BATCH);
     let role = crate::wizard::role(path);
-    let end = reader::stream_file(path, opts, read, &mut |sec| {
+    // Whether shared variables make a section a wizard's, for each template shared lately.
+    let mut shared_wizard: Vec<(reader::Shared, bool)> = Vec::new();
+    let end = reader::stream_file(path, opts, read, &mut |sec, shared| {
         // Wizard sections are expanded from the whole file (crate::wizard), which also
         // leaves out what pjsip_wizard.conf holds besides wizard sections.
         let wizard = match role {
             crate::wizard::Role::Plain => false,
             crate::wizard::Role::Wizard => true,
-            crate::wizard::Role::Both => crate::wizard::is_wizard(&sec),
+            crate::wizard::Role::Both => {
+                crate::wizard::is_wizard(&sec)
+                    || shared.as_ref().is_some_and(|s| {
+                        if let Some((_, w)) = shared_wizard.iter().find(|(t, _)| Arc::ptr_eq(s, t))
+                        {
+                            return *w;
+                        }
+                        let alone = reader::Section {
+                            vars: s.to_vec(),
+                            inherits: Vec::new(),
+                            appended_at: Vec::new(),
+                            ..sec.clone()
+                        };
+                        let w = crate::wizard::is_wizard(&alone);
+                        if shared_wizard.len() == 64 {
+                            shared_wizard.clear();
+                        }
+                        shared_wizard.push((s.clone(), w));
+                        w
+                    })
+            }
         };
         if handed_over || wizard {
             handed_over = true;
             return;
         }
-        let Some(mut d) = conv.section(sec) else {
+        let Some(mut d) = conv.streamed(sec, shared) else {
             return;
         };
         if families.is_some_and(|f| f[d.ty.position()].is_none()) {
@@ -139,7 +162,9 @@ pub fn stream(
         if let Some(o) = owner {
             mark_owner(&mut d, o);
         }
-        let mut item = Item::new(d, families, rows);
+        // (Made in its place in the batch: an item is large to move.)
+        batch.push(Item::new(d, families, rows));
+        let item = batch.last_mut().expect("pushed");
         // A reference to what the file defined before is satisfied whatever is stored: only
         // the others go on to be checked at the end (the converter forgets no definition).
         item.refs = Some(
@@ -148,7 +173,6 @@ pub fn stream(
                 .filter(|(_, target, name)| !conv.defines(target, name))
                 .collect(),
         );
-        batch.push(item);
         if batch.len() == BATCH {
             // The consumer stopped at a storage failure: nothing more is needed from here.
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));

@@ -8,9 +8,12 @@
 //! read-only types that stay in the static file, `type=wizard`, sections Asterisk ignores
 //! (no `type`, `type=Endpoint`, an unknown type) and objects it would refuse.
 
-use crate::conf::reader::{Config, Diag, Level, Origin, Section};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::conf::reader::{Config, Diag, Level, Origin, Section, Shared, Var};
 use crate::engine;
-use crate::model::{Attr, Object};
+use crate::model::{Attr, Object, RowBase, Val};
 use crate::schema::{TypeDef, TYPES};
 
 /// One field of an object and the line it came from.
@@ -28,16 +31,37 @@ pub struct Desired {
     pub id: String,
     /// The section header.
     pub origin: Origin,
-    /// Every field in the order Asterisk applies them (inherited first), `type` included.
+    /// The leading inherited fields, shared with the other sections that inherit the same
+    /// ones (`None`: none).
+    pub inherited: Option<Arc<[SrcField]>>,
+    /// The fields after them: every field is `inherited`'s then these, in the order Asterisk
+    /// applies them, `type` included.
     pub fields: Vec<SrcField>,
     pub object: Object,
+    /// The row of the object the inherited fields make, which most of this one's repeats.
+    pub row_base: Option<Arc<RowBase>>,
 }
 
 impl Desired {
+    /// The object's astdb row ([`Object::row_json`]).
+    pub fn row_json(&self) -> String {
+        match &self.row_base {
+            Some(base) => self.object.row_json_on(base),
+            None => self.object.row_json(),
+        }
+    }
+
+    /// Every field, in order (see `fields`).
+    pub fn all_fields(&self) -> impl Iterator<Item = &SrcField> {
+        self.inherited
+            .iter()
+            .flat_map(|s| s.iter())
+            .chain(&self.fields)
+    }
+
     /// The fields to push: the file's own, in order, without the `type` line.
     pub fn push_fields(&self) -> Vec<Attr> {
-        self.fields
-            .iter()
+        self.all_fields()
             .filter(|f| !f.attr.attribute.eq_ignore_ascii_case("type"))
             .map(|f| f.attr.clone())
             .collect()
@@ -160,8 +184,9 @@ pub fn convert(cfg: Config) -> Conversion {
 /// Sections to objects, one at a time (a streamed read hands them over as they close).
 #[derive(Debug, Default)]
 pub struct Converter {
-    /// Every object defined so far, by (type, id): the first definition's header.
-    seen: rustc_hash::FxHashMap<(&'static str, String), Origin>,
+    /// Every object defined so far: by id, each type's first definition's header (looked up
+    /// by the id alone, without making a key; a user's auth, aor and endpoint share one id).
+    seen: rustc_hash::FxHashMap<String, Vec<(&'static str, Origin)>>,
     /// The objects' problems, in the order of their sections.
     pub diags: Vec<Diag>,
     pub skipped: Vec<Skipped>,
@@ -180,7 +205,9 @@ impl Converter {
 
     /// Whether an object of this type and id was defined (convertible or not).
     pub fn defines(&self, ty: &'static TypeDef, id: &str) -> bool {
-        self.seen.contains_key(&(ty.name, id.to_string()))
+        self.seen
+            .get(id)
+            .is_some_and(|defs| defs.iter().any(|(t, _)| *t == ty.name))
     }
 
     /// Whether any section so far has a problem that blocks the apply.
@@ -190,13 +217,17 @@ impl Converter {
 
     /// The object a section defines, if it is one Asterisk would build and pjsipctl can push.
     pub fn section(&mut self, sec: Section) -> Option<Desired> {
+        self.streamed(sec, None)
+    }
+
+    /// [`Converter::section`] of a streamed section: its variables are `shared`'s, then its own.
+    pub fn streamed(&mut self, sec: Section, shared: Option<Shared>) -> Option<Desired> {
         if sec.template {
             return None;
         }
         let out = self;
-        let ty_value = sec
-            .vars
-            .iter()
+        let vars = || shared.iter().flat_map(|s| s.iter()).chain(&sec.vars);
+        let ty_value = vars()
             .find(|v| v.name.eq_ignore_ascii_case("type"))
             .map(|v| v.value.as_str());
         let ty = match classify(ty_value) {
@@ -224,17 +255,25 @@ impl Converter {
             });
             return None;
         }
-        let first = match out.seen.entry((ty.name, sec.name.clone())) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(sec.origin.clone());
+        let first = match out.seen.get_mut(sec.name.as_str()) {
+            Some(defs) => match defs.iter().find(|(t, _)| *t == ty.name) {
+                Some((_, o)) => Some(o.clone()),
+                None => {
+                    defs.push((ty.name, sec.origin.clone()));
+                    None
+                }
+            },
+            None => {
+                let mut defs = Vec::with_capacity(3);
+                defs.push((ty.name, sec.origin.clone()));
+                out.seen.insert(sec.name.clone(), defs);
                 None
             }
-            std::collections::hash_map::Entry::Occupied(o) => Some(o.get().clone()),
         };
         if let Some(first) = first {
             // A wizard's object (it carries @pjsip_wizard) lives in the wizard's own store next
             // to pjsip.conf's; astdb holds one object per id.
-            if sec.vars.iter().any(|v| v.name == "@pjsip_wizard") {
+            if vars().any(|v| v.name == "@pjsip_wizard") {
                 out.diags.push(Diag {
                     level: Level::Error,
                     origin: Some(sec.origin.clone()),
@@ -256,7 +295,7 @@ impl Converter {
             });
             return None;
         }
-        build(ty, sec, &mut out.diags, &mut out.inherited)
+        build(ty, sec, shared, &mut out.diags, &mut out.inherited)
     }
 }
 
@@ -273,54 +312,94 @@ impl std::fmt::Display for What<'_> {
 /// empty: no handler looks at it), with their messages.
 #[derive(Debug)]
 pub struct Inherited {
-    /// The (name, value) of the fields it was worked out from.
-    fields: Vec<(String, String)>,
+    /// The shared variables it was worked out from, if it was.
+    src: Option<Shared>,
+    /// The fields it was worked out from.
+    fields: Arc<[SrcField]>,
     obj: Object,
+    row: Option<Arc<RowBase>>,
     /// Each message: the field it is about, its level and its text after "type id (inherited): ".
     msgs: Vec<(usize, Level, String)>,
     /// Whether a field was refused.
     failed: bool,
 }
 
+/// The same field, from the same line.
+fn same_field(a: &SrcField, b: &SrcField) -> bool {
+    a.attr == b.attr && a.origin == b.origin && a.inherited == b.inherited
+}
+
+fn src_field(v: Var) -> SrcField {
+    SrcField {
+        attr: Attr {
+            attribute: v.name,
+            value: v.value,
+        },
+        origin: v.origin,
+        inherited: v.inherited,
+    }
+}
+
 impl Inherited {
-    /// The one for these fields: the type's last, if it was worked out from the same ones.
+    /// The one for these fields (`src`: the shared variables they are, if they are): the type's
+    /// last, if it was worked out from the same ones.
     fn of<'c>(
         ty: &'static TypeDef,
-        fields: &[SrcField],
+        src: Option<&Shared>,
+        fields: impl FnOnce() -> Vec<SrcField>,
         kept: &'c mut Vec<Option<Inherited>>,
     ) -> &'c Inherited {
         let r = ty.position();
         if kept.len() <= r {
             kept.resize_with(r + 1, || None);
         }
+        // The very same shared variables: nothing to compare.
+        let shared =
+            |c: &Inherited| src.is_some_and(|s| c.src.as_ref().is_some_and(|t| Arc::ptr_eq(s, t)));
+        if kept[r].as_ref().is_some_and(shared) {
+            return kept[r].as_ref().expect("checked above");
+        }
+        let fields = fields();
         let same = |c: &Inherited| {
             c.fields.len() == fields.len()
-                && c.fields
-                    .iter()
-                    .zip(fields)
-                    .all(|((n, v), f)| *n == f.attr.attribute && *v == f.attr.value)
+                && c.fields.iter().zip(&fields).all(|(a, b)| same_field(a, b))
         };
-        if !kept[r].as_ref().is_some_and(same) {
-            let mut obj = Object::new(ty, "");
-            let (mut msgs, mut failed) = (Vec::new(), false);
-            for (k, f) in fields.iter().enumerate() {
-                if let Some((level, text)) = apply_one(&mut obj, &f.attr) {
-                    failed |= level == Level::Error;
-                    msgs.push((k, level, text));
+        match kept[r].as_mut() {
+            Some(c) if same(c) => c.src = src.cloned(),
+            _ => {
+                let mut obj = Object::new(ty, "");
+                let (mut msgs, mut failed) = (Vec::new(), false);
+                for (k, f) in fields.iter().enumerate() {
+                    if let Some((level, text)) = apply_one(&mut obj, &f.attr) {
+                        failed |= level == Level::Error;
+                        msgs.push((k, level, text));
+                    }
                 }
+                kept[r] = Some(Inherited {
+                    src: src.cloned(),
+                    fields: fields.into(),
+                    row: RowBase::of(&obj).map(Arc::new),
+                    obj,
+                    msgs,
+                    failed,
+                });
             }
-            kept[r] = Some(Inherited {
-                fields: fields
-                    .iter()
-                    .map(|f| (f.attr.attribute.clone(), f.attr.value.clone()))
-                    .collect(),
-                obj,
-                msgs,
-                failed,
-            });
         }
         kept[r].as_ref().expect("worked out above")
     }
+}
+
+/// `vals.to_vec()`, with the usual values (a static text, an empty list, NULL) made on the spot.
+fn copy_vals(vals: &[Val]) -> Vec<Val> {
+    let mut out = Vec::with_capacity(vals.len());
+    out.extend(vals.iter().map(|v| match v {
+        Val::S(Cow::Borrowed(s)) => Val::S(Cow::Borrowed(s)),
+        Val::L(l) if l.is_empty() => Val::L(Vec::new()),
+        Val::V(p) if p.is_empty() => Val::V(Vec::new()),
+        Val::Null => Val::Null,
+        v => v.clone(),
+    }));
+    out
 }
 
 /// Apply one field as Asterisk does; what to say about it (an error: it is refused).
@@ -343,44 +422,55 @@ fn apply_one(obj: &mut Object, attr: &Attr) -> Option<(Level, String)> {
 
 /// Apply the section's fields one by one, reporting every refused field (Asterisk stops
 /// at the first), then the apply handler. The object equals `engine::build(ty, id, None, fields)`.
+/// `shared`: the variables before the section's own (see [`Converter::streamed`]).
 fn build(
     ty: &'static TypeDef,
-    sec: Section,
+    mut sec: Section,
+    mut shared: Option<Shared>,
     diags: &mut Vec<Diag>,
     inherited: &mut Vec<Option<Inherited>>,
 ) -> Option<Desired> {
-    let fields: Vec<SrcField> = sec
-        .vars
-        .into_iter()
-        .map(|v| SrcField {
-            attr: Attr {
-                attribute: v.name,
-                value: v.value,
-            },
-            origin: v.origin,
-            inherited: v.inherited,
-        })
-        .collect();
-    let what = What(ty.name, &sec.name);
+    if sec.vars.first().is_some_and(|v| v.inherited) {
+        // Inherited fields go on past the shared ones: taken as one run.
+        crate::conf::reader::unshare(&mut sec, shared.take());
+    }
     // The fields a section inherits come first: what they make of a fresh object is the
     // same for every section inheriting the same template(s), so it is worked out once.
-    let n = fields.iter().take_while(|f| f.inherited).count();
-    let (mut obj, mut failed) = if n > 0 {
-        let c = Inherited::of(ty, &fields[..n], inherited);
+    let (lead, own) = match &shared {
+        Some(s) => (s.len(), 0),
+        None => (0, sec.vars.iter().take_while(|v| v.inherited).count()),
+    };
+    let mut vars = sec.vars.into_iter();
+    let from_shared = || match &shared {
+        Some(s) => s.iter().cloned().map(src_field).collect(),
+        None => vars.by_ref().take(own).map(src_field).collect(),
+    };
+    let what = What(ty.name, &sec.name);
+    let (mut obj, mut failed, lead) = if lead + own > 0 {
+        let c = Inherited::of(ty, shared.as_ref(), from_shared, inherited);
         for (k, level, text) in &c.msgs {
             diags.push(Diag {
                 level: *level,
-                origin: Some(fields[*k].origin.clone()),
+                origin: Some(c.fields[*k].origin.clone()),
                 message: format!("{what} (inherited): {text}"),
             });
         }
-        let mut obj = c.obj.clone();
-        obj.id.push_str(&sec.name);
-        (obj, c.failed)
+        let obj = Object {
+            ty,
+            id: sec.name.clone(),
+            vals: copy_vals(&c.obj.vals),
+            ext: c.obj.ext.clone(),
+        };
+        (obj, c.failed, Some((c.fields.clone(), c.row.clone())))
     } else {
-        (Object::new(ty, &sec.name), false)
+        (Object::new(ty, &sec.name), false, None)
     };
-    for f in &fields[n..] {
+    let (lead, row_base) = lead.map_or((None, None), |(f, r)| (Some(f), r));
+    // (A new vector rather than the variables' reused: a field is smaller than a variable,
+    // and shrinking that allocation costs more than making this one.)
+    let mut fields = Vec::with_capacity(vars.len());
+    fields.extend(vars.map(src_field));
+    for f in &fields {
         let from = if f.inherited { " (inherited)" } else { "" };
         if let Some((level, text)) = apply_one(&mut obj, &f.attr) {
             failed |= level == Level::Error;
@@ -409,8 +499,10 @@ fn build(
                 ty,
                 id: sec.name,
                 origin: sec.origin,
+                inherited: lead,
                 fields,
                 object: obj,
+                row_base,
             })
         }
         Err(r) => {
@@ -565,6 +657,84 @@ mod tests {
             let built = engine::build(d.ty, &d.id, None, &d.push_fields()).unwrap();
             assert_eq!(built.object.id, d.object.id);
             assert_eq!(built.object.vals, d.object.vals, "{}", d.id);
+        }
+    }
+
+    #[test]
+    fn streamed_sections_convert_as_whole_ones() {
+        // Shared template settings (a refused one among them), a second template, settings
+        // inherited after the shared ones, and templates alike but for their lines.
+        let text = "[t](!)\ntype=endpoint\ndtmf_mode=rfc2833\nallow=ulaw\n[u](!)\ncontext=c\n\
+                    [a](t)\n[b](t,u)\ncallerid=B <2>\n[c](t)\n[c](+)\nallow=alaw\n\
+                    [p](!)\ntype=aor\nmax_contacts=1\n[q](!)\ntype=aor\nmax_contacts=1\n\
+                    [x](p)\n[z](p)\nmailboxes=1\n[y](q)\n[w]\ntype=aor\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.conf");
+        std::fs::write(&path, text).unwrap();
+        let opts = Options {
+            confdir: ".".into(),
+            allow_exec: false,
+        };
+        let mut c = Converter::default();
+        let mut got = Vec::new();
+        let read = std::sync::atomic::AtomicU64::new(0);
+        crate::conf::reader::stream_file(&path, &opts, &read, &mut |sec, shared| {
+            got.extend(c.streamed(sec, shared));
+        })
+        .unwrap();
+        let want = convert(crate::conf::reader::read_file(&path, &opts).unwrap());
+        let shown = |d: &Diag| d.to_string().replace(&path.display().to_string(), "t.conf");
+        let msgs: Vec<String> = want.diags.iter().map(shown).collect();
+        assert_eq!(c.diags.iter().map(shown).collect::<Vec<_>>(), msgs);
+        assert!(
+            msgs[0].starts_with("t.conf:3: endpoint a (inherited): dtmf_mode"),
+            "{msgs:?}"
+        );
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        let ids: Vec<&str> = got.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["x", "z", "y", "w"]);
+        assert_eq!(got.len(), want.objects.len());
+        for (g, w) in got.iter().zip(&want.objects) {
+            assert_eq!((g.ty.name, &g.id), (w.ty.name, &w.id));
+            assert_eq!(g.push_fields(), w.push_fields(), "{}", g.id);
+            let lines = |d: &Desired| {
+                d.all_fields()
+                    .map(|f| (f.origin.line, f.inherited))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(lines(g), lines(w), "{}", g.id);
+            assert_eq!(g.row_json(), w.object.row_json(), "{}", g.id);
+        }
+        // [x] and [z] share [p]'s settings; [y]'s alike ones come from other lines.
+        let lead = |i: usize| got[i].inherited.clone().unwrap();
+        assert!(Arc::ptr_eq(&lead(0), &lead(1)) && !Arc::ptr_eq(&lead(0), &lead(2)));
+        assert!(got[3].inherited.is_none());
+    }
+
+    #[test]
+    fn rows_made_from_the_template_row_equal_whole_rows() {
+        // Settings that override, extend, clear or repeat the template's, derived fields
+        // (auth's md5_cred, direct_media_method), a set_var template (no shared row), an
+        // unset callerid.
+        let c = conv(
+            "[e](!)\ntype=endpoint\ncontext=c\ndisallow=all\nallow=ulaw,alaw\ndirect_media=no\n\
+             connected_line_method=update\nmailboxes=1@x\ncallerid=A <1>\n\
+             [e1](e)\n[e2](e)\nallow=g722\ncontext=d\ncallerid=\n[e3](e)\ndisallow=all\nallow=ulaw,alaw\n\
+             [e4](e)\ncontext=c\nset_var=A=1\nmailboxes=\n[e5](e)\ndirect_media_method=reinvite\n\
+             [a](!)\ntype=auth\nauth_type=md5\nmd5_cred=0123456789abcdef0123456789abcdef\n\
+             [a1](a)\nusername=u\n[a2](a)\nauth_type=userpass\nusername=u2\npassword=p\n\
+             [v](!)\ntype=endpoint\nset_var=X=1\n[v1](v)\ncontext=x\n",
+        );
+        assert!(c.errors().next().is_none(), "{:?}", c.diags);
+        let ids: Vec<&str> = c.objects.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["e1", "e2", "e3", "e4", "e5", "a1", "a2", "v1"]);
+        for mut d in c.objects {
+            assert_eq!(d.row_base.is_some(), d.id != "v1", "{}", d.id);
+            assert_eq!(d.row_json(), d.object.row_json(), "{}", d.id);
+            // The file's owner mark (an extended attribute) is written where Sorcery puts it.
+            crate::apply::read::mark_owner(&mut d, "me");
+            assert_eq!(d.row_json(), d.object.row_json(), "{}", d.id);
+            assert!(d.row_json().contains("\"@pjsipctl_owner\":\"me\""));
         }
     }
 

@@ -55,14 +55,8 @@ impl<'o, 's> Reader<'o, 's> {
                 continue;
             }
             let buf = &mut raw;
-            // One look at each byte: the end of the C string, and whether a ';' comes before it.
-            let mut semicolon = false;
-            if let Some(z) = buf.iter().position(|&b| {
-                semicolon |= b == b';';
-                b == 0
-            }) {
-                buf.truncate(z); // strlen stops there
-            }
+            let (z, semicolon) = strlen_and_semicolon(buf);
+            buf.truncate(z); // strlen stops there
             if st.lineno == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
                 buf.drain(..3);
             }
@@ -218,4 +212,30 @@ impl<'o, 's> Reader<'o, 's> {
         buf.drain(..pb);
         Ok(true)
     }
+}
+
+/// Where the C string in `b` ends (its first NUL, else its length), and whether a ';' comes
+/// before that: eight bytes at a time up to the first word holding either (lines are short,
+/// and most hold neither).
+pub(super) fn strlen_and_semicolon(b: &[u8]) -> (usize, bool) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Non-zero exactly when a byte of `x` is zero.
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut at = 0;
+    for c in b.chunks_exact(8) {
+        let x = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        if zero(x) | zero(x ^ (LO * u64::from(b';'))) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let mut semicolon = false;
+    for (i, &c) in b[at..].iter().enumerate() {
+        if c == 0 {
+            return (at + i, semicolon);
+        }
+        semicolon |= c == b';';
+    }
+    (b.len(), semicolon)
 }

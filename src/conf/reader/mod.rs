@@ -74,6 +74,22 @@ pub struct Var {
     pub appended: Vec<Origin>,
 }
 
+/// The variables a section takes from the first section it inherits from, marked inherited:
+/// one copy shared by every section inheriting it (copied into each, a template's settings
+/// cost more than the file's own lines). A streamed section's whole variables are these,
+/// then its own `vars`.
+pub type Shared = Arc<Vec<Var>>;
+
+/// A streamed section's variables made whole: `shared`'s, then its own.
+pub fn unshare(sec: &mut Section, shared: Option<Shared>) {
+    if let Some(shared) = shared {
+        let mut vars = Vec::with_capacity(shared.len() + sec.vars.len());
+        vars.extend(shared.iter().cloned());
+        vars.append(&mut sec.vars);
+        sec.vars = vars;
+    }
+}
+
 /// A `[name]` section after inheritance and `(+)` additions.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -82,7 +98,7 @@ pub struct Section {
     /// `(!)`: a template, never an object.
     pub template: bool,
     /// The sections named in `(...)`, in order.
-    pub inherits: Vec<String>,
+    pub inherits: Vec<Arc<str>>,
     pub vars: Vec<Var>,
     /// Headers of `[name](+)` sections whose lines were added here.
     pub appended_at: Vec<Origin>,
@@ -167,7 +183,7 @@ pub enum Streamed {
 }
 
 /// Read a file as the main pjsip.conf, handing each non-template section to `sink` once no
-/// later line can change it. Only templates and the sections still open stay in memory
+/// later line can change it, with the variables it shares with others ([`Shared`]). Only templates and the sections still open stay in memory
 /// (and the file is read as it goes), so a file of 100,000 users reads in little.
 /// Only a failure to open the main file itself is an `Err`.
 /// `read` counts the bytes of the main file read so far (a progress bar's share done).
@@ -175,7 +191,7 @@ pub fn stream_file(
     path: &Path,
     opts: &Options,
     read: &AtomicU64,
-    sink: &mut dyn FnMut(Section),
+    sink: &mut dyn FnMut(Section, Option<Shared>),
 ) -> std::io::Result<Streamed> {
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
@@ -214,7 +230,7 @@ fn stream(
     name: &str,
     path: Option<&Path>,
     opts: &Options,
-    sink: &mut dyn FnMut(Section),
+    sink: &mut dyn FnMut(Section, Option<Shared>),
 ) -> Streamed {
     let mut r = Reader::new(opts, Some(sink));
     r.load_main(data, len, name, path);
@@ -256,17 +272,51 @@ impl LoadState {
 
 /// The category a header line works on: the new one, or an existing one after `(+)`.
 enum Target {
-    New(Section),
+    /// With the variables it shares (see [`Held`]).
+    New(Section, Option<Shared>),
     Existing(usize),
+}
+
+/// A section being read. Its whole variables are `shared`'s, then its own; everything that
+/// would change a shared one copies them into its own first.
+struct Held {
+    sec: Section,
+    shared: Option<Shared>,
+    /// Its whole variables marked inherited, as a section inheriting it takes them, and its
+    /// name: made when first inherited, dropped at any change (a mutable borrow).
+    as_base: Option<(Shared, Arc<str>)>,
+}
+
+impl Held {
+    fn vars(&self) -> impl Iterator<Item = &Var> {
+        self.shared
+            .iter()
+            .flat_map(|s| s.iter())
+            .chain(&self.sec.vars)
+    }
+
+    fn len(&self) -> usize {
+        self.shared.as_ref().map_or(0, |s| s.len()) + self.sec.vars.len()
+    }
+
+    /// Its variables made whole (see [`unshare`]).
+    fn unshare(&mut self) {
+        unshare(&mut self.sec, self.shared.take());
+    }
+
+    fn into_section(mut self) -> Section {
+        self.unshare();
+        self.sec
+    }
 }
 
 /// The sections read so far, by index. While streaming, closed sections below `base` have
 /// left (templates excepted, which inheritance may still name).
 #[derive(Default)]
 struct Sections {
-    held: VecDeque<Section>,
+    held: VecDeque<Held>,
     base: usize,
-    kept: rustc_hash::FxHashMap<usize, Section>,
+    kept: rustc_hash::FxHashMap<usize, Held>,
 }
 
 impl Sections {
@@ -274,8 +324,41 @@ impl Sections {
         self.base + self.held.len()
     }
 
-    fn push(&mut self, s: Section) {
-        self.held.push_back(s);
+    fn push(&mut self, sec: Section, shared: Option<Shared>) {
+        self.held.push_back(Held {
+            sec,
+            shared,
+            as_base: None,
+        });
+    }
+
+    fn held(&self, i: usize) -> &Held {
+        match i.checked_sub(self.base) {
+            Some(k) => &self.held[k],
+            None => &self.kept[&i],
+        }
+    }
+
+    fn held_mut(&mut self, i: usize) -> &mut Held {
+        match i.checked_sub(self.base) {
+            Some(k) => &mut self.held[k],
+            None => self.kept.get_mut(&i).expect("a held section"),
+        }
+    }
+
+    /// Section `i`'s whole variables marked inherited, as a section inheriting it takes them,
+    /// and its name.
+    fn as_base(&mut self, i: usize) -> (Shared, Arc<str>) {
+        let h = self.held_mut(i);
+        if h.as_base.is_none() {
+            let mut vars = Vec::with_capacity(h.len());
+            vars.extend(h.vars().map(|v| Var {
+                inherited: true,
+                ..v.clone()
+            }));
+            h.as_base = Some((Arc::new(vars), Arc::from(h.sec.name.as_str())));
+        }
+        h.as_base.clone().expect("made above")
     }
 
     /// Whether section `i` was handed over (its contents are no longer here).
@@ -284,15 +367,20 @@ impl Sections {
     }
 
     /// Hand over the closed sections below `upto` in order, stopping at a pinned one.
-    fn release(&mut self, upto: usize, pins: &[usize], sink: &mut dyn FnMut(Section)) {
+    fn release(
+        &mut self,
+        upto: usize,
+        pins: &[usize],
+        sink: &mut dyn FnMut(Section, Option<Shared>),
+    ) {
         while self.base < upto && !pins.contains(&self.base) {
-            let Some(s) = self.held.pop_front() else {
+            let Some(h) = self.held.pop_front() else {
                 break;
             };
-            if s.template {
-                self.kept.insert(self.base, s);
+            if h.sec.template {
+                self.kept.insert(self.base, h);
             } else {
-                sink(s);
+                sink(h.sec, h.shared);
             }
             self.base += 1;
         }
@@ -302,19 +390,16 @@ impl Sections {
 impl std::ops::Index<usize> for Sections {
     type Output = Section;
     fn index(&self, i: usize) -> &Section {
-        match i.checked_sub(self.base) {
-            Some(k) => &self.held[k],
-            None => &self.kept[&i],
-        }
+        &self.held(i).sec
     }
 }
 
 impl std::ops::IndexMut<usize> for Sections {
+    /// (The section may change: what inheriting it takes is made again.)
     fn index_mut(&mut self, i: usize) -> &mut Section {
-        match i.checked_sub(self.base) {
-            Some(k) => &mut self.held[k],
-            None => self.kept.get_mut(&i).expect("a held section"),
-        }
+        let h = self.held_mut(i);
+        h.as_base = None;
+        &mut h.sec
     }
 }
 
@@ -322,7 +407,7 @@ struct Reader<'o, 's> {
     opts: &'o Options,
     sections: Sections,
     /// Streaming: where closed sections go.
-    sink: Option<&'s mut dyn FnMut(Section)>,
+    sink: Option<&'s mut dyn FnMut(Section, Option<Shared>)>,
     /// Sections an including file still writes to after its #include (config->current of
     /// each outer file): never handed over early.
     pins: Vec<usize>,
@@ -353,7 +438,7 @@ pub fn ast_strip(s: &str) -> &str {
 }
 
 impl<'o, 's> Reader<'o, 's> {
-    fn new(opts: &'o Options, sink: Option<&'s mut dyn FnMut(Section)>) -> Self {
+    fn new(opts: &'o Options, sink: Option<&'s mut dyn FnMut(Section, Option<Shared>)>) -> Self {
         Reader {
             opts,
             sections: Sections::default(),
@@ -387,13 +472,14 @@ impl<'o, 's> Reader<'o, 's> {
             self.sections.release(len, &[], &mut **sink);
         }
         let mut sections = std::mem::take(&mut self.sections);
-        let mut all: Vec<(usize, Section)> = sections.kept.drain().collect();
+        let mut all: Vec<(usize, Held)> = sections.kept.drain().collect();
         all.sort_by_key(|(i, _)| *i);
         Config {
             sections: all
                 .into_iter()
                 .map(|(_, s)| s)
                 .chain(sections.held)
+                .map(Held::into_section)
                 .collect(),
             files: self.files,
             diags: self.diags,

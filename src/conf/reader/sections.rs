@@ -19,7 +19,8 @@ impl<'o, 's> Reader<'o, 's> {
         origin: &Origin,
         st: &mut LoadState,
     ) -> Result<(), ()> {
-        let Some(close) = text.find(']') else {
+        // (Byte searches: ']' and ')' are ASCII, and headers are short.)
+        let Some(close) = text.bytes().position(|b| b == b']') else {
             self.diag(
                 Level::Error,
                 Some(origin.clone()),
@@ -29,16 +30,19 @@ impl<'o, 's> Reader<'o, 's> {
         };
         let name = &text[1..close];
         let rest = &text[close + 1..];
-        let mut target = Target::New(Section {
-            name: name.to_string(),
-            origin: origin.clone(),
-            template: false,
-            inherits: Vec::new(),
-            vars: Vec::new(),
-            appended_at: Vec::new(),
-        });
+        let mut target = Target::New(
+            Section {
+                name: name.to_string(),
+                origin: origin.clone(),
+                template: false,
+                inherits: Vec::new(),
+                vars: Vec::new(),
+                appended_at: Vec::new(),
+            },
+            None,
+        );
         if let Some(opts) = rest.strip_prefix('(') {
-            let Some(close) = opts.find(')') else {
+            let Some(close) = opts.bytes().position(|b| b == b')') else {
                 self.diag(
                     Level::Error,
                     Some(origin.clone()),
@@ -56,7 +60,7 @@ impl<'o, 's> Reader<'o, 's> {
             for tok in opts[..close].split(',') {
                 if tok.eq_ignore_ascii_case("!") {
                     match &mut target {
-                        Target::New(s) => s.template = true,
+                        Target::New(s, _) => s.template = true,
                         Target::Existing(i) => self.sections[*i].template = true,
                     }
                 } else if let Some(filter) = tok.strip_prefix('+') {
@@ -79,9 +83,10 @@ impl<'o, 's> Reader<'o, 's> {
                         );
                         return Err(());
                     };
-                    if let Target::New(new) =
+                    if let Target::New(mut new, shared) =
                         std::mem::replace(&mut target, Target::Existing(found))
                     {
+                        unshare(&mut new, shared);
                         self.current = Some(found);
                         let t = &mut self.sections[found];
                         t.template |= new.template;
@@ -119,26 +124,26 @@ impl<'o, 's> Reader<'o, 's> {
                         );
                     }
                     let have = match &target {
-                        Target::New(s) => s.vars.len(),
-                        Target::Existing(i) => self.sections[*i].vars.len(),
+                        Target::New(s, shared) => {
+                            shared.as_ref().map_or(0, |v| v.len()) + s.vars.len()
+                        }
+                        Target::Existing(i) => self.sections.held(*i).len(),
                     };
-                    self.room(have, self.sections[base].vars.len(), origin)?;
-                    let base_name = self.sections[base].name.clone();
-                    let inherit = |v: &Var| Var {
-                        inherited: true,
-                        ..v.clone()
-                    };
+                    let (inherited, base_name) = self.sections.as_base(base);
+                    self.room(have, inherited.len(), origin)?;
                     match &mut target {
-                        // Copied straight into the new section (the usual case).
-                        Target::New(s) => {
-                            s.vars.extend(self.sections[base].vars.iter().map(inherit));
+                        // The first section inherited from is shared (the usual case).
+                        Target::New(s, shared @ None) if s.vars.is_empty() => {
+                            *shared = Some(inherited);
+                            s.inherits.push(base_name);
+                        }
+                        Target::New(s, _) => {
+                            s.vars.extend(inherited.iter().cloned());
                             s.inherits.push(base_name);
                         }
                         Target::Existing(i) => {
-                            let cloned: Vec<Var> =
-                                self.sections[base].vars.iter().map(inherit).collect();
                             let s = &mut self.sections[*i];
-                            s.vars.extend(cloned);
+                            s.vars.extend(inherited.iter().cloned());
                             s.inherits.push(base_name);
                         }
                     }
@@ -160,7 +165,7 @@ impl<'o, 's> Reader<'o, 's> {
             );
         }
         match target {
-            Target::New(s) => {
+            Target::New(s, shared) => {
                 if s.name != ast_strip(&s.name) {
                     self.diag(
                         Level::Warning,
@@ -174,10 +179,13 @@ impl<'o, 's> Reader<'o, 's> {
                 match self.by_name.get_mut(key.as_ref()) {
                     Some(v) => v.push(i),
                     None => {
-                        self.by_name.insert(key.into_owned(), vec![i]);
+                        // Room for a user's auth, aor and endpoint.
+                        let mut v = Vec::with_capacity(3);
+                        v.push(i);
+                        self.by_name.insert(key.into_owned(), v);
                     }
                 }
-                self.sections.push(s);
+                self.sections.push(s, shared);
                 self.current = Some(i);
                 st.cat = Some(i);
                 self.release(i);
@@ -268,7 +276,12 @@ impl<'o, 's> Reader<'o, 's> {
         filter: Option<&str>,
         sep: char,
     ) -> Result<bool, (RegexError, String)> {
-        let sec = &self.sections[i];
+        // Inheritance's own filter: any section passes (it names no variable).
+        if filter == Some("TEMPLATES=include") {
+            return Ok(true);
+        }
+        let held = self.sections.held(i);
+        let sec = &held.sec;
         let Some(filter) = filter.filter(|f| !f.is_empty()) else {
             return Ok(!sec.template);
         };
@@ -295,9 +308,8 @@ impl<'o, 's> Reader<'o, 's> {
             }
             let rn = Regex::new(mname).map_err(|e| (e, mname.to_string()))?;
             let rv = Regex::new(mvalue).map_err(|e| (e, mvalue.to_string()))?;
-            if sec
-                .vars
-                .iter()
+            if held
+                .vars()
                 .any(|v| rn.is_match(&v.name) && rv.is_match(&v.value))
             {
                 found += 1;
@@ -345,6 +357,15 @@ impl<'o, 's> Reader<'o, 's> {
             Some(e) if e > skip && cur.as_bytes()[e - 1] == b'+' => {
                 let name = ast_strip(&cur[..e - 1]);
                 let addition = &cur[e + 1..];
+                // Extending a shared variable: the section's own copy is extended.
+                let held = self.sections.held_mut(cat);
+                if held
+                    .shared
+                    .as_ref()
+                    .is_some_and(|s| s.iter().any(|v| v.name == name))
+                {
+                    held.unshare();
+                }
                 let vars = &mut self.sections[cat].vars;
                 if let Some(ri) = vars.iter().rposition(|v| v.name == name) {
                     // ast_variable_update: the last variable with that name (case-insensitively)
@@ -404,7 +425,7 @@ impl<'o, 's> Reader<'o, 's> {
             );
             return Ok(());
         }
-        self.room(self.sections[cat].vars.len(), 1, origin)?;
+        self.room(self.sections.held(cat).len(), 1, origin)?;
         self.sections[cat].vars.push(Var {
             name: name.to_string(),
             value: value.to_string(),

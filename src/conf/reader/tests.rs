@@ -161,7 +161,8 @@ fn templates_and_multiple_inheritance() {
             ("context", "c")
         ])
     );
-    assert_eq!(c.sections[x].inherits, ["t2", "mix"]);
+    let names: Vec<&str> = c.sections[x].inherits.iter().map(|n| &**n).collect();
+    assert_eq!(names, ["t2", "mix"]);
     assert!(c.sections[x].vars[0].inherited && !c.sections[x].vars[5].inherited);
     assert_eq!(c.sections[x].vars[0].origin.line, 2);
 }
@@ -227,7 +228,8 @@ fn streamed(text: &str, confdir: &Path) -> Option<Named> {
         "t.conf",
         None,
         &o,
-        &mut |s: Section| {
+        &mut |mut s: Section, shared| {
+            unshare(&mut s, shared);
             let v = s.vars.iter().map(|v| (v.name.clone(), v.value.clone()));
             got.push((s.name.clone(), v.collect()));
         },
@@ -271,6 +273,40 @@ fn streaming_hands_over_what_a_whole_read_gives() {
 }
 
 #[test]
+fn streamed_sections_sharing_a_template_read_as_a_whole_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // [i] inherits [t2] in an included file, then the including file adds to [t2].
+    std::fs::write(d.join("inc.conf"), "[i](t2)\n").unwrap();
+    // Also `+=` on an inherited setting, two templates, an addition after inheriting, a
+    // filter on an inherited setting, a template inheriting a template.
+    let text = "[t](!)\ntype=aor\nmailboxes=1\n[a](t)\nmailboxes+=2\n[b](t)\ncontact+=x\n\
+                [t2](!)\ntype=aor\n#include inc.conf\nmax_contacts=3\n[c](t2)\n\
+                [u](!)\nqualify_frequency=9\n[e](t,u)\n[e](t,+)\nlate=1\n[f](t)\n\
+                [f](+type=aor)\nmore=1\n[v](t,!)\nx=1\n[g](v)\ny=2\n[h](v,u)\n[h](+mailboxes=1)\nz=3\n";
+    let got = streamed(text, d).expect("no revisit");
+    assert_eq!(got, whole(text, d));
+    let vars = |name: &str| got.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+    assert_eq!(vars("a")[1], pair("mailboxes", "12"));
+    assert_eq!(vars("b").len(), 3);
+    assert_eq!(vars("i"), [pair("type", "aor")]);
+    assert_eq!(vars("c"), [pair("type", "aor"), pair("max_contacts", "3")]);
+    assert_eq!(vars("e").len(), 2 + 1 + 2 + 1);
+    assert_eq!(vars("f").last().unwrap(), &pair("more", "1"));
+    assert_eq!(
+        vars("g"),
+        [
+            pair("type", "aor"),
+            pair("mailboxes", "1"),
+            pair("x", "1"),
+            pair("y", "2")
+        ]
+    );
+    assert_eq!(vars("h").last().unwrap(), &pair("z", "3"));
+}
+
+#[test]
 fn streaming_asks_for_a_whole_read_when_the_file_looks_back() {
     let d = Path::new("/nonexistent");
     // Adding to, or inheriting from, a section already handed over.
@@ -285,7 +321,7 @@ fn streaming_asks_for_a_whole_read_when_the_file_looks_back() {
         "t.conf",
         None,
         &o,
-        &mut |_| {},
+        &mut |_, _| {},
     );
     let Streamed::Done { diags, .. } = end else {
         panic!("{end:?}")
@@ -506,4 +542,25 @@ fn exec_needs_permission() {
     let c = read_str("[a]\n#exec printf 'x=1\\n[b]\\ny=2\\n'\n", "t.conf", &o);
     assert_eq!(vars(&c, 0), pairs(&[("x", "1")]));
     assert_eq!(vars(&c, 1), pairs(&[("y", "2")]));
+}
+
+#[test]
+fn a_line_ends_at_its_first_nul_and_its_semicolons_before_it_count() {
+    // Every place for a NUL and a ';' in lines of up to 20 bytes, against the byte by byte answer.
+    for len in 0..20 {
+        for nul in 0..=len {
+            for semi in 0..=len {
+                let mut b = vec![b'x'; len];
+                if semi < len {
+                    b[semi] = b';';
+                }
+                if nul < len {
+                    b[nul] = 0;
+                }
+                let end = b.iter().position(|&c| c == 0).unwrap_or(len);
+                let want = (end, b[..end].contains(&b';'));
+                assert_eq!(lines::strlen_and_semicolon(&b), want, "{b:?}");
+            }
+        }
+    }
 }
