@@ -478,9 +478,11 @@ fn comparisons_over_ari_keep_memory_flat() {
         whole_grew > 30 * 1024,
         "the whole-file diff grew {whole_grew} kB: {at:?}"
     );
+    // A peak with eight connections' threads moves by several MB from run to run (up to 8.5
+    // MB seen while the other tests ran); the file read whole adds over 50 MB here.
     for (i, args) in ari.iter().enumerate() {
         assert!(
-            grew(i) < 8 * 1024,
+            grew(i) < 16 * 1024,
             "{args:?}: peak {} kB for {small} users, {} kB for {large} (the whole-file diff grew {whole_grew} kB; all: {at:?})",
             at[0][i],
             at[1][i]
