@@ -248,9 +248,9 @@ pub struct Writer<'a> {
     /// row it stores, and finding the statement in the cache again for each row (and handing
     /// it back) is a measurable share of each insert.
     insert: std::cell::RefCell<Option<rusqlite::Statement<'a>>>,
-    /// The file opened a second time, read-only, to start the kernel writing what SQLite
-    /// has already written to it ([`Writer::start_writeback`]).
-    file: std::cell::OnceCell<Option<std::fs::File>>,
+    /// A thread of its own that starts the kernel writing what SQLite has already written
+    /// to the file ([`Writer::start_writeback`]), and its bell.
+    writeback: std::cell::OnceCell<Option<std::sync::mpsc::SyncSender<()>>>,
 }
 
 impl<'a> Writer<'a> {
@@ -260,7 +260,7 @@ impl<'a> Writer<'a> {
             path,
             writes,
             insert: std::cell::RefCell::new(None),
-            file: std::cell::OnceCell::new(),
+            writeback: std::cell::OnceCell::new(),
         }
     }
 
@@ -269,19 +269,39 @@ impl<'a> Writer<'a> {
     /// fsync would otherwise write them all at the end (30 ms of a 30,000-object apply);
     /// started early, that writing overlaps the rest of the work. Nothing about the
     /// transaction changes: these pages are in the file already, the journal covers them.
+    /// The kernel's share of that work (finding the pages, allocating their blocks) is done
+    /// on a thread of its own, not on the one that writes, which a bulk apply keeps busy.
     pub fn start_writeback(&self) {
         #[cfg(target_os = "linux")]
         {
-            use std::os::fd::AsRawFd;
-            let file = self
-                .file
-                .get_or_init(|| std::fs::File::open(self.path).ok());
-            if let Some(f) = file {
-                // SAFETY: a valid descriptor; the call only queues writeback of its pages.
-                // A failure only means the commit's fsync does all the writing, as before.
-                unsafe {
-                    libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
-                }
+            let bell = self.writeback.get_or_init(|| {
+                let file = std::fs::File::open(self.path).ok()?;
+                let (bell, rung) = std::sync::mpsc::sync_channel::<()>(1);
+                std::thread::Builder::new()
+                    .name("writeback".into())
+                    .spawn(move || {
+                        use std::os::fd::AsRawFd;
+                        // Ends when the writer is gone (its bell dropped).
+                        for () in rung {
+                            // SAFETY: a valid descriptor; the call only queues writeback of
+                            // its pages. A failure only leaves the writing to the commit's
+                            // fsync, as without it.
+                            unsafe {
+                                libc::sync_file_range(
+                                    file.as_raw_fd(),
+                                    0,
+                                    0,
+                                    libc::SYNC_FILE_RANGE_WRITE,
+                                );
+                            }
+                        }
+                    })
+                    .ok()?;
+                Some(bell)
+            });
+            if let Some(bell) = bell {
+                // Rung already and not yet answered: that answer covers these pages too.
+                let _ = bell.try_send(());
             }
         }
     }

@@ -416,8 +416,11 @@ impl Traps {
 /// The items handed to a thread of its own that judges their traps while the next ones are
 /// compared and written: judging costs about as much as writing, and a result is only needed
 /// at the end (an apply that is refused then rolls back).
+/// Its batches come back empty to be filled again: a new one for every 64 items was fresh
+/// memory for the writing thread each time (the kernel zeroing its pages).
 struct Checker {
     tx: std::sync::mpsc::SyncSender<Vec<Item>>,
+    spent: std::sync::mpsc::Receiver<Vec<Item>>,
     batch: Vec<Item>,
 }
 
@@ -430,18 +433,28 @@ impl Checker {
     }
 
     fn flush(&mut self) {
-        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(read::BATCH));
+        let empty = self
+            .spent
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(read::BATCH));
+        let full = std::mem::replace(&mut self.batch, empty);
         // A checking thread that is gone panicked: joining it says so.
         let _ = self.tx.send(full);
     }
 
-    /// Judge items on the receiving end until the sender is dropped.
-    fn judge_all(rx: std::sync::mpsc::Receiver<Vec<Item>>, rules: policy::Rules) -> Traps {
+    /// Judge items on the receiving end until the sender is dropped, handing each batch
+    /// back empty (while there is room).
+    fn judge_all(
+        rx: std::sync::mpsc::Receiver<Vec<Item>>,
+        spent: std::sync::mpsc::SyncSender<Vec<Item>>,
+        rules: policy::Rules,
+    ) -> Traps {
         let mut traps = Traps::default();
-        for batch in rx {
-            for mut item in batch {
+        for mut batch in rx {
+            for mut item in batch.drain(..) {
                 traps.judge(&mut item, rules);
             }
+            let _ = spent.try_send(batch);
         }
         traps
     }
@@ -590,14 +603,17 @@ pub fn run(
                     )
                 });
                 let (ctx, crx) = std::sync::mpsc::sync_channel::<Vec<Item>>(16);
+                let (stx, srx) = std::sync::mpsc::sync_channel::<Vec<Item>>(18);
                 let rules = req.rules;
-                let checking = s.spawn(move || Checker::judge_all(crx, rules));
+                let checking = s.spawn(move || Checker::judge_all(crx, stx, rules));
                 run.checker = Some(Checker {
                     tx: ctx,
+                    spent: srx,
                     batch: Vec::with_capacity(read::BATCH),
                 });
                 let mut n = 0;
                 let ahead = lookup.read_ahead();
+                let gather = lookup.prefetches();
                 for mut batch in rx.iter() {
                     // Over --jobs connections, a full read-ahead: each waits for its slowest GET.
                     while batch.len() < ahead {
@@ -608,7 +624,7 @@ pub fn run(
                     }
                     // With what else the reader has ready: a prefetch reads them all at once
                     // (on PostgreSQL, one round trip per table instead of one per batch).
-                    while batch.len() < PREFETCH {
+                    while gather && batch.len() < PREFETCH {
                         match rx.try_recv() {
                             Ok(more) => batch.extend(more),
                             Err(_) => break,

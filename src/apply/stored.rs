@@ -55,6 +55,12 @@ pub trait Lookup {
         Ok(())
     }
 
+    /// Whether [`Lookup::prefetch`] reads anything: only then are the reader's batches
+    /// gathered into larger ones first.
+    fn prefetches(&self) -> bool {
+        true
+    }
+
     /// Objects worth gathering before one [`Lookup::prefetch`] (0: it reads nothing ahead).
     /// Each prefetch waits for its slowest answer, so few large ones keep the connections busy.
     fn read_ahead(&self) -> usize {
@@ -125,6 +131,10 @@ impl<'w, 'c> InTransaction<'w, 'c> {
 impl Lookup for InTransaction<'_, '_> {
     fn stored_as(&self) -> StoredAs {
         StoredAs::Astdb
+    }
+
+    fn prefetches(&self) -> bool {
+        false
     }
 
     fn current(&mut self, item: &Item) -> Result<Current> {
