@@ -447,14 +447,24 @@ impl Checker {
     fn judge_all(
         rx: std::sync::mpsc::Receiver<Vec<Item>>,
         spent: std::sync::mpsc::SyncSender<Vec<Item>>,
+        back: std::sync::mpsc::SyncSender<Vec<Item>>,
         rules: policy::Rules,
     ) -> Traps {
         let mut traps = Traps::default();
         for mut batch in rx {
-            for mut item in batch.drain(..) {
-                traps.judge(&mut item, rules);
+            for item in batch.iter_mut() {
+                traps.judge(item, rules);
             }
-            let _ = spent.try_send(batch);
+            // The items go back to the reading thread that made them, to be freed there
+            // (while there is room); their vector comes back here empty.
+            if let Err(
+                std::sync::mpsc::TrySendError::Full(mut batch)
+                | std::sync::mpsc::TrySendError::Disconnected(mut batch),
+            ) = back.try_send(batch)
+            {
+                batch.clear();
+                let _ = spent.try_send(batch);
+            }
         }
         traps
     }
@@ -591,6 +601,7 @@ pub fn run(
         Source::File { path, opts, read } => {
             let mut failure = None;
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
+            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
             let keep_going = !sink.writes();
             let read = std::thread::scope(|s| {
                 let reading = s.spawn(|| {
@@ -600,12 +611,13 @@ pub fn run(
                         req.owner,
                         keep_going,
                         tx,
+                        Some(back_rx),
                     )
                 });
                 let (ctx, crx) = std::sync::mpsc::sync_channel::<Vec<Item>>(16);
                 let (stx, srx) = std::sync::mpsc::sync_channel::<Vec<Item>>(18);
                 let rules = req.rules;
-                let checking = s.spawn(move || Checker::judge_all(crx, stx, rules));
+                let checking = s.spawn(move || Checker::judge_all(crx, stx, back_tx, rules));
                 run.checker = Some(Checker {
                     tx: ctx,
                     spent: srx,

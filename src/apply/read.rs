@@ -104,6 +104,7 @@ pub fn stream(
     owner: Option<&str>,
     keep_going: bool,
     tx: std::sync::mpsc::SyncSender<Vec<Item>>,
+    spent: Option<std::sync::mpsc::Receiver<Vec<Item>>>,
 ) -> Read {
     // An object takes about 70 bytes of a typical file.
     let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
@@ -146,6 +147,13 @@ pub fn stream(
         if handed_over || wizard {
             handed_over = true;
             return;
+        }
+        // Items judged already, freed here: their memory is this thread's to reuse at once
+        // (freed on another thread, it came back late, and new pages were taken meanwhile).
+        if let Some(rx) = &spent {
+            while let Ok(b) = rx.try_recv() {
+                drop(b);
+            }
         }
         let Some(mut d) = conv.streamed(sec, shared) else {
             return;
