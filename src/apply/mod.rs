@@ -489,6 +489,9 @@ impl Run<'_> {
             self.wanted.add(&item.desired, self.req.owner);
         }
         let stored_as = lookup.stored_as();
+        if stored_as == StoredAs::Astdb {
+            item.with_row();
+        }
         let current = lookup.current(&item)?;
         let change = match current {
             // The row pjsipctl would write is already there, byte for byte.
@@ -594,8 +597,6 @@ pub fn run(
         traps: Traps::default(),
         checker: None,
     };
-    // Realtime tables are judged without the astdb row (policy::check_for).
-    let rows = !req.rules.realtime;
     let mut streamed = None;
     match source {
         Source::File { path, opts, read } => {
@@ -607,7 +608,7 @@ pub fn run(
                 let reading = s.spawn(|| {
                     read::stream(
                         (path, opts, read),
-                        (families, rows),
+                        families,
                         req.owner,
                         keep_going,
                         tx,
@@ -694,7 +695,7 @@ pub fn run(
                 let batch: Vec<Item> = objects
                     .by_ref()
                     .take(lookup.read_ahead().max(256))
-                    .map(|d| Item::new(d, families, rows))
+                    .map(|d| Item::new(d, families))
                     .collect();
                 lookup.prefetch(&batch)?;
                 for item in batch {

@@ -24,14 +24,16 @@ pub enum Source<'a> {
     Whole(Conversion),
 }
 
-/// One object of the file with the astdb row it makes, built on the reading thread.
+/// One object of the file, built on the reading thread.
 pub struct Item {
     /// The type's place in TYPES: the order PJSIP needs.
     pub rank: usize,
     pub desired: Desired,
     /// Its astdb key where the target is an astdb file (else empty).
     pub key: String,
-    /// Its astdb row (empty where the target is realtime tables: they need none).
+    /// Its astdb row, made by the pipeline where the target is an astdb file (to compare
+    /// and write; [`Item::with_row`]), on its own thread: the reading thread has the most to
+    /// do. Empty elsewhere (a check that needs it makes it).
     pub row: String,
     /// Its references (policy::references) the file had not defined by the time the reader
     /// reached it; `None`: not worked out, all of them are checked.
@@ -42,8 +44,7 @@ pub struct Item {
 pub type Reference = (&'static str, &'static TypeDef, String);
 
 impl Item {
-    /// `row`: whether the astdb row is needed (written, compared, or judged by policy).
-    pub fn new(desired: Desired, families: Option<&[Option<String>]>, row: bool) -> Item {
+    pub fn new(desired: Desired, families: Option<&[Option<String>]>) -> Item {
         let rank = desired.ty.position();
         let key = match families.and_then(|f| f[rank].as_deref()) {
             Some(family) => {
@@ -56,17 +57,19 @@ impl Item {
             }
             None => String::new(),
         };
-        let row = if row {
-            desired.row_json()
-        } else {
-            String::new()
-        };
         Item {
             rank,
             desired,
             key,
-            row,
+            row: String::new(),
             refs: None,
+        }
+    }
+
+    /// The item with its astdb row made.
+    pub fn with_row(&mut self) {
+        if self.row.is_empty() {
+            self.row = self.desired.row_json();
         }
     }
 }
@@ -92,15 +95,14 @@ pub struct Read {
     pub conv: Converter,
 }
 
-/// Read, convert and serialise on one thread while the caller compares and writes: the
-/// two halves take about as long, and a provisioning host has two cores. `families`: the
+/// Read and convert on one thread while the caller compares and writes. `families`: the
 /// astdb families, where the target is an astdb file (a type without one, read-only
-/// through sorcery.conf, hands the file over); `rows`: whether items carry their astdb row
-/// ([`Item::new`]). `keep_going`: go on sending after a problem (nothing is written, and
-/// every object's findings are wanted).
+/// through sorcery.conf, hands the file over). `keep_going`: go on sending after a problem
+/// (nothing is written, and every object's findings are wanted). `spent`: items judged
+/// already, handed back to be freed here.
 pub fn stream(
     (path, opts, read): (&Path, &Options, &AtomicU64),
-    (families, rows): (Option<&[Option<String>]>, bool),
+    families: Option<&[Option<String>]>,
     owner: Option<&str>,
     keep_going: bool,
     tx: std::sync::mpsc::SyncSender<Vec<Item>>,
@@ -171,7 +173,7 @@ pub fn stream(
             mark_owner(&mut d, o);
         }
         // (Made in its place in the batch: an item is large to move.)
-        batch.push(Item::new(d, families, rows));
+        batch.push(Item::new(d, families));
         let item = batch.last_mut().expect("pushed");
         // A reference to what the file defined before is satisfied whatever is stored: only
         // the others go on to be checked at the end (the converter forgets no definition).
