@@ -275,24 +275,23 @@ impl<'a> Writer<'a> {
         #[cfg(target_os = "linux")]
         {
             let bell = self.writeback.get_or_init(|| {
-                let file = std::fs::File::open(self.path).ok()?;
+                use std::os::fd::IntoRawFd;
+                // Never closed (the process's exit closes it): closing any descriptor of a
+                // file drops every POSIX lock the process holds on it, SQLite's write lock
+                // included, and another process could then write into this transaction's
+                // pages (two concurrent applies left a malformed file that way).
+                let fd = std::fs::File::open(self.path).ok()?.into_raw_fd();
                 let (bell, rung) = std::sync::mpsc::sync_channel::<()>(1);
                 std::thread::Builder::new()
                     .name("writeback".into())
                     .spawn(move || {
-                        use std::os::fd::AsRawFd;
                         // Ends when the writer is gone (its bell dropped).
                         for () in rung {
-                            // SAFETY: a valid descriptor; the call only queues writeback of
-                            // its pages. A failure only leaves the writing to the commit's
-                            // fsync, as without it.
+                            // SAFETY: a valid descriptor, never closed; the call only queues
+                            // writeback of its pages. A failure only leaves the writing to
+                            // the commit's fsync, as without it.
                             unsafe {
-                                libc::sync_file_range(
-                                    file.as_raw_fd(),
-                                    0,
-                                    0,
-                                    libc::SYNC_FILE_RANGE_WRITE,
-                                );
+                                libc::sync_file_range(fd, 0, 0, libc::SYNC_FILE_RANGE_WRITE);
                             }
                         }
                     })
