@@ -442,8 +442,10 @@ impl Checker {
         let _ = self.tx.send(full);
     }
 
-    /// Judge items on the receiving end until the sender is dropped, handing each batch
-    /// back empty (while there is room).
+    /// Judge items on the receiving end until the sender is dropped. Each batch goes `back`
+    /// to the reading thread that made its items, to be freed there (it then hands the
+    /// vector on to `spent`); where that is full, the items are freed here and the vector
+    /// goes to `spent` itself.
     fn judge_all(
         rx: std::sync::mpsc::Receiver<Vec<Item>>,
         spent: std::sync::mpsc::SyncSender<Vec<Item>>,
@@ -455,8 +457,6 @@ impl Checker {
             for item in batch.iter_mut() {
                 traps.judge(item, rules);
             }
-            // The items go back to the reading thread that made them, to be freed there
-            // (while there is room); their vector comes back here empty.
             if let Err(
                 std::sync::mpsc::TrySendError::Full(mut batch)
                 | std::sync::mpsc::TrySendError::Disconnected(mut batch),
@@ -602,7 +602,10 @@ pub fn run(
         Source::File { path, opts, read } => {
             let mut failure = None;
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(8);
+            // Judged items back to the reading thread; emptied vectors on to this one.
             let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(4);
+            let (stx, srx) = std::sync::mpsc::sync_channel::<Vec<Item>>(18);
+            let spare_tx = stx.clone();
             let keep_going = !sink.writes();
             let read = std::thread::scope(|s| {
                 let reading = s.spawn(|| {
@@ -612,11 +615,13 @@ pub fn run(
                         req.owner,
                         keep_going,
                         tx,
-                        Some(back_rx),
+                        Some(read::Spent {
+                            judged: back_rx,
+                            emptied: spare_tx,
+                        }),
                     )
                 });
                 let (ctx, crx) = std::sync::mpsc::sync_channel::<Vec<Item>>(16);
-                let (stx, srx) = std::sync::mpsc::sync_channel::<Vec<Item>>(18);
                 let rules = req.rules;
                 let checking = s.spawn(move || Checker::judge_all(crx, stx, back_tx, rules));
                 run.checker = Some(Checker {

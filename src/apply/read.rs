@@ -85,6 +85,13 @@ pub fn mark_owner(d: &mut Desired, owner: &str) {
     d.object.set_extended(OWNER_MARK, owner);
 }
 
+/// Items judged already, handed back to the reading thread to be freed, and where their
+/// emptied vectors go next.
+pub struct Spent {
+    pub judged: std::sync::mpsc::Receiver<Vec<Item>>,
+    pub emptied: std::sync::mpsc::SyncSender<Vec<Item>>,
+}
+
 /// Objects per message from the reading thread.
 pub const BATCH: usize = 64;
 
@@ -106,7 +113,7 @@ pub fn stream(
     owner: Option<&str>,
     keep_going: bool,
     tx: std::sync::mpsc::SyncSender<Vec<Item>>,
-    spent: Option<std::sync::mpsc::Receiver<Vec<Item>>>,
+    spent: Option<Spent>,
 ) -> Read {
     // An object takes about 70 bytes of a typical file.
     let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
@@ -152,9 +159,11 @@ pub fn stream(
         }
         // Items judged already, freed here: their memory is this thread's to reuse at once
         // (freed on another thread, it came back late, and new pages were taken meanwhile).
-        if let Some(rx) = &spent {
-            while let Ok(b) = rx.try_recv() {
-                drop(b);
+        if let Some(Spent { judged, emptied }) = &spent {
+            while let Ok(mut b) = judged.try_recv() {
+                b.clear();
+                // Its vector goes on to the writing thread, to carry the next items.
+                let _ = emptied.try_send(b);
             }
         }
         let Some(mut d) = conv.streamed(sec, shared) else {
