@@ -13,6 +13,36 @@ fn database() -> Env {
 }
 
 /// The objects of [`database`], stored in `env`'s astdb file.
+/// The comparisons whose output the plan fixtures pin: fixture, arguments (the file comes
+/// last), exit code.
+pub const PLAN_CASES: &[(&str, &[&str], i32)] = &[
+    ("diff.json", &["diff", "--accept-loss", "-o", "json"], 1),
+    (
+        "diff-prune.json",
+        &["diff", "--prune", "--accept-loss", "-o", "json"],
+        1,
+    ),
+    (
+        "dry-run.json",
+        &["apply", "--dry-run", "--accept-loss", "-o", "json"],
+        0,
+    ),
+    (
+        "dry-run-prune.json",
+        &[
+            "apply",
+            "--dry-run",
+            "--prune",
+            "--accept-loss",
+            "-o",
+            "json",
+        ],
+        0,
+    ),
+    ("diff.txt", &["diff", "--accept-loss"], 1),
+    ("diff-prune.txt", &["diff", "--prune", "--accept-loss"], 1),
+];
+
 pub fn fill(env: &Env) {
     // Their includes sit beside them (the test's own confdir stays pinned for the listings).
     let dir = fixtures().join("apply");
@@ -108,33 +138,7 @@ fn streamed_plans_are_byte_identical_to_the_whole_document() {
     std::fs::copy(fixtures().join("plans").join("next.conf"), &next).unwrap();
     let next = next.to_str().unwrap();
     let dir = env.dir.path().display().to_string();
-    for (name, args, exit) in [
-        ("diff.json", &["diff", "--accept-loss", "-o", "json"][..], 1),
-        (
-            "diff-prune.json",
-            &["diff", "--prune", "--accept-loss", "-o", "json"],
-            1,
-        ),
-        (
-            "dry-run.json",
-            &["apply", "--dry-run", "--accept-loss", "-o", "json"],
-            0,
-        ),
-        (
-            "dry-run-prune.json",
-            &[
-                "apply",
-                "--dry-run",
-                "--prune",
-                "--accept-loss",
-                "-o",
-                "json",
-            ],
-            0,
-        ),
-        ("diff.txt", &["diff", "--accept-loss"], 1),
-        ("diff-prune.txt", &["diff", "--prune", "--accept-loss"], 1),
-    ] {
+    for &(name, args, exit) in PLAN_CASES {
         let mut args = args.to_vec();
         args.push(next);
         let (code, out, err) = env.run(&args);

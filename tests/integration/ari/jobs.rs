@@ -365,6 +365,15 @@ fn export_streams_the_same_file_as_the_collected_export() {
 /// every endpoint, as before, adds some 25 kB per user). `diff --prune` and
 /// `apply --dry-run` grow no more than the same comparison with the file read whole on the
 /// astdb file (they read it as they go: `comparisons_over_ari_keep_memory_flat`).
+/// The peak RSS a run reported (PJSIPCTL_REPORT_PEAK_RSS), in kB.
+fn peak_rss_kb(err: &str, args: &[&str]) -> i64 {
+    let kb = err
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_kb: "))
+        .unwrap_or_else(|| panic!("{args:?}: no peak in {err}"));
+    kb.trim().parse().unwrap()
+}
+
 #[test]
 fn reads_over_ari_keep_memory_flat() {
     let env = Env::new();
@@ -376,11 +385,7 @@ fn reads_over_ari_keep_memory_flat() {
         let (code, out, err) = run_cmd(c, args);
         // Export over ARI is incomplete (5); the file holds what is stored (diff: 0).
         assert!(code == 0 || code == 5, "{args:?}: {code} {out} {err}");
-        let kb = err
-            .lines()
-            .find_map(|l| l.strip_prefix("peak_rss_kb: "))
-            .unwrap_or_else(|| panic!("{args:?}: no peak in {err}"));
-        kb.trim().parse::<i64>().unwrap()
+        peak_rss_kb(&err, args)
     };
     let ari: [&[&str]; 5] = [
         &["list", "-o", "json"],
@@ -436,11 +441,7 @@ fn comparisons_over_ari_keep_memory_flat() {
         // Every other user's callerid changed behind the file's back: half the endpoints differ.
         let exit = if args.contains(&"apply") { 0 } else { 1 };
         assert_eq!(code, exit, "{args:?}: {out} {err}");
-        let kb = err
-            .lines()
-            .find_map(|l| l.strip_prefix("peak_rss_kb: "))
-            .unwrap_or_else(|| panic!("{args:?}: no peak in {err}"));
-        kb.trim().parse::<i64>().unwrap()
+        peak_rss_kb(&err, args)
     };
     let ari: [&[&str]; 2] = [
         &["diff", "--jobs", "8", f],
